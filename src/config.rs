@@ -1,0 +1,384 @@
+//! Settings and key bindings: embedded defaults (`assets/config.toml`,
+//! `assets/keymap.toml`) overridden key by key by the user's files. Loading
+//! happens before the terminal is touched, so a mistake in the user's file is
+//! reported as a plain message naming file, line and key (exit code 2)
+//! instead of a half-drawn screen.
+
+use crate::keymap::{BindingTable, Keymap};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum PathStyle {
+    Auto,
+    Always,
+    Never,
+}
+
+impl PathStyle {
+    pub fn resolve(self) -> Option<bool> {
+        match self {
+            PathStyle::Auto => None,
+            PathStyle::Always => Some(true),
+            PathStyle::Never => Some(false),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checksums {
+    Auto,
+    WhenRequired,
+    WhenSupported,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClipboardMode {
+    Auto,
+    Osc52,
+    System,
+}
+
+#[derive(Clone, Debug)]
+pub struct S3Settings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub path_style: PathStyle,
+    pub checksums: Checksums,
+    pub no_sign_request: bool,
+    pub page_size: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct UiSettings {
+    pub mouse: bool,
+    pub tick_ms: u64,
+    pub inspect_delay_ms: u64,
+    pub clipboard: ClipboardMode,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogSettings {
+    pub level: String,
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub s3: S3Settings,
+    pub ui: UiSettings,
+    pub log: LogSettings,
+    pub keymap: Keymap,
+}
+
+/// A problem in a config file, located for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+// The file shapes: every field optional, so a file may say as little as it
+// likes, and unknown keys are errors so typos do not pass silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    s3: Option<S3File>,
+    ui: Option<UiFile>,
+    log: Option<LogFile>,
+    keys: Option<BindingTable>,
+    copy: Option<BindingTable>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct S3File {
+    profile: Option<String>,
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    path_style: Option<PathStyle>,
+    checksums: Option<Checksums>,
+    no_sign_request: Option<bool>,
+    page_size: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UiFile {
+    mouse: Option<bool>,
+    tick_ms: Option<u64>,
+    inspect_delay_ms: Option<u64>,
+    clipboard: Option<ClipboardMode>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogFile {
+    level: Option<String>,
+    file: Option<PathBuf>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The key on a `key = value` line, for errors the parser reports by span.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let (k, _) = l.split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    (!k.is_empty()).then(|| k.to_owned())
+}
+
+/// First line mentioning `needle` as a key, for errors found after parsing.
+fn find_key_line(text: &str, needle: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            !t.starts_with('#') && (t.starts_with(needle) || t.contains(&format!("\"{needle}\"")))
+        })
+        .map(|i| i + 1)
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
+    toml::from_str::<FileConfig>(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        let key = line.and_then(|l| key_on_line(text, l));
+        ConfigError {
+            file: path.to_owned(),
+            line,
+            key,
+            message: e.message().trim().to_owned(),
+        }
+    })
+}
+
+/// Where pail looks for the user's files when `--config` is not given.
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "pail").map(|d| d.config_dir().to_owned())
+}
+
+/// Loads defaults, then the user's config (explicit path, or the platform
+/// config dir if the file exists), then a `keymap.toml` beside it.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut layers: Vec<(PathBuf, String)> = vec![
+        (PathBuf::from("<built-in config.toml>"), DEFAULT_CONFIG.to_owned()),
+        (PathBuf::from("<built-in keymap.toml>"), DEFAULT_KEYMAP.to_owned()),
+    ];
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| ConfigError {
+            file: p.to_owned(),
+            line: None,
+            key: None,
+            message: format!("cannot read: {e}"),
+        })
+    };
+    match explicit {
+        Some(p) => layers.push((p.to_owned(), read(p)?)),
+        None => {
+            if let Some(dir) = config_dir() {
+                for name in ["config.toml", "keymap.toml"] {
+                    let p = dir.join(name);
+                    if p.is_file() {
+                        layers.push((p.clone(), read(&p)?));
+                    }
+                }
+            }
+        }
+    }
+    from_layers(&layers)
+}
+
+/// Merges parsed layers, later ones winning field by field.
+pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> {
+    let mut parsed = Vec::new();
+    for (path, text) in layers {
+        parsed.push((path, text, parse_file(path, text)?));
+    }
+    let mut s3 = S3Settings {
+        profile: None,
+        region: None,
+        endpoint_url: None,
+        path_style: PathStyle::Auto,
+        checksums: Checksums::Auto,
+        no_sign_request: false,
+        page_size: 1000,
+    };
+    let mut ui = UiSettings {
+        mouse: true,
+        tick_ms: 100,
+        inspect_delay_ms: 150,
+        clipboard: ClipboardMode::Auto,
+    };
+    let mut log = LogSettings {
+        level: "info".into(),
+        file: None,
+    };
+    let empty = BindingTable::new();
+    let mut bindings = Vec::new();
+    for (path, text, f) in &parsed {
+        let err = |key: &str, message: String| ConfigError {
+            file: (*path).clone(),
+            line: find_key_line(text, key),
+            key: Some(key.to_owned()),
+            message,
+        };
+        if let Some(s) = &f.s3 {
+            s3.profile = s.profile.clone().or(s3.profile.take());
+            s3.region = s.region.clone().or(s3.region.take());
+            s3.endpoint_url = s.endpoint_url.clone().or(s3.endpoint_url.take());
+            s3.path_style = s.path_style.unwrap_or(s3.path_style);
+            s3.checksums = s.checksums.unwrap_or(s3.checksums);
+            s3.no_sign_request = s.no_sign_request.unwrap_or(s3.no_sign_request);
+            if let Some(n) = s.page_size {
+                if !(1..=1000).contains(&n) {
+                    return Err(err("page_size", format!("must be 1..=1000, not {n}")));
+                }
+                s3.page_size = n;
+            }
+        }
+        if let Some(u) = &f.ui {
+            ui.mouse = u.mouse.unwrap_or(ui.mouse);
+            if let Some(t) = u.tick_ms {
+                if !(10..=1000).contains(&t) {
+                    return Err(err("tick_ms", format!("must be 10..=1000, not {t}")));
+                }
+                ui.tick_ms = t;
+            }
+            ui.inspect_delay_ms = u.inspect_delay_ms.unwrap_or(ui.inspect_delay_ms);
+            ui.clipboard = u.clipboard.unwrap_or(ui.clipboard);
+        }
+        if let Some(l) = &f.log {
+            if let Some(level) = &l.level {
+                if level.parse::<tracing::Level>().is_err() && level != "off" {
+                    return Err(err("level", format!("unknown log level {level:?}")));
+                }
+                log.level = level.clone();
+            }
+            log.file = l.file.clone().or(log.file.take());
+        }
+        // Validate each file's bindings on their own so an error names the
+        // file and line it came from.
+        let keys = f.keys.as_ref().unwrap_or(&empty);
+        let copy = f.copy.as_ref().unwrap_or(&empty);
+        if let Err(message) = Keymap::build(&[(keys, copy)]) {
+            let word = message
+                .split(['"', ':'])
+                .find(|w| !w.trim().is_empty() && !w.starts_with("unknown"))
+                .unwrap_or("")
+                .trim()
+                .to_owned();
+            return Err(ConfigError {
+                file: (*path).clone(),
+                line: find_key_line(text, &word),
+                key: Some(word),
+                message,
+            });
+        }
+        bindings.push((keys, copy));
+    }
+    let keymap = Keymap::build(&bindings).map_err(|message| ConfigError {
+        file: PathBuf::from("<keymap>"),
+        line: None,
+        key: None,
+        message,
+    })?;
+    Ok(Config { s3, ui, log, keymap })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keymap::Action;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn with_user(text: &str) -> Result<Config, ConfigError> {
+        from_layers(&[
+            ("<d>".into(), DEFAULT_CONFIG.into()),
+            ("<k>".into(), DEFAULT_KEYMAP.into()),
+            ("user.toml".into(), text.into()),
+        ])
+    }
+
+    #[test]
+    fn defaults_load() {
+        let c = with_user("").unwrap();
+        assert_eq!(c.s3.page_size, 1000);
+        assert_eq!(c.s3.path_style, PathStyle::Auto);
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(c.keymap.action(&j), Some(Action::MoveDown));
+    }
+
+    #[test]
+    fn user_overrides_key_by_key() {
+        let c = with_user("[s3]\npage_size = 50\n[keys]\nmove_down = [\"n\"]\n").unwrap();
+        assert_eq!(c.s3.page_size, 50);
+        assert_eq!(c.s3.checksums, Checksums::Auto);
+        let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
+        assert_eq!(c.keymap.action(&n), Some(Action::MoveDown));
+        assert_eq!(c.keymap.action(&j), None);
+        assert_eq!(c.keymap.action(&k), Some(Action::MoveUp));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let e = with_user("[s3]\nregion = \"x\"\nendpont_url = \"http://x\"\n").unwrap_err();
+        assert_eq!(e.file, PathBuf::from("user.toml"));
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("endpont_url"));
+        assert!(e.message.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn bad_value_type_is_located() {
+        let e = with_user("[ui]\n\nmouse = \"yes\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("mouse"));
+        let e = with_user("[s3]\npath_style = \"sideways\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn bad_keymap_is_located() {
+        let e = with_user("[keys]\n\nfly = [\"f\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.key.as_deref(), Some("fly"));
+        let e = with_user("[keys]\ntop = [\"Hyper-g\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        let e = with_user("[s3]\npage_size = 5000\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("page_size")));
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let e = with_user("[s3\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+    }
+}

@@ -1,0 +1,501 @@
+//! `pail --demo`: a real S3-compatible server (s3s-fs, in-process) on
+//! 127.0.0.1, seeded with buckets laid out the way people actually use S3,
+//! so anyone can try pail without an AWS account and nothing leaves the
+//! machine. The same server, unseeded, is the signature-checking server of
+//! the integration tests.
+//!
+//! s3s-fs lacks object tagging and versioning status, and echoes
+//! `EncodingType=url` without encoding keys; [`DemoS3`] adds the first two in
+//! memory and fixes the third, delegating everything else unchanged.
+
+use bytes::Bytes;
+use s3s::dto::*;
+use s3s::{S3, S3Request, S3Response, S3Result};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use tokio::net::TcpListener;
+
+pub const DEMO_ACCESS_KEY: &str = "pail-demo";
+pub const DEMO_SECRET_KEY: &str = "pail-demo-secret-key";
+pub const DEMO_REGION: &str = "us-east-1";
+
+type TagStore = Arc<RwLock<HashMap<(String, String), Vec<(String, String)>>>>;
+
+pub struct DemoS3 {
+    fs: s3s_fs::FileSystem,
+    root: std::path::PathBuf,
+    tags: TagStore,
+}
+
+fn encode_key(s: &str) -> String {
+    // Form-style like AWS: everything but unreserved characters and '/'.
+    crate::links::encode_key(s)
+}
+
+macro_rules! delegate_arc {
+    ($($name:ident: $input:ty => $output:ty;)*) => {
+        $(
+            // async_trait expands before this macro, so the boxed-future
+            // signature it would generate is spelled out here.
+            fn $name<'life0, 'async_trait>(
+                &'life0 self,
+                req: S3Request<$input>,
+            ) -> std::pin::Pin<Box<dyn std::future::Future<Output = S3Result<S3Response<$output>>> + Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                Box::pin(async move { self.0.$name(req).await })
+            }
+        )*
+    };
+}
+
+macro_rules! delegate {
+    ($($name:ident: $input:ty => $output:ty;)*) => {
+        $(
+            // async_trait expands before this macro, so the boxed-future
+            // signature it would generate is spelled out here.
+            fn $name<'life0, 'async_trait>(
+                &'life0 self,
+                req: S3Request<$input>,
+            ) -> std::pin::Pin<Box<dyn std::future::Future<Output = S3Result<S3Response<$output>>> + Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                Box::pin(async move { self.fs.$name(req).await })
+            }
+        )*
+    };
+}
+
+#[async_trait::async_trait]
+impl S3 for DemoS3 {
+    delegate! {
+        create_bucket: CreateBucketInput => CreateBucketOutput;
+        copy_object: CopyObjectInput => CopyObjectOutput;
+        delete_bucket: DeleteBucketInput => DeleteBucketOutput;
+        delete_objects: DeleteObjectsInput => DeleteObjectsOutput;
+        get_bucket_location: GetBucketLocationInput => GetBucketLocationOutput;
+        get_object: GetObjectInput => GetObjectOutput;
+        head_bucket: HeadBucketInput => HeadBucketOutput;
+        head_object: HeadObjectInput => HeadObjectOutput;
+        list_buckets: ListBucketsInput => ListBucketsOutput;
+        list_objects: ListObjectsInput => ListObjectsOutput;
+        put_object: PutObjectInput => PutObjectOutput;
+        create_multipart_upload: CreateMultipartUploadInput => CreateMultipartUploadOutput;
+        upload_part: UploadPartInput => UploadPartOutput;
+        upload_part_copy: UploadPartCopyInput => UploadPartCopyOutput;
+        list_parts: ListPartsInput => ListPartsOutput;
+        complete_multipart_upload: CompleteMultipartUploadInput => CompleteMultipartUploadOutput;
+        abort_multipart_upload: AbortMultipartUploadInput => AbortMultipartUploadOutput;
+    }
+
+    async fn delete_object(
+        &self,
+        req: S3Request<DeleteObjectInput>,
+    ) -> S3Result<S3Response<DeleteObjectOutput>> {
+        let id = (req.input.bucket.clone(), req.input.key.clone());
+        let out = self.fs.delete_object(req).await?;
+        self.tags.write().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        Ok(out)
+    }
+
+    async fn list_objects_v2(
+        &self,
+        req: S3Request<ListObjectsV2Input>,
+    ) -> S3Result<S3Response<ListObjectsV2Output>> {
+        let encode = req
+            .input
+            .encoding_type
+            .as_ref()
+            .is_some_and(|e| e.as_str() == EncodingType::URL);
+        let mut out = self.fs.list_objects_v2(req).await?;
+        if encode {
+            let o = &mut out.output;
+            for obj in o.contents.iter_mut().flatten() {
+                obj.key = obj.key.as_deref().map(encode_key);
+            }
+            for p in o.common_prefixes.iter_mut().flatten() {
+                p.prefix = p.prefix.as_deref().map(encode_key);
+            }
+            o.prefix = o.prefix.as_deref().map(encode_key);
+            o.start_after = o.start_after.as_deref().map(encode_key);
+        }
+        Ok(out)
+    }
+
+    async fn get_object_tagging(
+        &self,
+        req: S3Request<GetObjectTaggingInput>,
+    ) -> S3Result<S3Response<GetObjectTaggingOutput>> {
+        let path = self.fs_object_exists(&req.input.bucket, &req.input.key);
+        if !path {
+            return Err(s3s::s3_error!(NoSuchKey));
+        }
+        let tags = self.tags.read().unwrap_or_else(|p| p.into_inner());
+        let set = tags
+            .get(&(req.input.bucket.clone(), req.input.key.clone()))
+            .cloned()
+            .unwrap_or_default();
+        Ok(S3Response::new(GetObjectTaggingOutput {
+            tag_set: set
+                .into_iter()
+                .map(|(k, v)| Tag {
+                    key: Some(k),
+                    value: Some(v),
+                })
+                .collect(),
+            version_id: None,
+        }))
+    }
+
+    async fn put_object_tagging(
+        &self,
+        req: S3Request<PutObjectTaggingInput>,
+    ) -> S3Result<S3Response<PutObjectTaggingOutput>> {
+        let i = req.input;
+        let set = i
+            .tagging
+            .tag_set
+            .into_iter()
+            .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+            .collect();
+        self.tags
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((i.bucket, i.key), set);
+        Ok(S3Response::new(PutObjectTaggingOutput { version_id: None }))
+    }
+
+    async fn get_bucket_versioning(
+        &self,
+        req: S3Request<GetBucketVersioningInput>,
+    ) -> S3Result<S3Response<GetBucketVersioningOutput>> {
+        if !self.fs_bucket_exists(&req.input.bucket) {
+            return Err(s3s::s3_error!(NoSuchBucket));
+        }
+        Ok(S3Response::new(GetBucketVersioningOutput::default()))
+    }
+}
+
+impl DemoS3 {
+    fn fs_bucket_exists(&self, bucket: &str) -> bool {
+        !bucket.contains('/') && !bucket.starts_with('.') && self.root.join(bucket).is_dir()
+    }
+
+    fn fs_object_exists(&self, bucket: &str, key: &str) -> bool {
+        self.fs_bucket_exists(bucket)
+            && !key.split('/').any(|c| c == "..")
+            && self.root.join(bucket).join(key).is_file()
+    }
+}
+
+/// A running server; dropping it stops accepting connections.
+pub struct DemoServer {
+    pub addr: SocketAddr,
+    accept: tokio::task::JoinHandle<()>,
+    backend: Arc<DemoS3>,
+}
+
+impl DemoServer {
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// Starts s3s-fs over `root` on a free loopback port, checking SigV4
+/// signatures against the demo credentials.
+pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
+    let fs = s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    let backend = Arc::new(DemoS3 {
+        fs,
+        root: root.to_owned(),
+        tags: Arc::default(),
+    });
+    let service = {
+        let mut b = s3s::service::S3ServiceBuilder::new(SharedS3(backend.clone()));
+        b.set_auth(s3s::auth::SimpleAuth::from_single(DEMO_ACCESS_KEY, DEMO_SECRET_KEY));
+        b.build()
+    };
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let accept = tokio::spawn(async move {
+        let http = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                continue;
+            };
+            let conn = http
+                .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
+                .into_owned();
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+        }
+    });
+    Ok(DemoServer {
+        addr,
+        accept,
+        backend,
+    })
+}
+
+/// s3s wants to own its backend; the seeder needs it too.
+struct SharedS3(Arc<DemoS3>);
+
+#[async_trait::async_trait]
+impl S3 for SharedS3 {
+    delegate_arc! {
+        create_bucket: CreateBucketInput => CreateBucketOutput;
+        copy_object: CopyObjectInput => CopyObjectOutput;
+        delete_bucket: DeleteBucketInput => DeleteBucketOutput;
+        delete_object: DeleteObjectInput => DeleteObjectOutput;
+        delete_objects: DeleteObjectsInput => DeleteObjectsOutput;
+        get_bucket_location: GetBucketLocationInput => GetBucketLocationOutput;
+        get_bucket_versioning: GetBucketVersioningInput => GetBucketVersioningOutput;
+        get_object: GetObjectInput => GetObjectOutput;
+        get_object_tagging: GetObjectTaggingInput => GetObjectTaggingOutput;
+        put_object_tagging: PutObjectTaggingInput => PutObjectTaggingOutput;
+        head_bucket: HeadBucketInput => HeadBucketOutput;
+        head_object: HeadObjectInput => HeadObjectOutput;
+        list_buckets: ListBucketsInput => ListBucketsOutput;
+        list_objects: ListObjectsInput => ListObjectsOutput;
+        list_objects_v2: ListObjectsV2Input => ListObjectsV2Output;
+        put_object: PutObjectInput => PutObjectOutput;
+        create_multipart_upload: CreateMultipartUploadInput => CreateMultipartUploadOutput;
+        upload_part: UploadPartInput => UploadPartOutput;
+        upload_part_copy: UploadPartCopyInput => UploadPartCopyOutput;
+        list_parts: ListPartsInput => ListPartsOutput;
+        complete_multipart_upload: CompleteMultipartUploadInput => CompleteMultipartUploadOutput;
+        abort_multipart_upload: AbortMultipartUploadInput => AbortMultipartUploadOutput;
+    }
+}
+
+fn request<T>(input: T) -> S3Request<T> {
+    S3Request {
+        input,
+        method: http::Method::PUT,
+        uri: http::Uri::from_static("/"),
+        headers: Default::default(),
+        extensions: Default::default(),
+        credentials: None,
+        region: None,
+        service: None,
+        trailing_headers: None,
+    }
+}
+
+/// One object to seed.
+struct Seed {
+    bucket: &'static str,
+    key: String,
+    body: Bytes,
+    content_type: &'static str,
+    metadata: Vec<(&'static str, String)>,
+    tags: Vec<(&'static str, String)>,
+}
+
+fn small(bucket: &'static str, key: String, content_type: &'static str) -> Seed {
+    let body = Bytes::from(format!("demo object {bucket}/{key}\n").repeat(1 + key.len() % 7));
+    Seed {
+        bucket,
+        key,
+        body,
+        content_type,
+        metadata: vec![],
+        tags: vec![],
+    }
+}
+
+fn large(bucket: &'static str, key: &str, mib: usize, content_type: &'static str) -> Seed {
+    let mut data = Vec::with_capacity(mib << 20);
+    let mut x: u32 = 0x9e37_79b9;
+    while data.len() < mib << 20 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data.extend_from_slice(&x.to_le_bytes());
+    }
+    Seed {
+        bucket,
+        key: key.to_owned(),
+        body: Bytes::from(data),
+        content_type,
+        metadata: vec![
+            ("owner", "data-platform".into()),
+            ("pipeline", "nightly-export".into()),
+            ("source-commit", "4f2a9c1".into()),
+        ],
+        tags: vec![
+            ("team", "data".into()),
+            ("retention", "365d".into()),
+            ("classification", "internal".into()),
+        ],
+    }
+}
+
+/// The demo data set: an app's uploads, a document assistant's artifacts, a
+/// data lake, backups, and a bucket of keys chosen to break naive tools.
+fn seeds() -> Vec<Seed> {
+    let mut v = Vec::new();
+    let files = [
+        ("avatar.png", "image/png"),
+        ("profile.json", "application/json"),
+        ("invoice-2026-09.pdf", "application/pdf"),
+        ("invoice-2026-10.pdf", "application/pdf"),
+        ("invoice-2026-11.pdf", "application/pdf"),
+        ("photos/holiday-01.jpg", "image/jpeg"),
+        ("photos/holiday-02.jpg", "image/jpeg"),
+        ("photos/holiday-03.jpg", "image/jpeg"),
+        ("notes.txt", "text/plain"),
+        ("contract-signed.pdf", "application/pdf"),
+    ];
+    for u in 0..120 {
+        for (name, ct) in files.iter().take(4 + u % 7) {
+            v.push(small("acme-app-uploads", format!("uploads/user-{u:04}/{name}"), ct));
+        }
+    }
+    for d in 0..80 {
+        let doc = format!("documents/doc-{:08x}", 0x1000_0000u32 + d * 7919);
+        v.push(small("acme-doc-assistant", format!("{doc}/original.pdf"), "application/pdf"));
+        v.push(small("acme-doc-assistant", format!("{doc}/summary.md"), "text/markdown"));
+        v.push(small("acme-doc-assistant", format!("{doc}/embeddings.npy"), "application/octet-stream"));
+        for c in 1..=(6 + d % 9) {
+            v.push(small("acme-doc-assistant", format!("{doc}/chunks/{c:04}.json"), "application/json"));
+        }
+    }
+    for source in ["clickstream", "orders", "payments"] {
+        for day in 1..=30 {
+            for part in 0..4 {
+                v.push(small(
+                    "acme-datalake",
+                    format!("raw/{source}/year=2026/month=10/day={day:02}/part-{part:05}.json.gz"),
+                    "application/gzip",
+                ));
+            }
+            v.push(small(
+                "acme-datalake",
+                format!("processed/{source}/date=2026-10-{day:02}/data.parquet"),
+                "application/vnd.apache.parquet",
+            ));
+        }
+    }
+    for table in ["daily_revenue", "active_users", "churn"] {
+        for m in 1..=10 {
+            v.push(small(
+                "acme-datalake",
+                format!("curated/{table}/2026-{m:02}.parquet"),
+                "application/vnd.apache.parquet",
+            ));
+        }
+    }
+    v.push(large("acme-datalake", "curated/exports/full-2026-10.parquet", 24, "application/vnd.apache.parquet"));
+    for day in 1..=24 {
+        v.push(small("acme-backups", format!("db/2026-11-{day:02}/pg_dump.sql.gz"), "application/gzip"));
+        v.push(small("acme-backups", format!("db/2026-11-{day:02}/manifest.json"), "application/json"));
+    }
+    v.push(large("acme-backups", "db/full/pg_dump-2026-11-24.sql.gz", 32, "application/gzip"));
+    v.push(large("acme-backups", "media/archive-2026-q3.tar", 8, "application/x-tar"));
+    let long: String = (0..5)
+        .map(|i| format!("{}{}", i, "x".repeat(199)))
+        .collect::<Vec<_>>()
+        .join("/");
+    let odd = [
+        "escape-\x1b[31mred\x1b[0m.txt".to_owned(),
+        "osc52-\x1b]52;c;aGFja2Vk\x07.txt".to_owned(),
+        "newline\nin-key.txt".to_owned(),
+        "tab\tand-bell\x07.txt".to_owned(),
+        "bidi-\u{202e}fdp.exe".to_owned(),
+        "zero\u{200b}width.txt".to_owned(),
+        "spaces and+plus%25 percent?query#hash.txt".to_owned(),
+        "unicode/日本語/ファイル.txt".to_owned(),
+        "unicode/Ελληνικά.txt".to_owned(),
+        "emoji/🎉 party 🎈.txt".to_owned(),
+        format!("long/{}", &long[..long.len().min(1019)]),
+    ];
+    for k in odd {
+        let mut s = small("odd-keys", k, "text/plain");
+        s.metadata = vec![("note", "value with \x1b[2J escape".into())];
+        s.tags = vec![("danger", "\u{202e}txt.exe".into())];
+        v.push(s);
+    }
+    v
+}
+
+/// Creates the demo buckets and objects through the S3 API of `server`.
+pub async fn seed(server: &DemoServer) -> Result<usize, String> {
+    let s3 = &server.backend;
+    let buckets = [
+        "acme-app-uploads",
+        "acme-doc-assistant",
+        "acme-datalake",
+        "acme-backups",
+        "odd-keys",
+        "empty-bucket",
+    ];
+    for b in buckets {
+        let input = CreateBucketInput::builder()
+            .bucket(b.to_owned())
+            .build()
+            .map_err(|e| e.to_string())?;
+        if let Err(e) = s3.create_bucket(request(input)).await
+            && !format!("{e:?}").contains("BucketAlreadyExists")
+        {
+            return Err(format!("create bucket {b}: {e:?}"));
+        }
+    }
+    let seeds = seeds();
+    let n = seeds.len();
+    let mut pending = futures::stream::FuturesUnordered::new();
+    use futures::StreamExt;
+    for s in seeds {
+        pending.push(put(s3, s));
+        if pending.len() >= 32
+            && let Some(r) = pending.next().await
+        {
+            r?;
+        }
+    }
+    while let Some(r) = pending.next().await {
+        r?;
+    }
+    Ok(n)
+}
+
+async fn put(s3: &DemoS3, s: Seed) -> Result<(), String> {
+    let metadata: Option<HashMap<String, String>> = (!s.metadata.is_empty()).then(|| {
+        s.metadata
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    });
+    let input = PutObjectInput::builder()
+        .bucket(s.bucket.to_owned())
+        .key(s.key.clone())
+        .content_length(Some(s.body.len() as i64))
+        .content_type(Some(s.content_type.to_owned()))
+        .metadata(metadata)
+        .body(Some(StreamingBlob::from(s3s::Body::from(s.body))))
+        .build()
+        .map_err(|e| e.to_string())?;
+    s3.put_object(request(input))
+        .await
+        .map_err(|e| format!("put {}: {e:?}", crate::sanitize::clean(&s.key)))?;
+    if !s.tags.is_empty() {
+        s3.tags.write().unwrap_or_else(|p| p.into_inner()).insert(
+            (s.bucket.to_owned(), s.key),
+            s.tags.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        );
+    }
+    Ok(())
+}

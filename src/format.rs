@@ -1,0 +1,97 @@
+//! Human-facing formatting of sizes, counts and times, kept apart from the
+//! renderer so the same words appear in the tree, the inspector and the logs,
+//! and so they can be tested without a terminal.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// `1536` -> `1.5 KiB`; exact below 1 KiB.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds since the epoch to a DateTime, if representable.
+pub fn from_epoch(secs: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0)
+}
+
+/// Short local time for list columns: `2026-11-24 23:14`.
+pub fn short_time(secs: i64, offset: FixedOffset) -> String {
+    match from_epoch(secs) {
+        Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
+        None => "-".into(),
+    }
+}
+
+/// Full time for the inspector: local and UTC side by side.
+pub fn long_time(secs: i64, offset: FixedOffset) -> String {
+    match from_epoch(secs) {
+        Some(t) => format!(
+            "{} ({} UTC)",
+            t.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S %:z"),
+            t.format("%Y-%m-%d %H:%M:%S")
+        ),
+        None => "-".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+        assert_eq!(human_size(u64::MAX), "16.0 EiB");
+        assert_eq!(human_size(200 * 1024), "200 KiB");
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn times() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        assert_eq!(short_time(0, utc), "1970-01-01 00:00");
+        let cet = FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(
+            long_time(0, cet),
+            "1970-01-01 01:00:00 +01:00 (1970-01-01 00:00:00 UTC)"
+        );
+        assert_eq!(short_time(i64::MAX, utc), "-");
+    }
+}

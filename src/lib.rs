@@ -1,0 +1,21 @@
+//! pail: a terminal UI for Amazon S3 and S3-compatible stores.
+//!
+//! The crate is split so that the interesting parts are testable without a
+//! terminal or a network: [`app`] is pure state and update, [`ui`] is a pure
+//! renderer, [`store`] hides aws-sdk-s3 behind a narrow trait, and
+//! [`runtime`] is the only place that touches the terminal and spawns work.
+
+pub mod app;
+pub mod cli;
+pub mod clipboard;
+pub mod config;
+pub mod demo;
+pub mod diagnose;
+pub mod format;
+pub mod keymap;
+pub mod links;
+pub mod logging;
+pub mod runtime;
+pub mod sanitize;
+pub mod store;
+pub mod ui;

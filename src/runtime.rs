@@ -1,0 +1,282 @@
+//! The impure half: owns the terminal and the tokio loop. It turns terminal
+//! events, ticks and task reports into [`Msg`]s, feeds them to the pure
+//! [`update`], runs the returned [`Effect`]s as background tasks (each with
+//! an id and a cancel token), and draws. Input is never blocked by work:
+//! every S3 call runs in its own task and reports through a channel.
+
+use crate::app::{App, Effect, Job, Msg, TaskEvent, TaskId, update};
+use crate::clipboard::Clipboard;
+use crate::config::ClipboardMode;
+use crate::store::{ListRequest, PrefixTotals, Store};
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+/// Puts the terminal back the way we found it. Safe to call twice, and from
+/// the panic hook.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped, whichever way `run` ends.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            tracing::error!(panic = %info, "panic");
+            hook(info);
+        }));
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        let mut out = io::stdout();
+        execute!(out, EnterAlternateScreen, crossterm::cursor::Hide)?;
+        if mouse {
+            execute!(out, EnableMouseCapture)?;
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn translate(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs effects: spawns jobs, cancels them, copies to the clipboard.
+pub struct Executor {
+    store: Arc<dyn Store>,
+    tx: UnboundedSender<Msg>,
+    tokens: HashMap<TaskId, CancellationToken>,
+    clipboard: Clipboard,
+}
+
+impl Executor {
+    pub fn new(store: Arc<dyn Store>, tx: UnboundedSender<Msg>, clipboard: ClipboardMode) -> Self {
+        Executor {
+            store,
+            tx,
+            tokens: HashMap::new(),
+            clipboard: Clipboard::new(clipboard),
+        }
+    }
+
+    /// Carries out `effects`; returns true when the app should quit.
+    pub fn apply(&mut self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for e in effects {
+            match e {
+                Effect::Spawn(id, job) => self.spawn(id, job),
+                Effect::Cancel(id) => {
+                    if let Some(t) = self.tokens.remove(&id) {
+                        t.cancel();
+                    }
+                }
+                Effect::Copy { text, what } => {
+                    let result = self
+                        .clipboard
+                        .copy(&text, &mut io::stdout())
+                        .map(|how| format!("Copied {what} {how}"));
+                    let _ = self.tx.send(Msg::Copied(result));
+                }
+                Effect::Quit => quit = true,
+            }
+        }
+        // Forget tokens of tasks that finished on their own.
+        self.tokens.retain(|_, t| !t.is_cancelled());
+        quit
+    }
+
+    fn spawn(&mut self, id: TaskId, job: Job) {
+        let token = CancellationToken::new();
+        self.tokens.insert(id, token.clone());
+        let store = self.store.clone();
+        let tx = self.tx.clone();
+        tracing::debug!(task = id.0, job = %job.label(), "start");
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = token.cancelled() => tracing::debug!(task = id.0, "cancelled"),
+                _ = run_job(store, id, job, &tx) => {}
+            }
+            token.cancel();
+            let _ = tx.send(Msg::TaskEnded(id));
+        });
+    }
+
+    pub fn cancel_all(&mut self) {
+        for (_, t) in self.tokens.drain() {
+            t.cancel();
+        }
+    }
+}
+
+/// Does one job against the store, reporting through `tx`.
+pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<Msg>) {
+    let send = |ev: TaskEvent| {
+        let _ = tx.send(Msg::Task(id, ev));
+    };
+    match job {
+        Job::Identity => send(TaskEvent::Identity(store.credential_source().await)),
+        Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)),
+        Job::BucketRegion { bucket } => send(TaskEvent::Region(store.bucket_region(&bucket).await)),
+        Job::BucketInfo { bucket } => send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)),
+        Job::ObjectInfo { bucket, key } => {
+            send(TaskEvent::Object(store.object_info(&bucket, &key).await))
+        }
+        Job::ListPrefix {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let mut req = ListRequest {
+                bucket,
+                prefix,
+                delimiter: Some("/".into()),
+                token: None,
+                page_size: Some(page_size),
+            };
+            let started = std::time::Instant::now();
+            let mut pages = 0u32;
+            loop {
+                match store.list_page(&req).await {
+                    Ok(page) => {
+                        pages += 1;
+                        let next = page.next.clone();
+                        send(TaskEvent::Page(Ok(page)));
+                        match next {
+                            Some(t) => req.token = Some(t),
+                            None => break,
+                        }
+                    }
+                    Err(e) => {
+                        send(TaskEvent::Page(Err(e)));
+                        break;
+                    }
+                }
+            }
+            tracing::info!(task = id.0, pages, ms = started.elapsed().as_millis() as u64, "listing finished");
+        }
+        Job::CountPrefix {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let mut req = ListRequest {
+                bucket,
+                prefix,
+                delimiter: None,
+                token: None,
+                page_size: Some(page_size),
+            };
+            let mut totals = PrefixTotals::default();
+            loop {
+                match store.list_page(&req).await {
+                    Ok(page) => {
+                        totals.objects += page.objects.len() as u64;
+                        totals.bytes += page.objects.iter().map(|o| o.size).sum::<u64>();
+                        match page.next {
+                            Some(t) => {
+                                req.token = Some(t);
+                                send(TaskEvent::Totals(Ok((totals, false))));
+                            }
+                            None => {
+                                send(TaskEvent::Totals(Ok((totals, true))));
+                                break;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        send(TaskEvent::Totals(Err(e)));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs the UI until the user quits. The terminal is restored on return,
+/// on error and on panic.
+pub async fn run(
+    mut app: App,
+    initial: Vec<Effect>,
+    store: Arc<dyn Store>,
+    tick_ms: u64,
+    clipboard: ClipboardMode,
+) -> io::Result<()> {
+    let _guard = TerminalGuard::enter(app.settings.mouse)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let (tx, mut rx) = unbounded_channel();
+    let mut exec = Executor::new(store, tx, clipboard);
+    let mut quit = exec.apply(initial);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(tick_ms.max(10)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut term_signal =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut hup_signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    if let Ok(size) = terminal.size() {
+        quit |= exec.apply(update(&mut app, Msg::Resize(size.width, size.height)));
+    }
+    while !quit {
+        terminal.draw(|f| crate::ui::render(&app, f))?;
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => translate(ev),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(m) = rx.recv() => Some(m),
+            _ = tick.tick() => Some(Msg::Tick),
+            _ = term_signal.recv() => break,
+            _ = hup_signal.recv() => break,
+        };
+        if let Some(msg) = msg {
+            quit |= exec.apply(update(&mut app, msg));
+        }
+        // Take everything already queued before drawing again, so a burst
+        // of listing pages costs one frame, not one frame per page.
+        for _ in 0..512 {
+            match rx.try_recv() {
+                Ok(m) => quit |= exec.apply(update(&mut app, m)),
+                Err(_) => break,
+            }
+        }
+    }
+    exec.cancel_all();
+    Ok(())
+}

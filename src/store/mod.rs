@@ -1,0 +1,205 @@
+//! The narrow door to S3. Everything above this module talks in these domain
+//! types and the [`Store`] trait; only [`aws`] knows aws-sdk-s3 exists. That
+//! keeps the UI testable without a network, keeps SDK churn in one file, and
+//! leaves room for stores that are not the SDK (a test double for faults a
+//! real server will not produce on demand).
+
+pub mod aws;
+
+use async_trait::async_trait;
+use std::fmt;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    pub name: String,
+    /// Seconds since the epoch.
+    pub created: Option<i64>,
+}
+
+/// One object row of a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectSummary {
+    pub key: String,
+    pub size: u64,
+    pub modified: Option<i64>,
+    pub storage_class: Option<String>,
+    pub etag: Option<String>,
+}
+
+/// One page of ListObjectsV2, keys already URL-decoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListPage {
+    pub prefixes: Vec<String>,
+    pub objects: Vec<ObjectSummary>,
+    /// Continuation token for the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListRequest {
+    pub bucket: String,
+    pub prefix: String,
+    /// `Some("/")` for a tree level, `None` for a recursive walk.
+    pub delimiter: Option<String>,
+    pub token: Option<String>,
+    pub page_size: Option<i32>,
+}
+
+/// Everything the inspector shows about one object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ObjectInfo {
+    pub key: String,
+    pub size: u64,
+    pub modified: Option<i64>,
+    pub etag: Option<String>,
+    pub content_type: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_language: Option<String>,
+    pub cache_control: Option<String>,
+    pub expires: Option<String>,
+    pub storage_class: Option<String>,
+    pub sse: Option<String>,
+    pub sse_kms_key_id: Option<String>,
+    pub bucket_key_enabled: Option<bool>,
+    pub version_id: Option<String>,
+    /// (algorithm, value), e.g. ("CRC32", "AAAAAA==").
+    pub checksums: Vec<(String, String)>,
+    pub checksum_type: Option<String>,
+    /// x-amz-meta-* pairs, sorted by name.
+    pub metadata: Vec<(String, String)>,
+    pub tags: Vec<(String, String)>,
+    /// Why tags could not be read (servers without tagging, AccessDenied).
+    pub tags_error: Option<String>,
+    pub object_lock_mode: Option<String>,
+    pub object_lock_retain_until: Option<i64>,
+    pub legal_hold: Option<String>,
+    pub restore: Option<String>,
+    pub archive_status: Option<String>,
+    pub replication_status: Option<String>,
+    pub parts_count: Option<i32>,
+    pub missing_meta: Option<i32>,
+    pub website_redirect: Option<String>,
+}
+
+/// What the inspector shows about a bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketInfo {
+    pub region: String,
+    /// "Enabled", "Suspended", or "Never enabled"; Err if it could not be read.
+    pub versioning: Result<String, String>,
+}
+
+/// Recursive totals under a prefix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrefixTotals {
+    pub objects: u64,
+    pub bytes: u64,
+}
+
+/// Where and as whom we talk to S3; shown in the header. Never holds a secret.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Connection {
+    /// The endpoint URL as the user would type it; `None` means AWS.
+    pub endpoint: Option<String>,
+    pub profile: Option<String>,
+    pub region: String,
+    pub path_style: bool,
+    pub unsigned: bool,
+}
+
+impl Connection {
+    pub fn endpoint_label(&self) -> String {
+        match &self.endpoint {
+            Some(e) => e.clone(),
+            None => format!("AWS (s3.{}.amazonaws.com)", self.region),
+        }
+    }
+}
+
+/// Which credentials are in use, learned once at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialSource {
+    /// The provider's name as the SDK reports it (EnvironmentVariable, ProfileFile, SSO...).
+    pub provider: String,
+    /// Last four characters of the access key id, enough to tell identities apart.
+    pub key_hint: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    AccessDenied,
+    SignatureMismatch,
+    ExpiredToken,
+    NoSuchBucket,
+    NoSuchKey,
+    NotFound,
+    Redirect,
+    Unreachable,
+    Timeout,
+    Credentials,
+    NotImplemented,
+    Other,
+}
+
+/// An S3 failure in our words, with what diagnosis needs. Server-provided
+/// text (`code`, `message`) is untrusted and must be cleaned before display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError {
+    pub kind: ErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+    pub status: Option<u16>,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    /// The URL we tried to reach, for network failures.
+    pub url: Option<String>,
+    /// Server clock minus ours, in seconds, when the response carried a Date.
+    pub skew_secs: Option<i64>,
+    pub request_id: Option<String>,
+    /// Region the server says the bucket lives in (redirects).
+    pub region_hint: Option<String>,
+}
+
+impl StoreError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        StoreError {
+            kind,
+            code: None,
+            message: message.into(),
+            status: None,
+            bucket: None,
+            key: None,
+            url: None,
+            skew_secs: None,
+            request_id: None,
+            region_hint: None,
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The operations pail needs from an S3 endpoint. Async and object-safe so the
+/// runtime can hold an `Arc<dyn Store>` and hand it to background tasks.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn connection(&self) -> Connection;
+    async fn credential_source(&self) -> StoreResult<CredentialSource>;
+    async fn list_buckets(&self) -> StoreResult<Vec<Bucket>>;
+    async fn bucket_region(&self, bucket: &str) -> StoreResult<String>;
+    async fn bucket_info(&self, bucket: &str) -> StoreResult<BucketInfo>;
+    async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage>;
+    async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo>;
+}
