@@ -809,6 +809,8 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                         .into_iter()
                         .map(|r| (r.name.clone(), r))
                         .collect();
+                    let mut list = list;
+                    list.sort_by(|a, b| a.name.cmp(&b.name));
                     app.buckets.rows = list
                         .into_iter()
                         .map(|b| {

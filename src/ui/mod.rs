@@ -399,13 +399,18 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
     match b.tree.folder(prefix) {
         Some(f) => {
             let prefixes = f.entries.iter().filter(|e| e.is_prefix).count();
+            let state = match &f.state {
+                FolderState::Loading(_) => "loading…".to_owned(),
+                FolderState::Done => "complete".to_owned(),
+                FolderState::Partial => "stopped early".to_owned(),
+                FolderState::Failed(e) => format!("failed: {}", crate::diagnose::short(e)),
+            };
             lines.push(kv(
                 "Loaded",
                 format!(
-                    "{} prefixes, {} objects ({})",
+                    "{} prefixes, {} objects ({state})",
                     thousands(prefixes as u64),
                     thousands((f.entries.len() - prefixes) as u64),
-                    crate::app::folder_progress(&f.state, f.entries.len())
                 ),
             ));
             let bytes: u64 = f.entries.iter().map(|e| e.size).sum();
@@ -635,7 +640,7 @@ fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             lines.push(Line::raw(""));
             lines.push(section("Mouse"));
             lines.push(Line::raw("wheel scrolls the pane under it · click selects · double-click expands"));
-            let rect = centered(area, 76, (lines.len() as u16 + 2).min(area.height));
+            let rect = centered(area, 92, (lines.len() as u16 + 2).min(area.height));
             frame.render_widget(Clear, rect);
             let p = Paragraph::new(lines)
                 .block(
