@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use aws_sdk_s3 as s3;
 use pail::store::aws::{AwsStore, ConnectOptions};
 use s3::config::{Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
