@@ -297,10 +297,63 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn kv(label: &str, value: impl Into<String>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<LABEL_WIDTH$}"), dim()),
-        Span::raw(value.into()),
-    ])
+    let label = if label.width() >= LABEL_WIDTH {
+        format!("{label} ")
+    } else {
+        format!("{label:<LABEL_WIDTH$}")
+    };
+    Line::from(vec![Span::styled(label, dim()), Span::raw(value.into())])
+}
+
+/// Splits `s` into pieces of at most `width` display columns.
+fn chunks(s: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    out
+}
+
+/// Wraps label/value lines with a hanging indent, so long keys, URLs and
+/// ARNs continue under their value instead of under the label.
+fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let fits = line.width() <= width;
+        if fits || line.spans.len() != 2 {
+            out.push(line);
+            continue;
+        }
+        let label = line.spans[0].clone();
+        let value = line.spans[1].content.to_string();
+        let style = line.spans[1].style;
+        let indent = label.width();
+        if width < indent + 12 {
+            out.push(Line::from(vec![label]));
+            for piece in chunks(&value, width.max(1)) {
+                out.push(Line::styled(piece, style));
+            }
+            continue;
+        }
+        for (i, piece) in chunks(&value, width - indent).into_iter().enumerate() {
+            let lead = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            out.push(Line::from(vec![lead, Span::styled(piece, style)]));
+        }
+    }
+    out
 }
 
 fn section(title: &str) -> Line<'static> {
@@ -314,6 +367,7 @@ fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Buckets => bucket_lines(app),
         Screen::Browse => browse_lines(app),
     };
+    let lines = hang(lines, area.width.saturating_sub(2) as usize);
     let p = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
