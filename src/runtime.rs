@@ -238,8 +238,14 @@ pub async fn run(
     clipboard: ClipboardMode,
 ) -> io::Result<()> {
     let _guard = TerminalGuard::enter(app.settings.mouse)?;
+    // Terminal::clear would ask the terminal for the cursor position, which
+    // not every terminal (or test harness) answers; a fresh alternate
+    // screen only needs erasing.
+    execute!(
+        io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     let (tx, mut rx) = unbounded_channel();
     let mut exec = Executor::new(store, tx, clipboard);
     let mut quit = exec.apply(initial);
@@ -249,6 +255,8 @@ pub async fn run(
     let mut term_signal =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hup_signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    // Lets the end-to-end tests prove the panic hook restores the terminal.
+    let panic_key = std::env::var_os("PAIL_TEST_PANIC_ON_F12").is_some();
     if let Ok(size) = terminal.size() {
         quit |= exec.apply(update(&mut app, Msg::Resize(size.width, size.height)));
     }
@@ -266,6 +274,12 @@ pub async fn run(
             _ = hup_signal.recv() => break,
         };
         if let Some(msg) = msg {
+            if panic_key
+                && let Msg::Key(k) = &msg
+                && k.code == crossterm::event::KeyCode::F(12)
+            {
+                panic!("panic requested by PAIL_TEST_PANIC_ON_F12");
+            }
             quit |= exec.apply(update(&mut app, msg));
         }
         // Take everything already queued before drawing again, so a burst

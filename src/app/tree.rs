@@ -325,9 +325,24 @@ impl Tree {
         self.rebuild();
     }
 
+    /// Applies a filter. Rows kept only as context for a match (their
+    /// parent prefixes) are not where the user is looking, so the cursor
+    /// moves to the first real match unless it already sits on one.
     pub fn set_filter(&mut self, text: &str) {
         self.filter = text.to_lowercase();
         self.rebuild();
+        if !self.filter.is_empty() && !self.row_matches(self.cursor) {
+            if let Some(i) = (0..self.rows.len()).find(|&i| self.row_matches(i)) {
+                self.cursor = i;
+            }
+        }
+    }
+
+    fn row_matches(&self, i: usize) -> bool {
+        self.rows.get(i).is_some_and(|r| {
+            let f = &self.folders[r.folder as usize];
+            contains_ci(f.name_of(&f.entries[r.entry as usize]), &self.filter)
+        })
     }
 
     /// Expands `prefix`. Returns true if it needs loading by a new task
@@ -581,6 +596,7 @@ mod tests {
         t.set_filter("PDF");
         assert_eq!(names(&t), ["docs/", "  a.pdf"]);
         assert_eq!(t.matches, 1);
+        assert_eq!(t.cursor, 1, "cursor on the match, not its parent");
         t.set_filter("");
         assert!(t.collapse("docs/").is_empty());
         assert_eq!(names(&t), ["docs-old/", "docs/", "readme"]);

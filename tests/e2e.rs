@@ -1,0 +1,246 @@
+//! End to end: the real binary in a pseudo-terminal, keys pressed, the
+//! screen read back through a vt100 parser, the raw byte stream checked for
+//! what a parser hides (OSC 52, the terminal being restored).
+
+mod common;
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "e2eSECRETvalue0123456789abcdef";
+
+struct Term {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Term {
+    fn spawn(args: &[&str], env: &[(&str, &str)], home: &Path) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 30, cols: 110, pixel_width: 0, pixel_height: 0 })
+            .expect("pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pail"));
+        cmd.args(args);
+        for k in ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT", "AWS_PROFILE", "TMUX"] {
+            cmd.env_remove(k);
+        }
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join(".config"));
+        cmd.env("XDG_STATE_HOME", home.join(".state"));
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(home);
+        let child = pair.slave.spawn_command(cmd).expect("spawn pail");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 110, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Term { child, master: pair.master, writer, parser, raw }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
+    }
+
+    /// Types keys one at a time, pausing so ESC is not read as Alt.
+    fn keys(&mut self, keys: &[&str]) {
+        for k in keys {
+            self.writer.write_all(k.as_bytes()).unwrap();
+            self.writer.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(120));
+        }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .unwrap();
+        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("pail did not exit; screen:\n{}", self.screen());
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The terminal is left as found: alternate screen left, cursor shown,
+/// mouse reporting off, after the last time they were turned on.
+fn assert_restored(raw: &[u8]) {
+    let last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+    let entered = last(b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = last(b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered, "alternate screen left after it was entered");
+    let shown = last(b"\x1b[?25h").expect("cursor shown again");
+    assert!(shown > entered);
+    if let Some(mouse_on) = last(b"\x1b[?1000h") {
+        let mouse_off = last(b"\x1b[?1000l").expect("mouse capture disabled");
+        assert!(mouse_off > mouse_on);
+    }
+}
+
+#[test]
+fn browse_filter_inspect_copy_resize_quit() {
+    let Some(ep) = common::moto() else { return };
+    let bucket = common::bucket("e2e");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = common::moto_sdk(&ep);
+        common::create_bucket(&c, &bucket).await;
+        for k in ["docs/a.pdf", "docs/b.txt", "logs/2026/x.log", "readme.md", "evil-\x1b[2J\x1b]0;pwned\x07.txt"] {
+            common::put(&c, &bucket, k, b"hello").await;
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("pail.log");
+    let target = format!("s3://{bucket}/");
+    let mut t = Term::spawn(
+        &[&target, "--log-file", log.to_str().unwrap(), "--log-level", "trace"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAE2ETESTKEY000000"),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL", &ep),
+        ],
+        home.path(),
+    );
+    t.wait_for("docs/");
+    t.wait_for(&format!("s3://{bucket}/ — 4"));
+    // The hostile key shows as escapes; the terminal title was not set.
+    t.wait_for("evil-\\x1b[2J\\x1b]0;pwned\\x07.txt");
+    assert!(!contains(&t.raw(), b"\x1b]0;pwned"));
+    // Expand docs/ (the first row).
+    t.keys(&["l"]);
+    t.wait_for("a.pdf");
+    t.wait_for("b.txt");
+    // Filter as you type.
+    t.keys(&["/", "b", ".", "t"]);
+    t.wait_for("1 matches");
+    t.keys(&["\r"]);
+    // Enter on the object focuses the inspector and loads its details.
+    t.keys(&["\r"]);
+    t.wait_for("Size          5 B (5 bytes)");
+    t.wait_for(&format!("s3://{bucket}/docs/b.txt"));
+    // Copy its s3:// URI: no display here, so it goes out as OSC 52.
+    t.keys(&["c", "u"]);
+    t.wait_for("via OSC 52");
+    let uri = format!("s3://{bucket}/docs/b.txt");
+    use base64::Engine;
+    let osc = format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(&uri));
+    assert!(contains(&t.raw(), osc.as_bytes()), "OSC 52 sequence for {uri} not written");
+    // Resize to 80x24: the screen is redrawn to fit.
+    t.resize(24, 80);
+    t.keys(&["\x1b"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.wait_for("Inspector");
+    let screen = t.screen();
+    assert!(screen.lines().count() <= 24, "{screen}");
+    assert!(screen.lines().any(|l| l.starts_with('└') && l.trim_end().ends_with('┘')), "bottom border at 80 cols:\n{screen}");
+    t.keys(&["q"]);
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert_restored(&t.raw());
+    // The log has what happened, but no secret or signature.
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("pail starting"), "{log}");
+    assert!(!log.contains(SECRET), "secret key in log");
+    assert!(!log.contains("E2ETESTKEY000000"), "access key id in log");
+    assert!(!log.contains('\x1b'), "raw escape in log");
+}
+
+#[test]
+fn demo_starts_and_shows_escaped_hostile_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("demo.log");
+    let mut t = Term::spawn(&["--demo", "--log-file", log.to_str().unwrap()], &[], home.path());
+    t.wait_for("acme-datalake");
+    t.wait_for("Versioning");
+    // odd-keys is the last-but-zero bucket in name order: G then Enter.
+    t.keys(&["G", "\r"]);
+    t.wait_for("escape-\\x1b[31mred\\x1b[0m.txt");
+    t.wait_for("bidi-\\u{202e}fdp.exe");
+    t.wait_for("newline\\nin-key.txt");
+    t.keys(&["?"]);
+    t.wait_for("Keys (from your keymap)");
+    t.keys(&["x", "q"]);
+    let status = t.wait_exit();
+    assert!(status.success());
+    assert_restored(&t.raw());
+}
+
+#[test]
+fn bad_config_exits_2_before_touching_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("bad.toml");
+    std::fs::write(&cfg, "[s3]\nregion = \"eu-west-1\"\nendpont_url = \"x\"\n").unwrap();
+    let mut t = Term::spawn(&["--config", cfg.to_str().unwrap()], &[], home.path());
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 2);
+    let raw = String::from_utf8_lossy(&t.raw()).to_string();
+    assert!(raw.contains("bad.toml:3: key `endpont_url`"), "{raw}");
+    assert!(!raw.contains("\x1b[?1049h"), "terminal was touched");
+}
+
+#[test]
+fn panic_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Term::spawn(
+        &["--demo", "--log-file", home.path().join("p.log").to_str().unwrap()],
+        &[("PAIL_TEST_PANIC_ON_F12", "1")],
+        home.path(),
+    );
+    t.wait_for("acme-datalake");
+    t.keys(&["\x1b[24~"]);
+    let status = t.wait_exit();
+    assert!(!status.success());
+    assert_restored(&t.raw());
+    assert!(String::from_utf8_lossy(&t.raw()).contains("panic requested"));
+}
