@@ -41,4 +41,4 @@ log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --release -- -D warnings
 
 log "cargo test --release (unit, state, snapshot, integration, end-to-end)"
-cargo test --release --all-targets -- --test-threads=2
+cargo test --release --lib --bins --tests -- --test-threads=2

@@ -95,8 +95,15 @@ pub fn main() -> i32 {
     {
         return fail(format!("cannot open log file: {e}"));
     }
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), demo = cli.demo, "pail starting");
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        demo = cli.demo,
+        "pail starting"
+    );
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(format!("cannot start async runtime: {e}")),
     };
@@ -167,8 +174,14 @@ mod tests {
     fn targets() {
         assert_eq!(parse_target("s3://b").unwrap(), ("b".into(), "".into()));
         assert_eq!(parse_target("s3://b/").unwrap(), ("b".into(), "".into()));
-        assert_eq!(parse_target("s3://b/x/y").unwrap(), ("b".into(), "x/y/".into()));
-        assert_eq!(parse_target("s3://b/x/y/").unwrap(), ("b".into(), "x/y/".into()));
+        assert_eq!(
+            parse_target("s3://b/x/y").unwrap(),
+            ("b".into(), "x/y/".into())
+        );
+        assert_eq!(
+            parse_target("s3://b/x/y/").unwrap(),
+            ("b".into(), "x/y/".into())
+        );
         assert!(parse_target("b/x").is_err());
         assert!(parse_target("s3:///x").is_err());
     }

@@ -97,7 +97,9 @@ mod tests {
         assert!(s.ends_with('\x07'));
         let inner = &s[7..s.len() - 1];
         assert!(!inner.contains('\x1b') && !inner.contains('\x07'));
-        let decoded = base64::engine::general_purpose::STANDARD.decode(inner).unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(inner)
+            .unwrap();
         assert_eq!(decoded, b"s3://b/\x1b]0;pwned\x07");
     }
 

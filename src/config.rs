@@ -187,8 +187,14 @@ pub fn config_dir() -> Option<PathBuf> {
 /// config dir if the file exists), then a `keymap.toml` beside it.
 pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     let mut layers: Vec<(PathBuf, String)> = vec![
-        (PathBuf::from("<built-in config.toml>"), DEFAULT_CONFIG.to_owned()),
-        (PathBuf::from("<built-in keymap.toml>"), DEFAULT_KEYMAP.to_owned()),
+        (
+            PathBuf::from("<built-in config.toml>"),
+            DEFAULT_CONFIG.to_owned(),
+        ),
+        (
+            PathBuf::from("<built-in keymap.toml>"),
+            DEFAULT_KEYMAP.to_owned(),
+        ),
     ];
     let read = |p: &Path| {
         std::fs::read_to_string(p).map_err(|e| ConfigError {
@@ -308,7 +314,12 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         key: None,
         message,
     })?;
-    Ok(Config { s3, ui, log, keymap })
+    Ok(Config {
+        s3,
+        ui,
+        log,
+        keymap,
+    })
 }
 
 #[cfg(test)]

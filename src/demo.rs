@@ -100,7 +100,10 @@ impl S3 for DemoS3 {
     ) -> S3Result<S3Response<DeleteObjectOutput>> {
         let id = (req.input.bucket.clone(), req.input.key.clone());
         let out = self.fs.delete_object(req).await?;
-        self.tags.write().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        self.tags
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
         Ok(out)
     }
 
@@ -229,13 +232,17 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
     });
     let service = {
         let mut b = s3s::service::S3ServiceBuilder::new(SharedS3(backend.clone()));
-        b.set_auth(s3s::auth::SimpleAuth::from_single(DEMO_ACCESS_KEY, DEMO_SECRET_KEY));
+        b.set_auth(s3s::auth::SimpleAuth::from_single(
+            DEMO_ACCESS_KEY,
+            DEMO_SECRET_KEY,
+        ));
         b.build()
     };
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let accept = tokio::spawn(async move {
-        let http = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+        let http =
+            hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
         // Connections live in this set, so stopping the server (aborting
         // this task) also cuts keep-alive connections mid-response, as a
         // crashed server would.
@@ -372,16 +379,36 @@ fn seeds() -> Vec<Seed> {
     ];
     for u in 0..120 {
         for (name, ct) in files.iter().take(4 + u % 7) {
-            v.push(small("acme-app-uploads", format!("uploads/user-{u:04}/{name}"), ct));
+            v.push(small(
+                "acme-app-uploads",
+                format!("uploads/user-{u:04}/{name}"),
+                ct,
+            ));
         }
     }
     for d in 0..80 {
         let doc = format!("documents/doc-{:08x}", 0x1000_0000u32 + d * 7919);
-        v.push(small("acme-doc-assistant", format!("{doc}/original.pdf"), "application/pdf"));
-        v.push(small("acme-doc-assistant", format!("{doc}/summary.md"), "text/markdown"));
-        v.push(small("acme-doc-assistant", format!("{doc}/embeddings.npy"), "application/octet-stream"));
+        v.push(small(
+            "acme-doc-assistant",
+            format!("{doc}/original.pdf"),
+            "application/pdf",
+        ));
+        v.push(small(
+            "acme-doc-assistant",
+            format!("{doc}/summary.md"),
+            "text/markdown",
+        ));
+        v.push(small(
+            "acme-doc-assistant",
+            format!("{doc}/embeddings.npy"),
+            "application/octet-stream",
+        ));
         for c in 1..=(6 + d % 9) {
-            v.push(small("acme-doc-assistant", format!("{doc}/chunks/{c:04}.json"), "application/json"));
+            v.push(small(
+                "acme-doc-assistant",
+                format!("{doc}/chunks/{c:04}.json"),
+                "application/json",
+            ));
         }
     }
     for source in ["clickstream", "orders", "payments"] {
@@ -409,13 +436,36 @@ fn seeds() -> Vec<Seed> {
             ));
         }
     }
-    v.push(large("acme-datalake", "curated/exports/full-2026-10.parquet", 24, "application/vnd.apache.parquet"));
+    v.push(large(
+        "acme-datalake",
+        "curated/exports/full-2026-10.parquet",
+        24,
+        "application/vnd.apache.parquet",
+    ));
     for day in 1..=24 {
-        v.push(small("acme-backups", format!("db/2026-11-{day:02}/pg_dump.sql.gz"), "application/gzip"));
-        v.push(small("acme-backups", format!("db/2026-11-{day:02}/manifest.json"), "application/json"));
+        v.push(small(
+            "acme-backups",
+            format!("db/2026-11-{day:02}/pg_dump.sql.gz"),
+            "application/gzip",
+        ));
+        v.push(small(
+            "acme-backups",
+            format!("db/2026-11-{day:02}/manifest.json"),
+            "application/json",
+        ));
     }
-    v.push(large("acme-backups", "db/full/pg_dump-2026-11-24.sql.gz", 32, "application/gzip"));
-    v.push(large("acme-backups", "media/archive-2026-q3.tar", 8, "application/x-tar"));
+    v.push(large(
+        "acme-backups",
+        "db/full/pg_dump-2026-11-24.sql.gz",
+        32,
+        "application/gzip",
+    ));
+    v.push(large(
+        "acme-backups",
+        "media/archive-2026-q3.tar",
+        8,
+        "application/x-tar",
+    ));
     // s3s-fs keeps per-object files named after the base64 of the key, so
     // keys much past 150 bytes exceed the file-name limit; the 1 KiB key
     // case is covered against moto in the integration tests.
@@ -507,7 +557,10 @@ async fn put(s3: &DemoS3, s: Seed) -> Result<(), String> {
     if !s.tags.is_empty() {
         s3.tags.write().unwrap_or_else(|p| p.into_inner()).insert(
             (s.bucket.to_owned(), s.key),
-            s.tags.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+            s.tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
         );
     }
     Ok(())

@@ -62,14 +62,26 @@ pub fn explain(
             title = "Access denied".to_owned();
             hints.push(identity_line(conn, creds));
             hints.push("Check, in this order:".into());
-            hints.push(" 1. Is this the identity/role you meant? (aws sts get-caller-identity)".into());
+            hints.push(
+                " 1. Is this the identity/role you meant? (aws sts get-caller-identity)".into(),
+            );
             hints.push(" 2. Does its IAM policy allow the action (s3:ListBucket on the bucket ARN, s3:GetObject on the object ARN)?".into());
             hints.push(" 3. Does the bucket policy allow it, or explicitly deny it?".into());
-            hints.push(" 4. SSE-KMS objects: does the KMS key policy allow kms:Decrypt for this identity?".into());
-            hints.push(" 5. Through a VPC endpoint: does the endpoint policy allow this bucket?".into());
-            hints.push(" 6. Block Public Access: only matters for anonymous/public access you intended.".into());
+            hints.push(
+                " 4. SSE-KMS objects: does the KMS key policy allow kms:Decrypt for this identity?"
+                    .into(),
+            );
+            hints.push(
+                " 5. Through a VPC endpoint: does the endpoint policy allow this bucket?".into(),
+            );
+            hints.push(
+                " 6. Block Public Access: only matters for anonymous/public access you intended."
+                    .into(),
+            );
             if conn.unsigned {
-                hints.push("Requests are unsigned (--no-sign-request): only public buckets answer.".into());
+                hints.push(
+                    "Requests are unsigned (--no-sign-request): only public buckets answer.".into(),
+                );
             }
         }
         ErrorKind::SignatureMismatch => {
@@ -106,7 +118,10 @@ pub fn explain(
             title = "No usable credentials".to_owned();
             hints.push(identity_line(conn, creds));
             hints.push("pail uses the AWS default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws/{config,credentials}, SSO, web identity, container and instance metadata.".into());
-            hints.push("Pick a profile with --profile NAME; for SSO run aws sso login --profile NAME.".into());
+            hints.push(
+                "Pick a profile with --profile NAME; for SSO run aws sso login --profile NAME."
+                    .into(),
+            );
             hints.push("For public buckets use --no-sign-request.".into());
         }
         ErrorKind::NoSuchBucket => {

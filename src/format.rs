@@ -28,7 +28,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -44,7 +44,10 @@ pub fn from_epoch(secs: i64) -> Option<DateTime<Utc>> {
 /// Short local time for list columns: `2026-11-24 23:14`.
 pub fn short_time(secs: i64, offset: FixedOffset) -> String {
     match from_epoch(secs) {
-        Some(t) => t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
+        Some(t) => t
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
         None => "-".into(),
     }
 }

@@ -172,7 +172,8 @@ impl Key {
     /// Shift is part of the character for printable keys (`G`, `?`), so it
     /// is dropped there; terminals disagree on whether they report it.
     pub fn from_event(ev: &KeyEvent) -> Key {
-        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let mut code = ev.code;
         if let KeyCode::Char(c) = code {
             mods.remove(KeyModifiers::SHIFT);
@@ -191,10 +192,14 @@ impl Key {
         let mut rest = s;
         loop {
             let lower = rest.to_ascii_lowercase();
-            if rest.chars().count() > 1 && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+")) {
+            if rest.chars().count() > 1
+                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
+            {
                 mods |= KeyModifiers::CONTROL;
                 rest = &rest[5..];
-            } else if rest.chars().count() > 1 && (lower.starts_with("alt-") || lower.starts_with("alt+")) {
+            } else if rest.chars().count() > 1
+                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
+            {
                 mods |= KeyModifiers::ALT;
                 rest = &rest[4..];
             } else if rest.chars().count() > 1
@@ -232,7 +237,9 @@ impl Key {
                 "pgup" | "pageup" => KeyCode::PageUp,
                 "pgdn" | "pgdown" | "pagedown" => KeyCode::PageDown,
                 "space" => KeyCode::Char(' '),
-                f if f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
+                f if f.starts_with('f')
+                    && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
+                {
                     KeyCode::F(f[1..].parse().unwrap_or(1))
                 }
                 _ => return Err(format!("unknown key name {s:?}")),
@@ -370,7 +377,10 @@ mod tests {
     fn parses_key_names() {
         assert_eq!(Key::parse("j").unwrap().code, KeyCode::Char('j'));
         let k = Key::parse("Ctrl-d").unwrap();
-        assert_eq!((k.code, k.mods), (KeyCode::Char('d'), KeyModifiers::CONTROL));
+        assert_eq!(
+            (k.code, k.mods),
+            (KeyCode::Char('d'), KeyModifiers::CONTROL)
+        );
         assert_eq!(Key::parse("PgDn").unwrap().code, KeyCode::PageDown);
         assert_eq!(Key::parse("F5").unwrap().code, KeyCode::F(5));
         assert_eq!(Key::parse("-").unwrap().code, KeyCode::Char('-'));
@@ -383,7 +393,10 @@ mod tests {
     fn shift_is_part_of_printable_keys() {
         let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(Key::from_event(&ev), Key::parse("G").unwrap());
-        let ev = KeyEvent::new(KeyCode::Char('D'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        let ev = KeyEvent::new(
+            KeyCode::Char('D'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
         assert_eq!(Key::from_event(&ev), Key::parse("Ctrl-d").unwrap());
     }
 
@@ -400,6 +413,10 @@ mod tests {
         let g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE);
         assert_eq!(map.action(&j), Some(Action::Top));
         assert_eq!(map.action(&g), None);
-        assert!(map.help().iter().all(|(_, d)| *d != Action::MoveDown.describe()));
+        assert!(
+            map.help()
+                .iter()
+                .all(|(_, d)| *d != Action::MoveDown.describe())
+        );
     }
 }

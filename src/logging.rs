@@ -139,8 +139,13 @@ mod tests {
 
     #[test]
     fn redacts_headers_and_keys() {
-        let r = redact("authorization: AWS4-HMAC-SHA256 Credential=AKIAXXXXXXXXXXXXXXXX/x, Signature=deadbeef");
-        assert!(!r.contains("deadbeef") && !r.contains("AKIAXXXXXXXXXXXXXXXX"), "{r}");
+        let r = redact(
+            "authorization: AWS4-HMAC-SHA256 Credential=AKIAXXXXXXXXXXXXXXXX/x, Signature=deadbeef",
+        );
+        assert!(
+            !r.contains("deadbeef") && !r.contains("AKIAXXXXXXXXXXXXXXXX"),
+            "{r}"
+        );
         let r = redact(r#"{"aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG", "x": 1}"#);
         assert!(!r.contains("wJalrXUtnFEMI"), "{r}");
         let r = redact("secret_key=shh session_token=tok123");
@@ -158,6 +163,9 @@ mod tests {
 
     #[test]
     fn plain_lines_pass() {
-        assert_eq!(redact("listed 1000 keys in s3://b/docs/"), "listed 1000 keys in s3://b/docs/\n");
+        assert_eq!(
+            redact("listed 1000 keys in s3://b/docs/"),
+            "listed 1000 keys in s3://b/docs/\n"
+        );
     }
 }

@@ -8,9 +8,7 @@ use crate::app::{App, Effect, Job, Msg, TaskEvent, TaskId, update};
 use crate::clipboard::Clipboard;
 use crate::config::ClipboardMode;
 use crate::store::{ListRequest, PrefixTotals, Store};
-use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind,
-};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -153,9 +151,9 @@ pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &Unbounded
         Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)),
         Job::BucketRegion { bucket } => send(TaskEvent::Region(store.bucket_region(&bucket).await)),
         Job::BucketInfo { bucket } => send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)),
-        Job::ObjectInfo { bucket, key } => {
-            send(TaskEvent::Object(store.object_info(&bucket, &key).await))
-        }
+        Job::ObjectInfo { bucket, key } => send(TaskEvent::Object(Box::new(
+            store.object_info(&bucket, &key).await,
+        ))),
         Job::ListPrefix {
             bucket,
             prefix,
@@ -187,7 +185,12 @@ pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &Unbounded
                     }
                 }
             }
-            tracing::info!(task = id.0, pages, ms = started.elapsed().as_millis() as u64, "listing finished");
+            tracing::info!(
+                task = id.0,
+                pages,
+                ms = started.elapsed().as_millis() as u64,
+                "listing finished"
+            );
         }
         Job::CountPrefix {
             bucket,

@@ -5,7 +5,7 @@
 mod common;
 
 use common::fixtures::*;
-use crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use pail::app::tree::{FolderState, Selected};
 use pail::app::{Effect, Focus, Job, ListState, Load, Msg, Overlay, Screen, TaskEvent, update};
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
@@ -23,16 +23,31 @@ fn start_on_a_prefix_needs_no_bucket_listing() {
 #[test]
 fn start_without_target_lists_buckets() {
     let (mut app, fx) = new_app(None);
-    let (id, _) = spawned(&fx).into_iter().find(|(_, j)| *j == Job::ListBuckets).unwrap();
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::ListBuckets)
+        .unwrap();
     let buckets = vec![
-        Bucket { name: "zeta".into(), created: Some(0) },
-        Bucket { name: "alpha".into(), created: None },
+        Bucket {
+            name: "zeta".into(),
+            created: Some(0),
+        },
+        Bucket {
+            name: "alpha".into(),
+            created: None,
+        },
     ];
     let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
     assert_eq!(app.buckets.state, ListState::Ready);
     assert_eq!(app.buckets.rows[0].name, "alpha", "sorted by name");
     // Regions of the visible buckets are looked up lazily.
-    assert_eq!(spawned(&fx).iter().filter(|(_, j)| matches!(j, Job::BucketRegion { .. })).count(), 2);
+    assert_eq!(
+        spawned(&fx)
+            .iter()
+            .filter(|(_, j)| matches!(j, Job::BucketRegion { .. }))
+            .count(),
+        2
+    );
     // l opens the bucket under the cursor.
     let fx = send(&mut app, [key('l')]);
     assert_eq!(app.screen, Screen::Browse);
@@ -69,7 +84,10 @@ fn pages_build_up_while_loading_and_count_is_visible() {
     let state = &tree.root_folder().state;
     assert_eq!(pail::app::folder_progress(state, 1000), "1,000 / loading…");
     deliver(&mut app, root, page(&[], &[("k9999", 1)], false));
-    assert_eq!(app.browse.as_ref().unwrap().tree.root_folder().state, FolderState::Done);
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.root_folder().state,
+        FolderState::Done
+    );
 }
 
 #[test]
@@ -83,7 +101,11 @@ fn collapsing_cancels_the_listing_and_reexpanding_restarts_it() {
     let fx = send(&mut app, [key('h')]);
     assert_eq!(cancelled(&fx), [big]);
     deliver(&mut app, big, page(&[], &[("big/2", 1)], false));
-    assert_eq!(app.browse.as_ref().unwrap().tree.rows().len(), 1, "late page dropped");
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.rows().len(),
+        1,
+        "late page dropped"
+    );
     let fx = send(&mut app, [key('l')]);
     let again = list_task(&fx, "big/");
     assert_ne!(again, big);
@@ -94,17 +116,35 @@ fn collapse_on_a_child_jumps_to_its_parent() {
     let (mut app, fx) = new_app(Some(("b", "")));
     deliver(&mut app, list_task(&fx, ""), page(&["p/"], &[], false));
     let fx = send(&mut app, [key('l')]);
-    deliver(&mut app, list_task(&fx, "p/"), page(&[], &[("p/x", 1)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/x", 1)], false),
+    );
     send(&mut app, [key('j')]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.selected(), Some(Selected::Object("p/x".into())));
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.selected(),
+        Some(Selected::Object("p/x".into()))
+    );
     send(&mut app, [key('h')]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.selected(), Some(Selected::Prefix("p/".into())));
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.selected(),
+        Some(Selected::Prefix("p/".into()))
+    );
 }
 
 #[test]
 fn filter_narrows_and_esc_clears() {
     let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&[], &[("Report.PDF", 1), ("notes.txt", 2), ("x.pdf", 3)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(
+            &[],
+            &[("Report.PDF", 1), ("notes.txt", 2), ("x.pdf", 3)],
+            false,
+        ),
+    );
     send(&mut app, [key('/'), key('p'), key('d'), key('f')]);
     assert!(app.filter_editing);
     assert_eq!(app.browse.as_ref().unwrap().tree.matches, 2);
@@ -120,10 +160,17 @@ fn filter_narrows_and_esc_clears() {
 #[test]
 fn sort_cycles_and_reverses() {
     let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&["dir/"], &[("a", 30), ("b", 10), ("c", 20)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["dir/"], &[("a", 30), ("b", 10), ("c", 20)], false),
+    );
     let names = |app: &pail::app::App| -> Vec<String> {
         let t = &app.browse.as_ref().unwrap().tree;
-        t.rows().iter().map(|r| t.entry(r).key.to_string()).collect()
+        t.rows()
+            .iter()
+            .map(|r| t.entry(r).key.to_string())
+            .collect()
     };
     send(&mut app, [key('o')]);
     assert_eq!(names(&app), ["dir/", "b", "c", "a"]);
@@ -134,19 +181,43 @@ fn sort_cycles_and_reverses() {
 #[test]
 fn inspector_fetches_once_the_cursor_rests() {
     let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&[], &[("a", 1), ("b", 2), ("c", 3)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&[], &[("a", 1), ("b", 2), ("c", 3)], false),
+    );
     let mut fx = send(&mut app, [key('j'), key('j')]);
-    assert!(spawned(&fx).iter().all(|(_, j)| !matches!(j, Job::ObjectInfo { .. })));
+    assert!(
+        spawned(&fx)
+            .iter()
+            .all(|(_, j)| !matches!(j, Job::ObjectInfo { .. }))
+    );
     fx.extend(settle(&mut app));
-    let heads: Vec<_> = spawned(&fx).into_iter().filter(|(_, j)| matches!(j, Job::ObjectInfo { .. })).collect();
+    let heads: Vec<_> = spawned(&fx)
+        .into_iter()
+        .filter(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .collect();
     assert_eq!(heads.len(), 1);
-    assert_eq!(heads[0].1, Job::ObjectInfo { bucket: "b".into(), key: "c".into() });
+    assert_eq!(
+        heads[0].1,
+        Job::ObjectInfo {
+            bucket: "b".into(),
+            key: "c".into()
+        }
+    );
     // Moving on cancels the unfinished fetch; its late answer is dropped.
     let mut fx = send(&mut app, [key('k')]);
     fx.extend(settle(&mut app));
     assert!(cancelled(&fx).contains(&heads[0].0));
-    let info = ObjectInfo { key: "c".into(), size: 3, ..Default::default() };
-    update(&mut app, Msg::Task(heads[0].0, TaskEvent::Object(Ok(info))));
+    let info = ObjectInfo {
+        key: "c".into(),
+        size: 3,
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::Task(heads[0].0, TaskEvent::Object(Box::new(Ok(info)))),
+    );
     assert!(!app.browse.as_ref().unwrap().objects.contains_key("c"));
 }
 
@@ -156,7 +227,11 @@ fn enter_on_object_focuses_inspector_now() {
     deliver(&mut app, list_task(&fx, ""), page(&[], &[("a", 1)], false));
     let fx = send(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.focus, Focus::Inspector);
-    assert!(spawned(&fx).iter().any(|(_, j)| matches!(j, Job::ObjectInfo { .. })));
+    assert!(
+        spawned(&fx)
+            .iter()
+            .any(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+    );
     // With the inspector focused, j scrolls it instead of moving the cursor.
     send(&mut app, [key('j'), key('j')]);
     assert_eq!(app.inspector_scroll, 2);
@@ -167,7 +242,11 @@ fn enter_on_object_focuses_inspector_now() {
 #[test]
 fn copy_popup_copies_uri_key_url_arn() {
     let (mut app, fx) = new_app(Some(("b", "docs/")));
-    deliver(&mut app, list_task(&fx, "docs/"), page(&[], &[("docs/a b.pdf", 1)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, "docs/"),
+        page(&[], &[("docs/a b.pdf", 1)], false),
+    );
     let copies = |app: &mut pail::app::App, c: char| -> String {
         let fx = send(app, [key('c'), key(c)]);
         fx.into_iter()
@@ -180,9 +259,16 @@ fn copy_popup_copies_uri_key_url_arn() {
     assert_eq!(copies(&mut app, 'u'), "s3://b/docs/a b.pdf");
     assert_eq!(copies(&mut app, 'k'), "docs/a b.pdf");
     assert_eq!(copies(&mut app, 'n'), "a b.pdf");
-    assert_eq!(copies(&mut app, 'h'), "http://127.0.0.1:9000/b/docs/a%20b.pdf");
+    assert_eq!(
+        copies(&mut app, 'h'),
+        "http://127.0.0.1:9000/b/docs/a%20b.pdf"
+    );
     assert_eq!(copies(&mut app, 'a'), "arn:aws:s3:::b/docs/a b.pdf");
-    assert_eq!(copies(&mut app, 'e'), "", "no ETag before the inspector loads");
+    assert_eq!(
+        copies(&mut app, 'e'),
+        "",
+        "no ETag before the inspector loads"
+    );
     update(&mut app, Msg::Copied(Ok("Copied x via OSC 52".into())));
     assert!(app.status.as_ref().unwrap().text.contains("OSC 52"));
 }
@@ -246,14 +332,30 @@ fn backspace_climbs_to_the_bucket_list() {
 #[test]
 fn mouse_click_selects_and_double_click_expands() {
     let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&["p/", "q/"], &[], false));
-    let click = |row| Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 5, row, modifiers: KeyModifiers::NONE });
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["p/", "q/"], &[], false),
+    );
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
     // Row 0 of the tree is at y = 3 (header, crumb, border).
     send(&mut app, [click(4)]);
     assert_eq!(app.browse.as_ref().unwrap().tree.cursor, 1);
     let fx = send(&mut app, [click(4)]);
     list_task(&fx, "q/");
-    let wheel = Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollUp, column: 5, row: 5, modifiers: KeyModifiers::NONE });
+    let wheel = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollUp,
+        column: 5,
+        row: 5,
+        modifiers: KeyModifiers::NONE,
+    });
     send(&mut app, [wheel]);
     assert_eq!(app.browse.as_ref().unwrap().tree.cursor, 0);
 }
@@ -278,9 +380,15 @@ fn count_prefix_reports_running_totals() {
     let (mut app, fx) = new_app(Some(("b", "")));
     deliver(&mut app, list_task(&fx, ""), page(&["logs/"], &[], false));
     let fx = send(&mut app, [key('s')]);
-    let (id, job) = spawned(&fx).into_iter().find(|(_, j)| matches!(j, Job::CountPrefix { .. })).unwrap();
+    let (id, job) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::CountPrefix { .. }))
+        .unwrap();
     assert!(matches!(job, Job::CountPrefix { prefix, .. } if prefix == "logs/"));
-    let t = pail::store::PrefixTotals { objects: 1500, bytes: 3 << 20 };
+    let t = pail::store::PrefixTotals {
+        objects: 1500,
+        bytes: 3 << 20,
+    };
     update(&mut app, Msg::Task(id, TaskEvent::Totals(Ok((t, true)))));
     let totals = &app.browse.as_ref().unwrap().totals["logs/"];
     assert!(totals.done && totals.totals.objects == 1500);
@@ -290,12 +398,33 @@ fn count_prefix_reports_running_totals() {
 #[test]
 fn bucket_info_arrives_for_the_selected_bucket() {
     let (mut app, fx) = new_app(None);
-    let (id, _) = spawned(&fx).into_iter().find(|(_, j)| *j == Job::ListBuckets).unwrap();
-    update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(vec![Bucket { name: "one".into(), created: None }]))));
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::ListBuckets)
+        .unwrap();
+    update(
+        &mut app,
+        Msg::Task(
+            id,
+            TaskEvent::Buckets(Ok(vec![Bucket {
+                name: "one".into(),
+                created: None,
+            }])),
+        ),
+    );
     let fx = settle(&mut app);
-    let (info_id, _) = spawned(&fx).into_iter().find(|(_, j)| matches!(j, Job::BucketInfo { .. })).unwrap();
-    let info = pail::store::BucketInfo { region: "ap-south-1".into(), versioning: Ok("Enabled".into()) };
-    update(&mut app, Msg::Task(info_id, TaskEvent::BucketInfo(Ok(info))));
+    let (info_id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::BucketInfo { .. }))
+        .unwrap();
+    let info = pail::store::BucketInfo {
+        region: "ap-south-1".into(),
+        versioning: Ok("Enabled".into()),
+    };
+    update(
+        &mut app,
+        Msg::Task(info_id, TaskEvent::BucketInfo(Ok(info))),
+    );
     assert!(matches!(&app.buckets.rows[0].info, Some(Load::Ready(i)) if i.region == "ap-south-1"));
 }
 

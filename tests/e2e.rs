@@ -23,11 +23,24 @@ struct Term {
 impl Term {
     fn spawn(args: &[&str], env: &[(&str, &str)], home: &Path) -> Term {
         let pair = native_pty_system()
-            .openpty(PtySize { rows: 30, cols: 110, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 30,
+                cols: 110,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pail"));
         cmd.args(args);
-        for k in ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT", "AWS_PROFILE", "TMUX"] {
+        for k in [
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "SSH_CONNECTION",
+            "SSH_TTY",
+            "SSH_CLIENT",
+            "AWS_PROFILE",
+            "TMUX",
+        ] {
             cmd.env_remove(k);
         }
         cmd.env("HOME", home);
@@ -55,7 +68,13 @@ impl Term {
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Term { child, master: pair.master, writer, parser, raw }
+        Term {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            raw,
+        }
     }
 
     fn screen(&self) -> String {
@@ -88,9 +107,18 @@ impl Term {
 
     fn resize(&self, rows: u16, cols: u16) {
         self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
@@ -135,7 +163,13 @@ fn browse_filter_inspect_copy_resize_quit() {
     rt.block_on(async {
         let c = common::moto_sdk(&ep);
         common::create_bucket(&c, &bucket).await;
-        for k in ["docs/a.pdf", "docs/b.txt", "logs/2026/x.log", "readme.md", "evil-\x1b[2J\x1b]0;pwned\x07.txt"] {
+        for k in [
+            "docs/a.pdf",
+            "docs/b.txt",
+            "logs/2026/x.log",
+            "readme.md",
+            "evil-\x1b[2J\x1b]0;pwned\x07.txt",
+        ] {
             common::put(&c, &bucket, k, b"hello").await;
         }
     });
@@ -143,7 +177,13 @@ fn browse_filter_inspect_copy_resize_quit() {
     let log = home.path().join("pail.log");
     let target = format!("s3://{bucket}/");
     let mut t = Term::spawn(
-        &[&target, "--log-file", log.to_str().unwrap(), "--log-level", "trace"],
+        &[
+            &target,
+            "--log-file",
+            log.to_str().unwrap(),
+            "--log-level",
+            "trace",
+        ],
         &[
             ("AWS_ACCESS_KEY_ID", "AKIAE2ETESTKEY000000"),
             ("AWS_SECRET_ACCESS_KEY", SECRET),
@@ -174,8 +214,14 @@ fn browse_filter_inspect_copy_resize_quit() {
     t.wait_for("via OSC 52");
     let uri = format!("s3://{bucket}/docs/b.txt");
     use base64::Engine;
-    let osc = format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(&uri));
-    assert!(contains(&t.raw(), osc.as_bytes()), "OSC 52 sequence for {uri} not written");
+    let osc = format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(&uri)
+    );
+    assert!(
+        contains(&t.raw(), osc.as_bytes()),
+        "OSC 52 sequence for {uri} not written"
+    );
     // Resize to 80x24: the screen is redrawn to fit.
     t.resize(24, 80);
     t.keys(&["\x1b"]);
@@ -183,7 +229,12 @@ fn browse_filter_inspect_copy_resize_quit() {
     t.wait_for("Inspector");
     let screen = t.screen();
     assert!(screen.lines().count() <= 24, "{screen}");
-    assert!(screen.lines().any(|l| l.starts_with('└') && l.trim_end().ends_with('┘')), "bottom border at 80 cols:\n{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with('└') && l.trim_end().ends_with('┘')),
+        "bottom border at 80 cols:\n{screen}"
+    );
     t.keys(&["q"]);
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
@@ -200,7 +251,11 @@ fn browse_filter_inspect_copy_resize_quit() {
 fn demo_starts_and_shows_escaped_hostile_keys() {
     let home = tempfile::tempdir().unwrap();
     let log = home.path().join("demo.log");
-    let mut t = Term::spawn(&["--demo", "--log-file", log.to_str().unwrap()], &[], home.path());
+    let mut t = Term::spawn(
+        &["--demo", "--log-file", log.to_str().unwrap()],
+        &[],
+        home.path(),
+    );
     t.wait_for("acme-datalake");
     t.wait_for("Versioning");
     // odd-keys is the last-but-zero bucket in name order: G then Enter.
@@ -233,7 +288,11 @@ fn bad_config_exits_2_before_touching_the_terminal() {
 fn panic_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
     let mut t = Term::spawn(
-        &["--demo", "--log-file", home.path().join("p.log").to_str().unwrap()],
+        &[
+            "--demo",
+            "--log-file",
+            home.path().join("p.log").to_str().unwrap(),
+        ],
         &[("PAIL_TEST_PANIC_ON_F12", "1")],
         home.path(),
     );

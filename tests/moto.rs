@@ -51,7 +51,13 @@ pub fn hostile_keys() -> Vec<String> {
     keys
 }
 
-async fn list_all(store: &dyn Store, bucket: &str, prefix: &str, delimiter: Option<&str>, page: i32) -> (Vec<String>, Vec<String>) {
+async fn list_all(
+    store: &dyn Store,
+    bucket: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+    page: i32,
+) -> (Vec<String>, Vec<String>) {
     let mut req = ListRequest {
         bucket: bucket.into(),
         prefix: prefix.into(),
@@ -79,7 +85,10 @@ async fn walk(store: &dyn Store, bucket: &str) -> BTreeSet<String> {
     while let Some(prefix) = todo.pop() {
         let (prefixes, objects) = list_all(store, bucket, &prefix, Some("/"), 1000).await;
         for p in prefixes {
-            assert!(p.starts_with(&prefix) && p.len() > prefix.len(), "{p:?} under {prefix:?}");
+            assert!(
+                p.starts_with(&prefix) && p.len() > prefix.len(),
+                "{p:?} under {prefix:?}"
+            );
             todo.push(p);
         }
         for o in objects {
@@ -103,11 +112,18 @@ async fn hostile_keys_list_and_inspect_intact() {
     let store = store(&ep, "us-east-1", "testing", "testing").await;
     let expected: BTreeSet<String> = keys.iter().cloned().collect();
     let (_, flat) = list_all(&store, &b, "", None, 1000).await;
-    assert_eq!(flat.iter().cloned().collect::<BTreeSet<_>>(), expected, "recursive listing");
+    assert_eq!(
+        flat.iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "recursive listing"
+    );
     assert_eq!(flat.len(), keys.len(), "no duplicates");
     assert_eq!(walk(&store, &b).await, expected, "delimiter walk");
     for k in &keys {
-        let info = store.object_info(&b, k).await.unwrap_or_else(|e| panic!("head {k:?}: {e}"));
+        let info = store
+            .object_info(&b, k)
+            .await
+            .unwrap_or_else(|e| panic!("head {k:?}: {e}"));
         assert_eq!(&info.key, k);
         assert_eq!(info.size, 1, "{k:?}");
     }
@@ -150,7 +166,11 @@ async fn paginates_2500_keys_in_one_prefix() {
     // The same listing through the runtime's job and the tree, as the UI runs it.
     let store: Arc<dyn Store> = Arc::new(store);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let job = Job::ListPrefix { bucket: b.clone(), prefix: "big/".into(), page_size: 1000 };
+    let job = Job::ListPrefix {
+        bucket: b.clone(),
+        prefix: "big/".into(),
+        page_size: 1000,
+    };
     pail::runtime::run_job(store, TaskId(1), job, &tx).await;
     drop(tx);
     let mut tree = pail::app::tree::Tree::new(b.clone(), "big/".into(), TaskId(1));
@@ -196,14 +216,30 @@ async fn metadata_tags_and_encryption_are_inspected() {
     assert_eq!(i.sse.as_deref(), Some("AES256"));
     assert_eq!(i.storage_class.as_deref(), Some("STANDARD_IA"));
     assert!(i.etag.is_some() && i.modified.is_some());
-    assert!(i.metadata.contains(&("owner".into(), "finance".into())), "{:?}", i.metadata);
+    assert!(
+        i.metadata.contains(&("owner".into(), "finance".into())),
+        "{:?}",
+        i.metadata
+    );
     let mut tags = i.tags.clone();
     tags.sort();
-    assert_eq!(tags, [("retention".to_string(), "7y".to_string()), ("team".into(), "fin".into())]);
+    assert_eq!(
+        tags,
+        [
+            ("retention".to_string(), "7y".to_string()),
+            ("team".into(), "fin".into())
+        ]
+    );
     assert_eq!(i.tags_error, None);
     // The listing carries size, date and class for the tree columns.
     let p = store
-        .list_page(&ListRequest { bucket: b.clone(), prefix: "reports/".into(), delimiter: Some("/".into()), token: None, page_size: None })
+        .list_page(&ListRequest {
+            bucket: b.clone(),
+            prefix: "reports/".into(),
+            delimiter: Some("/".into()),
+            token: None,
+            page_size: None,
+        })
         .await
         .unwrap();
     assert_eq!(p.objects[0].size, 4096);
@@ -216,7 +252,13 @@ async fn unknown_bucket_and_key_say_which() {
     let store = store(&ep, "us-east-1", "testing", "testing").await;
     let missing = bucket("no-such-bucket");
     let e = store
-        .list_page(&ListRequest { bucket: missing.clone(), prefix: String::new(), delimiter: Some("/".into()), token: None, page_size: None })
+        .list_page(&ListRequest {
+            bucket: missing.clone(),
+            prefix: String::new(),
+            delimiter: Some("/".into()),
+            token: None,
+            page_size: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::NoSuchBucket, "{e:?}");
@@ -254,7 +296,13 @@ async fn bucket_in_second_region_just_works() {
     assert_eq!(info.region, "eu-west-1");
     let (_, objects) = list_all(&store, &b, "", Some("/"), 1000).await;
     assert_eq!(objects, ["hello.txt"]);
-    let names: Vec<String> = store.list_buckets().await.unwrap().into_iter().map(|b| b.name).collect();
+    let names: Vec<String> = store
+        .list_buckets()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
     assert!(names.contains(&b));
 }
 
@@ -265,7 +313,10 @@ async fn versioning_status_is_reported() {
     let b = bucket("versioned");
     create_bucket(&c, &b).await;
     let store = store(&ep, "us-east-1", "testing", "testing").await;
-    assert_eq!(store.bucket_info(&b).await.unwrap().versioning, Ok("Never enabled".into()));
+    assert_eq!(
+        store.bucket_info(&b).await.unwrap().versioning,
+        Ok("Never enabled".into())
+    );
     c.put_bucket_versioning()
         .bucket(&b)
         .versioning_configuration(
@@ -276,7 +327,10 @@ async fn versioning_status_is_reported() {
         .send()
         .await
         .unwrap();
-    assert_eq!(store.bucket_info(&b).await.unwrap().versioning, Ok("Enabled".into()));
+    assert_eq!(
+        store.bucket_info(&b).await.unwrap().versioning,
+        Ok("Enabled".into())
+    );
     put(&c, &b, "v.txt", b"1").await;
     let i = store.object_info(&b, "v.txt").await.unwrap();
     assert!(i.version_id.is_some());

@@ -33,7 +33,13 @@ async fn right_credentials_browse() {
     create_bucket(&c, "signed").await;
     put(&c, "signed", "docs/a.txt", b"hello").await;
     let store = store(&s.endpoint(), "us-east-1", DEMO_ACCESS_KEY, DEMO_SECRET_KEY).await;
-    let names: Vec<String> = store.list_buckets().await.unwrap().into_iter().map(|b| b.name).collect();
+    let names: Vec<String> = store
+        .list_buckets()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
     assert_eq!(names, ["signed"]);
     let p = store.list_page(&req("signed", "", 1000)).await.unwrap();
     assert_eq!(p.prefixes, ["docs/"]);
@@ -48,19 +54,31 @@ async fn wrong_secret_is_a_readable_auth_error() {
     let (s, _dir) = server().await;
     let c = sdk(&s.endpoint(), "us-east-1", DEMO_ACCESS_KEY, DEMO_SECRET_KEY);
     create_bucket(&c, "locked").await;
-    let store = store(&s.endpoint(), "us-east-1", DEMO_ACCESS_KEY, "not-the-secret").await;
+    let store = store(
+        &s.endpoint(),
+        "us-east-1",
+        DEMO_ACCESS_KEY,
+        "not-the-secret",
+    )
+    .await;
     let e = store.list_buckets().await.unwrap_err();
     // Servers disagree on the code (SignatureDoesNotMatch, AccessDenied...):
     // assert a 4xx and the auth category, not one exact code.
     assert!(e.status.is_some_and(|s| (400..500).contains(&s)), "{e:?}");
     assert!(
-        matches!(e.kind, ErrorKind::SignatureMismatch | ErrorKind::AccessDenied | ErrorKind::Credentials),
+        matches!(
+            e.kind,
+            ErrorKind::SignatureMismatch | ErrorKind::AccessDenied | ErrorKind::Credentials
+        ),
         "{e:?}"
     );
     let x = pail::diagnose::explain(&e, &store.connection(), None);
     let text = format!("{}\n{}", x.summary, x.hints.join("\n"));
     assert!(text.contains("Identity used"), "{text}");
-    assert!(!text.contains("not-the-secret"), "secret must never be shown");
+    assert!(
+        !text.contains("not-the-secret"),
+        "secret must never be shown"
+    );
     let e = store.list_page(&req("locked", "", 1000)).await.unwrap_err();
     assert!(e.status.is_some_and(|s| (400..500).contains(&s)), "{e:?}");
 }
@@ -68,7 +86,13 @@ async fn wrong_secret_is_a_readable_auth_error() {
 #[tokio::test]
 async fn unknown_access_key_is_refused() {
     let (s, _dir) = server().await;
-    let store = store(&s.endpoint(), "us-east-1", "AKIANOTAREALKEY00000", DEMO_SECRET_KEY).await;
+    let store = store(
+        &s.endpoint(),
+        "us-east-1",
+        "AKIANOTAREALKEY00000",
+        DEMO_SECRET_KEY,
+    )
+    .await;
     let e = store.list_buckets().await.unwrap_err();
     assert!(e.status.is_some_and(|s| (400..500).contains(&s)), "{e:?}");
 }
@@ -134,7 +158,10 @@ async fn server_dying_mid_listing_ends_with_an_error_not_a_hang() {
         .expect("a dead server must produce an error, not a hang")
         .unwrap_err();
     assert!(
-        matches!(e.kind, ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Other),
+        matches!(
+            e.kind,
+            ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Other
+        ),
         "{e:?}"
     );
 }

@@ -17,8 +17,14 @@ fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 fn with_identity(app: &mut App, fx: &[pail::app::Effect]) {
-    let (id, _) = spawned(fx).into_iter().find(|(_, j)| *j == Job::Identity).unwrap();
-    let creds = CredentialSource { provider: "ProfileFile".into(), key_hint: Some("WXYZ".into()) };
+    let (id, _) = spawned(fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::Identity)
+        .unwrap();
+    let creds = CredentialSource {
+        provider: "ProfileFile".into(),
+        key_hint: Some("WXYZ".into()),
+    };
     update(app, Msg::Task(id, TaskEvent::Identity(Ok(creds))));
 }
 
@@ -28,7 +34,11 @@ fn assert_no_control_chars(t: &Terminal<TestBackend>) {
         for c in cell.symbol().chars() {
             let u = c as u32;
             assert!(
-                !(u < 0x20 || (0x7f..=0x9f).contains(&u) || (0x202a..=0x202e).contains(&u) || (0x2066..=0x2069).contains(&u) || u == 0x200b),
+                !(u < 0x20
+                    || (0x7f..=0x9f).contains(&u)
+                    || (0x202a..=0x202e).contains(&u)
+                    || (0x2066..=0x2069).contains(&u)
+                    || u == 0x200b),
                 "raw control character U+{u:04X} reached the screen"
             );
         }
@@ -45,23 +55,44 @@ fn browsing(prefix: &str) -> (App, Vec<pail::app::Effect>) {
 fn bucket_list() {
     let (mut app, fx) = new_app(None);
     with_identity(&mut app, &fx);
-    let (id, _) = spawned(&fx).into_iter().find(|(_, j)| *j == Job::ListBuckets).unwrap();
-    let buckets = ["acme-app-uploads", "acme-backups", "acme-datalake", "odd-keys"]
-        .iter()
-        .enumerate()
-        .map(|(i, n)| Bucket { name: n.to_string(), created: Some(1_767_225_600 + i as i64 * 86_400) })
-        .collect();
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::ListBuckets)
+        .unwrap();
+    let buckets = [
+        "acme-app-uploads",
+        "acme-backups",
+        "acme-datalake",
+        "odd-keys",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| Bucket {
+        name: n.to_string(),
+        created: Some(1_767_225_600 + i as i64 * 86_400),
+    })
+    .collect();
     let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
     for (id, job) in spawned(&fx) {
         if let Job::BucketRegion { bucket } = job {
-            let region = if bucket == "acme-backups" { "eu-central-1" } else { "eu-west-1" };
-            update(&mut app, Msg::Task(id, TaskEvent::Region(Ok(region.into()))));
+            let region = if bucket == "acme-backups" {
+                "eu-central-1"
+            } else {
+                "eu-west-1"
+            };
+            update(
+                &mut app,
+                Msg::Task(id, TaskEvent::Region(Ok(region.into()))),
+            );
         }
     }
     let fx = settle(&mut app);
     for (id, job) in spawned(&fx) {
         if let Job::BucketInfo { .. } = job {
-            let info = BucketInfo { region: "eu-west-1".into(), versioning: Ok("Enabled".into()) };
+            let info = BucketInfo {
+                region: "eu-west-1".into(),
+                versioning: Ok("Enabled".into()),
+            };
             update(&mut app, Msg::Task(id, TaskEvent::BucketInfo(Ok(info))));
         }
     }
@@ -71,13 +102,40 @@ fn bucket_list() {
 #[test]
 fn nested_tree_loading() {
     let (mut app, fx) = browsing("");
-    deliver(&mut app, list_task(&fx, ""), page(&["curated/", "processed/", "raw/"], &[("README.md", 2048), ("_SUCCESS", 0)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(
+            &["curated/", "processed/", "raw/"],
+            &[("README.md", 2048), ("_SUCCESS", 0)],
+            false,
+        ),
+    );
     let fx = send(&mut app, [key('j'), key('j'), key('l')]);
     let raw = list_task(&fx, "raw/");
-    deliver(&mut app, raw, page(&["raw/clickstream/", "raw/orders/"], &[("raw/manifest.json", 913)], true));
+    deliver(
+        &mut app,
+        raw,
+        page(
+            &["raw/clickstream/", "raw/orders/"],
+            &[("raw/manifest.json", 913)],
+            true,
+        ),
+    );
     let fx = send(&mut app, [key('j'), key('l')]);
     let click = list_task(&fx, "raw/clickstream/");
-    deliver(&mut app, click, page(&[], &[("raw/clickstream/part-00000.json.gz", 7_340_032), ("raw/clickstream/part-00001.json.gz", 6_291_456)], false));
+    deliver(
+        &mut app,
+        click,
+        page(
+            &[],
+            &[
+                ("raw/clickstream/part-00000.json.gz", 7_340_032),
+                ("raw/clickstream/part-00001.json.gz", 6_291_456),
+            ],
+            false,
+        ),
+    );
     insta::assert_snapshot!(draw(&app, 110, 20).backend());
 }
 
@@ -85,9 +143,16 @@ fn nested_tree_loading() {
 fn inspector_with_metadata_and_tags() {
     let (mut app, fx) = browsing("curated/exports/");
     let key = "curated/exports/full-2026-10.parquet";
-    deliver(&mut app, list_task(&fx, "curated/exports/"), page(&[], &[(key, 25_165_824)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, "curated/exports/"),
+        page(&[], &[(key, 25_165_824)], false),
+    );
     let fx = send(&mut app, [code(KeyCode::Enter)]);
-    let (id, _) = spawned(&fx).into_iter().find(|(_, j)| matches!(j, Job::ObjectInfo { .. })).unwrap();
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .unwrap();
     let info = ObjectInfo {
         key: key.into(),
         size: 25_165_824,
@@ -100,12 +165,21 @@ fn inspector_with_metadata_and_tags() {
         sse_kms_key_id: Some("arn:aws:kms:eu-west-1:111122223333:key/1234abcd".into()),
         version_id: Some("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY".into()),
         checksums: vec![("CRC32".into(), "AAAAAA==".into())],
-        metadata: vec![("owner".into(), "data-platform".into()), ("pipeline".into(), "nightly-export".into())],
-        tags: vec![("team".into(), "data".into()), ("retention".into(), "365d".into())],
+        metadata: vec![
+            ("owner".into(), "data-platform".into()),
+            ("pipeline".into(), "nightly-export".into()),
+        ],
+        tags: vec![
+            ("team".into(), "data".into()),
+            ("retention".into(), "365d".into()),
+        ],
         legal_hold: Some("OFF".into()),
         ..Default::default()
     };
-    update(&mut app, Msg::Task(id, TaskEvent::Object(Ok(info))));
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
+    );
     insta::assert_snapshot!(draw(&app, 120, 36).backend());
 }
 
@@ -125,7 +199,10 @@ fn error_popup_access_denied() {
     e.status = Some(403);
     e.bucket = Some("acme-datalake".into());
     e.request_id = Some("TX123".into());
-    update(&mut app, Msg::Task(list_task(&fx, ""), TaskEvent::Page(Err(e))));
+    update(
+        &mut app,
+        Msg::Task(list_task(&fx, ""), TaskEvent::Page(Err(e))),
+    );
     insta::assert_snapshot!(draw(&app, 100, 30).backend());
 }
 
@@ -143,17 +220,30 @@ fn hostile_keys_are_escaped_everywhere() {
         ("del-\x7f.txt", 16),
         ("日本語/ファイル🎉.txt", 17),
     ];
-    deliver(&mut app, list_task(&fx, ""), page(&["dir\x1b[1m/"], &keys, false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["dir\x1b[1m/"], &keys, false),
+    );
     let fx = send(&mut app, [key('j'), code(KeyCode::Enter)]);
-    let (id, _) = spawned(&fx).into_iter().find(|(_, j)| matches!(j, Job::ObjectInfo { .. })).unwrap();
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .unwrap();
     let info = ObjectInfo {
         key: keys[0].0.into(),
         size: 10,
-        metadata: vec![("note\x1b]0;title\x07".into(), "value \x1b[2J\u{202e}".into())],
+        metadata: vec![(
+            "note\x1b]0;title\x07".into(),
+            "value \x1b[2J\u{202e}".into(),
+        )],
         tags: vec![("danger".into(), "\u{202e}txt.exe".into())],
         ..Default::default()
     };
-    update(&mut app, Msg::Task(id, TaskEvent::Object(Ok(info))));
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
+    );
     app.set_status("status with \x1b[5m blink");
     let t = draw(&app, 120, 24);
     assert_no_control_chars(&t);
@@ -163,16 +253,35 @@ fn hostile_keys_are_escaped_everywhere() {
 #[test]
 fn small_terminal_80x24() {
     let (mut app, fx) = browsing("processed/");
-    let objs: Vec<(String, u64)> = (1..=40).map(|d| (format!("processed/orders/date=2026-10-{d:02}/data.parquet"), d * 100_000)).collect();
+    let objs: Vec<(String, u64)> = (1..=40)
+        .map(|d| {
+            (
+                format!("processed/orders/date=2026-10-{d:02}/data.parquet"),
+                d * 100_000,
+            )
+        })
+        .collect();
     let refs: Vec<(&str, u64)> = objs.iter().map(|(k, s)| (k.as_str(), *s)).collect();
-    deliver(&mut app, list_task(&fx, "processed/"), page(&["processed/orders/"], &refs, true));
+    deliver(
+        &mut app,
+        list_task(&fx, "processed/"),
+        page(&["processed/orders/"], &refs, true),
+    );
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }
 
 #[test]
 fn filtering_shows_matches() {
     let (mut app, fx) = browsing("");
-    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[("report-q1.pdf", 1), ("report-q2.pdf", 2), ("notes.txt", 3)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(
+            &["raw/"],
+            &[("report-q1.pdf", 1), ("report-q2.pdf", 2), ("notes.txt", 3)],
+            false,
+        ),
+    );
     send(&mut app, [key('/'), key('q'), key('2')]);
     insta::assert_snapshot!(draw(&app, 100, 12).backend());
 }
@@ -187,7 +296,11 @@ fn empty_bucket_says_so() {
 #[test]
 fn tiny_and_zero_sizes_do_not_panic() {
     let (mut app, fx) = browsing("");
-    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[("a", 1)], false));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["raw/"], &[("a", 1)], false),
+    );
     send(&mut app, [key('?')]);
     for (w, h) in [(0, 0), (1, 1), (5, 3), (20, 5), (300, 100)] {
         update(&mut app, Msg::Resize(w, h));

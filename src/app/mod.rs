@@ -30,13 +30,28 @@ pub struct TaskId(pub u64);
 pub enum Job {
     Identity,
     ListBuckets,
-    BucketRegion { bucket: String },
-    BucketInfo { bucket: String },
+    BucketRegion {
+        bucket: String,
+    },
+    BucketInfo {
+        bucket: String,
+    },
     /// Lists one tree level (delimiter `/`), every page, until done or cancelled.
-    ListPrefix { bucket: String, prefix: String, page_size: i32 },
-    ObjectInfo { bucket: String, key: String },
+    ListPrefix {
+        bucket: String,
+        prefix: String,
+        page_size: i32,
+    },
+    ObjectInfo {
+        bucket: String,
+        key: String,
+    },
     /// Walks every key under a prefix, reporting running totals.
-    CountPrefix { bucket: String, prefix: String, page_size: i32 },
+    CountPrefix {
+        bucket: String,
+        prefix: String,
+        page_size: i32,
+    },
 }
 
 impl Job {
@@ -71,7 +86,8 @@ pub enum TaskEvent {
     Region(StoreResult<String>),
     BucketInfo(StoreResult<BucketInfo>),
     Page(StoreResult<ListPage>),
-    Object(StoreResult<ObjectInfo>),
+    /// Boxed: an ObjectInfo is large and most messages are small.
+    Object(Box<StoreResult<ObjectInfo>>),
     Totals(StoreResult<(PrefixTotals, bool)>),
 }
 

@@ -331,10 +331,11 @@ impl Tree {
     pub fn set_filter(&mut self, text: &str) {
         self.filter = text.to_lowercase();
         self.rebuild();
-        if !self.filter.is_empty() && !self.row_matches(self.cursor) {
-            if let Some(i) = (0..self.rows.len()).find(|&i| self.row_matches(i)) {
-                self.cursor = i;
-            }
+        if !self.filter.is_empty()
+            && !self.row_matches(self.cursor)
+            && let Some(i) = (0..self.rows.len()).find(|&i| self.row_matches(i))
+        {
+            self.cursor = i;
         }
     }
 
@@ -441,10 +442,11 @@ impl Tree {
 
     /// Rebuilds the visible rows, keeping the cursor on the same key.
     pub fn rebuild(&mut self) {
-        let keep = self
-            .rows
-            .get(self.cursor)
-            .map(|r| self.folders[r.folder as usize].entries[r.entry as usize].key.clone());
+        let keep = self.rows.get(self.cursor).map(|r| {
+            self.folders[r.folder as usize].entries[r.entry as usize]
+                .key
+                .clone()
+        });
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
         let mut matches = 0;
@@ -460,9 +462,10 @@ impl Tree {
         self.rows = rows;
         self.matches = matches;
         if let Some(k) = keep
-            && let Some(pos) = self.rows.iter().position(|r| {
-                self.folders[r.folder as usize].entries[r.entry as usize].key == k
-            })
+            && let Some(pos) = self
+                .rows
+                .iter()
+                .position(|r| self.folders[r.folder as usize].entries[r.entry as usize].key == k)
         {
             self.cursor = pos;
         }
@@ -589,10 +592,30 @@ mod tests {
     #[test]
     fn expand_collapse_and_filter() {
         let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(TaskId(1), page(&["docs/", "docs-old/"], &[("readme", 1)], false));
+        t.add_page(
+            TaskId(1),
+            page(&["docs/", "docs-old/"], &[("readme", 1)], false),
+        );
         assert!(t.expand("docs/", TaskId(2)));
-        t.add_page(TaskId(2), page(&["docs/img/"], &[("docs/a.pdf", 5), ("docs/b.txt", 1)], false));
-        assert_eq!(names(&t), ["docs-old/", "docs/", "  img/", "  a.pdf", "  b.txt", "readme"]);
+        t.add_page(
+            TaskId(2),
+            page(
+                &["docs/img/"],
+                &[("docs/a.pdf", 5), ("docs/b.txt", 1)],
+                false,
+            ),
+        );
+        assert_eq!(
+            names(&t),
+            [
+                "docs-old/",
+                "docs/",
+                "  img/",
+                "  a.pdf",
+                "  b.txt",
+                "readme"
+            ]
+        );
         t.set_filter("PDF");
         assert_eq!(names(&t), ["docs/", "  a.pdf"]);
         assert_eq!(t.matches, 1);
@@ -625,7 +648,10 @@ mod tests {
     #[test]
     fn sort_by_size_reverse_keeps_prefixes_first() {
         let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(TaskId(1), page(&["p/"], &[("a", 5), ("b", 10), ("c", 1)], false));
+        t.add_page(
+            TaskId(1),
+            page(&["p/"], &[("a", 5), ("b", 10), ("c", 1)], false),
+        );
         t.set_sort(SortKey::Size, true);
         assert_eq!(names(&t), ["p/", "b", "a", "c"]);
         t.set_sort(SortKey::Modified, false);
@@ -646,7 +672,11 @@ mod tests {
         let mut t = Tree::new("b".into(), "docs/".into(), TaskId(1));
         t.add_page(
             TaskId(1),
-            page(&["docs-old/", "docs/"], &[("docs-old/x", 1), ("docs/a", 1)], false),
+            page(
+                &["docs-old/", "docs/"],
+                &[("docs-old/x", 1), ("docs/a", 1)],
+                false,
+            ),
         );
         assert_eq!(names(&t), ["a"]);
     }

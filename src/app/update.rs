@@ -85,7 +85,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     if key.code == KeyCode::Esc {
         if !current_filter(app).is_empty() {
             app.filter_input.reset();
-            apply_filter(app, fx);
+            apply_filter(app);
             app.set_status("Filter cleared");
         } else if app.focus == Focus::Inspector {
             app.focus = Focus::Tree;
@@ -145,14 +145,14 @@ fn on_filter_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Esc => {
             app.filter_editing = false;
             app.filter_input.reset();
-            apply_filter(app, fx);
+            apply_filter(app);
         }
         KeyCode::Enter => app.filter_editing = false,
         KeyCode::Down => move_cursor(app, 1, fx),
         KeyCode::Up => move_cursor(app, -1, fx),
         _ => {
             app.filter_input.handle_event(&Event::Key(key));
-            apply_filter(app, fx);
+            apply_filter(app);
         }
     }
 }
@@ -161,7 +161,7 @@ fn current_filter(app: &App) -> &str {
     app.filter_input.value()
 }
 
-fn apply_filter(app: &mut App, fx: &mut Vec<Effect>) {
+fn apply_filter(app: &mut App) {
     let text = app.filter_input.value().to_owned();
     let height = app.list_height();
     match app.screen {
@@ -179,7 +179,7 @@ fn apply_filter(app: &mut App, fx: &mut Vec<Effect>) {
             fit_buckets(app);
         }
     }
-    schedule_inspect(app, fx);
+    schedule_inspect(app);
 }
 
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
@@ -268,7 +268,7 @@ fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
         }
     }
     app.inspector_scroll = 0;
-    schedule_inspect(app, fx);
+    schedule_inspect(app);
 }
 
 fn fit_buckets(app: &mut App) {
@@ -285,7 +285,7 @@ fn fit_buckets(app: &mut App) {
 
 /// Details are fetched once the cursor rests, so holding `j` through a long
 /// listing does not fire a HeadObject per row.
-fn schedule_inspect(app: &mut App, _fx: &mut [Effect]) {
+fn schedule_inspect(app: &mut App) {
     app.inspect_due = Some(app.tick + app.settings.inspect_delay_ticks.max(1));
 }
 
@@ -300,7 +300,12 @@ fn inspect_now(app: &mut App, fx: &mut Vec<Effect>) {
             }
             let bucket = row.name.clone();
             let id = app.new_task_id();
-            app.tasks.insert(id, Job::BucketInfo { bucket: bucket.clone() });
+            app.tasks.insert(
+                id,
+                Job::BucketInfo {
+                    bucket: bucket.clone(),
+                },
+            );
             if let Some(r) = app.buckets.rows.iter_mut().find(|r| r.name == bucket) {
                 r.info = Some(Load::Loading(id));
             }
@@ -476,7 +481,7 @@ fn collapse_selected(app: &mut App, fx: &mut Vec<Effect>) {
     let parent = b.tree.folder_at(row.folder).prefix.clone();
     if let Some(i) = b.tree.row_of(&parent) {
         b.tree.move_to(i, height);
-        schedule_inspect(app, fx);
+        schedule_inspect(app);
     }
 }
 
@@ -540,7 +545,11 @@ fn to_buckets(app: &mut App, fx: &mut Vec<Effect>) {
         _ => {}
     }
     if let Some(name) = came_from
-        && let Some(i) = app.buckets.visible().iter().position(|&i| app.buckets.rows[i].name == name)
+        && let Some(i) = app
+            .buckets
+            .visible()
+            .iter()
+            .position(|&i| app.buckets.rows[i].name == name)
     {
         app.buckets.cursor = i;
         fit_buckets(app);
@@ -562,7 +571,9 @@ fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
             let Some(b) = &mut app.browse else { return };
             let prefix = match (b.tree.selected_row().copied(), b.tree.selected()) {
                 (Some(_), Some(Selected::Prefix(p))) => p,
-                (Some(row), Some(Selected::Object(_))) => b.tree.folder_at(row.folder).prefix.clone(),
+                (Some(row), Some(Selected::Object(_))) => {
+                    b.tree.folder_at(row.folder).prefix.clone()
+                }
                 _ => b.tree.root.clone(),
             };
             for t in b.tree.reload(&prefix, id) {
@@ -620,7 +631,10 @@ fn count_prefix(app: &mut App, fx: &mut Vec<Effect>) {
     };
     app.tasks.insert(id, job.clone());
     fx.push(Effect::Spawn(id, job));
-    app.set_status(format!("Counting everything under {}", display_prefix(&prefix)));
+    app.set_status(format!(
+        "Counting everything under {}",
+        display_prefix(&prefix)
+    ));
 }
 
 /// What the copy popup acts on: (bucket, key or prefix, display name).
@@ -663,13 +677,15 @@ fn copy(app: &mut App, what: CopyWhat, fx: &mut Vec<Effect>) {
         .browse
         .as_ref()
         .and_then(|b| b.region().map(str::to_owned))
-        .or_else(|| match app.buckets.rows.iter().find(|r| r.name == bucket) {
-            Some(BucketRow {
-                region: Some(Load::Ready(r)),
-                ..
-            }) => Some(r.clone()),
-            _ => None,
-        })
+        .or_else(
+            || match app.buckets.rows.iter().find(|r| r.name == bucket) {
+                Some(BucketRow {
+                    region: Some(Load::Ready(r)),
+                    ..
+                }) => Some(r.clone()),
+                _ => None,
+            },
+        )
         .unwrap_or_else(|| app.conn.region.clone());
     let text = match what {
         CopyWhat::Uri => links::s3_uri(&bucket, &key),
@@ -685,7 +701,9 @@ fn copy(app: &mut App, what: CopyWhat, fx: &mut Vec<Effect>) {
             match etag {
                 Some(e) => e.trim_matches('"').to_owned(),
                 None => {
-                    app.set_status("No ETag loaded for this row (objects only; wait for the inspector)");
+                    app.set_status(
+                        "No ETag loaded for this row (objects only; wait for the inspector)",
+                    );
                     return;
                 }
             }
@@ -713,7 +731,11 @@ fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
     let in_inspector = inside(areas.inspector);
     match m.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if m.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+            let delta = if m.kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
             let saved = app.focus;
             if in_inspector {
                 app.focus = Focus::Inspector;
@@ -760,7 +782,7 @@ fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             if !hit {
                 return;
             }
-            schedule_inspect(app, fx);
+            schedule_inspect(app);
             if double {
                 app.last_click = None;
                 match app.screen {
@@ -832,7 +854,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                     app.set_status(format!("{} buckets", crate::format::thousands(n as u64)));
                     if app.screen == Screen::Buckets {
                         ensure_regions(app, fx);
-                        schedule_inspect(app, fx);
+                        schedule_inspect(app);
                     }
                 }
                 Err(e) => {
@@ -896,7 +918,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                         let c = b.tree.cursor;
                         b.tree.move_to(c, height);
                         if first && !b.tree.rows().is_empty() {
-                            schedule_inspect(app, fx);
+                            schedule_inspect(app);
                         }
                     }
                 }
@@ -917,6 +939,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             }
         }
         TaskEvent::Object(r) => {
+            let r = *r;
             let Some(b) = &mut app.browse else { return };
             let Some(key) = b
                 .objects
@@ -972,8 +995,10 @@ pub fn folder_progress(state: &FolderState, loaded: usize) -> String {
         FolderState::Partial => format!("{n} / stopped"),
         FolderState::Failed(e) => format!(
             "failed: {}",
-            e.code.as_deref().map(clean).unwrap_or_else(|| clean(&e.message))
+            e.code
+                .as_deref()
+                .map(clean)
+                .unwrap_or_else(|| clean(&e.message))
         ),
     }
 }
-

@@ -5,15 +5,14 @@
 //! path-style addressing and checksum policy for S3-compatible servers.
 
 use super::{
-    Bucket, BucketInfo, Connection, CredentialSource, ErrorKind, ListPage, ListRequest,
-    ObjectInfo, ObjectSummary, Store, StoreError, StoreResult,
+    Bucket, BucketInfo, Connection, CredentialSource, ErrorKind, ListPage, ListRequest, ObjectInfo,
+    ObjectSummary, Store, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
 use s3::config::http::HttpResponse;
 use s3::config::{
-    Credentials, ProvideCredentials, Region, RequestChecksumCalculation,
-    ResponseChecksumValidation,
+    Credentials, ProvideCredentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use s3::types::{ChecksumMode, EncodingType};
@@ -51,12 +50,13 @@ impl AwsStore {
     /// with credentials or the endpoint show up on the first request, where
     /// the UI can explain them.
     pub async fn connect(opts: ConnectOptions) -> AwsStore {
-        let mut loader = aws_config::defaults(s3::config::BehaviorVersion::latest()).timeout_config(
-            aws_config::timeout::TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .read_timeout(Duration::from_secs(60))
-                .build(),
-        );
+        let mut loader = aws_config::defaults(s3::config::BehaviorVersion::latest())
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .read_timeout(Duration::from_secs(60))
+                    .build(),
+            );
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -76,7 +76,11 @@ impl AwsStore {
         let endpoint = opts
             .endpoint_url
             .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL_S3").ok().filter(|s| !s.is_empty()))
+            .or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL_S3")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
             .or_else(|| sdk.endpoint_url().map(str::to_owned));
         let custom = endpoint.is_some();
         let region = sdk
@@ -168,14 +172,19 @@ impl AwsStore {
     }
 
     /// Runs one request against the bucket's regional client, following a
-    /// PermanentRedirect once if the region we had was wrong.
+    /// PermanentRedirect once if the region we had was wrong. An unknown
+    /// bucket is tried in the default region first rather than asked where
+    /// it lives: most buckets are there, and a wrong guess costs the same
+    /// one round trip (the redirect names the region) that asking would.
     async fn call<T, E, F, Fut>(&self, bucket: &str, key: Option<&str>, f: F) -> StoreResult<T>
     where
         F: Fn(s3::Client) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let region = self.region_for(bucket).await?;
+        let region = self
+            .cached_region(bucket)
+            .unwrap_or_else(|| self.conn.region.clone());
         match f(self.client(&region)).await {
             Ok(v) => Ok(v),
             Err(err) => {
@@ -222,7 +231,8 @@ impl AwsStore {
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("HTTP {status} with no error body"));
                 let headers = raw.headers();
-                let mut e = StoreError::new(classify(code.as_deref(), status, key.is_some()), message);
+                let mut e =
+                    StoreError::new(classify(code.as_deref(), status, key.is_some()), message);
                 e.code = code;
                 e.status = Some(status);
                 e.region_hint = headers.get("x-amz-bucket-region").map(str::to_owned);
@@ -457,11 +467,7 @@ impl Store for AwsStore {
             .await?;
         let encoded = out.encoding_type() == Some(&EncodingType::Url);
         let decode = |s: &str| {
-            if encoded {
-                url_decode(s)
-            } else {
-                s.to_owned()
-            }
+            if encoded { url_decode(s) } else { s.to_owned() }
         };
         let prefixes = out
             .common_prefixes()
@@ -512,7 +518,11 @@ impl Store for AwsStore {
         let h = head?;
         let mut metadata: Vec<(String, String)> = h
             .metadata()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), decode_mime_word(v))).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), decode_mime_word(v)))
+                    .collect()
+            })
             .unwrap_or_default();
         metadata.sort();
         let checksums = [
@@ -559,7 +569,9 @@ impl Store for AwsStore {
             tags_error,
             object_lock_mode: h.object_lock_mode().map(|c| c.as_str().to_owned()),
             object_lock_retain_until: secs(h.object_lock_retain_until_date()),
-            legal_hold: h.object_lock_legal_hold_status().map(|c| c.as_str().to_owned()),
+            legal_hold: h
+                .object_lock_legal_hold_status()
+                .map(|c| c.as_str().to_owned()),
             restore: s(h.restore()),
             archive_status: h.archive_status().map(|c| c.as_str().to_owned()),
             replication_status: h.replication_status().map(|c| c.as_str().to_owned()),
@@ -586,7 +598,10 @@ mod tests {
             decode_mime_word("=?UTF-8?B?dmFsdWUgd2l0aCAbWzJKIGVzY2FwZQ==?="),
             "value with \x1b[2J escape"
         );
-        assert_eq!(decode_mime_word("=?UTF-8?Q?caf=C3=A9_au_lait?="), "café au lait");
+        assert_eq!(
+            decode_mime_word("=?UTF-8?Q?caf=C3=A9_au_lait?="),
+            "café au lait"
+        );
         assert_eq!(decode_mime_word("plain"), "plain");
         assert_eq!(decode_mime_word("=?UTF-8?B?!!!?="), "=?UTF-8?B?!!!?=");
     }
@@ -595,7 +610,10 @@ mod tests {
     fn classifies_headless_errors_by_status() {
         assert_eq!(classify(None, 403, true), ErrorKind::AccessDenied);
         assert_eq!(classify(None, 404, true), ErrorKind::NoSuchKey);
-        assert_eq!(classify(Some("NotFound"), 404, false), ErrorKind::NoSuchBucket);
+        assert_eq!(
+            classify(Some("NotFound"), 404, false),
+            ErrorKind::NoSuchBucket
+        );
         assert_eq!(classify(None, 301, false), ErrorKind::Redirect);
         assert_eq!(
             classify(Some("SignatureDoesNotMatch"), 403, false),

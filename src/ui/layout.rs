@@ -23,9 +23,11 @@ pub fn areas(width: u16, height: u16) -> Areas {
     ])
     .areas(full);
     let left = if width >= 120 { 58 } else { 55 };
-    let [list, inspector] =
-        Layout::horizontal([Constraint::Percentage(left), Constraint::Percentage(100 - left)])
-            .areas(body);
+    let [list, inspector] = Layout::horizontal([
+        Constraint::Percentage(left),
+        Constraint::Percentage(100 - left),
+    ])
+    .areas(body);
     Areas {
         header,
         crumb,

@@ -124,7 +124,10 @@ fn list_block(title: String, focused: bool) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(style)
-        .title(Span::styled(title, Style::new().add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            title,
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
 }
 
 fn cursor_style(focused: bool) -> Style {
@@ -152,7 +155,9 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
     if visible.is_empty() {
         let msg = match &v.state {
             ListState::Loading(_) => "Loading buckets…".to_owned(),
-            ListState::Failed(e) => format!("Could not list buckets: {}", crate::diagnose::short(e)),
+            ListState::Failed(e) => {
+                format!("Could not list buckets: {}", crate::diagnose::short(e))
+            }
             _ if !v.filter.is_empty() => format!("No bucket matches {:?}", clean(&v.filter)),
             _ => "No buckets. Open one directly: pail s3://BUCKET/".to_owned(),
         };
@@ -178,7 +183,11 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
         let mut text = format!("{name:<w$}", w = name_w.saturating_sub(1));
         text.push(' ');
         if region_w > 0 {
-            text.push_str(&format!("{:<w$}", truncate(&region, region_w - 1), w = region_w));
+            text.push_str(&format!(
+                "{:<w$}",
+                truncate(&region, region_w - 1),
+                w = region_w
+            ));
         }
         if date_w > 0 {
             text.push_str(&match row.created {
@@ -219,7 +228,9 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         let msg = match &root.state {
             FolderState::Loading(_) => "Loading…".to_owned(),
             FolderState::Failed(e) => format!("Listing failed: {}", crate::diagnose::short(e)),
-            _ if !t.filter().is_empty() => format!("No loaded entry matches {:?}", clean(t.filter())),
+            _ if !t.filter().is_empty() => {
+                format!("No loaded entry matches {:?}", clean(t.filter()))
+            }
             _ if t.root.is_empty() => "(empty bucket)".to_owned(),
             _ => "(empty prefix: no keys start with it)".to_owned(),
         };
@@ -247,11 +258,17 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
             match t.folder(&e.key) {
                 Some(f) if f.expanded => (
                     "▾ ",
-                    format!(" ({})", crate::app::folder_progress(&f.state, f.entries.len())),
+                    format!(
+                        " ({})",
+                        crate::app::folder_progress(&f.state, f.entries.len())
+                    ),
                 ),
                 Some(f) if !matches!(f.state, FolderState::Done) => (
                     "▸ ",
-                    format!(" ({})", crate::app::folder_progress(&f.state, f.entries.len())),
+                    format!(
+                        " ({})",
+                        crate::app::folder_progress(&f.state, f.entries.len())
+                    ),
                 ),
                 _ => ("▸ ", String::new()),
             }
@@ -276,8 +293,16 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
                 text.push_str(&format!("{:>w$}", when, w = date_w));
             }
             if class_w > 0 {
-                let class = t.classes.get(e.class as usize).map(String::as_str).unwrap_or("");
-                text.push_str(&format!(" {:<w$}", truncate(&clean(class), class_w - 1), w = class_w - 1));
+                let class = t
+                    .classes
+                    .get(e.class as usize)
+                    .map(String::as_str)
+                    .unwrap_or("");
+                text.push_str(&format!(
+                    " {:<w$}",
+                    truncate(&clean(class), class_w - 1),
+                    w = class_w - 1
+                ));
             }
         }
         let mut style = if e.is_prefix {
@@ -387,11 +412,16 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
     };
     lines.push(kv(
         "Region",
-        region.clone().map(|r| clean(&r).into_owned()).unwrap_or_else(|| "…".into()),
+        region
+            .clone()
+            .map(|r| clean(&r).into_owned())
+            .unwrap_or_else(|| "…".into()),
     ));
     lines.push(kv(
         "Created",
-        row.created.map(|t| long_time(t, app.tz)).unwrap_or_else(|| "-".into()),
+        row.created
+            .map(|t| long_time(t, app.tz))
+            .unwrap_or_else(|| "-".into()),
     ));
     match &row.info {
         Some(Load::Ready(i)) => lines.push(kv(
@@ -407,7 +437,10 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
     let region = region.unwrap_or_else(|| app.conn.region.clone());
     lines.push(Line::raw(""));
     lines.push(kv("URI", clean(&links::s3_uri(&row.name, "")).into_owned()));
-    lines.push(kv("ARN", clean(&links::arn(&row.name, "", &region)).into_owned()));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(&row.name, "", &region)).into_owned(),
+    ));
     lines.push(kv(
         "URL",
         clean(&links::object_url(&app.conn, &region, &row.name, "")).into_owned(),
@@ -426,7 +459,10 @@ fn browse_lines(app: &App) -> Vec<Line<'static>> {
             Some(Load::Ready(info)) => object_lines(app, bucket, &region, info),
             Some(Load::Failed(e)) => {
                 let mut lines = vec![kv("Key", clean(&key).into_owned()), Line::raw("")];
-                lines.push(Line::styled(crate::diagnose::short(e), Style::new().fg(Color::Red)));
+                lines.push(Line::styled(
+                    crate::diagnose::short(e),
+                    Style::new().fg(Color::Red),
+                ));
                 let x = crate::diagnose::explain(e, &app.conn, app.creds());
                 lines.extend(x.hints.into_iter().map(Line::raw));
                 lines
@@ -447,7 +483,11 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         return vec![];
     };
     let mut lines = vec![kv(
-        if prefix.is_empty() { "Bucket" } else { "Prefix" },
+        if prefix.is_empty() {
+            "Bucket"
+        } else {
+            "Prefix"
+        },
         clean(&links::s3_uri(bucket, prefix)).into_owned(),
     )];
     match b.tree.folder(prefix) {
@@ -472,9 +512,15 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         }
         None => lines.push(kv("Loaded", "not listed yet (expand it)")),
     }
-    let key = app.keymap.key_for(Action::CountPrefix).unwrap_or_else(|| "?".into());
+    let key = app
+        .keymap
+        .key_for(Action::CountPrefix)
+        .unwrap_or_else(|| "?".into());
     match b.totals.get(prefix) {
-        None => lines.push(kv("Recursive", format!("press {key} to count every key under it"))),
+        None => lines.push(kv(
+            "Recursive",
+            format!("press {key} to count every key under it"),
+        )),
         Some(t) => {
             let base = format!(
                 "{} objects, {} ({} bytes)",
@@ -508,7 +554,10 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         }
     }
     lines.push(Line::raw(""));
-    lines.push(kv("ARN", clean(&links::arn(bucket, prefix, region)).into_owned()));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(bucket, prefix, region)).into_owned(),
+    ));
     lines.push(kv(
         "URL",
         clean(&links::object_url(&app.conn, region, bucket, prefix)).into_owned(),
@@ -530,7 +579,9 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     ));
     lines.push(kv(
         "Modified",
-        i.modified.map(|t| long_time(t, app.tz)).unwrap_or_else(|| "-".into()),
+        i.modified
+            .map(|t| long_time(t, app.tz))
+            .unwrap_or_else(|| "-".into()),
     ));
     opt(&mut lines, "ETag", &i.etag);
     opt(&mut lines, "Content-Type", &i.content_type);
@@ -593,12 +644,18 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
         }
     }
     lines.push(Line::raw(""));
-    lines.push(kv("URI", clean(&links::s3_uri(bucket, &i.key)).into_owned()));
+    lines.push(kv(
+        "URI",
+        clean(&links::s3_uri(bucket, &i.key)).into_owned(),
+    ));
     lines.push(kv(
         "URL",
         clean(&links::object_url(&app.conn, region, bucket, &i.key)).into_owned(),
     ));
-    lines.push(kv("ARN", clean(&links::arn(bucket, &i.key, region)).into_owned()));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(bucket, &i.key, region)).into_owned(),
+    ));
     lines
 }
 
@@ -609,17 +666,22 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             Screen::Buckets => app.buckets.visible().len(),
         };
         let value = clean(app.filter_input.value()).into_owned();
-        let right = format!("{} matches · Enter keep · Esc clear ", thousands(matches as u64));
+        let right = format!(
+            "{} matches · Enter keep · Esc clear ",
+            thousands(matches as u64)
+        );
         let line = Line::from(vec![
             Span::styled("/", accent()),
             Span::raw(value.clone()),
-            Span::raw(" ".repeat(
-                (area.width as usize).saturating_sub(value.width() + 1 + right.width()),
-            )),
+            Span::raw(
+                " ".repeat((area.width as usize).saturating_sub(value.width() + 1 + right.width())),
+            ),
             Span::styled(right, dim()),
         ]);
         frame.render_widget(Paragraph::new(line), area);
-        let x = area.x + (1 + app.filter_input.visual_cursor()).min(area.width.saturating_sub(1) as usize) as u16;
+        let x = area.x
+            + (1 + app.filter_input.visual_cursor()).min(area.width.saturating_sub(1) as usize)
+                as u16;
         frame.set_cursor_position((x, area.y));
         return;
     }
@@ -690,10 +752,14 @@ fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             }
             lines.push(Line::raw(""));
             lines.push(section("While filtering"));
-            lines.push(Line::raw("type to narrow · ↑↓ move · Enter keep · Esc clear"));
+            lines.push(Line::raw(
+                "type to narrow · ↑↓ move · Enter keep · Esc clear",
+            ));
             lines.push(Line::raw(""));
             lines.push(section("Mouse"));
-            lines.push(Line::raw("wheel scrolls the pane under it · click selects · double-click expands"));
+            lines.push(Line::raw(
+                "wheel scrolls the pane under it · click selects · double-click expands",
+            ));
             let rect = centered(area, 92, (lines.len() as u16 + 2).min(area.height));
             frame.render_widget(Clear, rect);
             let p = Paragraph::new(lines)
@@ -739,14 +805,12 @@ fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
             let rect = centered(area, width, (lines.len() as u16 + 6).min(area.height));
             frame.render_widget(Clear, rect);
             frame.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(
-                        Block::default()
-                            .borders(Borders::ALL)
-                            .border_style(Style::new().fg(Color::Red))
-                            .title(format!(" {} ", x.title)),
-                    ),
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(Style::new().fg(Color::Red))
+                        .title(format!(" {} ", x.title)),
+                ),
                 rect,
             );
         }

@@ -58,7 +58,11 @@ pub fn bucket(name: &str) -> String {
 }
 
 pub async fn create_bucket(c: &s3::Client, bucket: &str) {
-    c.create_bucket().bucket(bucket).send().await.expect("create bucket");
+    c.create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("create bucket");
 }
 
 pub async fn put(c: &s3::Client, bucket: &str, key: &str, body: &[u8]) {
