@@ -41,7 +41,7 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 const BUCKET: &str = "pail-bench";
-const PREFIX: &str = "big/";
+const PREFIX: &str = "big/2026/11/24/";
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -64,7 +64,7 @@ fn rss_kib() -> u64 {
 }
 
 fn key(i: usize) -> String {
-    format!("{PREFIX}2026/11/24/events-{i:07}.json.gz")
+    format!("{PREFIX}events-{i:07}.json.gz")
 }
 
 async fn seed(ep: &str, ak: &str, sk: &str, store: &AwsStore, n: usize) {
@@ -85,20 +85,30 @@ async fn seed(ep: &str, ak: &str, sk: &str, store: &AwsStore, n: usize) {
     eprintln!("seeding {n} keys (have {have})…");
     use futures::StreamExt;
     let started = Instant::now();
+    let failed = std::sync::atomic::AtomicUsize::new(0);
     futures::stream::iter(0..n)
         .for_each_concurrent(64, |i| {
             let c = c.clone();
+            let failed = &failed;
             async move {
-                let _ = c
+                let r = c
                     .put_object()
                     .bucket(BUCKET)
                     .key(key(i))
                     .body(b"x".to_vec().into())
                     .send()
                     .await;
+                if r.is_err() {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
             }
         })
         .await;
+    let failed = failed.into_inner();
+    assert_eq!(
+        failed, 0,
+        "{failed} of {n} puts failed: wrong credentials or server trouble"
+    );
     eprintln!("seeded in {:.1} s", started.elapsed().as_secs_f64());
 }
 
@@ -268,7 +278,8 @@ fn main() {
         );
         if let Some(r) = time_command(
             Command::new(&rclone)
-                .args(["lsf", "--fast-list=false", &remote])
+                .args(["lsf", &remote])
+                .env_remove("AWS_CA_BUNDLE")
                 .stdout(std::process::Stdio::null()),
             3,
         ) {
@@ -292,23 +303,36 @@ fn main() {
         .map(|o| o.key.len())
         .sum();
     let rss_before = rss_kib();
-    let before = LIVE.load(Ordering::Relaxed);
     let mut tree = Tree::new(BUCKET.into(), PREFIX.into(), TaskId(1));
     for p in pages {
         tree.add_page(TaskId(1), p);
     }
-    let after = LIVE.load(Ordering::Relaxed);
-    let heap = (after - before) as f64;
-    let per_entry = (heap - key_bytes as f64) / tree.loaded_entries() as f64;
+    let rss_loaded = rss_kib();
+    // What the tree holds is exactly what dropping it gives back.
+    let with_tree = LIVE.load(Ordering::Relaxed);
+    let loaded = tree.loaded_entries();
+    drop(tree);
+    let heap = (with_tree - LIVE.load(Ordering::Relaxed)) as f64;
+    let per_entry = (heap - key_bytes as f64) / loaded as f64;
     row(
         "memory with 100k entries loaded",
         format!("{:.1} MiB heap", heap / 1048576.0),
         format!(
             "{per_entry:.0} B/entry beyond the key ({:.0} B avg key); RSS +{:.1} MiB",
-            key_bytes as f64 / tree.loaded_entries() as f64,
-            (rss_kib().saturating_sub(rss_before)) as f64 / 1024.0
+            key_bytes as f64 / loaded as f64,
+            (rss_loaded.saturating_sub(rss_before)) as f64 / 1024.0
         ),
     );
+
+    let mut tree = Tree::new(BUCKET.into(), PREFIX.into(), TaskId(1));
+    rt.block_on(async {
+        let s = AwsStore::connect(opts.clone()).await;
+        let mut pages = Vec::new();
+        count(&s, Some(&mut pages)).await;
+        for p in pages {
+            tree.add_page(TaskId(1), p);
+        }
+    });
 
     // 4. Filter over the loaded entries.
     let mut times = Vec::new();
