@@ -113,13 +113,7 @@ async fn seed(ep: &str, ak: &str, sk: &str, store: &AwsStore, n: usize) {
 }
 
 async fn count(store: &AwsStore, collect: Option<&mut Vec<ListPage>>) -> usize {
-    let mut req = ListRequest {
-        bucket: BUCKET.into(),
-        prefix: PREFIX.into(),
-        delimiter: Some("/".into()),
-        token: None,
-        page_size: Some(1000),
-    };
+    let mut req = ListRequest::level(BUCKET, PREFIX, 1000);
     let mut n = 0;
     let mut pages = Vec::new();
     loop {
@@ -190,13 +184,7 @@ fn main() {
         rt.block_on(async {
             let s = AwsStore::connect(opts.clone()).await;
             let p = s
-                .list_page(&ListRequest {
-                    bucket: BUCKET.into(),
-                    prefix: PREFIX.into(),
-                    delimiter: Some("/".into()),
-                    token: None,
-                    page_size: Some(1000),
-                })
+                .list_page(&ListRequest::level(BUCKET, PREFIX, 1000))
                 .await
                 .expect("first page");
             assert!(!p.objects.is_empty());

@@ -23,8 +23,10 @@ pub const DEMO_REGION: &str = "us-east-1";
 
 type TagStore = Arc<RwLock<HashMap<(String, String), Vec<(String, String)>>>>;
 
+/// Cheap to clone: s3s owns one copy, the seeder uses another.
+#[derive(Clone)]
 pub struct DemoS3 {
-    fs: s3s_fs::FileSystem,
+    fs: Arc<s3s_fs::FileSystem>,
     root: std::path::PathBuf,
     tags: TagStore,
 }
@@ -34,27 +36,9 @@ fn encode_key(s: &str) -> String {
     crate::links::encode_key(s)
 }
 
-macro_rules! delegate_arc {
-    ($($name:ident: $input:ty => $output:ty;)*) => {
-        $(
-            // async_trait expands before this macro, so the boxed-future
-            // signature it would generate is spelled out here.
-            fn $name<'life0, 'async_trait>(
-                &'life0 self,
-                req: S3Request<$input>,
-            ) -> std::pin::Pin<Box<dyn std::future::Future<Output = S3Result<S3Response<$output>>> + Send + 'async_trait>>
-            where
-                'life0: 'async_trait,
-                Self: 'async_trait,
-            {
-                Box::pin(async move { self.0.$name(req).await })
-            }
-        )*
-    };
-}
-
+/// Forwards S3 operations to `self.$field`.
 macro_rules! delegate {
-    ($($name:ident: $input:ty => $output:ty;)*) => {
+    ($field:tt; $($name:ident: $input:ty => $output:ty;)*) => {
         $(
             // async_trait expands before this macro, so the boxed-future
             // signature it would generate is spelled out here.
@@ -66,7 +50,7 @@ macro_rules! delegate {
                 'life0: 'async_trait,
                 Self: 'async_trait,
             {
-                Box::pin(async move { self.fs.$name(req).await })
+                Box::pin(async move { self.$field.$name(req).await })
             }
         )*
     };
@@ -75,6 +59,7 @@ macro_rules! delegate {
 #[async_trait::async_trait]
 impl S3 for DemoS3 {
     delegate! {
+        fs;
         create_bucket: CreateBucketInput => CreateBucketOutput;
         copy_object: CopyObjectInput => CopyObjectOutput;
         delete_bucket: DeleteBucketInput => DeleteBucketOutput;
@@ -201,7 +186,7 @@ impl DemoS3 {
 pub struct DemoServer {
     pub addr: SocketAddr,
     accept: tokio::task::JoinHandle<()>,
-    backend: Arc<DemoS3>,
+    backend: DemoS3,
 }
 
 impl DemoServer {
@@ -225,13 +210,13 @@ impl Drop for DemoServer {
 /// signatures against the demo credentials.
 pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
     let fs = s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-    let backend = Arc::new(DemoS3 {
-        fs,
+    let backend = DemoS3 {
+        fs: Arc::new(fs),
         root: root.to_owned(),
         tags: Arc::default(),
-    });
+    };
     let service = {
-        let mut b = s3s::service::S3ServiceBuilder::new(SharedS3(backend.clone()));
+        let mut b = s3s::service::S3ServiceBuilder::new(backend.clone());
         b.set_auth(s3s::auth::SimpleAuth::from_single(
             DEMO_ACCESS_KEY,
             DEMO_SECRET_KEY,
@@ -265,37 +250,6 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
         accept,
         backend,
     })
-}
-
-/// s3s wants to own its backend; the seeder needs it too.
-struct SharedS3(Arc<DemoS3>);
-
-#[async_trait::async_trait]
-impl S3 for SharedS3 {
-    delegate_arc! {
-        create_bucket: CreateBucketInput => CreateBucketOutput;
-        copy_object: CopyObjectInput => CopyObjectOutput;
-        delete_bucket: DeleteBucketInput => DeleteBucketOutput;
-        delete_object: DeleteObjectInput => DeleteObjectOutput;
-        delete_objects: DeleteObjectsInput => DeleteObjectsOutput;
-        get_bucket_location: GetBucketLocationInput => GetBucketLocationOutput;
-        get_bucket_versioning: GetBucketVersioningInput => GetBucketVersioningOutput;
-        get_object: GetObjectInput => GetObjectOutput;
-        get_object_tagging: GetObjectTaggingInput => GetObjectTaggingOutput;
-        put_object_tagging: PutObjectTaggingInput => PutObjectTaggingOutput;
-        head_bucket: HeadBucketInput => HeadBucketOutput;
-        head_object: HeadObjectInput => HeadObjectOutput;
-        list_buckets: ListBucketsInput => ListBucketsOutput;
-        list_objects: ListObjectsInput => ListObjectsOutput;
-        list_objects_v2: ListObjectsV2Input => ListObjectsV2Output;
-        put_object: PutObjectInput => PutObjectOutput;
-        create_multipart_upload: CreateMultipartUploadInput => CreateMultipartUploadOutput;
-        upload_part: UploadPartInput => UploadPartOutput;
-        upload_part_copy: UploadPartCopyInput => UploadPartCopyOutput;
-        list_parts: ListPartsInput => ListPartsOutput;
-        complete_multipart_upload: CompleteMultipartUploadInput => CompleteMultipartUploadOutput;
-        abort_multipart_upload: AbortMultipartUploadInput => AbortMultipartUploadOutput;
-    }
 }
 
 fn request<T>(input: T) -> S3Request<T> {

@@ -7,7 +7,7 @@
 use crate::app::{App, Effect, Job, Msg, TaskEvent, TaskId, update};
 use crate::clipboard::Clipboard;
 use crate::config::ClipboardMode;
-use crate::store::{ListRequest, PrefixTotals, Store};
+use crate::store::{ListPage, ListRequest, PrefixTotals, Store, StoreResult};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -159,32 +159,9 @@ pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &Unbounded
             prefix,
             page_size,
         } => {
-            let mut req = ListRequest {
-                bucket,
-                prefix,
-                delimiter: Some("/".into()),
-                token: None,
-                page_size: Some(page_size),
-            };
             let started = std::time::Instant::now();
-            let mut pages = 0u32;
-            loop {
-                match store.list_page(&req).await {
-                    Ok(page) => {
-                        pages += 1;
-                        let next = page.next.clone();
-                        send(TaskEvent::Page(Ok(page)));
-                        match next {
-                            Some(t) => req.token = Some(t),
-                            None => break,
-                        }
-                    }
-                    Err(e) => {
-                        send(TaskEvent::Page(Err(e)));
-                        break;
-                    }
-                }
-            }
+            let req = ListRequest::level(&bucket, &prefix, page_size);
+            let pages = each_page(&*store, req, |page| send(TaskEvent::Page(page))).await;
             tracing::info!(
                 task = id.0,
                 pages,
@@ -197,35 +174,42 @@ pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &Unbounded
             prefix,
             page_size,
         } => {
-            let mut req = ListRequest {
-                bucket,
-                prefix,
-                delimiter: None,
-                token: None,
-                page_size: Some(page_size),
-            };
             let mut totals = PrefixTotals::default();
-            loop {
-                match store.list_page(&req).await {
-                    Ok(page) => {
-                        totals.objects += page.objects.len() as u64;
-                        totals.bytes += page.objects.iter().map(|o| o.size).sum::<u64>();
-                        match page.next {
-                            Some(t) => {
-                                req.token = Some(t);
-                                send(TaskEvent::Totals(Ok((totals, false))));
-                            }
-                            None => {
-                                send(TaskEvent::Totals(Ok((totals, true))));
-                                break;
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        send(TaskEvent::Totals(Err(e)));
-                        break;
-                    }
+            let req = ListRequest::recursive(&bucket, &prefix, page_size);
+            each_page(&*store, req, |page| {
+                send(TaskEvent::Totals(page.map(|p| {
+                    totals.objects += p.objects.len() as u64;
+                    totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
+                    (totals, p.next.is_none())
+                })))
+            })
+            .await;
+        }
+    }
+}
+
+/// Follows continuation tokens from `req` to the last page, handing each
+/// page (or the error that ends the walk) to `f`. Returns the pages read.
+async fn each_page(
+    store: &dyn Store,
+    mut req: ListRequest,
+    mut f: impl FnMut(StoreResult<ListPage>),
+) -> u32 {
+    let mut pages = 0;
+    loop {
+        match store.list_page(&req).await {
+            Ok(page) => {
+                pages += 1;
+                let next = page.next.clone();
+                f(Ok(page));
+                match next {
+                    Some(t) => req.token = Some(t),
+                    None => return pages,
                 }
+            }
+            Err(e) => {
+                f(Err(e));
+                return pages;
             }
         }
     }

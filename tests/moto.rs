@@ -59,11 +59,8 @@ async fn list_all(
     page: i32,
 ) -> (Vec<String>, Vec<String>) {
     let mut req = ListRequest {
-        bucket: bucket.into(),
-        prefix: prefix.into(),
         delimiter: delimiter.map(str::to_owned),
-        token: None,
-        page_size: Some(page),
+        ..ListRequest::level(bucket, prefix, page)
     };
     let (mut prefixes, mut objects) = (Vec::new(), Vec::new());
     loop {
@@ -233,13 +230,7 @@ async fn metadata_tags_and_encryption_are_inspected() {
     assert_eq!(i.tags_error, None);
     // The listing carries size, date and class for the tree columns.
     let p = store
-        .list_page(&ListRequest {
-            bucket: b.clone(),
-            prefix: "reports/".into(),
-            delimiter: Some("/".into()),
-            token: None,
-            page_size: None,
-        })
+        .list_page(&ListRequest::level(&b, "reports/", 1000))
         .await
         .unwrap();
     assert_eq!(p.objects[0].size, 4096);
@@ -252,13 +243,7 @@ async fn unknown_bucket_and_key_say_which() {
     let store = store(&ep, "us-east-1", "testing", "testing").await;
     let missing = bucket("no-such-bucket");
     let e = store
-        .list_page(&ListRequest {
-            bucket: missing.clone(),
-            prefix: String::new(),
-            delimiter: Some("/".into()),
-            token: None,
-            page_size: None,
-        })
+        .list_page(&ListRequest::level(&missing, "", 1000))
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::NoSuchBucket, "{e:?}");

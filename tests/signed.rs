@@ -17,13 +17,7 @@ async fn server() -> (pail::demo::DemoServer, tempfile::TempDir) {
 }
 
 fn req(bucket: &str, prefix: &str, page: i32) -> ListRequest {
-    ListRequest {
-        bucket: bucket.into(),
-        prefix: prefix.into(),
-        delimiter: Some("/".into()),
-        token: None,
-        page_size: Some(page),
-    }
+    ListRequest::level(bucket, prefix, page)
 }
 
 #[tokio::test]

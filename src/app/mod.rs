@@ -296,6 +296,11 @@ impl App {
 
     fn spawn(&mut self, job: Job) -> Effect {
         let id = self.new_task_id();
+        self.start(id, job)
+    }
+
+    /// Records `job` as running under `id` and returns the effect that runs it.
+    fn start(&mut self, id: TaskId, job: Job) -> Effect {
         self.tasks.insert(id, job.clone());
         Effect::Spawn(id, job)
     }

@@ -300,16 +300,10 @@ fn inspect_now(app: &mut App, fx: &mut Vec<Effect>) {
             }
             let bucket = row.name.clone();
             let id = app.new_task_id();
-            app.tasks.insert(
-                id,
-                Job::BucketInfo {
-                    bucket: bucket.clone(),
-                },
-            );
             if let Some(r) = app.buckets.rows.iter_mut().find(|r| r.name == bucket) {
                 r.info = Some(Load::Loading(id));
             }
-            fx.push(Effect::Spawn(id, Job::BucketInfo { bucket }));
+            fx.push(app.start(id, Job::BucketInfo { bucket }));
         }
         Screen::Browse => {
             let Some(b) = &app.browse else { return };
@@ -333,7 +327,7 @@ fn inspect_now(app: &mut App, fx: &mut Vec<Effect>) {
                 bucket,
                 key: key.clone(),
             };
-            app.tasks.insert(id, job.clone());
+            let spawn = app.start(id, job);
             let Some(b) = &mut app.browse else { return };
             // Only the row under the cursor matters; drop fetches for rows
             // the user already moved past.
@@ -345,7 +339,7 @@ fn inspect_now(app: &mut App, fx: &mut Vec<Effect>) {
                 b.objects.clear();
             }
             b.objects.insert(key, Load::Loading(id));
-            fx.push(Effect::Spawn(id, job));
+            fx.push(spawn);
         }
     }
 }
@@ -363,10 +357,8 @@ fn ensure_regions(app: &mut App, fx: &mut Vec<Effect>) {
     for i in wanted {
         let bucket = app.buckets.rows[i].name.clone();
         let id = app.new_task_id();
-        let job = Job::BucketRegion { bucket };
-        app.tasks.insert(id, job.clone());
         app.buckets.rows[i].region = Some(Load::Loading(id));
-        fx.push(Effect::Spawn(id, job));
+        fx.push(app.start(id, Job::BucketRegion { bucket }));
     }
 }
 
@@ -389,10 +381,9 @@ fn cancel_browse(app: &mut App, fx: &mut Vec<Effect>) {
 impl App {
     pub(super) fn load_buckets(&mut self) -> Vec<Effect> {
         let id = self.new_task_id();
-        self.tasks.insert(id, Job::ListBuckets);
         self.buckets.state = ListState::Loading(id);
         self.screen = Screen::Buckets;
-        vec![Effect::Spawn(id, Job::ListBuckets)]
+        vec![self.start(id, Job::ListBuckets)]
     }
 
     /// Opens `bucket` with `prefix` as the tree's root.
@@ -410,8 +401,7 @@ impl App {
             prefix: prefix.clone(),
             page_size: self.settings.page_size,
         };
-        self.tasks.insert(id, job.clone());
-        fx.push(Effect::Spawn(id, job));
+        fx.push(self.start(id, job));
         let mut browse = Browse {
             tree: Tree::new(bucket.clone(), prefix, id),
             objects: HashMap::new(),
@@ -420,10 +410,8 @@ impl App {
         };
         if browse.info.is_none() {
             let id = self.new_task_id();
-            let job = Job::BucketInfo { bucket };
-            self.tasks.insert(id, job.clone());
             browse.info = Some(Load::Loading(id));
-            fx.push(Effect::Spawn(id, job));
+            fx.push(self.start(id, Job::BucketInfo { bucket }));
         }
         self.browse = Some(browse);
         self.screen = Screen::Browse;
@@ -458,8 +446,7 @@ fn expand_selected(app: &mut App, fx: &mut Vec<Effect>) {
             prefix,
             page_size,
         };
-        app.tasks.insert(id, job.clone());
-        fx.push(Effect::Spawn(id, job));
+        fx.push(app.start(id, job));
     }
 }
 
@@ -586,8 +573,7 @@ fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
                 prefix: prefix.clone(),
                 page_size,
             };
-            app.tasks.insert(id, job.clone());
-            fx.push(Effect::Spawn(id, job));
+            fx.push(app.start(id, job));
             app.set_status(format!("Refreshing {}", display_prefix(&prefix)));
         }
     }
@@ -629,8 +615,7 @@ fn count_prefix(app: &mut App, fx: &mut Vec<Effect>) {
         prefix: prefix.clone(),
         page_size,
     };
-    app.tasks.insert(id, job.clone());
-    fx.push(Effect::Spawn(id, job));
+    fx.push(app.start(id, job));
     app.set_status(format!(
         "Counting everything under {}",
         display_prefix(&prefix)

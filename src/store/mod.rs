@@ -47,6 +47,27 @@ pub struct ListRequest {
     pub page_size: Option<i32>,
 }
 
+impl ListRequest {
+    /// One level of the tree under `prefix`: CommonPrefixes and objects.
+    pub fn level(bucket: &str, prefix: &str, page_size: i32) -> ListRequest {
+        ListRequest {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+            delimiter: Some("/".to_owned()),
+            token: None,
+            page_size: Some(page_size),
+        }
+    }
+
+    /// Every key under `prefix`, at any depth.
+    pub fn recursive(bucket: &str, prefix: &str, page_size: i32) -> ListRequest {
+        ListRequest {
+            delimiter: None,
+            ..ListRequest::level(bucket, prefix, page_size)
+        }
+    }
+}
+
 /// Everything the inspector shows about one object.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectInfo {
