@@ -415,6 +415,7 @@ impl App {
         }
         self.browse = Some(browse);
         self.screen = Screen::Browse;
+        self.status = None;
         self.focus = Focus::Tree;
         self.inspector_scroll = 0;
         self.filter_input.reset();

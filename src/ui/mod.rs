@@ -19,6 +19,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_prefer_spaces_and_keep_every_char() {
+        assert_eq!(chunks("press s to count every key under it", 20), ["press s to count ", "every key under it"]);
+        assert_eq!(chunks("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(chunks("日本語日本語", 5), ["日本", "語日", "本語"]);
+        let s = "a b c d e f g h i j k l m";
+        assert_eq!(chunks(s, 7).concat(), s);
+    }
+}
+
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const LABEL_WIDTH: usize = 14;
 
@@ -330,15 +344,31 @@ fn kv(label: &str, value: impl Into<String>) -> Line<'static> {
     Line::from(vec![Span::styled(label, dim()), Span::raw(value.into())])
 }
 
-/// Splits `s` into pieces of at most `width` display columns.
+/// Splits `s` into pieces of at most `width` display columns, breaking
+/// after a space when one is near the end (prose), anywhere otherwise
+/// (keys and URLs have no good break points).
 fn chunks(s: &str, width: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut used = 0;
     for c in s.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > width && used > 0 {
-            out.push(String::new());
-            used = 0;
+            let last = out.last_mut().map(std::mem::take).unwrap_or_default();
+            let carry = match last.rfind(' ') {
+                Some(i) if i + 1 < last.len() && last[..i].width() >= width / 2 => {
+                    let (head, tail) = last.split_at(i + 1);
+                    out.pop();
+                    out.push(head.to_owned());
+                    tail.to_owned()
+                }
+                _ => {
+                    out.pop();
+                    out.push(last);
+                    String::new()
+                }
+            };
+            used = carry.width();
+            out.push(carry);
         }
         if let Some(last) = out.last_mut() {
             last.push(c);
