@@ -107,7 +107,7 @@ pub fn main() -> i32 {
         Ok(rt) => rt,
         Err(e) => return fail(format!("cannot start async runtime: {e}")),
     };
-    rt.block_on(async move {
+    let code = rt.block_on(async move {
         // Kept alive for the whole session: the demo server and its data.
         let mut _demo = None;
         let opts = if cli.demo {
@@ -163,7 +163,11 @@ pub fn main() -> i32 {
                 1
             }
         }
-    })
+    });
+    // A blocking call that never returns (a clipboard whose X server hangs)
+    // must not keep pail from exiting.
+    rt.shutdown_timeout(std::time::Duration::from_millis(300));
+    code
 }
 
 #[cfg(test)]

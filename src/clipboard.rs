@@ -3,17 +3,15 @@
 //! only clipboard is the one of the user's own terminal, reached with the
 //! OSC 52 escape sequence. The text is base64-encoded inside the sequence,
 //! so hostile keys cannot break out of it.
+//!
+//! Talking to the system clipboard can block for seconds (an X server that
+//! does not answer), so the runtime does it on a blocking thread; this module
+//! only decides the route and does the work it is handed.
 
 use crate::config::ClipboardMode;
 use base64::Engine;
 use std::io::Write;
-
-pub struct Clipboard {
-    mode: ClipboardMode,
-    /// Kept alive: on X11 the clipboard is served by the process that set it.
-    system: Option<arboard::Clipboard>,
-    system_failed: bool,
-}
+use std::sync::{Arc, Mutex};
 
 /// The OSC 52 "set clipboard" sequence for `text`.
 pub fn osc52(text: &str) -> String {
@@ -21,67 +19,63 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{b64}\x07")
 }
 
-fn over_ssh() -> bool {
-    ["SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+/// Writes `text` to the terminal's clipboard.
+pub fn write_osc52(terminal: &mut impl Write, text: &str) -> std::io::Result<()> {
+    terminal.write_all(osc52(text).as_bytes())?;
+    terminal.flush()
 }
 
-impl Clipboard {
-    pub fn new(mode: ClipboardMode) -> Clipboard {
-        Clipboard {
-            mode,
-            system: None,
-            system_failed: false,
-        }
-    }
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|s| !s.is_empty())
+}
 
-    fn try_system(&mut self, text: &str) -> Result<(), String> {
-        if self.system_failed {
-            return Err("no system clipboard".into());
-        }
-        if self.system.is_none() {
-            match arboard::Clipboard::new() {
-                Ok(c) => self.system = Some(c),
-                Err(e) => {
-                    self.system_failed = true;
-                    return Err(e.to_string());
-                }
+/// Where a copy should go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Osc52,
+    /// The system clipboard; on failure OSC 52 if `fallback`.
+    System {
+        fallback: bool,
+    },
+}
+
+pub fn route(mode: ClipboardMode) -> Route {
+    match mode {
+        ClipboardMode::Osc52 => Route::Osc52,
+        ClipboardMode::System => Route::System { fallback: false },
+        ClipboardMode::Auto => {
+            // Over SSH the system clipboard is the remote machine's; the user
+            // wants their own. Without a display there is none to try.
+            let over_ssh = ["SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"]
+                .iter()
+                .any(|v| env_set(v));
+            let display = !cfg!(all(unix, not(target_os = "macos")))
+                || env_set("DISPLAY")
+                || env_set("WAYLAND_DISPLAY");
+            if over_ssh || !display {
+                Route::Osc52
+            } else {
+                Route::System { fallback: true }
             }
         }
-        let Some(c) = self.system.as_mut() else {
-            return Err("no system clipboard".into());
-        };
-        c.set_text(text.to_owned()).map_err(|e| e.to_string())
     }
+}
 
-    /// Copies `text`, returning how it was done. `terminal` receives the
-    /// OSC 52 sequence when that path is used.
-    pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> Result<&'static str, String> {
-        let via_osc = |terminal: &mut dyn Write| -> Result<&'static str, String> {
-            terminal
-                .write_all(osc52(text).as_bytes())
-                .and_then(|_| terminal.flush())
-                .map_err(|e| e.to_string())?;
-            Ok("via OSC 52 (your terminal's clipboard)")
-        };
-        match self.mode {
-            ClipboardMode::Osc52 => via_osc(terminal),
-            ClipboardMode::System => self.try_system(text).map(|_| "to the system clipboard"),
-            ClipboardMode::Auto => {
-                if over_ssh() {
-                    // The system clipboard here is the remote machine's; the
-                    // user wants their own.
-                    return via_osc(terminal);
-                }
-                match self.try_system(text) {
-                    Ok(()) => Ok("to the system clipboard"),
-                    Err(e) => {
-                        tracing::debug!(error = %e, "system clipboard unavailable, using OSC 52");
-                        via_osc(terminal)
-                    }
-                }
-            }
+/// The system clipboard, kept alive for the session: on X11 the clipboard
+/// contents are served by the process that set them.
+#[derive(Clone, Default)]
+pub struct SystemClipboard(Arc<Mutex<Option<arboard::Clipboard>>>);
+
+impl SystemClipboard {
+    /// Blocking: call from a blocking thread.
+    pub fn set(&self, text: &str) -> Result<(), String> {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
+        }
+        match slot.as_mut() {
+            Some(c) => c.set_text(text.to_owned()).map_err(|e| e.to_string()),
+            None => Err("no system clipboard".into()),
         }
     }
 }
@@ -104,10 +98,18 @@ mod tests {
     }
 
     #[test]
-    fn osc52_mode_writes_sequence() {
-        let mut c = Clipboard::new(ClipboardMode::Osc52);
+    fn osc52_writes_sequence() {
         let mut out = Vec::new();
-        assert!(c.copy("hi", &mut out).unwrap().contains("OSC 52"));
+        write_osc52(&mut out, "hi").unwrap();
         assert_eq!(out, b"\x1b]52;c;aGk=\x07");
+    }
+
+    #[test]
+    fn explicit_modes_route_as_asked() {
+        assert_eq!(route(ClipboardMode::Osc52), Route::Osc52);
+        assert_eq!(
+            route(ClipboardMode::System),
+            Route::System { fallback: false }
+        );
     }
 }

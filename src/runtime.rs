@@ -5,7 +5,7 @@
 //! every S3 call runs in its own task and reports through a channel.
 
 use crate::app::{App, Effect, Job, Msg, TaskEvent, TaskId, update};
-use crate::clipboard::Clipboard;
+use crate::clipboard::{Route, SystemClipboard};
 use crate::config::ClipboardMode;
 use crate::store::{ListPage, ListRequest, PrefixTotals, Store, StoreResult};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind};
@@ -74,21 +74,66 @@ fn translate(ev: Event) -> Option<Msg> {
     }
 }
 
+/// A copy the system clipboard refused, to be sent by OSC 52 instead.
+type Fallback = (String, String);
+
 /// Runs effects: spawns jobs, cancels them, copies to the clipboard.
 pub struct Executor {
     store: Arc<dyn Store>,
     tx: UnboundedSender<Msg>,
     tokens: HashMap<TaskId, CancellationToken>,
-    clipboard: Clipboard,
+    clipboard: ClipboardMode,
+    system: SystemClipboard,
+    fallback: UnboundedSender<Fallback>,
 }
 
 impl Executor {
-    pub fn new(store: Arc<dyn Store>, tx: UnboundedSender<Msg>, clipboard: ClipboardMode) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        tx: UnboundedSender<Msg>,
+        clipboard: ClipboardMode,
+        fallback: UnboundedSender<Fallback>,
+    ) -> Self {
         Executor {
             store,
             tx,
             tokens: HashMap::new(),
-            clipboard: Clipboard::new(clipboard),
+            clipboard,
+            system: SystemClipboard::default(),
+            fallback,
+        }
+    }
+
+    /// Writes OSC 52 on the UI thread, between frames, so it never
+    /// interleaves with drawing.
+    pub fn osc52(&self, text: &str, what: &str) {
+        let result = crate::clipboard::write_osc52(&mut io::stdout(), text)
+            .map(|_| format!("Copied {what} via OSC 52 (your terminal's clipboard)"))
+            .map_err(|e| e.to_string());
+        let _ = self.tx.send(Msg::Copied(result));
+    }
+
+    fn copy(&self, text: String, what: String) {
+        match crate::clipboard::route(self.clipboard) {
+            Route::Osc52 => self.osc52(&text, &what),
+            Route::System { fallback } => {
+                let system = self.system.clone();
+                let tx = self.tx.clone();
+                let fb = self.fallback.clone();
+                tokio::task::spawn_blocking(move || match system.set(&text) {
+                    Ok(()) => {
+                        let msg = format!("Copied {what} to the system clipboard");
+                        let _ = tx.send(Msg::Copied(Ok(msg)));
+                    }
+                    Err(e) if fallback => {
+                        tracing::debug!(error = %e, "system clipboard unavailable, using OSC 52");
+                        let _ = fb.send((text, what));
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::Copied(Err(e)));
+                    }
+                });
+            }
         }
     }
 
@@ -103,13 +148,7 @@ impl Executor {
                         t.cancel();
                     }
                 }
-                Effect::Copy { text, what } => {
-                    let result = self
-                        .clipboard
-                        .copy(&text, &mut io::stdout())
-                        .map(|how| format!("Copied {what} {how}"));
-                    let _ = self.tx.send(Msg::Copied(result));
-                }
+                Effect::Copy { text, what } => self.copy(text, what),
                 Effect::Quit => quit = true,
             }
         }
@@ -234,7 +273,8 @@ pub async fn run(
     )?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let (tx, mut rx) = unbounded_channel();
-    let mut exec = Executor::new(store, tx, clipboard);
+    let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
+    let mut exec = Executor::new(store, tx, clipboard, fallback_tx);
     let mut quit = exec.apply(initial);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(tick_ms.max(10)));
@@ -256,6 +296,10 @@ pub async fn run(
                 None => break,
             },
             Some(m) = rx.recv() => Some(m),
+            Some((text, what)) = fallback_rx.recv() => {
+                exec.osc52(&text, &what);
+                None
+            }
             _ = tick.tick() => Some(Msg::Tick),
             _ = term_signal.recv() => break,
             _ = hup_signal.recv() => break,

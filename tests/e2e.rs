@@ -303,3 +303,68 @@ fn panic_restores_the_terminal() {
     assert_restored(&t.raw());
     assert!(String::from_utf8_lossy(&t.raw()).contains("panic requested"));
 }
+
+#[test]
+fn wrong_secret_shows_a_readable_error() {
+    // s3s-fs checks signatures; run it in this process and point pail at it
+    // with the right access key and the wrong secret.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = rt.block_on(pail::demo::serve(dir.path())).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let ep = server.endpoint();
+    let mut t = Term::spawn(
+        &[
+            "--endpoint-url",
+            &ep,
+            "--log-file",
+            home.path().join("w.log").to_str().unwrap(),
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", pail::demo::DEMO_ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", "definitely-not-the-secret"),
+            ("AWS_REGION", "us-east-1"),
+        ],
+        home.path(),
+    );
+    t.wait_for("Identity used: credentials from EnvironmentVariable");
+    let screen = t.screen();
+    assert!(
+        screen.contains("Signature does not match") || screen.contains("Access denied"),
+        "{screen}"
+    );
+    assert!(!screen.contains("definitely-not-the-secret"));
+    // Any key closes the popup; the bucket list says what went wrong.
+    t.keys(&["x"]);
+    t.wait_for("Could not list buckets");
+    t.keys(&["q"]);
+    assert!(t.wait_exit().success());
+    assert_restored(&t.raw());
+    drop(server);
+}
+
+#[test]
+fn unknown_bucket_says_which() {
+    let Some(ep) = common::moto() else { return };
+    let home = tempfile::tempdir().unwrap();
+    let bucket = common::bucket("no-such-bucket-e2e");
+    let target = format!("s3://{bucket}/");
+    let mut t = Term::spawn(
+        &[
+            &target,
+            "--log-file",
+            home.path().join("u.log").to_str().unwrap(),
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL", &ep),
+        ],
+        home.path(),
+    );
+    t.wait_for("No such bucket");
+    t.wait_for(&format!("Bucket {bucket} does not exist"));
+    t.keys(&["x", "q"]);
+    assert!(t.wait_exit().success());
+}

@@ -159,3 +159,29 @@ async fn server_dying_mid_listing_ends_with_an_error_not_a_hang() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn paginates_with_signed_continuation_tokens() {
+    let (s, _dir) = server().await;
+    let c = sdk(&s.endpoint(), "us-east-1", DEMO_ACCESS_KEY, DEMO_SECRET_KEY);
+    create_bucket(&c, "pages").await;
+    let keys: Vec<String> = (0..2500).map(|i| format!("big/key-{i:05}")).collect();
+    put_many(&c, "pages", keys.clone()).await;
+    let store = store(&s.endpoint(), "us-east-1", DEMO_ACCESS_KEY, DEMO_SECRET_KEY).await;
+    for page in [1000, 250] {
+        let mut r = req("pages", "big/", page);
+        let mut got = Vec::new();
+        let mut pages = 0;
+        loop {
+            let p = store.list_page(&r).await.unwrap();
+            pages += 1;
+            got.extend(p.objects.into_iter().map(|o| o.key));
+            match p.next {
+                Some(t) => r.token = Some(t),
+                None => break,
+            }
+        }
+        assert_eq!(got, keys, "page size {page}");
+        assert_eq!(pages, 2500 / page as usize + usize::from(2500 % page != 0));
+    }
+}

@@ -19,20 +19,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-#[cfg(test)]
-mod tests {
-    use super::chunks;
-
-    #[test]
-    fn chunks_prefer_spaces_and_keep_every_char() {
-        assert_eq!(chunks("press s to count every key under it", 20), ["press s to count ", "every key under it"]);
-        assert_eq!(chunks("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-        assert_eq!(chunks("日本語日本語", 5), ["日本", "語日", "本語"]);
-        let s = "a b c d e f g h i j k l m";
-        assert_eq!(chunks(s, 7).concat(), s);
-    }
-}
-
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const LABEL_WIDTH: usize = 14;
 
@@ -862,5 +848,22 @@ fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
                 rect,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_prefer_spaces_and_keep_every_char() {
+        assert_eq!(
+            chunks("press s to count every key under it", 20),
+            ["press s to count ", "every key under it"]
+        );
+        assert_eq!(chunks("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(chunks("日本語日本語", 5), ["日本", "語日", "本語"]);
+        let s = "a b c d e f g h i j k l m";
+        assert_eq!(chunks(s, 7).concat(), s);
     }
 }
