@@ -219,7 +219,7 @@ impl AwsStore {
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let detail = DisplayErrorContext(&err).to_string();
+        let detail = concise(&DisplayErrorContext(&err).to_string());
         let mut e = match &err {
             SdkError::ServiceError(se) => {
                 let raw = se.raw();
@@ -305,6 +305,32 @@ fn classify_text(detail: &str) -> ErrorKind {
     }
 }
 
+/// The SDK's error chain ends with a Debug dump of the whole error (headers,
+/// bodies); people need the sentence before it.
+fn concise(detail: &str) -> String {
+    let bytes = detail.as_bytes();
+    let mut cut = detail.len();
+    for (i, _) in detail.match_indices(" (") {
+        let rest = &bytes[i + 2..];
+        let ident = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if ident > 0
+            && rest[0].is_ascii_uppercase()
+            && matches!(rest.get(ident), Some(b'(') | Some(b' ') | Some(b'{'))
+        {
+            cut = i;
+            break;
+        }
+    }
+    let mut out = detail[..cut].trim().to_owned();
+    if out.chars().count() > 300 {
+        out = out.chars().take(300).collect::<String>() + "…";
+    }
+    out
+}
+
 fn skew_from_http_date(date: &str) -> Option<i64> {
     let server = chrono::DateTime::parse_from_rfc2822(date).ok()?;
     Some(server.timestamp() - chrono::Utc::now().timestamp())
@@ -371,7 +397,7 @@ impl Store for AwsStore {
             ));
         };
         let creds = provider.provide_credentials().await.map_err(|e| {
-            let detail = DisplayErrorContext(&e).to_string();
+            let detail = concise(&DisplayErrorContext(&e).to_string());
             StoreError::new(classify_text(&detail), detail)
         })?;
         // The SDK exposes the provider's name only through Debug, which
@@ -590,6 +616,20 @@ mod tests {
     fn decodes_form_encoded_keys() {
         assert_eq!(url_decode("a+b%2Bc%2Fd%0A%1B"), "a b+c/d\n\x1b");
         assert_eq!(url_decode("%E2%9C%93"), "✓");
+    }
+
+    #[test]
+    fn concise_drops_debug_dumps() {
+        let d = "dispatch failure: other: an error occurred while loading credentials: failed (DispatchFailure(DispatchFailure { source: X }))";
+        assert_eq!(
+            concise(d),
+            "dispatch failure: other: an error occurred while loading credentials: failed"
+        );
+        assert_eq!(
+            concise("io error (os error 111)"),
+            "io error (os error 111)"
+        );
+        assert_eq!(concise("plain"), "plain");
     }
 
     #[test]
