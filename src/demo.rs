@@ -331,7 +331,7 @@ fn seeds() -> Vec<Seed> {
         ("notes.txt", "text/plain"),
         ("contract-signed.pdf", "application/pdf"),
     ];
-    for u in 0..120 {
+    for u in 0..240 {
         for (name, ct) in files.iter().take(4 + u % 7) {
             v.push(small(
                 "acme-app-uploads",

@@ -161,14 +161,35 @@ impl AwsStore {
                     return Ok(r);
                 }
                 match e.kind {
-                    // Let the real request produce the real error.
+                    // HeadBucket can be refused where GetBucketLocation is
+                    // allowed; failing both, let the real request produce
+                    // the real error.
                     ErrorKind::AccessDenied | ErrorKind::Other | ErrorKind::NotImplemented => {
-                        Ok(self.conn.region.clone())
+                        Ok(self
+                            .location(bucket)
+                            .await
+                            .unwrap_or_else(|| self.conn.region.clone()))
                     }
                     _ => Err(e),
                 }
             }
         }
+    }
+
+    /// GetBucketLocation's answer: empty means us-east-1, "EU" eu-west-1.
+    async fn location(&self, bucket: &str) -> Option<String> {
+        let out = self
+            .client(&self.conn.region)
+            .get_bucket_location()
+            .bucket(bucket)
+            .send()
+            .await
+            .ok()?;
+        Some(match out.location_constraint().map(|c| c.as_str()) {
+            None | Some("") => "us-east-1".to_owned(),
+            Some("EU") => "eu-west-1".to_owned(),
+            Some(r) => r.to_owned(),
+        })
     }
 
     /// Runs one request against the bucket's regional client, following a

@@ -554,6 +554,15 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         }
     }
     if prefix.is_empty() {
+        let created = app
+            .buckets
+            .rows
+            .iter()
+            .find(|r| r.name == bucket)
+            .and_then(|r| r.created);
+        if let Some(t) = created {
+            lines.push(kv("Created", long_time(t, app.tz)));
+        }
         match &b.info {
             Some(Load::Ready(i)) => {
                 lines.push(kv("Region", clean(&i.region).into_owned()));
