@@ -368,3 +368,40 @@ fn unknown_bucket_says_which() {
     t.keys(&["x", "q"]);
     assert!(t.wait_exit().success());
 }
+
+#[test]
+fn user_keymap_from_the_config_dir_drives_keys_and_help() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/pail");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("keymap.toml"),
+        "[keys]\nhelp = [\"F1\"]\nmove_down = [\"n\", \"Down\"]\n",
+    )
+    .unwrap();
+    let mut t = Term::spawn(
+        &[
+            "--demo",
+            "--log-file",
+            home.path().join("k.log").to_str().unwrap(),
+        ],
+        &[],
+        home.path(),
+    );
+    t.wait_for("acme-datalake");
+    // `?` no longer opens help; F1 does, and lists the remapped key.
+    t.keys(&["?"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("Keys (from your keymap)"));
+    t.keys(&["\x1bOP"]);
+    t.wait_for("Keys (from your keymap)");
+    let screen = t.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("move down"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(line.contains("n ↓") && !line.contains('j'), "{line}");
+    t.keys(&["x", "q"]);
+    assert!(t.wait_exit().success());
+}

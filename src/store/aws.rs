@@ -278,7 +278,7 @@ impl AwsStore {
         }
         e.bucket = bucket.map(str::to_owned);
         e.key = key.map(str::to_owned);
-        tracing::debug!(kind = ?e.kind, code = ?e.code, status = ?e.status, "request failed");
+        tracing::info!(kind = ?e.kind, code = ?e.code, status = ?e.status, bucket = ?e.bucket, "request failed");
         e
     }
 }
