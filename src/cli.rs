@@ -65,8 +65,15 @@ pub fn parse_target(s: &str) -> Result<(String, String), String> {
     Ok((bucket.to_owned(), prefix))
 }
 
+/// Like eprintln!, but a closed terminal (SSH dropped, pty gone) is not a
+/// reason to panic on the way out.
+fn say(msg: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "pail: {msg}");
+}
+
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("pail: {msg}");
+    say(msg);
     2
 }
 
@@ -119,7 +126,7 @@ pub fn main() -> i32 {
                 Ok(s) => s,
                 Err(e) => return fail(format!("cannot start demo server: {e}")),
             };
-            eprintln!("pail: seeding the demo server at {} …", server.endpoint());
+            say(format!("seeding the demo server at {} …", server.endpoint()));
             match crate::demo::seed(&server).await {
                 Ok(n) => tracing::info!(objects = n, "demo seeded"),
                 Err(e) => return fail(format!("cannot seed demo server: {e}")),
@@ -159,7 +166,7 @@ pub fn main() -> i32 {
         match crate::runtime::run(app, fx, store, config.ui.tick_ms, config.ui.clipboard).await {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("pail: terminal error: {e}");
+                say(format!("terminal error: {e}"));
                 1
             }
         }

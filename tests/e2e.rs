@@ -7,6 +7,7 @@ mod common;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::path::Path;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -404,4 +405,38 @@ fn user_keymap_from_the_config_dir_drives_keys_and_help() {
     assert!(line.contains("n ↓") && !line.contains('j'), "{line}");
     t.keys(&["x", "q"]);
     assert!(t.wait_exit().success());
+}
+
+#[test]
+fn closing_the_terminal_under_pail_exits_cleanly() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("hup.log");
+    let t = Term::spawn(
+        &["--demo", "--log-file", log.to_str().unwrap()],
+        &[],
+        home.path(),
+    );
+    t.wait_for("acme-datalake");
+    // What an SSH disconnect does: the kernel sends SIGHUP. (Dropping our
+    // end of the pty would not close it: the reader thread holds a copy.)
+    let Term { mut child, .. } = t;
+    let pid = child.process_id().expect("pid");
+    Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pail kept running without a terminal"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(!log.contains("panic"), "{log}");
+    assert!(status.exit_code() <= 1, "{status:?}");
 }
