@@ -4,10 +4,26 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod scenarios;
 
 use aws_sdk_s3 as s3;
 use pail::store::aws::{AwsStore, ConnectOptions};
 use s3::config::{Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
+
+/// radosgw's endpoint from scripts/test.sh (credentials bench/benchsecret).
+pub fn radosgw() -> Option<String> {
+    match std::env::var("PAIL_TEST_RADOSGW") {
+        Ok(e) if !e.is_empty() => Some(e),
+        _ => {
+            assert!(
+                std::env::var("PAIL_REQUIRE_SERVERS").is_err(),
+                "PAIL_TEST_RADOSGW is not set but PAIL_REQUIRE_SERVERS is: run scripts/test.sh"
+            );
+            eprintln!("skipped: PAIL_TEST_RADOSGW not set (run scripts/test.sh)");
+            None
+        }
+    }
+}
 
 /// moto's endpoint from scripts/test.sh. Without it the test is skipped,
 /// unless PAIL_REQUIRE_SERVERS says the run must have it.
