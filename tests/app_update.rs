@@ -438,3 +438,79 @@ fn help_opens_and_any_other_key_closes() {
     send(&mut app, [key('x')]);
     assert_eq!(app.overlay, None);
 }
+
+#[test]
+fn refresh_on_an_object_relists_its_folder_without_losing_the_cursor() {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["p/"], &[("a", 1), ("z", 2)], false),
+    );
+    send(&mut app, [key('G')]);
+    let fx = send(&mut app, [key('R')]);
+    let again = list_task(&fx, "");
+    deliver(
+        &mut app,
+        again,
+        page(&["p/"], &[("a", 1), ("m", 1), ("z", 2)], false),
+    );
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.selected(),
+        Some(Selected::Object("z".into()))
+    );
+    // And inside an expanded prefix.
+    let fx = send(&mut app, [key('g'), key('l')]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/x", 1)], false),
+    );
+    send(&mut app, [key('j')]);
+    let fx = send(&mut app, [key('R')]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/x", 1), ("p/y", 1)], false),
+    );
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.selected(),
+        Some(Selected::Object("p/x".into()))
+    );
+}
+
+#[test]
+fn going_up_lands_on_the_prefix_you_came_from() {
+    let (mut app, fx) = new_app(Some(("b", "docs/")));
+    deliver(
+        &mut app,
+        list_task(&fx, "docs/"),
+        page(&[], &[("docs/a", 1)], false),
+    );
+    let fx = send(&mut app, [code(KeyCode::Backspace)]);
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["a/", "docs/", "z/"], &[], false),
+    );
+    assert_eq!(
+        app.browse.as_ref().unwrap().tree.selected(),
+        Some(Selected::Prefix("docs/".into()))
+    );
+}
+
+#[test]
+fn a_missing_bucket_goes_back_to_the_bucket_list_in_one_step() {
+    let (mut app, fx) = new_app(Some(("gone", "x/y/")));
+    let mut e = StoreError::new(
+        ErrorKind::NoSuchBucket,
+        "The specified bucket does not exist",
+    );
+    e.bucket = Some("gone".into());
+    update(
+        &mut app,
+        Msg::Task(list_task(&fx, "x/y/"), TaskEvent::Page(Err(e))),
+    );
+    send(&mut app, [code(KeyCode::Esc), code(KeyCode::Backspace)]);
+    assert_eq!(app.screen, Screen::Buckets);
+}

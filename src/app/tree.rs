@@ -109,6 +109,10 @@ pub struct Tree {
     pub matches: usize,
     pub cursor: usize,
     pub scroll: usize,
+    /// The key the cursor belongs on. Rows come and go (pages arrive,
+    /// folders reload, filters change); the cursor follows this key back
+    /// whenever it is visible, and it may name a row not listed yet.
+    cursor_key: Option<Box<str>>,
 }
 
 /// What the cursor is on.
@@ -150,6 +154,7 @@ impl Tree {
             matches: 0,
             cursor: 0,
             scroll: 0,
+            cursor_key: None,
         }
     }
 
@@ -336,6 +341,7 @@ impl Tree {
             && let Some(i) = (0..self.rows.len()).find(|&i| self.row_matches(i))
         {
             self.cursor = i;
+            self.cursor_key = Some(self.entry(&self.rows[i]).key.clone());
         }
     }
 
@@ -440,13 +446,15 @@ impl Tree {
         cancelled
     }
 
-    /// Rebuilds the visible rows, keeping the cursor on the same key.
+    /// Puts the cursor on `key` now if it is visible, or as soon as it is.
+    pub fn want_cursor_on(&mut self, key: &str) {
+        self.cursor_key = Some(key.into());
+        self.rebuild();
+    }
+
+    /// Rebuilds the visible rows, keeping the cursor on its key.
     pub fn rebuild(&mut self) {
-        let keep = self.rows.get(self.cursor).map(|r| {
-            self.folders[r.folder as usize].entries[r.entry as usize]
-                .key
-                .clone()
-        });
+        let keep = self.cursor_key.clone();
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
         let mut matches = 0;
@@ -462,14 +470,17 @@ impl Tree {
         self.rows = rows;
         self.matches = matches;
         if let Some(k) = keep
-            && let Some(pos) = self
-                .rows
-                .iter()
-                .position(|r| self.folders[r.folder as usize].entries[r.entry as usize].key == k)
+            && let Some(pos) = self.row_of(&k)
         {
             self.cursor = pos;
         }
         self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        if self.cursor_key.is_none() {
+            self.cursor_key = self
+                .rows
+                .get(self.cursor)
+                .map(|r| self.entry(r).key.clone());
+        }
     }
 
     /// Index of the row showing `key`, if visible.
@@ -485,6 +496,7 @@ impl Tree {
             return;
         }
         self.cursor = index.min(self.rows.len() - 1);
+        self.cursor_key = Some(self.entry(&self.rows[self.cursor]).key.clone());
         self.fit(height);
     }
 
@@ -665,6 +677,29 @@ mod tests {
         t.move_to(0, 10);
         t.add_page(TaskId(1), page(&["a/"], &[], false));
         assert_eq!(t.selected(), Some(Selected::Object("m".into())));
+    }
+
+    #[test]
+    fn reloading_the_folder_under_the_cursor_is_safe() {
+        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
+        t.add_page(TaskId(1), page(&["p/"], &[("a", 1), ("z", 2)], false));
+        t.move_to(2, 10);
+        t.reload("", TaskId(2));
+        assert!(t.rows().is_empty());
+        // The cursor returns to its key when the new listing has it.
+        t.add_page(
+            TaskId(2),
+            page(&["p/"], &[("a", 1), ("m", 1), ("z", 2)], false),
+        );
+        assert_eq!(t.selected(), Some(Selected::Object("z".into())));
+    }
+
+    #[test]
+    fn cursor_can_wait_for_a_row_not_listed_yet() {
+        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
+        t.want_cursor_on("q/");
+        t.add_page(TaskId(1), page(&["p/", "q/"], &[], true));
+        assert_eq!(t.selected(), Some(Selected::Prefix("q/".into())));
     }
 
     #[test]

@@ -505,7 +505,11 @@ fn root_up(app: &mut App, fx: &mut Vec<Effect>) {
     if app.screen != Screen::Browse {
         return;
     }
-    if b.tree.root.is_empty() {
+    let missing = matches!(
+        &b.tree.root_folder().state,
+        FolderState::Failed(e) if e.kind == crate::store::ErrorKind::NoSuchBucket
+    );
+    if b.tree.root.is_empty() || missing {
         to_buckets(app, fx);
         return;
     }
@@ -514,7 +518,9 @@ fn root_up(app: &mut App, fx: &mut Vec<Effect>) {
     let parent = parent_prefix(&old_root);
     fx.extend(app.open_bucket(bucket, parent));
     // Land on the prefix we came from once it is listed.
-    app.set_status(format!("Up from {}", clean(&old_root)));
+    if let Some(b) = &mut app.browse {
+        b.tree.want_cursor_on(&old_root);
+    }
 }
 
 fn to_buckets(app: &mut App, fx: &mut Vec<Effect>) {
