@@ -227,14 +227,35 @@ fn enter_on_object_focuses_inspector_now() {
     deliver(&mut app, list_task(&fx, ""), page(&[], &[("a", 1)], false));
     let fx = send(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.focus, Focus::Inspector);
-    assert!(
-        spawned(&fx)
-            .iter()
-            .any(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .unwrap();
+    // Nothing to scroll yet: the details are three lines.
+    send(&mut app, [key('j')]);
+    assert_eq!(app.inspector_scroll, 0);
+    let metadata = (0..60)
+        .map(|i| (format!("k{i}"), "v".to_string()))
+        .collect();
+    let info = ObjectInfo {
+        key: "a".into(),
+        size: 1,
+        metadata,
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
     );
-    // With the inspector focused, j scrolls it instead of moving the cursor.
+    // With the inspector focused, j scrolls it instead of moving the cursor,
+    // and never past the last line.
     send(&mut app, [key('j'), key('j')]);
     assert_eq!(app.inspector_scroll, 2);
+    send(&mut app, [key('G')]);
+    let max = pail::ui::inspector_max_scroll(&app);
+    assert!(max > 2 && app.inspector_scroll == max);
+    send(&mut app, [key('j'), key('k')]);
+    assert_eq!(app.inspector_scroll, max - 1);
     send(&mut app, [code(KeyCode::Tab)]);
     assert_eq!(app.focus, Focus::Tree);
 }
@@ -435,6 +456,10 @@ fn help_opens_and_any_other_key_closes() {
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     send(&mut app, [key('j')]);
     assert_eq!(app.overlay, Some(Overlay::Help { scroll: 1 }));
+    // Scrolling stops at the last line.
+    send(&mut app, std::iter::repeat_n(key('j'), 200));
+    let max = pail::ui::help_max_scroll(&app);
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: max }));
     send(&mut app, [key('x')]);
     assert_eq!(app.overlay, None);
 }

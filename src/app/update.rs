@@ -106,18 +106,22 @@ fn on_overlay_key(
 ) {
     match overlay {
         Overlay::Help { scroll } => {
+            let max = crate::ui::help_max_scroll(app);
             let scroll = match action {
                 Some(Action::MoveDown) => scroll.saturating_add(1),
                 Some(Action::MoveUp) => scroll.saturating_sub(1),
                 Some(Action::PageDown) => scroll.saturating_add(10),
                 Some(Action::PageUp) => scroll.saturating_sub(10),
                 Some(Action::Top) => 0,
+                Some(Action::Bottom) => max,
                 _ => {
                     app.overlay = None;
                     return;
                 }
             };
-            app.overlay = Some(Overlay::Help { scroll });
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.min(max),
+            });
         }
         Overlay::Copy => {
             app.overlay = None;
@@ -247,8 +251,9 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
 
 fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
     if app.focus == Focus::Inspector {
-        let cur = app.inspector_scroll as isize;
-        app.inspector_scroll = (cur + delta).clamp(0, u16::MAX as isize) as u16;
+        let max = crate::ui::inspector_max_scroll(app) as isize;
+        let cur = (app.inspector_scroll as isize).min(max);
+        app.inspector_scroll = cur.saturating_add(delta).clamp(0, max) as u16;
         return;
     }
     let height = app.list_height();

@@ -401,19 +401,75 @@ fn section(title: &str) -> Line<'static> {
     Line::styled(title.to_owned(), accent().add_modifier(Modifier::BOLD))
 }
 
-fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Inspector;
-    let block = list_block(" Inspector ".into(), focused);
+fn inspector_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
     let lines = match app.screen {
         Screen::Buckets => bucket_lines(app),
         Screen::Browse => browse_lines(app),
     };
-    let lines = hang(lines, area.width.saturating_sub(2) as usize);
+    hang(lines, area.width.saturating_sub(2) as usize)
+}
+
+/// How far the inspector can scroll before its last line leaves the pane;
+/// `update` clamps to it so scrolling never runs into empty space.
+pub fn inspector_max_scroll(app: &App) -> u16 {
+    let area = layout::areas(app.size.0, app.size.1).inspector;
+    let lines = inspector_lines(app, area).len();
+    lines.saturating_sub(area.height.saturating_sub(2) as usize) as u16
+}
+
+fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Inspector;
+    let block = list_block(" Inspector ".into(), focused);
+    let lines = inspector_lines(app, area);
+    let max = lines
+        .len()
+        .saturating_sub(area.height.saturating_sub(2) as usize) as u16;
     let p = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })
-        .scroll((app.inspector_scroll, 0));
+        .scroll((app.inspector_scroll.min(max), 0));
     frame.render_widget(p, area);
+}
+
+fn help_lines(app: &App) -> Vec<Line<'static>> {
+    let mut lines = vec![section("Keys (from your keymap)")];
+    for (keys, desc) in app.keymap.help() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<18}", keys.join(" ")), accent()),
+            Span::raw(desc),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    let copy = app.keymap.key_for(Action::CopyMenu).unwrap_or_default();
+    lines.push(section(&format!("After {copy}: copy to the clipboard")));
+    for (keys, what) in app.keymap.copy_help() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<18}", keys.join(" ")), accent()),
+            Span::raw(what.describe()),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(section("While filtering"));
+    lines.push(Line::raw(
+        "type to narrow · ↑↓ move · Enter keep · Esc clear",
+    ));
+    lines.push(Line::raw(""));
+    lines.push(section("Mouse"));
+    lines.push(Line::raw(
+        "wheel scrolls the pane under it · click selects · double-click expands",
+    ));
+    lines
+}
+
+fn help_rect(app: &App, area: Rect) -> (Rect, usize) {
+    let n = help_lines(app).len();
+    (centered(area, 92, (n as u16 + 2).min(area.height)), n)
+}
+
+/// How far the help can scroll before its last line leaves the popup.
+pub fn help_max_scroll(app: &App) -> u16 {
+    let (rect, n) = help_rect(app, Rect::new(0, 0, app.size.0, app.size.1));
+    n.saturating_sub(rect.height.saturating_sub(2) as usize) as u16
 }
 
 fn bucket_lines(app: &App) -> Vec<Line<'static>> {
@@ -759,33 +815,10 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
     match overlay {
         Overlay::Help { scroll } => {
-            let mut lines = vec![section("Keys (from your keymap)")];
-            for (keys, desc) in app.keymap.help() {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:<18}", keys.join(" ")), accent()),
-                    Span::raw(desc),
-                ]));
-            }
-            lines.push(Line::raw(""));
-            let copy = app.keymap.key_for(Action::CopyMenu).unwrap_or_default();
-            lines.push(section(&format!("After {copy}: copy to the clipboard")));
-            for (keys, what) in app.keymap.copy_help() {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:<18}", keys.join(" ")), accent()),
-                    Span::raw(what.describe()),
-                ]));
-            }
-            lines.push(Line::raw(""));
-            lines.push(section("While filtering"));
-            lines.push(Line::raw(
-                "type to narrow · ↑↓ move · Enter keep · Esc clear",
-            ));
-            lines.push(Line::raw(""));
-            lines.push(section("Mouse"));
-            lines.push(Line::raw(
-                "wheel scrolls the pane under it · click selects · double-click expands",
-            ));
-            let rect = centered(area, 92, (lines.len() as u16 + 2).min(area.height));
+            let lines = help_lines(app);
+            let (rect, n) = help_rect(app, area);
+            let max = n.saturating_sub(rect.height.saturating_sub(2) as usize) as u16;
+            let scroll = (*scroll).min(max);
             frame.render_widget(Clear, rect);
             let p = Paragraph::new(lines)
                 .block(
@@ -794,7 +827,7 @@ fn render_overlay(app: &App, overlay: &Overlay, frame: &mut Frame, area: Rect) {
                         .border_style(accent())
                         .title(" Help — any other key closes "),
                 )
-                .scroll((*scroll, 0));
+                .scroll((scroll, 0));
             frame.render_widget(p, rect);
         }
         Overlay::Copy => {
