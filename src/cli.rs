@@ -164,7 +164,7 @@ pub fn main() -> i32 {
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let (app, fx) = App::new(&config, conn, start, tz, size);
         match crate::runtime::run(app, fx, store, config.ui.tick_ms, config.ui.clipboard).await {
-            Ok(()) => 0,
+            Ok(ending) => ending.code(),
             Err(e) => {
                 say(format!("terminal error: {e}"));
                 1

@@ -38,17 +38,15 @@ static SECRETS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Removes credentials, signatures and presigned query strings from `line`.
-pub fn redact(line: &str) -> String {
-    let mut out = line.to_owned();
+/// Removes credentials, signatures and presigned query strings from one
+/// formatted event, and escapes it onto a single line: a key holding a
+/// newline must not be able to forge a log line.
+pub fn redact(event: &str) -> String {
+    let mut out = event.trim_end_matches('\n').to_owned();
     for (re, with) in SECRETS.iter() {
         out = re.replace_all(&out, *with).into_owned();
     }
-    crate::sanitize::clean(&out)
-        .replace("\\n", "\n")
-        .trim_end()
-        .to_owned()
-        + "\n"
+    crate::sanitize::clean(&out).into_owned() + "\n"
 }
 
 #[derive(Clone)]
@@ -159,6 +157,13 @@ mod tests {
         let r = redact("listing key evil\x1b[2J");
         assert!(!r.contains('\x1b'));
         assert!(r.contains("\\x1b[2J"));
+    }
+
+    #[test]
+    fn a_newline_in_a_key_cannot_forge_a_line() {
+        let r = redact("inspecting evil\n2026-01-01 INFO forged\n");
+        assert_eq!(r.matches('\n').count(), 1, "{r}");
+        assert!(r.contains("evil\\n2026"), "{r}");
     }
 
     #[test]

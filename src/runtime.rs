@@ -254,6 +254,23 @@ async fn each_page(
     }
 }
 
+/// Why the loop ended, for the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    /// SIGTERM or SIGHUP: exit 128 + signal, as shells expect.
+    Signal(i32),
+}
+
+impl Ending {
+    pub fn code(self) -> i32 {
+        match self {
+            Ending::Quit => 0,
+            Ending::Signal(n) => 128 + n,
+        }
+    }
+}
+
 /// Runs the UI until the user quits. The terminal is restored on return,
 /// on error and on panic.
 pub async fn run(
@@ -262,7 +279,7 @@ pub async fn run(
     store: Arc<dyn Store>,
     tick_ms: u64,
     clipboard: ClipboardMode,
-) -> io::Result<()> {
+) -> io::Result<Ending> {
     let _guard = TerminalGuard::enter(app.settings.mouse)?;
     // Terminal::clear would ask the terminal for the cursor position, which
     // not every terminal (or test harness) answers; a fresh alternate
@@ -271,7 +288,10 @@ pub async fn run(
         io::stdout(),
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // Never dropped: ratatui's Drop shows the cursor and eprintln!s (which
+    // panics) if the terminal is gone; restore_terminal does that job.
+    let mut terminal =
+        std::mem::ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
     let (tx, mut rx) = unbounded_channel();
     let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
     let mut exec = Executor::new(store, tx, clipboard, fallback_tx);
@@ -287,6 +307,7 @@ pub async fn run(
     if let Ok(size) = terminal.size() {
         quit |= exec.apply(update(&mut app, Msg::Resize(size.width, size.height)));
     }
+    let mut ending = Ending::Quit;
     while !quit {
         terminal.draw(|f| crate::ui::render(&app, f))?;
         let msg = tokio::select! {
@@ -301,8 +322,14 @@ pub async fn run(
                 None
             }
             _ = tick.tick() => Some(Msg::Tick),
-            _ = term_signal.recv() => break,
-            _ = hup_signal.recv() => break,
+            _ = term_signal.recv() => {
+                ending = Ending::Signal(15);
+                break;
+            }
+            _ = hup_signal.recv() => {
+                ending = Ending::Signal(1);
+                break;
+            }
         };
         if let Some(msg) = msg {
             if panic_key
@@ -323,5 +350,5 @@ pub async fn run(
         }
     }
     exec.cancel_all();
-    Ok(())
+    Ok(ending)
 }
