@@ -36,6 +36,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `count(1, "match", "matches")` -> `1 match`; `1,000 matches`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// Seconds since the epoch to a DateTime, if representable.
 pub fn from_epoch(secs: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs, 0)
@@ -84,6 +89,13 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn counts_with_words() {
+        assert_eq!(count(1, "match", "matches"), "1 match");
+        assert_eq!(count(0, "match", "matches"), "0 matches");
+        assert_eq!(count(1500, "prefix", "prefixes"), "1,500 prefixes");
     }
 
     #[test]

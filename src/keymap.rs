@@ -149,7 +149,7 @@ impl CopyWhat {
         match self {
             CopyWhat::Uri => "s3:// URI",
             CopyWhat::Key => "key",
-            CopyWhat::Url => "https URL",
+            CopyWhat::Url => "URL",
             CopyWhat::Arn => "ARN",
             CopyWhat::Etag => "ETag",
             CopyWhat::Name => "name",

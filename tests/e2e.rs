@@ -204,7 +204,7 @@ fn browse_filter_inspect_copy_resize_quit() {
     t.wait_for("b.txt");
     // Filter as you type.
     t.keys(&["/", "b", ".", "t"]);
-    t.wait_for("1 matches");
+    t.wait_for("1 match ");
     t.keys(&["\r"]);
     // Enter on the object focuses the inspector and loads its details.
     t.keys(&["\r"]);

@@ -214,7 +214,12 @@ impl Browse {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// The tick it was set at; plain messages fade after a while.
+    pub since: u64,
 }
+
+/// Ticks a plain status message stays (about 8 s at the default 100 ms).
+pub const STATUS_TICKS: u64 = 80;
 
 /// Settings update needs, derived from the config once.
 #[derive(Clone, Debug)]
@@ -325,6 +330,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: false,
+            since: self.tick,
         });
     }
 
@@ -332,6 +338,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: true,
+            since: self.tick,
         });
     }
 

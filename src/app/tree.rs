@@ -348,7 +348,7 @@ impl Tree {
     fn row_matches(&self, i: usize) -> bool {
         self.rows.get(i).is_some_and(|r| {
             let f = &self.folders[r.folder as usize];
-            contains_ci(f.name_of(&f.entries[r.entry as usize]), &self.filter)
+            matches_filter(f.name_of(&f.entries[r.entry as usize]), &self.filter)
         })
     }
 
@@ -512,6 +512,15 @@ impl Tree {
     }
 }
 
+/// Filters match the name as it is shown (escapes included), so typing
+/// `x1b` finds the keys that display `\x1b`.
+fn matches_filter(name: &str, filter: &str) -> bool {
+    filter.is_empty() || contains_ci(&crate::sanitize::clean(name), filter)
+}
+
+/// Appends the visible rows of folder `fi`. With a filter, a row stays if it
+/// matches or has a matching descendant; everything under a matching prefix
+/// stays (you asked for that folder). Returns whether any row stayed.
 fn flatten(
     folders: &[Folder],
     by_prefix: &HashMap<String, usize>,
@@ -525,7 +534,7 @@ fn flatten(
     let mut any = false;
     for &ei in &f.order {
         let e = &f.entries[ei as usize];
-        let hit = filter.is_empty() || contains_ci(f.name_of(e), filter);
+        let hit = matches_filter(f.name_of(e), filter);
         let mark = rows.len();
         rows.push(Row {
             folder: fi as u32,
@@ -538,7 +547,12 @@ fn flatten(
             && folders[ci].expanded
             && depth < u16::MAX
         {
-            sub = flatten(folders, by_prefix, filter, ci, depth + 1, rows, matches);
+            if hit && !filter.is_empty() {
+                let mut ignored = 0;
+                flatten(folders, by_prefix, "", ci, depth + 1, rows, &mut ignored);
+            } else {
+                sub = flatten(folders, by_prefix, filter, ci, depth + 1, rows, matches);
+            }
         }
         if hit {
             *matches += 1;
@@ -632,6 +646,13 @@ mod tests {
         assert_eq!(names(&t), ["docs/", "  a.pdf"]);
         assert_eq!(t.matches, 1);
         assert_eq!(t.cursor, 1, "cursor on the match, not its parent");
+        // A matching prefix keeps everything under it.
+        t.set_filter("doc");
+        assert_eq!(
+            names(&t),
+            ["docs-old/", "docs/", "  img/", "  a.pdf", "  b.txt"]
+        );
+        assert_eq!(t.matches, 2);
         t.set_filter("");
         assert!(t.collapse("docs/").is_empty());
         assert_eq!(names(&t), ["docs-old/", "docs/", "readme"]);
@@ -677,6 +698,17 @@ mod tests {
         t.move_to(0, 10);
         t.add_page(TaskId(1), page(&["a/"], &[], false));
         assert_eq!(t.selected(), Some(Selected::Object("m".into())));
+    }
+
+    #[test]
+    fn filter_matches_what_is_shown() {
+        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
+        t.add_page(
+            TaskId(1),
+            page(&[], &[("red\x1b[31m", 1), ("plain", 1)], false),
+        );
+        t.set_filter("x1b");
+        assert_eq!(names(&t), ["red\x1b[31m"]);
     }
 
     #[test]

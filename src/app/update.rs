@@ -710,8 +710,15 @@ fn copy(app: &mut App, what: CopyWhat, fx: &mut Vec<Effect>) {
         app.set_status(format!("The {} is empty here", what.describe()));
         return;
     }
+    // The clipboard gets the real key; say so when that key holds control
+    // characters, since pasting it into a shell would act on them.
+    let warning = if crate::sanitize::is_suspicious(&text) {
+        " (WARNING: contains control/invisible characters; paste with care)"
+    } else {
+        ""
+    };
     fx.push(Effect::Copy {
-        what: format!("{} {}", what.describe(), clean(&text)),
+        what: format!("{} {}{warning}", what.describe(), clean(&text)),
         text,
     });
 }

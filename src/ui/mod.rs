@@ -7,7 +7,7 @@ pub mod layout;
 
 use crate::app::tree::{FolderState, Selected};
 use crate::app::{App, Focus, ListState, Load, Overlay, Screen};
-use crate::format::{human_size, long_time, short_time, thousands};
+use crate::format::{count, human_size, long_time, short_time, thousands};
 use crate::keymap::Action;
 use crate::links;
 use crate::sanitize::clean;
@@ -94,6 +94,13 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled("creds ", dim()),
         Span::raw(creds),
     ]);
+    if line.width() > area.width as usize {
+        // Too narrow for all of it: one plain line, cut with an ellipsis.
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let cut = truncate(&text, area.width as usize);
+        frame.render_widget(Paragraph::new(cut), area);
+        return;
+    }
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -216,7 +223,10 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         crate::app::folder_progress(&root.state, root.entries.len())
     );
     if !t.filter().is_empty() {
-        title.push_str(&format!("· {} matches ", thousands(t.matches as u64)));
+        title.push_str(&format!(
+            "· {} ",
+            count(t.matches as u64, "match", "matches")
+        ));
     }
     let block = list_block(title, app.focus == Focus::Tree);
     let inner = block.inner(area);
@@ -333,7 +343,7 @@ fn kv(label: &str, value: impl Into<String>) -> Line<'static> {
 /// Splits `s` into pieces of at most `width` display columns, breaking
 /// after a space when one is near the end (prose), anywhere otherwise
 /// (keys and URLs have no good break points).
-fn chunks(s: &str, width: usize) -> Vec<String> {
+fn chunks(s: &str, width: usize, prose: bool) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut used = 0;
     for c in s.chars() {
@@ -341,7 +351,7 @@ fn chunks(s: &str, width: usize) -> Vec<String> {
         if used + w > width && used > 0 {
             let last = out.last_mut().map(std::mem::take).unwrap_or_default();
             let carry = match last.rfind(' ') {
-                Some(i) if i + 1 < last.len() && last[..i].width() >= width / 2 => {
+                Some(i) if prose && i + 1 < last.len() && last[..i].width() >= width / 2 => {
                     let (head, tail) = last.split_at(i + 1);
                     out.pop();
                     out.push(head.to_owned());
@@ -375,17 +385,26 @@ fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
             continue;
         }
         let label = line.spans[0].clone();
+        // Keys and URLs are wrapped anywhere: a break at a space would hide
+        // whether the space is part of the key.
+        let prose = !matches!(
+            label.content.trim(),
+            "Key" | "URI" | "URL" | "ARN" | "Prefix" | "Bucket" | "ETag" | "Version id"
+        );
         let value = line.spans[1].content.to_string();
         let style = line.spans[1].style;
         let indent = label.width();
         if width < indent + 12 {
             out.push(Line::from(vec![label]));
-            for piece in chunks(&value, width.max(1)) {
+            for piece in chunks(&value, width.max(1), prose) {
                 out.push(Line::styled(piece, style));
             }
             continue;
         }
-        for (i, piece) in chunks(&value, width - indent).into_iter().enumerate() {
+        for (i, piece) in chunks(&value, width - indent, prose)
+            .into_iter()
+            .enumerate()
+        {
             let lead = if i == 0 {
                 label.clone()
             } else {
@@ -574,9 +593,9 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
             lines.push(kv(
                 "Loaded",
                 format!(
-                    "{} prefixes, {} objects ({state})",
-                    thousands(prefixes as u64),
-                    thousands((f.entries.len() - prefixes) as u64),
+                    "{}, {} ({state})",
+                    count(prefixes as u64, "prefix", "prefixes"),
+                    count((f.entries.len() - prefixes) as u64, "object", "objects"),
                 ),
             ));
             let bytes: u64 = f.entries.iter().map(|e| e.size).sum();
@@ -630,7 +649,7 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
                     },
                 ));
             }
-            Some(Load::Failed(e)) => lines.push(kv("Bucket", crate::diagnose::short(e))),
+            Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
             _ => lines.push(kv("Region", "…")),
         }
     }
@@ -748,8 +767,8 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         };
         let value = clean(app.filter_input.value()).into_owned();
         let right = format!(
-            "{} matches · Enter keep · Esc clear ",
-            thousands(matches as u64)
+            "{} · Enter keep · Esc clear ",
+            count(matches as u64, "match", "matches")
         );
         let line = Line::from(vec![
             Span::styled("/", accent()),
@@ -774,7 +793,8 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             accent(),
         ));
     }
-    if let Some(s) = &app.status {
+    let fresh = |s: &&crate::app::Status| s.error || app.tick < s.since + crate::app::STATUS_TICKS;
+    if let Some(s) = app.status.as_ref().filter(fresh) {
         let style = if s.error {
             Style::new().fg(Color::Red)
         } else {
@@ -898,14 +918,16 @@ mod tests {
     use super::chunks;
 
     #[test]
-    fn chunks_prefer_spaces_and_keep_every_char() {
+    fn chunks_prefer_spaces_in_prose_and_keep_every_char() {
+        let prose = "press s to count every key under it";
         assert_eq!(
-            chunks("press s to count every key under it", 20),
+            chunks(prose, 20, true),
             ["press s to count ", "every key under it"]
         );
-        assert_eq!(chunks("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-        assert_eq!(chunks("日本語日本語", 5), ["日本", "語日", "本語"]);
+        assert_eq!(chunks(prose, 20, false)[0], "press s to count eve");
+        assert_eq!(chunks("abcdefghij", 4, true), ["abcd", "efgh", "ij"]);
+        assert_eq!(chunks("日本語日本語", 5, true), ["日本", "語日", "本語"]);
         let s = "a b c d e f g h i j k l m";
-        assert_eq!(chunks(s, 7).concat(), s);
+        assert_eq!(chunks(s, 7, true).concat(), s);
     }
 }
