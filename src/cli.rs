@@ -173,7 +173,9 @@ pub fn main() -> i32 {
     });
     // A blocking call that never returns (a clipboard whose X server hangs)
     // must not keep pail from exiting.
+    tracing::info!(code, "pail exiting");
     rt.shutdown_timeout(std::time::Duration::from_millis(300));
+    tracing::debug!("runtime shut down");
     code
 }
 
