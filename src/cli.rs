@@ -174,7 +174,7 @@ pub fn main() -> i32 {
     // A blocking call that never returns (a clipboard whose X server hangs)
     // must not keep pail from exiting.
     tracing::info!(code, "pail exiting");
-    rt.shutdown_timeout(std::time::Duration::from_millis(300));
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
     tracing::debug!("runtime shut down");
     code
 }

@@ -539,3 +539,29 @@ fn a_missing_bucket_goes_back_to_the_bucket_list_in_one_step() {
     send(&mut app, [code(KeyCode::Esc), code(KeyCode::Backspace)]);
     assert_eq!(app.screen, Screen::Buckets);
 }
+
+#[test]
+fn a_missing_bucket_shows_one_popup_not_two() {
+    let (mut app, fx) = new_app(Some(("gone", "")));
+    let info_task = spawned(&fx)
+        .into_iter()
+        .find_map(|(id, j)| matches!(j, Job::BucketInfo { .. }).then_some(id))
+        .unwrap();
+    let mut e = StoreError::new(
+        ErrorKind::NoSuchBucket,
+        "The specified bucket does not exist",
+    );
+    e.bucket = Some("gone".into());
+    update(
+        &mut app,
+        Msg::Task(list_task(&fx, ""), TaskEvent::Page(Err(e.clone()))),
+    );
+    // The user closes the popup; the bucket-info failure arriving later
+    // must not open a second one.
+    send(&mut app, [key('x')]);
+    update(
+        &mut app,
+        Msg::Task(info_task, TaskEvent::BucketInfo(Err(e))),
+    );
+    assert_eq!(app.overlay, None);
+}

@@ -135,8 +135,33 @@ impl Term {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        // Say where it is stuck before killing it.
+        let mut threads = String::new();
+        if let Some(pid) = self.child.process_id()
+            && let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task"))
+        {
+            for t in dir.flatten() {
+                let read = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+                threads.push_str(&format!(
+                    "{} {} {}\n",
+                    read("comm").trim(),
+                    read("wchan").trim(),
+                    read("stat").split(' ').nth(2).unwrap_or("")
+                ));
+            }
+        }
+        if let Some(pid) = self.child.process_id() {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status"));
+            threads.push_str(&format!(
+                "pid {pid} status: {:?}\n",
+                status.map(|s| s.lines().take(3).collect::<Vec<_>>().join(" | "))
+            ));
+        }
+        // The screen before the kill: portable-pty's kill sends SIGHUP
+        // first, and pail restores the terminal on it.
+        let screen = self.screen();
         let _ = self.child.kill();
-        panic!("pail did not exit; screen:\n{}", self.screen());
+        panic!("pail did not exit; threads:\n{threads}screen:\n{screen}");
     }
 }
 

@@ -893,9 +893,15 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                 if let Load::Failed(e) = &loaded
                     && e.kind == crate::store::ErrorKind::NoSuchBucket
                 {
+                    // One popup per cause: the listing usually reports the
+                    // missing bucket first.
+                    let listing_failed =
+                        matches!(b.tree.root_folder().state, FolderState::Failed(_));
                     let e = e.clone();
                     b.info = Some(loaded);
-                    show_error(app, &e);
+                    if app.overlay.is_none() && !listing_failed {
+                        show_error(app, &e);
+                    }
                     return;
                 }
                 b.info = Some(loaded.clone());
