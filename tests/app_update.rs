@@ -65,11 +65,10 @@ fn late_pages_of_a_left_prefix_are_dropped() {
     let a = list_task(&fx, "a/");
     // A page of the old listing arriving late changes nothing.
     deliver(&mut app, root, page(&[], &[("zzz", 1)], false));
-    let tree = &app.browse.as_ref().unwrap().tree;
-    assert_eq!(tree.root, "a/");
-    assert!(tree.rows().is_empty());
+    assert_eq!(tree(&app).root, "a/");
+    assert!(tree(&app).rows().is_empty());
     deliver(&mut app, a, page(&[], &[("a/1", 1)], false));
-    assert_eq!(app.browse.as_ref().unwrap().tree.rows().len(), 1);
+    assert_eq!(tree(&app).rows().len(), 1);
 }
 
 #[test]
@@ -79,15 +78,11 @@ fn pages_build_up_while_loading_and_count_is_visible() {
     let first: Vec<(String, u64)> = (0..1000).map(|i| (format!("k{i:04}"), i)).collect();
     let refs: Vec<(&str, u64)> = first.iter().map(|(k, s)| (k.as_str(), *s)).collect();
     deliver(&mut app, root, page(&[], &refs, true));
-    let tree = &app.browse.as_ref().unwrap().tree;
-    assert_eq!(tree.rows().len(), 1000);
-    let state = &tree.root_folder().state;
+    assert_eq!(tree(&app).rows().len(), 1000);
+    let state = &tree(&app).root_folder().state;
     assert_eq!(pail::app::folder_progress(state, 1000), "1,000 / loading…");
     deliver(&mut app, root, page(&[], &[("k9999", 1)], false));
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.root_folder().state,
-        FolderState::Done
-    );
+    assert_eq!(tree(&app).root_folder().state, FolderState::Done);
 }
 
 #[test]
@@ -101,11 +96,7 @@ fn collapsing_cancels_the_listing_and_reexpanding_restarts_it() {
     let fx = send(&mut app, [key('h')]);
     assert_eq!(cancelled(&fx), [big]);
     deliver(&mut app, big, page(&[], &[("big/2", 1)], false));
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.rows().len(),
-        1,
-        "late page dropped"
-    );
+    assert_eq!(tree(&app).rows().len(), 1, "late page dropped");
     let fx = send(&mut app, [key('l')]);
     let again = list_task(&fx, "big/");
     assert_ne!(again, big);
@@ -122,15 +113,9 @@ fn collapse_on_a_child_jumps_to_its_parent() {
         page(&[], &[("p/x", 1)], false),
     );
     send(&mut app, [key('j')]);
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.selected(),
-        Some(Selected::Object("p/x".into()))
-    );
+    assert_eq!(tree(&app).selected(), Some(Selected::Object("p/x".into())));
     send(&mut app, [key('h')]);
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.selected(),
-        Some(Selected::Prefix("p/".into()))
-    );
+    assert_eq!(tree(&app).selected(), Some(Selected::Prefix("p/".into())));
 }
 
 #[test]
@@ -147,14 +132,14 @@ fn filter_narrows_and_esc_clears() {
     );
     send(&mut app, [key('/'), key('p'), key('d'), key('f')]);
     assert!(app.filter_editing);
-    assert_eq!(app.browse.as_ref().unwrap().tree.matches, 2);
-    assert_eq!(app.browse.as_ref().unwrap().tree.rows().len(), 2);
+    assert_eq!(tree(&app).matches, 2);
+    assert_eq!(tree(&app).rows().len(), 2);
     // Enter keeps the filter; keys act on the list again.
     send(&mut app, [code(KeyCode::Enter), key('j')]);
     assert!(!app.filter_editing);
-    assert_eq!(app.browse.as_ref().unwrap().tree.cursor, 1);
+    assert_eq!(tree(&app).cursor, 1);
     send(&mut app, [code(KeyCode::Esc)]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.rows().len(), 3);
+    assert_eq!(tree(&app).rows().len(), 3);
 }
 
 #[test]
@@ -166,7 +151,7 @@ fn sort_cycles_and_reverses() {
         page(&["dir/"], &[("a", 30), ("b", 10), ("c", 20)], false),
     );
     let names = |app: &pail::app::App| -> Vec<String> {
-        let t = &app.browse.as_ref().unwrap().tree;
+        let t = tree(app);
         t.rows()
             .iter()
             .map(|r| t.entry(r).key.to_string())
@@ -368,7 +353,7 @@ fn mouse_click_selects_and_double_click_expands() {
     };
     // Row 0 of the tree is at y = 3 (header, crumb, border).
     send(&mut app, [click(4)]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.cursor, 1);
+    assert_eq!(tree(&app).cursor, 1);
     let fx = send(&mut app, [click(4)]);
     list_task(&fx, "q/");
     let wheel = Msg::Mouse(MouseEvent {
@@ -378,7 +363,7 @@ fn mouse_click_selects_and_double_click_expands() {
         modifiers: KeyModifiers::NONE,
     });
     send(&mut app, [wheel]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.cursor, 0);
+    assert_eq!(tree(&app).cursor, 0);
 }
 
 #[test]
@@ -389,11 +374,11 @@ fn resize_keeps_the_cursor_visible_and_sets_page_size() {
     deliver(&mut app, list_task(&fx, ""), page(&[], &refs, false));
     send(&mut app, [key('G')]);
     update(&mut app, Msg::Resize(80, 24));
-    let t = &app.browse.as_ref().unwrap().tree;
+    let t = tree(&app);
     assert_eq!(t.cursor, 499);
     assert!(t.scroll <= 499 && 499 < t.scroll + app.list_height());
     send(&mut app, [key('g'), ctrl('d')]);
-    assert_eq!(app.browse.as_ref().unwrap().tree.cursor, app.list_height());
+    assert_eq!(tree(&app).cursor, app.list_height());
 }
 
 #[test]
@@ -480,10 +465,7 @@ fn refresh_on_an_object_relists_its_folder_without_losing_the_cursor() {
         again,
         page(&["p/"], &[("a", 1), ("m", 1), ("z", 2)], false),
     );
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.selected(),
-        Some(Selected::Object("z".into()))
-    );
+    assert_eq!(tree(&app).selected(), Some(Selected::Object("z".into())));
     // And inside an expanded prefix.
     let fx = send(&mut app, [key('g'), key('l')]);
     deliver(
@@ -498,10 +480,7 @@ fn refresh_on_an_object_relists_its_folder_without_losing_the_cursor() {
         list_task(&fx, "p/"),
         page(&[], &[("p/x", 1), ("p/y", 1)], false),
     );
-    assert_eq!(
-        app.browse.as_ref().unwrap().tree.selected(),
-        Some(Selected::Object("p/x".into()))
-    );
+    assert_eq!(tree(&app).selected(), Some(Selected::Object("p/x".into())));
 }
 
 #[test]
@@ -519,7 +498,7 @@ fn going_up_lands_on_the_prefix_you_came_from() {
         page(&["a/", "docs/", "z/"], &[], false),
     );
     assert_eq!(
-        app.browse.as_ref().unwrap().tree.selected(),
+        tree(&app).selected(),
         Some(Selected::Prefix("docs/".into()))
     );
 }

@@ -190,16 +190,7 @@ async fn versioning_status_is_reported() {
         store.bucket_info(&b).await.unwrap().versioning,
         Ok("Never enabled".into())
     );
-    c.put_bucket_versioning()
-        .bucket(&b)
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    enable_versioning(&c, &b).await;
     assert_eq!(
         store.bucket_info(&b).await.unwrap().versioning,
         Ok("Enabled".into())

@@ -110,6 +110,11 @@ pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
     fx
 }
 
+/// The tree being browsed.
+pub fn tree(app: &App) -> &pail::app::tree::Tree {
+    &app.browse.as_ref().expect("browsing").tree
+}
+
 /// Lets the inspector debounce run out.
 pub fn settle(app: &mut App) -> Vec<Effect> {
     send(app, std::iter::repeat_n(Msg::Tick, 5))

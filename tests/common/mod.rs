@@ -10,35 +10,30 @@ use aws_sdk_s3 as s3;
 use pail::store::aws::{AwsStore, ConnectOptions};
 use s3::config::{Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
 
-/// radosgw's endpoint from scripts/test.sh (credentials bench/benchsecret).
-pub fn radosgw() -> Option<String> {
-    match std::env::var("PAIL_TEST_RADOSGW") {
+/// A server's endpoint from scripts/test.sh. Without it the test is
+/// skipped, unless PAIL_REQUIRE_SERVERS says the run must have it.
+fn server(var: &str) -> Option<String> {
+    match std::env::var(var) {
         Ok(e) if !e.is_empty() => Some(e),
         _ => {
             assert!(
                 std::env::var("PAIL_REQUIRE_SERVERS").is_err(),
-                "PAIL_TEST_RADOSGW is not set but PAIL_REQUIRE_SERVERS is: run scripts/test.sh"
+                "{var} is not set but PAIL_REQUIRE_SERVERS is: run scripts/test.sh"
             );
-            eprintln!("skipped: PAIL_TEST_RADOSGW not set (run scripts/test.sh)");
+            eprintln!("skipped: {var} not set (run scripts/test.sh)");
             None
         }
     }
 }
 
-/// moto's endpoint from scripts/test.sh. Without it the test is skipped,
-/// unless PAIL_REQUIRE_SERVERS says the run must have it.
+/// moto's server (accepts any credentials).
 pub fn moto() -> Option<String> {
-    match std::env::var("PAIL_TEST_MOTO") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ => {
-            assert!(
-                std::env::var("PAIL_REQUIRE_SERVERS").is_err(),
-                "PAIL_TEST_MOTO is not set but PAIL_REQUIRE_SERVERS is: run scripts/test.sh"
-            );
-            eprintln!("skipped: PAIL_TEST_MOTO not set (run scripts/test.sh)");
-            None
-        }
-    }
+    server("PAIL_TEST_MOTO")
+}
+
+/// Ceph's radosgw (credentials bench/benchsecret).
+pub fn radosgw() -> Option<String> {
+    server("PAIL_TEST_RADOSGW")
 }
 
 pub fn sdk(endpoint: &str, region: &str, key: &str, secret: &str) -> s3::Client {

@@ -1,7 +1,7 @@
 //! Scenarios run against more than one server.
 
 use super::*;
-use pail::store::{ListRequest, Store};
+use pail::store::{ErrorKind, ListRequest, Store, StoreError};
 use std::collections::BTreeSet;
 
 /// Keys that break naive tools: every case named in the issue.
@@ -132,4 +132,30 @@ pub async fn paginates_2500_keys(ep: &str, key: &str, secret: &str, b: &str) -> 
         assert_eq!(objects, keys, "page size {page}");
     }
     keys
+}
+
+/// Servers disagree on the code for bad credentials (SignatureDoesNotMatch,
+/// AccessDenied, InvalidAccessKeyId): assert a 4xx and the auth category.
+pub fn assert_auth_error(e: &StoreError) {
+    assert!(e.status.is_some_and(|s| (400..500).contains(&s)), "{e:?}");
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::SignatureMismatch | ErrorKind::AccessDenied | ErrorKind::Credentials
+        ),
+        "{e:?}"
+    );
+}
+
+pub async fn enable_versioning(c: &aws_sdk_s3::Client, b: &str) {
+    c.put_bucket_versioning()
+        .bucket(b)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("enable versioning");
 }
