@@ -43,10 +43,17 @@ struct TerminalGuard;
 impl TerminalGuard {
     fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         let hook = std::panic::take_hook();
+        let ui_thread = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
             tracing::error!(panic = %info, "panic");
-            hook(info);
+            // Only a panic on the UI thread ends pail. A background task that
+            // panics is caught by tokio and the UI goes on; restoring the
+            // terminal then would leave it in cooked mode under a running
+            // app, deaf to keys until Enter (seen in the pty tests).
+            if std::thread::current().id() == ui_thread {
+                restore_terminal();
+                hook(info);
+            }
         }));
         enable_raw_mode()?;
         let guard = TerminalGuard;
