@@ -206,7 +206,16 @@ fn main() {
             page_size: 1000,
         };
         let s = store.clone();
-        let handle = rt.spawn(async move { pail::runtime::run_job(s, TaskId(1), job, &tx).await });
+        let handle = rt.spawn(async move {
+            pail::runtime::jobs::run_job(
+                s,
+                TaskId(1),
+                job,
+                tx,
+                pail::runtime::executor::TaskCtx::standalone(),
+            )
+            .await
+        });
         let mut tree = Tree::new(BUCKET.into(), PREFIX.into(), TaskId(1));
         while let Some(msg) = rt.block_on(rx.recv()) {
             if let Msg::Task(id, TaskEvent::Page(Ok(p))) = msg {

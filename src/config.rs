@@ -4,7 +4,7 @@
 //! reported as a plain message naming file, line and key (exit code 2)
 //! instead of a half-drawn screen.
 
-use crate::keymap::{BindingTable, Keymap};
+use crate::keymap::{BindingTable, Bindings, Keymap};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -112,6 +112,8 @@ struct FileConfig {
     ui: Option<UiFile>,
     log: Option<LogFile>,
     keys: Option<BindingTable>,
+    /// `[context.NAME]` tables: bindings for one context only.
+    context: Option<toml::Table>,
     copy: Option<BindingTable>,
 }
 
@@ -245,7 +247,6 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         level: "info".into(),
         file: None,
     };
-    let empty = BindingTable::new();
     let mut bindings = Vec::new();
     for (path, text, f) in &parsed {
         let err = |key: &str, message: String| ConfigError {
@@ -290,29 +291,48 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         }
         // Validate each file's bindings on their own so an error names the
         // file and line it came from.
-        let keys = f.keys.as_ref().unwrap_or(&empty);
-        let copy = f.copy.as_ref().unwrap_or(&empty);
-        if let Err(message) = Keymap::build(&[(keys, copy)]) {
-            let word = message
-                .split(['"', ':'])
-                .find(|w| !w.trim().is_empty() && !w.starts_with("unknown"))
-                .unwrap_or("")
-                .trim()
-                .to_owned();
+        let b = Bindings::from_toml(f.keys.clone(), f.context.as_ref(), f.copy.clone()).map_err(
+            |message| {
+                let word = message.split(':').next().unwrap_or("").to_owned();
+                ConfigError {
+                    file: (*path).clone(),
+                    line: find_key_line(text, word.rsplit('.').next().unwrap_or("")),
+                    key: Some(word),
+                    message,
+                }
+            },
+        )?;
+        if let Err(e) = Keymap::build(&[&b]) {
             return Err(ConfigError {
                 file: (*path).clone(),
-                line: find_key_line(text, &word),
-                key: Some(word),
-                message,
+                line: find_key_line(text, &e.name),
+                key: Some(e.name),
+                message: e.message,
             });
         }
-        bindings.push((keys, copy));
+        bindings.push(b);
     }
-    let keymap = Keymap::build(&bindings).map_err(|message| ConfigError {
-        file: PathBuf::from("<keymap>"),
-        line: None,
-        key: None,
-        message,
+    // Conflicts between files (a user key landing on a default one) are
+    // blamed on the last file that mentions the action.
+    let refs: Vec<&Bindings> = bindings.iter().collect();
+    let keymap = Keymap::build(&refs).map_err(|e| {
+        let (file, line) = parsed
+            .iter()
+            .rev()
+            .find_map(|(path, text, _)| {
+                std::iter::once(&e.name)
+                    .chain(e.other.as_ref())
+                    .find_map(|n| find_key_line(text, n))
+                    .map(|l| ((*path).clone(), l))
+            })
+            .map(|(p, l)| (p, Some(l)))
+            .unwrap_or_else(|| (PathBuf::from("<keymap>"), None));
+        ConfigError {
+            file,
+            line,
+            key: Some(e.name),
+            message: e.message,
+        }
     })?;
     Ok(Config {
         s3,
@@ -325,7 +345,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keymap::Action;
+    use crate::keymap::{Action, Context};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn with_user(text: &str) -> Result<Config, ConfigError> {
@@ -342,7 +362,7 @@ mod tests {
         assert_eq!(c.s3.page_size, 1000);
         assert_eq!(c.s3.path_style, PathStyle::Auto);
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
-        assert_eq!(c.keymap.action(&j), Some(Action::MoveDown));
+        assert_eq!(c.keymap.action(Context::Tree, &j), Some(Action::MoveDown));
     }
 
     #[test]
@@ -353,9 +373,13 @@ mod tests {
         let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
-        assert_eq!(c.keymap.action(&n), Some(Action::MoveDown));
-        assert_eq!(c.keymap.action(&j), None);
-        assert_eq!(c.keymap.action(&k), Some(Action::MoveUp));
+        assert_eq!(c.keymap.action(Context::Tree, &n), Some(Action::MoveDown));
+        assert_eq!(
+            c.keymap.action(Context::Buckets, &n),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(c.keymap.action(Context::Tree, &j), None);
+        assert_eq!(c.keymap.action(Context::Tree, &k), Some(Action::MoveUp));
     }
 
     #[test]
@@ -385,6 +409,24 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let e = with_user("[s3]\npage_size = 5000\n").unwrap_err();
         assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("page_size")));
+    }
+
+    #[test]
+    fn a_user_key_landing_on_a_default_one_names_both() {
+        let e = with_user("[keys]\nmove_down = [\"q\"]\n").unwrap_err();
+        assert_eq!(e.file, PathBuf::from("user.toml"));
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.contains("move_down") && e.message.contains("quit"),
+            "{e}"
+        );
+        let e = with_user("[copy]\nuri = [\"Esc\"]\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("uri")));
+        assert!(e.message.contains("never fire"), "{e}");
+        let c = with_user("[context.tree]\nrefresh = [\"r\"]\n").unwrap();
+        let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+        assert_eq!(c.keymap.action(Context::Tree, &r), Some(Action::Refresh));
+        assert_eq!(c.keymap.action(Context::Buckets, &r), None);
     }
 
     #[test]

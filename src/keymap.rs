@@ -1,165 +1,18 @@
 //! Keys are data: every binding lives in `assets/keymap.toml` (overridable by
 //! the user), and both the dispatcher and the help overlay read the same
 //! [`Keymap`], so the help can never drift from what the keys actually do.
+//!
+//! Bindings belong to **contexts** (the bucket list, the tree, a prompt, the
+//! help…): the same key may mean different things in different places, and
+//! a mistake — two actions on one key in one context, or a key that a
+//! context keeps for itself — is found when the keymap is built, before the
+//! terminal is touched, instead of as a key that silently does nothing.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 
-/// Something a key can do in the main view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    MoveDown,
-    MoveUp,
-    Top,
-    Bottom,
-    PageDown,
-    PageUp,
-    Expand,
-    Collapse,
-    Open,
-    RootUp,
-    SwitchFocus,
-    Filter,
-    SortCycle,
-    SortReverse,
-    Refresh,
-    CountPrefix,
-    CopyMenu,
-    Buckets,
-    Help,
-    Quit,
-    ForceQuit,
-}
-
-impl Action {
-    pub const ALL: [Action; 21] = [
-        Action::MoveDown,
-        Action::MoveUp,
-        Action::Top,
-        Action::Bottom,
-        Action::PageDown,
-        Action::PageUp,
-        Action::Expand,
-        Action::Collapse,
-        Action::Open,
-        Action::RootUp,
-        Action::SwitchFocus,
-        Action::Filter,
-        Action::SortCycle,
-        Action::SortReverse,
-        Action::Refresh,
-        Action::CountPrefix,
-        Action::CopyMenu,
-        Action::Buckets,
-        Action::Help,
-        Action::Quit,
-        Action::ForceQuit,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::MoveDown => "move_down",
-            Action::MoveUp => "move_up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::Expand => "expand",
-            Action::Collapse => "collapse",
-            Action::Open => "open",
-            Action::RootUp => "root_up",
-            Action::SwitchFocus => "switch_focus",
-            Action::Filter => "filter",
-            Action::SortCycle => "sort_cycle",
-            Action::SortReverse => "sort_reverse",
-            Action::Refresh => "refresh",
-            Action::CountPrefix => "count_prefix",
-            Action::CopyMenu => "copy_menu",
-            Action::Buckets => "buckets",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::ForceQuit => "force_quit",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::MoveDown => "move down",
-            Action::MoveUp => "move up",
-            Action::Top => "go to the first row",
-            Action::Bottom => "go to the last row",
-            Action::PageDown => "page down",
-            Action::PageUp => "page up",
-            Action::Expand => "expand prefix / open bucket",
-            Action::Collapse => "collapse prefix, or jump to its parent",
-            Action::Open => "prefix: make it the root; bucket: open; object: inspect",
-            Action::RootUp => "root up one level (to the bucket list from a bucket's root)",
-            Action::SwitchFocus => "switch focus between tree and inspector",
-            Action::Filter => "filter loaded entries (Esc clears)",
-            Action::SortCycle => "sort by name, size, last modified",
-            Action::SortReverse => "reverse the sort",
-            Action::Refresh => "refresh the prefix under the cursor",
-            Action::CountPrefix => "count objects and bytes under the prefix (recursive)",
-            Action::CopyMenu => "copy to clipboard: URI, key, URL, ARN, ETag, name",
-            Action::Buckets => "back to the bucket list",
-            Action::Help => "this help",
-            Action::Quit => "quit (asks first while tasks run)",
-            Action::ForceQuit => "quit now",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
-    }
-}
-
-/// What to put on the clipboard, chosen in the copy popup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CopyWhat {
-    Uri,
-    Key,
-    Url,
-    Arn,
-    Etag,
-    Name,
-}
-
-impl CopyWhat {
-    pub const ALL: [CopyWhat; 6] = [
-        CopyWhat::Uri,
-        CopyWhat::Key,
-        CopyWhat::Url,
-        CopyWhat::Arn,
-        CopyWhat::Etag,
-        CopyWhat::Name,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CopyWhat::Uri => "uri",
-            CopyWhat::Key => "key",
-            CopyWhat::Url => "url",
-            CopyWhat::Arn => "arn",
-            CopyWhat::Etag => "etag",
-            CopyWhat::Name => "name",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            CopyWhat::Uri => "s3:// URI",
-            CopyWhat::Key => "key",
-            CopyWhat::Url => "URL",
-            CopyWhat::Arn => "ARN",
-            CopyWhat::Etag => "ETag",
-            CopyWhat::Name => "name",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<CopyWhat> {
-        CopyWhat::ALL.into_iter().find(|a| a.name() == name)
-    }
-}
+mod names;
+pub use names::{Action, Context, CopyWhat};
 
 /// A key as we bind it: the code plus the modifiers that matter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -285,50 +138,247 @@ impl Key {
         }
         out
     }
+
+    /// Why this key cannot be bound in `ctx`, if the context keeps it.
+    fn reserved_in(&self, ctx: Context) -> Option<&'static str> {
+        let plain = !self
+            .mods
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if self.code == KeyCode::Char('c') && self.mods == KeyModifiers::CONTROL {
+            return Some("Ctrl-c always quits");
+        }
+        match ctx {
+            Context::Copy if self.code == KeyCode::Esc => Some("Esc closes the copy menu"),
+            Context::Prompt if plain && matches!(self.code, KeyCode::Char(_)) => {
+                Some("printable keys type into the prompt")
+            }
+            Context::Prompt
+                if matches!(
+                    self.code,
+                    KeyCode::Backspace
+                        | KeyCode::Delete
+                        | KeyCode::Left
+                        | KeyCode::Right
+                        | KeyCode::Home
+                        | KeyCode::End
+                ) =>
+            {
+                Some("it edits the text in the prompt")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// `action name -> key names`, as written in keymap.toml.
 pub type BindingTable = BTreeMap<String, Vec<String>>;
 
-/// The resolved bindings: key -> action for dispatch, and the reverse for help.
+/// One file's bindings: `[keys]` (every context the action works in),
+/// `[context.NAME]` (that context only) and `[copy]` (after the copy key).
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    pub global: BindingTable,
+    pub contexts: BTreeMap<String, BindingTable>,
+    pub copy: BindingTable,
+}
+
+impl Bindings {
+    /// Reads the `[keys]`, `[context.NAME]` and `[copy]` tables of a file.
+    pub fn from_toml(
+        keys: Option<BindingTable>,
+        contexts: Option<&toml::Table>,
+        copy: Option<BindingTable>,
+    ) -> Result<Self, String> {
+        let mut b = Bindings {
+            global: keys.unwrap_or_default(),
+            copy: copy.unwrap_or_default(),
+            ..Default::default()
+        };
+        for (name, value) in contexts.into_iter().flatten() {
+            let t = value.as_table().ok_or_else(|| {
+                format!("{name}: expected a table [context.{name}] of action = [keys]")
+            })?;
+            let mut table = BindingTable::new();
+            for (action, v) in t {
+                table.insert(action.clone(), key_list(&format!("{name}.{action}"), v)?);
+            }
+            b.contexts.insert(name.clone(), table);
+        }
+        Ok(b)
+    }
+}
+
+fn key_list(name: &str, v: &toml::Value) -> Result<Vec<String>, String> {
+    let bad = || format!("{name}: expected a list of key names, like [\"j\", \"Down\"]");
+    let arr = v.as_array().ok_or_else(bad)?;
+    arr.iter()
+        .map(|k| k.as_str().map(str::to_owned).ok_or_else(bad))
+        .collect()
+}
+
+/// A keymap mistake, naming what the user wrote so the config loader can
+/// point at the line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeymapError {
+    /// The name to look for in the file (an action, a context or a key).
+    pub name: String,
+    /// The other action of a clash: the file that names either is blamed.
+    pub other: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn err(name: &str, message: String) -> KeymapError {
+    KeymapError {
+        name: name.to_owned(),
+        other: None,
+        message,
+    }
+}
+
+/// The resolved bindings: (context, key) -> action for dispatch, and the
+/// reverse for help.
 #[derive(Clone, Debug, Default)]
 pub struct Keymap {
-    actions: HashMap<Key, Action>,
+    maps: HashMap<Context, HashMap<Key, Action>>,
     copies: HashMap<Key, CopyWhat>,
 }
 
 impl Keymap {
-    /// Builds the map from layers of `(action name -> key names)` tables,
-    /// defaults first and then the user's. An action named in a later layer
-    /// loses its earlier keys, and a key bound again moves to the new action,
-    /// so the user's file always wins, key by key.
-    pub fn build(layers: &[(&BindingTable, &BindingTable)]) -> Result<Keymap, String> {
-        let mut map = Keymap::default();
-        for (keys, copy) in layers {
-            for (name, list) in keys.iter() {
-                let action =
-                    Action::from_name(name).ok_or_else(|| format!("unknown action {name:?}"))?;
-                map.actions.retain(|_, a| *a != action);
-                for k in list {
-                    let key = Key::parse(k).map_err(|e| format!("{name}: {e}"))?;
-                    map.actions.insert(key, action);
+    /// Builds the map from layers of bindings, defaults first and then the
+    /// user's. An action named in a later layer loses its earlier keys (in
+    /// that scope), so the user's file always wins; then every context is
+    /// checked for two actions on one key and for keys it keeps for itself.
+    pub fn build(layers: &[&Bindings]) -> Result<Keymap, KeymapError> {
+        let mut global: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
+        let mut scoped: BTreeMap<(Context, Action), Vec<Key>> = BTreeMap::new();
+        let mut copy: BTreeMap<CopyWhat, Vec<Key>> = BTreeMap::new();
+        let parse = |name: &str, list: &[String]| -> Result<Vec<Key>, KeymapError> {
+            list.iter()
+                .map(|k| Key::parse(k).map_err(|e| err(name, format!("{name}: {e}"))))
+                .collect()
+        };
+        for layer in layers {
+            for (name, list) in &layer.global {
+                let action = Action::from_name(name)
+                    .ok_or_else(|| err(name, format!("unknown action {name:?}")))?;
+                global.insert(action, parse(name, list)?);
+            }
+            for (ctx_name, table) in &layer.contexts {
+                let ctx = Context::from_name(ctx_name).ok_or_else(|| {
+                    err(
+                        ctx_name,
+                        format!(
+                            "unknown context [context.{ctx_name}] (contexts: {})",
+                            Context::ALL.map(Context::name).join(", ")
+                        ),
+                    )
+                })?;
+                for (name, list) in table {
+                    let action = Action::from_name(name)
+                        .ok_or_else(|| err(name, format!("unknown action {name:?}")))?;
+                    if !action.contexts().contains(&ctx) {
+                        return Err(err(
+                            name,
+                            format!("{name} does nothing in the {} context", ctx.describe()),
+                        ));
+                    }
+                    scoped.insert((ctx, action), parse(name, list)?);
                 }
             }
-            for (name, list) in copy.iter() {
+            for (name, list) in &layer.copy {
                 let what = CopyWhat::from_name(name)
-                    .ok_or_else(|| format!("unknown copy target {name:?}"))?;
-                map.copies.retain(|_, w| *w != what);
+                    .ok_or_else(|| err(name, format!("unknown copy target {name:?}")))?;
+                copy.insert(what, parse(name, list)?);
+            }
+        }
+        let mut map = Keymap::default();
+        for ctx in Context::ALL {
+            let mut keys: HashMap<Key, Action> = HashMap::new();
+            for action in Action::ALL {
+                if !action.contexts().contains(&ctx) {
+                    continue;
+                }
+                let list = scoped
+                    .get(&(ctx, action))
+                    .or_else(|| global.get(&action))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
                 for k in list {
-                    let key = Key::parse(k).map_err(|e| format!("{name}: {e}"))?;
-                    map.copies.insert(key, what);
+                    if let Some(why) = k.reserved_in(ctx)
+                        && !(action == Action::ForceQuit && k.code == KeyCode::Char('c'))
+                    {
+                        return Err(err(
+                            action.name(),
+                            format!(
+                                "{} = {:?} can never fire in the {} context: {why}",
+                                action.name(),
+                                k.label(),
+                                ctx.describe()
+                            ),
+                        ));
+                    }
+                    if let Some(other) = keys.insert(*k, action)
+                        && other != action
+                    {
+                        let mut e = err(
+                            action.name(),
+                            format!(
+                                "key {:?} is bound to both {} and {} in the {} context; \
+                                 give one of them another key",
+                                k.label(),
+                                other.name(),
+                                action.name(),
+                                ctx.describe()
+                            ),
+                        );
+                        e.other = Some(other.name().to_owned());
+                        return Err(e);
+                    }
+                }
+            }
+            map.maps.insert(ctx, keys);
+        }
+        for (what, list) in copy {
+            for k in list {
+                if let Some(why) = k.reserved_in(Context::Copy) {
+                    return Err(err(
+                        what.name(),
+                        format!(
+                            "copy target {} = {:?} can never fire: {why}",
+                            what.name(),
+                            k.label()
+                        ),
+                    ));
+                }
+                if let Some(other) = map.copies.insert(k, what)
+                    && other != what
+                {
+                    return Err(err(
+                        what.name(),
+                        format!(
+                            "key {:?} is bound to both copy targets {} and {}",
+                            k.label(),
+                            other.name(),
+                            what.name()
+                        ),
+                    ));
                 }
             }
         }
         Ok(map)
     }
 
-    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.actions.get(&Key::from_event(ev)).copied()
+    pub fn action(&self, ctx: Context, ev: &KeyEvent) -> Option<Action> {
+        self.maps
+            .get(&ctx)
+            .and_then(|m| m.get(&Key::from_event(ev)))
+            .copied()
     }
 
     pub fn copy_target(&self, ev: &KeyEvent) -> Option<CopyWhat> {
@@ -346,11 +396,16 @@ impl Keymap {
         keys
     }
 
-    /// Every bound action with its keys, in the order of [`Action::ALL`].
-    pub fn help(&self) -> Vec<(Vec<String>, &'static str)> {
+    /// Every bound action of `ctx` with its keys, in the order of
+    /// [`Action::ALL`].
+    pub fn help(&self, ctx: Context) -> Vec<(Vec<String>, Action)> {
+        let Some(map) = self.maps.get(&ctx) else {
+            return Vec::new();
+        };
         Action::ALL
             .into_iter()
-            .map(|a| (Keymap::labels(&self.actions, a), a.describe()))
+            .filter(|a| a.contexts().contains(&ctx))
+            .map(|a| (Keymap::labels(map, a), a))
             .filter(|(keys, _)| !keys.is_empty())
             .collect()
     }
@@ -363,60 +418,14 @@ impl Keymap {
             .collect()
     }
 
-    /// First key bound to an action, for hints like "press s to count".
-    pub fn key_for(&self, action: Action) -> Option<String> {
-        Keymap::labels(&self.actions, action).into_iter().next()
+    /// First key bound to an action in `ctx`, for hints like "press s to
+    /// count".
+    pub fn key_for(&self, ctx: Context, action: Action) -> Option<String> {
+        Keymap::labels(self.maps.get(&ctx)?, action)
+            .into_iter()
+            .next()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_key_names() {
-        assert_eq!(Key::parse("j").unwrap().code, KeyCode::Char('j'));
-        let k = Key::parse("Ctrl-d").unwrap();
-        assert_eq!(
-            (k.code, k.mods),
-            (KeyCode::Char('d'), KeyModifiers::CONTROL)
-        );
-        assert_eq!(Key::parse("PgDn").unwrap().code, KeyCode::PageDown);
-        assert_eq!(Key::parse("F5").unwrap().code, KeyCode::F(5));
-        assert_eq!(Key::parse("-").unwrap().code, KeyCode::Char('-'));
-        assert_eq!(Key::parse("G").unwrap().code, KeyCode::Char('G'));
-        assert!(Key::parse("Hyper-x").is_err());
-        assert!(Key::parse("F99").is_err());
-    }
-
-    #[test]
-    fn shift_is_part_of_printable_keys() {
-        let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(Key::from_event(&ev), Key::parse("G").unwrap());
-        let ev = KeyEvent::new(
-            KeyCode::Char('D'),
-            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
-        );
-        assert_eq!(Key::from_event(&ev), Key::parse("Ctrl-d").unwrap());
-    }
-
-    #[test]
-    fn user_binding_steals_key() {
-        let mut defaults = BTreeMap::new();
-        defaults.insert("move_down".to_owned(), vec!["j".to_owned()]);
-        defaults.insert("top".to_owned(), vec!["g".to_owned()]);
-        let mut user = BTreeMap::new();
-        user.insert("top".to_owned(), vec!["j".to_owned()]);
-        let none = BTreeMap::new();
-        let map = Keymap::build(&[(&defaults, &none), (&user, &none)]).unwrap();
-        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
-        let g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE);
-        assert_eq!(map.action(&j), Some(Action::Top));
-        assert_eq!(map.action(&g), None);
-        assert!(
-            map.help()
-                .iter()
-                .all(|(_, d)| *d != Action::MoveDown.describe())
-        );
-    }
-}
+mod tests;

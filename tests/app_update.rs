@@ -7,8 +7,19 @@ mod common;
 use common::fixtures::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use pail::app::tree::{FolderState, Selected};
-use pail::app::{Effect, Focus, Job, ListState, Load, Msg, Overlay, Screen, TaskEvent, update};
+use pail::app::{App, Effect, Focus, Job, ListState, Load, Modal, Msg, Screen, TaskEvent, update};
+use pail::keymap::Context;
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
+
+/// The modal on top, if any.
+fn top(app: &App) -> Option<Modal> {
+    app.modals.last().cloned()
+}
+
+/// Whether the filter prompt is open.
+fn filter_open(app: &App) -> bool {
+    matches!(app.modals.last(), Some(Modal::Prompt(_)))
+}
 
 #[test]
 fn start_on_a_prefix_needs_no_bucket_listing() {
@@ -131,12 +142,12 @@ fn filter_narrows_and_esc_clears() {
         ),
     );
     send(&mut app, [key('/'), key('p'), key('d'), key('f')]);
-    assert!(app.filter_editing);
+    assert!(filter_open(&app));
     assert_eq!(tree(&app).matches, 2);
     assert_eq!(tree(&app).rows().len(), 2);
     // Enter keeps the filter; keys act on the list again.
     send(&mut app, [code(KeyCode::Enter), key('j')]);
-    assert!(!app.filter_editing);
+    assert!(!filter_open(&app));
     assert_eq!(tree(&app).cursor, 1);
     send(&mut app, [code(KeyCode::Esc)]);
     assert_eq!(tree(&app).rows().len(), 3);
@@ -237,7 +248,7 @@ fn enter_on_object_focuses_inspector_now() {
     send(&mut app, [key('j'), key('j')]);
     assert_eq!(app.inspector_scroll, 2);
     send(&mut app, [key('G')]);
-    let max = pail::ui::inspector_max_scroll(&app);
+    let max = pail::layout::inspector_max_scroll(&app);
     assert!(max > 2 && app.inspector_scroll == max);
     send(&mut app, [key('j'), key('k')]);
     assert_eq!(app.inspector_scroll, max - 1);
@@ -284,9 +295,9 @@ fn quit_asks_while_listings_run() {
     let (mut app, _) = new_app(Some(("b", "")));
     let fx = send(&mut app, [key('q')]);
     assert!(fx.is_empty());
-    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert_eq!(top(&app), Some(Modal::ConfirmQuit));
     send(&mut app, [key('n')]);
-    assert_eq!(app.overlay, None);
+    assert_eq!(top(&app), None);
     let fx = send(&mut app, [key('q'), key('y')]);
     assert!(fx.contains(&Effect::Quit));
     // Ctrl-c needs no confirmation, even inside an overlay or the filter.
@@ -300,7 +311,7 @@ fn quit_without_running_listings_is_immediate() {
     let (mut app, fx) = new_app(Some(("b", "")));
     let root = list_task(&fx, "");
     deliver(&mut app, root, page(&[], &[("a", 1)], false));
-    update(&mut app, Msg::TaskEnded(root));
+    update(&mut app, Msg::TaskEnded(root, None));
     assert_eq!(send(&mut app, [key('q')]), [Effect::Quit]);
 }
 
@@ -313,13 +324,13 @@ fn root_listing_failure_explains_itself() {
     e.bucket = Some("b".into());
     e.status = Some(403);
     update(&mut app, Msg::Task(root, TaskEvent::Page(Err(e))));
-    match &app.overlay {
-        Some(Overlay::Error(x)) => assert!(x.hints.iter().any(|h| h.contains("bucket policy"))),
+    match &top(&app) {
+        Some(Modal::Error(x)) => assert!(x.hints.iter().any(|h| h.contains("bucket policy"))),
         other => panic!("expected an error popup, got {other:?}"),
     }
     assert!(app.status.as_ref().unwrap().error);
     send(&mut app, [code(KeyCode::Esc)]);
-    assert_eq!(app.overlay, None);
+    assert_eq!(top(&app), None);
 }
 
 #[test]
@@ -438,15 +449,27 @@ fn bucket_info_arrives_for_the_selected_bucket() {
 fn help_opens_and_any_other_key_closes() {
     let (mut app, _) = new_app(Some(("b", "")));
     send(&mut app, [key('?')]);
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(top(&app), Some(Modal::Help { .. })));
     send(&mut app, [key('j')]);
-    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 1 }));
+    assert_eq!(
+        top(&app),
+        Some(Modal::Help {
+            scroll: 1,
+            context: Context::Tree
+        })
+    );
     // Scrolling stops at the last line.
     send(&mut app, std::iter::repeat_n(key('j'), 200));
-    let max = pail::ui::help_max_scroll(&app);
-    assert_eq!(app.overlay, Some(Overlay::Help { scroll: max }));
+    let max = pail::layout::help_max_scroll(&app, Context::Tree);
+    assert_eq!(
+        top(&app),
+        Some(Modal::Help {
+            scroll: max,
+            context: Context::Tree
+        })
+    );
     send(&mut app, [key('x')]);
-    assert_eq!(app.overlay, None);
+    assert_eq!(top(&app), None);
 }
 
 #[test]
@@ -542,5 +565,5 @@ fn a_missing_bucket_shows_one_popup_not_two() {
         &mut app,
         Msg::Task(info_task, TaskEvent::BucketInfo(Err(e))),
     );
-    assert_eq!(app.overlay, None);
+    assert_eq!(top(&app), None);
 }

@@ -56,8 +56,14 @@ async fn paginates_2500_keys_in_one_prefix() {
         prefix: "big/".into(),
         page_size: 1000,
     };
-    pail::runtime::run_job(store, TaskId(1), job, &tx).await;
-    drop(tx);
+    pail::runtime::jobs::run_job(
+        store,
+        TaskId(1),
+        job,
+        tx,
+        pail::runtime::executor::TaskCtx::standalone(),
+    )
+    .await;
     let mut tree = pail::app::tree::Tree::new(b.clone(), "big/".into(), TaskId(1));
     let mut pages = 0;
     while let Some(msg) = rx.recv().await {

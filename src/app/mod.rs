@@ -3,112 +3,90 @@
 //! it answers with [`Effect`]s (start a job, cancel one, copy text, quit)
 //! that the runtime carries out. Nothing here touches the network, the clock
 //! or the terminal, so every behaviour can be tested by feeding messages.
+//!
+//! Each view or capability keeps its state and transitions in its own
+//! module: the bucket list ([`buckets`]), the browsed tree ([`browse`]), the
+//! inspector ([`inspect`]), the modal stack ([`modal`]) with its text
+//! [`prompt`], the [`messages`] log, background [`task`]s; `update` only
+//! dispatches.
 
+pub mod browse;
+pub mod buckets;
+mod copy;
+pub mod inspect;
+pub mod messages;
+pub mod modal;
+mod mouse;
+pub mod prompt;
+pub mod task;
 pub mod tree;
 mod update;
 
-pub use update::{folder_progress, parent_prefix, update};
+pub use browse::{Browse, Totals, folder_progress, parent_prefix};
+pub use buckets::{BucketRow, BucketsView, ListState};
+pub use modal::Modal;
+pub use task::{Job, Owner, Task, TaskEvent, TaskId, Tasks};
+pub use update::update;
 
 use crate::config::Config;
 use crate::diagnose::Explanation;
-use crate::keymap::Keymap;
-use crate::store::{
-    Bucket, BucketInfo, Connection, CredentialSource, ListPage, ObjectInfo, PrefixTotals,
-    StoreError, StoreResult,
-};
+use crate::keymap::{Context, Keymap};
+use crate::store::{Connection, CredentialSource, StoreError};
 use chrono::FixedOffset;
 use crossterm::event::{KeyEvent, MouseEvent};
-use std::collections::{BTreeMap, HashMap};
-use tree::Tree;
+use messages::Messages;
+use tree::SortKey;
 
-/// Identifies one background task from start to its last message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(pub u64);
-
-/// Work the runtime does in the background on our behalf.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Job {
-    Identity,
-    ListBuckets,
-    BucketRegion {
-        bucket: String,
-    },
-    BucketInfo {
-        bucket: String,
-    },
-    /// Lists one tree level (delimiter `/`), every page, until done or cancelled.
-    ListPrefix {
-        bucket: String,
-        prefix: String,
-        page_size: i32,
-    },
-    ObjectInfo {
-        bucket: String,
-        key: String,
-    },
-    /// Walks every key under a prefix, reporting running totals.
-    CountPrefix {
-        bucket: String,
-        prefix: String,
-        page_size: i32,
-    },
-}
-
-impl Job {
-    pub fn label(&self) -> String {
-        use crate::sanitize::clean;
-        match self {
-            Job::Identity => "resolving credentials".into(),
-            Job::ListBuckets => "listing buckets".into(),
-            Job::BucketRegion { bucket } => format!("locating {}", clean(bucket)),
-            Job::BucketInfo { bucket } => format!("reading {}", clean(bucket)),
-            Job::ListPrefix { bucket, prefix, .. } => {
-                format!("listing s3://{}/{}", clean(bucket), clean(prefix))
-            }
-            Job::ObjectInfo { key, .. } => format!("inspecting {}", clean(key)),
-            Job::CountPrefix { bucket, prefix, .. } => {
-                format!("counting s3://{}/{}", clean(bucket), clean(prefix))
-            }
-        }
-    }
-
-    /// Whether quitting should ask first while this runs.
-    pub fn is_long(&self) -> bool {
-        matches!(self, Job::ListPrefix { .. } | Job::CountPrefix { .. })
-    }
-}
-
-/// What a running job reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TaskEvent {
-    Identity(StoreResult<CredentialSource>),
-    Buckets(StoreResult<Vec<Bucket>>),
-    Region(StoreResult<String>),
-    BucketInfo(StoreResult<BucketInfo>),
-    Page(StoreResult<ListPage>),
-    /// Boxed: an ObjectInfo is large and most messages are small.
-    Object(Box<StoreResult<ObjectInfo>>),
-    Totals(StoreResult<(PrefixTotals, bool)>),
+/// What the clock and the network look like at a tick. Time comes in as
+/// data so `update` stays pure and testable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    /// Wall-clock time, milliseconds since the epoch.
+    pub now_ms: i64,
+    /// A request that has waited long for an answer, in words
+    /// ("waiting for 127.0.0.1:9000 · 20 s · attempt 2/3").
+    pub waiting: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     Resize(u16, u16),
-    Tick,
+    Tick(Clock),
     Task(TaskId, TaskEvent),
-    /// The task's future is gone (finished, failed or cancelled).
-    TaskEnded(TaskId),
+    /// The task is gone: finished, cancelled, or died (`Some(why)` when it
+    /// panicked, so its owner can show the failure).
+    TaskEnded(TaskId, Option<String>),
     /// The clipboard write finished: how it was done, or why it failed.
     Copied(Result<String, String>),
+    /// pail came back from Ctrl-z.
+    Resumed,
+    /// Quitting waits for this many tasks to finish cleaning up.
+    CleaningUp(usize),
+}
+
+impl Msg {
+    /// A tick at a fixed wall-clock time, for tests.
+    pub fn tick() -> Msg {
+        Msg::Tick(Clock::default())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Spawn(TaskId, Job),
     Cancel(TaskId),
-    Copy { text: String, what: String },
+    /// Put `text` on the clipboard; `what` names it for the status line
+    /// ("URL of docs/a.pdf"), never the text itself.
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Stop the process (Ctrl-z) with the terminal restored.
+    Suspend,
     Quit,
 }
 
@@ -130,84 +108,6 @@ pub enum Screen {
 pub enum Focus {
     Tree,
     Inspector,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Overlay {
-    Help { scroll: u16 },
-    Copy,
-    Error(Explanation),
-    ConfirmQuit,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BucketRow {
-    pub name: String,
-    pub created: Option<i64>,
-    pub region: Option<Load<String>>,
-    pub info: Option<Load<BucketInfo>>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum ListState {
-    #[default]
-    Idle,
-    Loading(TaskId),
-    Ready,
-    Failed(StoreError),
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct BucketsView {
-    pub rows: Vec<BucketRow>,
-    pub state: ListState,
-    /// Index into [`BucketsView::visible`].
-    pub cursor: usize,
-    pub scroll: usize,
-    pub filter: String,
-}
-
-impl BucketsView {
-    /// Indices of rows passing the filter.
-    pub fn visible(&self) -> Vec<usize> {
-        let f = self.filter.to_lowercase();
-        self.rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| f.is_empty() || r.name.to_lowercase().contains(&f))
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    pub fn selected(&self) -> Option<&BucketRow> {
-        self.visible().get(self.cursor).map(|&i| &self.rows[i])
-    }
-}
-
-/// Running or finished recursive totals for a prefix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Totals {
-    pub task: Option<TaskId>,
-    pub totals: PrefixTotals,
-    pub done: bool,
-    pub error: Option<StoreError>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Browse {
-    pub tree: Tree,
-    pub objects: HashMap<String, Load<ObjectInfo>>,
-    pub totals: HashMap<String, Totals>,
-    pub info: Option<Load<BucketInfo>>,
-}
-
-impl Browse {
-    pub fn region(&self) -> Option<&str> {
-        match &self.info {
-            Some(Load::Ready(i)) => Some(&i.region),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -241,22 +141,32 @@ pub struct App {
     pub browse: Option<Browse>,
     pub focus: Focus,
     pub inspector_scroll: u16,
-    pub overlay: Option<Overlay>,
-    pub filter_input: tui_input::Input,
-    pub filter_editing: bool,
+    /// Prompts, questions and popups, topmost last; keys go to the top one.
+    pub modals: Vec<Modal>,
+    pub messages: Messages,
     pub status: Option<Status>,
-    /// Running tasks and what they do, for the status bar and quit check.
-    pub tasks: BTreeMap<TaskId, Job>,
-    next_task: u64,
+    pub tasks: Tasks,
+    /// The sort the user chose; it survives moving between prefixes.
+    pub sort: (SortKey, bool),
     pub tick: u64,
+    pub clock: Clock,
     pub size: (u16, u16),
+    /// Numbers the user's actions (keys, clicks); a task remembers the one
+    /// that started it, so only an error the user's last action caused
+    /// interrupts with a popup.
+    pub action: u64,
+    /// Set while quitting waits for tasks to clean up.
+    pub cleaning_up: Option<usize>,
     inspect_due: Option<u64>,
     last_click: Option<(u16, u16, u64)>,
 }
 
 impl App {
     /// A new session and the effects that start it: resolve the identity,
-    /// then open `start` (bucket, prefix) directly, or list the buckets.
+    /// then open `start` (bucket, prefix) directly, or list the buckets. A
+    /// prefix without a trailing `/` may name an object: its folder opens
+    /// with the object selected (or the prefix itself, if that is what it
+    /// turns out to be).
     pub fn new(
         config: &Config,
         conn: Connection,
@@ -280,66 +190,96 @@ impl App {
             browse: None,
             focus: Focus::Tree,
             inspector_scroll: 0,
-            overlay: None,
-            filter_input: tui_input::Input::default(),
-            filter_editing: false,
+            modals: Vec::new(),
+            messages: Messages::default(),
             status: None,
-            tasks: BTreeMap::new(),
-            next_task: 1,
+            tasks: Tasks::default(),
+            sort: (SortKey::Name, false),
             tick: 0,
+            clock: Clock::default(),
             size,
+            action: 0,
+            cleaning_up: None,
             inspect_due: None,
             last_click: None,
         };
-        let mut fx = vec![app.spawn(Job::Identity)];
+        let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {
-            Some((bucket, prefix)) => fx.extend(app.open_bucket(bucket, prefix)),
+            Some((bucket, path)) => fx.extend(app.open_path(bucket, path)),
             None => fx.extend(app.load_buckets()),
         }
         (app, fx)
     }
 
-    fn spawn(&mut self, job: Job) -> Effect {
-        let id = self.new_task_id();
-        self.start(id, job)
+    /// Starts `job` for `owner`, on behalf of the user's latest action.
+    pub(crate) fn start(&mut self, owner: Owner, job: Job) -> Effect {
+        self.tasks.start(owner, job, self.action).1
     }
 
-    /// Records `job` as running under `id` and returns the effect that runs it.
-    fn start(&mut self, id: TaskId, job: Job) -> Effect {
-        self.tasks.insert(id, job.clone());
-        Effect::Spawn(id, job)
-    }
-
-    fn new_task_id(&mut self) -> TaskId {
-        let id = TaskId(self.next_task);
-        self.next_task += 1;
-        id
+    /// Like [`App::start`], also returning the new task's id.
+    pub(crate) fn start_id(&mut self, owner: Owner, job: Job) -> (TaskId, Effect) {
+        self.tasks.start(owner, job, self.action)
     }
 
     /// Rows of the tree or bucket list that fit on screen.
     pub fn list_height(&self) -> usize {
-        let areas = crate::ui::layout::areas(self.size.0, self.size.1);
+        let areas = crate::layout::areas(self.size.0, self.size.1);
         areas.list.height.saturating_sub(2).max(1) as usize
     }
 
-    pub fn running_long_tasks(&self) -> usize {
-        self.tasks.values().filter(|j| j.is_long()).count()
+    /// Where the keyboard is when no modal is open.
+    pub fn view_context(&self) -> Context {
+        match (self.screen, self.focus) {
+            (_, Focus::Inspector) => Context::Inspector,
+            (Screen::Buckets, _) => Context::Buckets,
+            (Screen::Browse, _) => Context::Tree,
+        }
+    }
+
+    /// Where the keyboard is now.
+    pub fn context(&self) -> Context {
+        match self.modals.last() {
+            Some(m) => m.context(),
+            None => self.view_context(),
+        }
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.push(self.clock.now_ms, false, &text);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             error: false,
             since: self.tick,
         });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.push(self.clock.now_ms, true, &text);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             error: true,
             since: self.tick,
         });
+    }
+
+    /// Reports a failure of task `action`'s work: a popup when the user's
+    /// last action caused it and nothing else is open, otherwise the
+    /// message log and the status line, so a background error never
+    /// destroys a half-typed prompt or an open question.
+    pub(crate) fn report(&mut self, action: u64, err: &StoreError, context: &str) {
+        let short = crate::diagnose::short(err);
+        let line = if context.is_empty() {
+            short
+        } else {
+            format!("{context}: {short}")
+        };
+        self.set_error(line);
+        if action == self.action && self.modals.is_empty() {
+            let explanation = crate::diagnose::explain(err, &self.conn, self.creds());
+            self.modals.push(Modal::Error(explanation));
+        }
     }
 
     pub fn creds(&self) -> Option<&CredentialSource> {
@@ -349,5 +289,13 @@ impl App {
     /// The bucket being browsed, if any.
     pub fn bucket(&self) -> Option<&str> {
         self.browse.as_ref().map(|b| b.tree.bucket.as_str())
+    }
+
+    /// The error popup on top, if that is what shows.
+    pub fn error_popup(&self) -> Option<&Explanation> {
+        match self.modals.last() {
+            Some(Modal::Error(x)) => Some(x),
+            _ => None,
+        }
     }
 }

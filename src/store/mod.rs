@@ -223,4 +223,10 @@ pub trait Store: Send + Sync {
     async fn bucket_info(&self, bucket: &str) -> StoreResult<BucketInfo>;
     async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage>;
     async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo>;
+
+    /// A request that has waited long for an answer, in words, for the
+    /// status bar; `None` when nothing is slow.
+    fn waiting(&self) -> Option<String> {
+        None
+    }
 }

@@ -117,5 +117,5 @@ pub fn tree(app: &App) -> &pail::app::tree::Tree {
 
 /// Lets the inspector debounce run out.
 pub fn settle(app: &mut App) -> Vec<Effect> {
-    send(app, std::iter::repeat_n(Msg::Tick, 5))
+    send(app, std::iter::repeat_with(Msg::tick).take(5))
 }

@@ -1,5 +1,16 @@
-//! Where each pane sits for a given terminal size. Shared by the renderer and
-//! by `update` (mouse hit-testing, page size), so both agree on geometry.
+//! Pure geometry and content shared by the renderer and by `update`: where
+//! each pane sits for a terminal size, the inspector's wrapped lines, the
+//! help and message popups. `update` reads scroll limits and page sizes from
+//! here (never from `ui`), so both always agree on what fits.
+
+pub mod help;
+pub mod inspector;
+pub mod messages;
+pub mod style;
+
+pub use help::{max_scroll as help_max_scroll, page as help_page};
+pub use inspector::max_scroll as inspector_max_scroll;
+pub use messages::{max_scroll as messages_max_scroll, page as messages_page};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -35,6 +46,18 @@ pub fn areas(width: u16, height: u16) -> Areas {
         inspector,
         status,
     }
+}
+
+/// A `width` x `height` rectangle centred in `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,457 @@
+//! Browsing one bucket: opening it at a prefix (or at an object's folder),
+//! expanding and collapsing prefixes, moving the root up and down, sorting,
+//! refreshing and counting. Listings belong to their folder, counts to their
+//! prefix: replacing or leaving either cancels the work behind it.
+
+use super::tree::{FolderState, Selected, Tree};
+use super::{App, BucketRow, Effect, Focus, Job, Load, Owner, Screen, TaskId};
+use crate::sanitize::clean;
+use crate::store::{BucketInfo, ErrorKind, ListPage, PrefixTotals, StoreError, StoreResult};
+use std::collections::HashMap;
+
+/// Running or finished recursive totals for a prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Totals {
+    pub task: Option<TaskId>,
+    pub totals: PrefixTotals,
+    pub done: bool,
+    pub error: Option<StoreError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Browse {
+    pub tree: Tree,
+    pub objects: HashMap<String, Load<crate::store::ObjectInfo>>,
+    pub totals: HashMap<String, Totals>,
+    pub info: Option<Load<BucketInfo>>,
+    /// A path given without a trailing `/` at start-up: an object to
+    /// select, or a prefix to open once the listing says which it is.
+    pub target: Option<String>,
+}
+
+impl Browse {
+    pub fn region(&self) -> Option<&str> {
+        match &self.info {
+            Some(Load::Ready(i)) => Some(&i.region),
+            _ => None,
+        }
+    }
+}
+
+/// Status of a folder's listing in words, e.g. "1,000 / loading…".
+pub fn folder_progress(state: &FolderState, loaded: usize) -> String {
+    let n = crate::format::thousands(loaded as u64);
+    match state {
+        FolderState::Loading(_) => format!("{n} / loading…"),
+        FolderState::Done if loaded == 0 => "empty".into(),
+        FolderState::Done => n,
+        FolderState::Partial => format!("{n} / stopped"),
+        FolderState::Failed(e) => format!(
+            "failed: {}",
+            e.code
+                .as_deref()
+                .map(clean)
+                .unwrap_or_else(|| clean(&e.message))
+        ),
+    }
+}
+
+/// The prefix one level above `prefix` ("a/b/" -> "a/", "a/" -> "").
+pub fn parent_prefix(prefix: &str) -> String {
+    let trimmed = &prefix[..prefix.len().saturating_sub(1)];
+    match trimmed.rfind('/') {
+        Some(i) => trimmed[..=i].to_owned(),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn display_prefix(prefix: &str) -> String {
+    if prefix.is_empty() {
+        "bucket root".into()
+    } else {
+        clean(prefix).into_owned()
+    }
+}
+
+impl App {
+    /// Opens `bucket` at `path`: a prefix (empty or ending in `/`) becomes
+    /// the root; anything else may be an object, so its folder opens with
+    /// the object selected.
+    pub(crate) fn open_path(&mut self, bucket: String, path: String) -> Vec<Effect> {
+        if path.is_empty() || path.ends_with('/') {
+            return self.open_bucket(bucket, path);
+        }
+        let folder = match path.rfind('/') {
+            Some(i) => path[..=i].to_owned(),
+            None => String::new(),
+        };
+        let fx = self.open_bucket(bucket, folder);
+        if let Some(b) = &mut self.browse {
+            b.tree.want_cursor_on(&path);
+            b.target = Some(path);
+        }
+        fx
+    }
+
+    /// Opens `bucket` with `prefix` as the tree's root.
+    pub(crate) fn open_bucket(&mut self, bucket: String, prefix: String) -> Vec<Effect> {
+        // Keep what we know about the bucket when only the root moves.
+        let info = match &self.browse {
+            Some(b) if b.tree.bucket == bucket => b.info.clone(),
+            _ => None,
+        };
+        let mut fx = self.leave_browse();
+        let job = Job::ListPrefix {
+            bucket: bucket.clone(),
+            prefix: prefix.clone(),
+            page_size: self.settings.page_size,
+        };
+        let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
+        fx.push(spawn);
+        let mut tree = Tree::new(bucket.clone(), prefix, id);
+        tree.set_sort(self.sort.0, self.sort.1);
+        let mut browse = Browse {
+            tree,
+            objects: HashMap::new(),
+            totals: HashMap::new(),
+            info,
+            target: None,
+        };
+        if browse.info.is_none() {
+            let (id, spawn) = self.start_id(Owner::Bucket, Job::BucketInfo { bucket });
+            browse.info = Some(Load::Loading(id));
+            fx.push(spawn);
+        }
+        self.browse = Some(browse);
+        self.screen = Screen::Browse;
+        self.status = None;
+        self.focus = Focus::Tree;
+        self.inspector_scroll = 0;
+        fx
+    }
+
+    /// Drops the browse view and cancels everything it owned.
+    pub(crate) fn leave_browse(&mut self) -> Vec<Effect> {
+        self.browse = None;
+        self.tasks.cancel_where(Owner::in_browse)
+    }
+
+    pub(crate) fn expand_selected(&mut self, fx: &mut Vec<Effect>) {
+        let page_size = self.settings.page_size;
+        let Some(b) = &self.browse else { return };
+        let Some(Selected::Prefix(prefix)) = b.tree.selected() else {
+            return;
+        };
+        if b.tree.is_expanded(&prefix) {
+            return;
+        }
+        let job = Job::ListPrefix {
+            bucket: b.tree.bucket.clone(),
+            prefix: prefix.clone(),
+            page_size,
+        };
+        let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
+        let Some(b) = &mut self.browse else { return };
+        if b.tree.expand(&prefix, id) {
+            fx.push(spawn);
+        } else {
+            // Already loaded: nothing to run after all.
+            self.tasks.ended(id);
+        }
+    }
+
+    pub(crate) fn collapse_selected(&mut self, fx: &mut Vec<Effect>) {
+        let height = self.list_height();
+        let Some(b) = &mut self.browse else { return };
+        let Some(row) = b.tree.selected_row().copied() else {
+            return;
+        };
+        let entry = b.tree.entry(&row);
+        if entry.is_prefix && b.tree.is_expanded(&entry.key) {
+            let key = entry.key.to_string();
+            b.tree.collapse(&key);
+            // Collapsing hides the folder and everything under it.
+            fx.extend(
+                self.tasks
+                    .cancel_where(|o| matches!(o, Owner::Folder(p) if p.starts_with(&key))),
+            );
+            return;
+        }
+        // Jump to the parent prefix's row.
+        let parent = b.tree.folder_at(row.folder).prefix.clone();
+        if let Some(i) = b.tree.row_of(&parent) {
+            b.tree.move_to(i, height);
+            self.schedule_inspect();
+        }
+    }
+
+    pub(crate) fn open_selected(&mut self, fx: &mut Vec<Effect>) {
+        let Some(b) = &self.browse else { return };
+        match b.tree.selected() {
+            Some(Selected::Prefix(prefix)) => {
+                let bucket = b.tree.bucket.clone();
+                fx.extend(self.open_bucket(bucket, prefix));
+            }
+            Some(Selected::Object(_)) => {
+                self.focus = Focus::Inspector;
+                self.inspect_now(fx);
+            }
+            None => {}
+        }
+    }
+
+    pub(crate) fn root_up(&mut self, fx: &mut Vec<Effect>) {
+        let Some(b) = &self.browse else { return };
+        if self.screen != Screen::Browse {
+            return;
+        }
+        let missing = matches!(
+            &b.tree.root_folder().state,
+            FolderState::Failed(e) if e.kind == ErrorKind::NoSuchBucket
+        );
+        if b.tree.root.is_empty() || missing {
+            self.back_to_buckets(fx);
+            return;
+        }
+        let bucket = b.tree.bucket.clone();
+        let old_root = b.tree.root.clone();
+        let parent = parent_prefix(&old_root);
+        fx.extend(self.open_bucket(bucket, parent));
+        // Land on the prefix we came from once it is listed.
+        if let Some(b) = &mut self.browse {
+            b.tree.want_cursor_on(&old_root);
+        }
+    }
+
+    pub(crate) fn back_to_buckets(&mut self, fx: &mut Vec<Effect>) {
+        if self.screen == Screen::Buckets {
+            return;
+        }
+        let came_from = self.bucket().map(str::to_owned);
+        fx.extend(self.leave_browse());
+        self.focus = Focus::Tree;
+        self.show_buckets(came_from, fx);
+        self.schedule_inspect();
+    }
+
+    pub(crate) fn sort(&mut self, cycle: bool) {
+        let height = self.list_height();
+        let (sort, reverse) = if cycle {
+            (self.sort.0.next(), self.sort.1)
+        } else {
+            (self.sort.0, !self.sort.1)
+        };
+        self.sort = (sort, reverse);
+        if let Some(b) = &mut self.browse {
+            b.tree.set_sort(sort, reverse);
+            b.tree.fit(height);
+        }
+        let dir = if reverse { "descending" } else { "ascending" };
+        self.set_status(format!("Sorted by {} ({dir})", sort.label()));
+    }
+
+    /// Lists the folder under the cursor again. The rows stay until the new
+    /// listing replaces them; a count running under it is stopped.
+    pub(crate) fn refresh_browse(&mut self, fx: &mut Vec<Effect>) {
+        let page_size = self.settings.page_size;
+        let Some(b) = &self.browse else { return };
+        let prefix = match (b.tree.selected_row().copied(), b.tree.selected()) {
+            // An expanded prefix, or a collapsed one that was listed before:
+            // list it again (without expanding it).
+            (Some(_), Some(Selected::Prefix(p))) if b.tree.folder(&p).is_some() => p,
+            (Some(row), _) => b.tree.folder_at(row.folder).prefix.clone(),
+            _ => b.tree.root.clone(),
+        };
+        let bucket = b.tree.bucket.clone();
+        fx.extend(self.tasks.cancel_where(|o| o.under(&prefix)));
+        let job = Job::ListPrefix {
+            bucket,
+            prefix: prefix.clone(),
+            page_size,
+        };
+        let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
+        let Some(b) = &mut self.browse else { return };
+        for t in b.tree.reload(&prefix, id) {
+            fx.extend(self.tasks.cancel(t));
+        }
+        b.objects.retain(|k, _| !k.starts_with(&prefix));
+        b.totals.retain(|k, _| !k.starts_with(&prefix));
+        fx.push(spawn);
+        self.set_status(format!("Refreshing {}", display_prefix(&prefix)));
+    }
+
+    /// Counts every key under the prefix under the cursor; on an object,
+    /// under the object's folder.
+    pub(crate) fn count_prefix(&mut self, fx: &mut Vec<Effect>) {
+        if self.screen != Screen::Browse {
+            return;
+        }
+        let page_size = self.settings.page_size;
+        let Some(b) = &self.browse else { return };
+        let prefix = match (b.tree.selected(), b.tree.selected_row()) {
+            (Some(Selected::Prefix(p)), _) => p,
+            (Some(Selected::Object(_)), Some(row)) => b.tree.folder_at(row.folder).prefix.clone(),
+            _ => b.tree.root.clone(),
+        };
+        let bucket = b.tree.bucket.clone();
+        fx.extend(
+            self.tasks
+                .cancel_where(|o| *o == Owner::Totals(prefix.clone())),
+        );
+        let job = Job::CountPrefix {
+            bucket,
+            prefix: prefix.clone(),
+            page_size,
+        };
+        let (id, spawn) = self.start_id(Owner::Totals(prefix.clone()), job);
+        fx.push(spawn);
+        if let Some(b) = &mut self.browse {
+            b.totals.insert(
+                prefix.clone(),
+                Totals {
+                    task: Some(id),
+                    totals: PrefixTotals::default(),
+                    done: false,
+                    error: None,
+                },
+            );
+        }
+        self.set_status(format!(
+            "Counting everything under {}",
+            display_prefix(&prefix)
+        ));
+    }
+
+    pub(crate) fn on_page(
+        &mut self,
+        id: TaskId,
+        action: u64,
+        r: StoreResult<ListPage>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let height = self.list_height();
+        let Some(b) = &mut self.browse else { return };
+        match r {
+            Ok(page) => {
+                let first = b.tree.rows().is_empty();
+                if !b.tree.add_page(id, page) {
+                    return;
+                }
+                let c = b.tree.cursor;
+                b.tree.move_to(c, height);
+                if first && !b.tree.rows().is_empty() {
+                    self.schedule_inspect();
+                }
+                self.settle_target(fx);
+            }
+            Err(e) => {
+                let Some(prefix) = b.tree.fail(id, e.clone()) else {
+                    return;
+                };
+                if prefix == b.tree.root {
+                    self.report(action, &e, "");
+                } else {
+                    self.set_error(format!(
+                        "Listing {} failed: {}",
+                        clean(&prefix),
+                        crate::diagnose::short(&e)
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Once the root listing is complete, a start-up path that named no
+    /// object but a prefix opens that prefix.
+    fn settle_target(&mut self, fx: &mut Vec<Effect>) {
+        let Some(b) = &mut self.browse else { return };
+        let Some(target) = b.target.clone() else {
+            return;
+        };
+        if b.tree.row_of(&target).is_some() {
+            b.target = None;
+            return;
+        }
+        if b.tree.root_folder().state != FolderState::Done {
+            return;
+        }
+        b.target = None;
+        let as_prefix = format!("{target}/");
+        if b.tree.row_of(&as_prefix).is_some() {
+            let bucket = b.tree.bucket.clone();
+            fx.extend(self.open_bucket(bucket, as_prefix));
+        } else {
+            self.set_error(format!("No object or prefix named {} here", clean(&target)));
+        }
+    }
+
+    pub(crate) fn on_totals(&mut self, id: TaskId, r: StoreResult<(PrefixTotals, bool)>) {
+        let Some(b) = &mut self.browse else { return };
+        let Some((prefix, t)) = b.totals.iter_mut().find(|(_, t)| t.task == Some(id)) else {
+            return;
+        };
+        match r {
+            Ok((totals, done)) => {
+                t.totals = totals;
+                t.done = done;
+                if done {
+                    let msg = format!(
+                        "{}: {}, {}",
+                        display_prefix(prefix),
+                        crate::format::count(totals.objects, "object", "objects"),
+                        crate::format::human_size(totals.bytes)
+                    );
+                    self.set_status(msg);
+                }
+            }
+            Err(e) => {
+                t.error = Some(e.clone());
+                self.set_error(format!("Counting failed: {}", crate::diagnose::short(&e)));
+            }
+        }
+    }
+
+    pub(crate) fn on_bucket_info(&mut self, id: TaskId, action: u64, r: StoreResult<BucketInfo>) {
+        let loaded = match r {
+            Ok(i) => Load::Ready(i),
+            Err(e) => Load::Failed(e),
+        };
+        if let Some(b) = &mut self.browse
+            && b.info == Some(Load::Loading(id))
+        {
+            if let Load::Failed(e) = &loaded
+                && e.kind == ErrorKind::NoSuchBucket
+            {
+                // One popup per cause: the listing usually reports the
+                // missing bucket first.
+                let listing_failed = matches!(b.tree.root_folder().state, FolderState::Failed(_));
+                let e = e.clone();
+                b.info = Some(loaded);
+                if !listing_failed {
+                    self.report(action, &e, "");
+                }
+                return;
+            }
+            b.info = Some(loaded.clone());
+        }
+        self.on_row_info(id, &loaded);
+    }
+
+    /// The region of `bucket` as far as we know it.
+    pub(crate) fn region_of(&self, bucket: &str) -> String {
+        self.browse
+            .as_ref()
+            .filter(|b| b.tree.bucket == bucket)
+            .and_then(|b| b.region().map(str::to_owned))
+            .or_else(
+                || match self.buckets.rows.iter().find(|r| r.name == bucket) {
+                    Some(BucketRow {
+                        region: Some(Load::Ready(r)),
+                        ..
+                    }) => Some(r.clone()),
+                    _ => None,
+                },
+            )
+            .unwrap_or_else(|| self.conn.region.clone())
+    }
+}

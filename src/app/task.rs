@@ -1,0 +1,244 @@
+//! Background work as data. A [`Job`] says what to do, the [`TaskEvent`]s it
+//! reports say what happened, and every running task has an [`Owner`]: the
+//! view that asked for it. Replacing, refreshing or leaving that view
+//! cancels its tasks, so nothing runs that no view shows, and a late result
+//! of a cancelled task is recognised and dropped in one place.
+
+use super::Effect;
+use crate::sanitize::clean;
+use crate::store::{
+    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, PrefixTotals, StoreError,
+    StoreResult,
+};
+use std::collections::BTreeMap;
+
+/// Identifies one background task from start to its last message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub u64);
+
+/// Work the runtime does in the background on our behalf.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    Identity,
+    ListBuckets,
+    BucketRegion {
+        bucket: String,
+    },
+    BucketInfo {
+        bucket: String,
+    },
+    /// Lists one tree level (delimiter `/`), every page, until done or cancelled.
+    ListPrefix {
+        bucket: String,
+        prefix: String,
+        page_size: i32,
+    },
+    ObjectInfo {
+        bucket: String,
+        key: String,
+    },
+    /// Walks every key under a prefix, reporting running totals.
+    CountPrefix {
+        bucket: String,
+        prefix: String,
+        page_size: i32,
+    },
+}
+
+impl Job {
+    pub fn label(&self) -> String {
+        match self {
+            Job::Identity => "resolving credentials".into(),
+            Job::ListBuckets => "listing buckets".into(),
+            Job::BucketRegion { bucket } => format!("locating {}", clean(bucket)),
+            Job::BucketInfo { bucket } => format!("reading {}", clean(bucket)),
+            Job::ListPrefix { bucket, prefix, .. } => {
+                format!("listing s3://{}/{}", clean(bucket), clean(prefix))
+            }
+            Job::ObjectInfo { key, .. } => format!("inspecting {}", clean(key)),
+            Job::CountPrefix { bucket, prefix, .. } => {
+                format!("counting s3://{}/{}", clean(bucket), clean(prefix))
+            }
+        }
+    }
+
+    /// What kind of work this is, in a word for "2 listings, 1 count".
+    pub fn kind(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Job::ListPrefix { .. } | Job::ListBuckets => Some(("listing", "listings")),
+            Job::CountPrefix { .. } => Some(("count", "counts")),
+            _ => None,
+        }
+    }
+
+    /// Whether quitting should ask first while this runs.
+    pub fn is_long(&self) -> bool {
+        self.kind().is_some()
+    }
+
+    /// The event that reports `err` as this job's result: a task that died
+    /// (a panic) ends through the same path as one that failed, so its
+    /// owner shows the failure instead of loading for ever.
+    pub fn failure(&self, err: StoreError) -> TaskEvent {
+        match self {
+            Job::Identity => TaskEvent::Identity(Err(err)),
+            Job::ListBuckets => TaskEvent::Buckets(Err(err)),
+            Job::BucketRegion { .. } => TaskEvent::Region(Err(err)),
+            Job::BucketInfo { .. } => TaskEvent::BucketInfo(Err(err)),
+            Job::ListPrefix { .. } => TaskEvent::Page(Err(err)),
+            Job::ObjectInfo { .. } => TaskEvent::Object(Box::new(Err(err))),
+            Job::CountPrefix { .. } => TaskEvent::Totals(Err(err)),
+        }
+    }
+}
+
+/// What a running job reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskEvent {
+    Identity(StoreResult<CredentialSource>),
+    Buckets(StoreResult<Vec<Bucket>>),
+    Region(StoreResult<String>),
+    BucketInfo(StoreResult<BucketInfo>),
+    Page(StoreResult<ListPage>),
+    /// Boxed: an ObjectInfo is large and most messages are small.
+    Object(Box<StoreResult<ObjectInfo>>),
+    Totals(StoreResult<(PrefixTotals, bool)>),
+}
+
+/// The view a task works for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// The session itself (who we are).
+    Session,
+    /// The bucket list.
+    BucketList,
+    /// One row of the bucket list (its region or details).
+    BucketRow(String),
+    /// The browsed bucket's details (region, versioning).
+    Bucket,
+    /// A folder of the browsed tree, by prefix.
+    Folder(String),
+    /// The recursive count of a prefix.
+    Totals(String),
+    /// The inspector's object slot.
+    Inspector,
+}
+
+impl Owner {
+    /// Whether this owner lives in the browse view (gone when it is left).
+    pub fn in_browse(&self) -> bool {
+        matches!(
+            self,
+            Owner::Bucket | Owner::Folder(_) | Owner::Totals(_) | Owner::Inspector
+        )
+    }
+
+    /// Whether this owner shows something under `prefix` (itself included).
+    pub fn under(&self, prefix: &str) -> bool {
+        match self {
+            Owner::Folder(p) | Owner::Totals(p) => p.starts_with(prefix),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    pub job: Job,
+    pub owner: Owner,
+    /// The user action (key or click number) that started it; 0 for the
+    /// start-up and for work the app started on its own.
+    pub action: u64,
+    /// Cancel was requested; the task may still be cleaning up.
+    pub cancelled: bool,
+}
+
+/// Every task that has started and not yet ended.
+#[derive(Clone, Debug, Default)]
+pub struct Tasks {
+    running: BTreeMap<TaskId, Task>,
+    next: u64,
+}
+
+impl Tasks {
+    /// Registers `job` for `owner` and returns its id and the effect that
+    /// runs it.
+    pub fn start(&mut self, owner: Owner, job: Job, action: u64) -> (TaskId, Effect) {
+        self.next += 1;
+        let id = TaskId(self.next);
+        self.running.insert(
+            id,
+            Task {
+                job: job.clone(),
+                owner,
+                action,
+                cancelled: false,
+            },
+        );
+        (id, Effect::Spawn(id, job))
+    }
+
+    /// Cancels every live task whose owner matches.
+    pub fn cancel_where(&mut self, mut pred: impl FnMut(&Owner) -> bool) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for (id, t) in self.running.iter_mut() {
+            if !t.cancelled && pred(&t.owner) {
+                t.cancelled = true;
+                fx.push(Effect::Cancel(*id));
+            }
+        }
+        fx
+    }
+
+    pub fn cancel(&mut self, id: TaskId) -> Option<Effect> {
+        let t = self.running.get_mut(&id)?;
+        if t.cancelled {
+            return None;
+        }
+        t.cancelled = true;
+        Some(Effect::Cancel(id))
+    }
+
+    /// A task whose results still matter: started, not ended, not cancelled.
+    pub fn live(&self, id: TaskId) -> Option<&Task> {
+        self.running.get(&id).filter(|t| !t.cancelled)
+    }
+
+    pub fn ended(&mut self, id: TaskId) -> Option<Task> {
+        self.running.remove(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.running.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.running.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&TaskId, &Task)> {
+        self.running.iter()
+    }
+
+    /// Live tasks quitting should ask about.
+    pub fn long(&self) -> impl Iterator<Item = &Task> {
+        self.running
+            .values()
+            .filter(|t| !t.cancelled && t.job.is_long())
+    }
+
+    /// "2 listings, 1 count": what quitting would stop.
+    pub fn long_summary(&self) -> String {
+        let mut counts: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        for t in self.long() {
+            if let Some((one, many)) = t.job.kind() {
+                counts.entry(one).or_insert((0, many)).0 += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(one, (n, many))| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,312 @@
+//! The vocabulary of the keymap: contexts, actions and copy targets, with
+//! the names used in keymap.toml and the words the help overlay shows.
+
+/// Where the keyboard is: each context has its own bindings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Buckets,
+    Tree,
+    Inspector,
+    Help,
+    Messages,
+    Prompt,
+    Copy,
+    Confirm,
+    /// Panels of parts to come; their sections are accepted so a keymap
+    /// written for a later pail still loads.
+    Transfers,
+    Versions,
+    Share,
+}
+
+impl Context {
+    pub const ALL: [Context; 11] = [
+        Context::Buckets,
+        Context::Tree,
+        Context::Inspector,
+        Context::Help,
+        Context::Messages,
+        Context::Prompt,
+        Context::Copy,
+        Context::Confirm,
+        Context::Transfers,
+        Context::Versions,
+        Context::Share,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Buckets => "buckets",
+            Context::Tree => "tree",
+            Context::Inspector => "inspector",
+            Context::Help => "help",
+            Context::Messages => "messages",
+            Context::Prompt => "prompt",
+            Context::Copy => "copy",
+            Context::Confirm => "confirm",
+            Context::Transfers => "transfers",
+            Context::Versions => "versions",
+            Context::Share => "share",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Context::Buckets => "bucket list",
+            Context::Tree => "tree",
+            Context::Inspector => "inspector",
+            Context::Help => "help",
+            Context::Messages => "message log",
+            Context::Prompt => "prompt",
+            Context::Copy => "copy menu",
+            Context::Confirm => "question",
+            Context::Transfers => "transfers panel",
+            Context::Versions => "versions panel",
+            Context::Share => "share popup",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// Something a key can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    MoveDown,
+    MoveUp,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    Expand,
+    Collapse,
+    Open,
+    RootUp,
+    SwitchFocus,
+    Filter,
+    SortCycle,
+    SortReverse,
+    Refresh,
+    CountPrefix,
+    CopyMenu,
+    Buckets,
+    Messages,
+    Help,
+    Clear,
+    Suspend,
+    Quit,
+    ForceQuit,
+    Close,
+    Submit,
+    Cancel,
+    Complete,
+    Next,
+    Prev,
+    Yes,
+    No,
+}
+
+use Context as C;
+const LISTS: &[Context] = &[C::Buckets, C::Tree, C::Inspector];
+const BROWSE: &[Context] = &[C::Tree, C::Inspector];
+const SCROLLS: &[Context] = &[C::Buckets, C::Tree, C::Inspector, C::Help, C::Messages];
+
+impl Action {
+    pub const ALL: [Action; 32] = [
+        Action::MoveDown,
+        Action::MoveUp,
+        Action::Top,
+        Action::Bottom,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Expand,
+        Action::Collapse,
+        Action::Open,
+        Action::RootUp,
+        Action::SwitchFocus,
+        Action::Filter,
+        Action::SortCycle,
+        Action::SortReverse,
+        Action::Refresh,
+        Action::CountPrefix,
+        Action::CopyMenu,
+        Action::Buckets,
+        Action::Messages,
+        Action::Help,
+        Action::Clear,
+        Action::Suspend,
+        Action::Quit,
+        Action::ForceQuit,
+        Action::Close,
+        Action::Submit,
+        Action::Cancel,
+        Action::Complete,
+        Action::Next,
+        Action::Prev,
+        Action::Yes,
+        Action::No,
+    ];
+
+    /// The contexts this action does something in.
+    pub fn contexts(self) -> &'static [Context] {
+        match self {
+            Action::MoveDown
+            | Action::MoveUp
+            | Action::Top
+            | Action::Bottom
+            | Action::PageDown
+            | Action::PageUp => SCROLLS,
+            Action::Expand
+            | Action::Open
+            | Action::SwitchFocus
+            | Action::Filter
+            | Action::Refresh
+            | Action::CopyMenu
+            | Action::Messages
+            | Action::Help
+            | Action::Clear
+            | Action::Quit => LISTS,
+            Action::Collapse
+            | Action::RootUp
+            | Action::SortCycle
+            | Action::SortReverse
+            | Action::CountPrefix
+            | Action::Buckets => BROWSE,
+            Action::Suspend => SCROLLS,
+            Action::ForceQuit => &Context::ALL,
+            Action::Close => &[C::Help, C::Messages],
+            Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {
+                &[C::Prompt]
+            }
+            Action::Yes | Action::No => &[C::Confirm],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::MoveDown => "move_down",
+            Action::MoveUp => "move_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::Expand => "expand",
+            Action::Collapse => "collapse",
+            Action::Open => "open",
+            Action::RootUp => "root_up",
+            Action::SwitchFocus => "switch_focus",
+            Action::Filter => "filter",
+            Action::SortCycle => "sort_cycle",
+            Action::SortReverse => "sort_reverse",
+            Action::Refresh => "refresh",
+            Action::CountPrefix => "count_prefix",
+            Action::CopyMenu => "copy_menu",
+            Action::Buckets => "buckets",
+            Action::Messages => "messages",
+            Action::Help => "help",
+            Action::Clear => "clear",
+            Action::Suspend => "suspend",
+            Action::Quit => "quit",
+            Action::ForceQuit => "force_quit",
+            Action::Close => "close",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+            Action::Complete => "complete",
+            Action::Next => "next",
+            Action::Prev => "prev",
+            Action::Yes => "yes",
+            Action::No => "no",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::MoveDown => "move down",
+            Action::MoveUp => "move up",
+            Action::Top => "go to the first row",
+            Action::Bottom => "go to the last row",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::Expand => "expand prefix / open bucket",
+            Action::Collapse => "collapse prefix, or jump to its parent",
+            Action::Open => "prefix: make it the root; bucket: open; object: inspect",
+            Action::RootUp => "root up one level (to the bucket list from a bucket's root)",
+            Action::SwitchFocus => "switch focus between list and inspector",
+            Action::Filter => "filter loaded entries",
+            Action::SortCycle => "sort by name, size, last modified",
+            Action::SortReverse => "reverse the sort",
+            Action::Refresh => "refresh the prefix under the cursor (rows stay until it succeeds)",
+            Action::CountPrefix => "count objects and bytes under the prefix (recursive)",
+            Action::CopyMenu => "copy to clipboard: URI, key, URL, ARN, ETag, name",
+            Action::Buckets => "back to the bucket list",
+            Action::Messages => "message log (errors and events, with times)",
+            Action::Help => "this help",
+            Action::Clear => "clear the filter; back from the inspector",
+            Action::Suspend => "suspend pail (fg brings it back)",
+            Action::Quit => "quit (asks first while tasks run)",
+            Action::ForceQuit => "quit now",
+            Action::Close => "close",
+            Action::Submit => "accept",
+            Action::Cancel => "cancel",
+            Action::Complete => "complete",
+            Action::Next => "next choice / move down",
+            Action::Prev => "previous choice / move up",
+            Action::Yes => "yes",
+            Action::No => "no",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
+/// What to put on the clipboard, chosen in the copy popup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CopyWhat {
+    Uri,
+    Key,
+    Url,
+    Arn,
+    Etag,
+    Name,
+}
+
+impl CopyWhat {
+    pub const ALL: [CopyWhat; 6] = [
+        CopyWhat::Uri,
+        CopyWhat::Key,
+        CopyWhat::Url,
+        CopyWhat::Arn,
+        CopyWhat::Etag,
+        CopyWhat::Name,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CopyWhat::Uri => "uri",
+            CopyWhat::Key => "key",
+            CopyWhat::Url => "url",
+            CopyWhat::Arn => "arn",
+            CopyWhat::Etag => "etag",
+            CopyWhat::Name => "name",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CopyWhat::Uri => "s3:// URI",
+            CopyWhat::Key => "key",
+            CopyWhat::Url => "URL",
+            CopyWhat::Arn => "ARN",
+            CopyWhat::Etag => "ETag",
+            CopyWhat::Name => "name",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CopyWhat> {
+        CopyWhat::ALL.into_iter().find(|a| a.name() == name)
+    }
+}

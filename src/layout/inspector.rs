@@ -1,0 +1,420 @@
+//! The inspector's content as lines, wrapped to the pane: shared by the
+//! renderer (what to draw) and by `update` (how far it can scroll), so the
+//! two can never disagree about where the last line is.
+
+use super::style::{accent, dim};
+use crate::app::tree::{FolderState, Selected};
+use crate::app::{App, Load, Screen};
+use crate::format::{count, human_size, long_time, thousands};
+use crate::keymap::{Action, Context};
+use crate::links;
+use crate::sanitize::clean;
+use crate::store::ObjectInfo;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+const LABEL_WIDTH: usize = 14;
+
+pub fn kv(label: &str, value: impl Into<String>) -> Line<'static> {
+    let label = if label.width() >= LABEL_WIDTH {
+        format!("{label} ")
+    } else {
+        format!("{label:<LABEL_WIDTH$}")
+    };
+    Line::from(vec![Span::styled(label, dim()), Span::raw(value.into())])
+}
+
+/// Splits `s` into pieces of at most `width` display columns, breaking
+/// after a space when one is near the end (prose), anywhere otherwise
+/// (keys and URLs have no good break points).
+pub fn chunks(s: &str, width: usize, prose: bool) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            let last = out.last_mut().map(std::mem::take).unwrap_or_default();
+            let carry = match last.rfind(' ') {
+                Some(i) if prose && i + 1 < last.len() && last[..i].width() >= width / 2 => {
+                    let (head, tail) = last.split_at(i + 1);
+                    out.pop();
+                    out.push(head.to_owned());
+                    tail.to_owned()
+                }
+                _ => {
+                    out.pop();
+                    out.push(last);
+                    String::new()
+                }
+            };
+            used = carry.width();
+            out.push(carry);
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        used += w;
+    }
+    out
+}
+
+/// Wraps label/value lines with a hanging indent, so long keys, URLs and
+/// ARNs continue under their value instead of under the label.
+fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let fits = line.width() <= width;
+        if fits {
+            out.push(line);
+            continue;
+        }
+        if line.spans.len() != 2 {
+            // Prose lines (hints, errors, section titles) wrap at spaces.
+            let style = line.spans.first().map(|s| s.style).unwrap_or_default();
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            for piece in chunks(&text, width.max(1), true) {
+                out.push(Line::styled(piece, style.patch(line.style)));
+            }
+            continue;
+        }
+        let label = line.spans[0].clone();
+        // Keys and URLs are wrapped anywhere: a break at a space would hide
+        // whether the space is part of the key.
+        let prose = !matches!(
+            label.content.trim(),
+            "Key" | "URI" | "URL" | "ARN" | "Prefix" | "Bucket" | "ETag" | "Version id"
+        );
+        let value = line.spans[1].content.to_string();
+        let style = line.spans[1].style;
+        let indent = label.width();
+        if width < indent + 12 {
+            out.push(Line::from(vec![label]));
+            for piece in chunks(&value, width.max(1), prose) {
+                out.push(Line::styled(piece, style));
+            }
+            continue;
+        }
+        for (i, piece) in chunks(&value, width - indent, prose)
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            out.push(Line::from(vec![lead, Span::styled(piece, style)]));
+        }
+    }
+    out
+}
+
+pub fn section(title: &str) -> Line<'static> {
+    Line::styled(title.to_owned(), accent().add_modifier(Modifier::BOLD))
+}
+
+/// The inspector's content for `app`, wrapped to `width` columns: every
+/// returned line fits, so the line count is exactly what scrolling sees.
+pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let lines = match app.screen {
+        Screen::Buckets => bucket_lines(app),
+        Screen::Browse => browse_lines(app),
+    };
+    hang(lines, width)
+}
+
+/// How far the inspector can scroll before its last line leaves the pane;
+/// `update` clamps to it so the last line is always reachable.
+pub fn max_scroll(app: &App) -> u16 {
+    let area = super::areas(app.size.0, app.size.1).inspector;
+    let n = lines(app, area.width.saturating_sub(2) as usize).len();
+    n.saturating_sub(area.height.saturating_sub(2) as usize) as u16
+}
+
+fn bucket_lines(app: &App) -> Vec<Line<'static>> {
+    let Some(row) = app.buckets.selected() else {
+        return vec![Line::styled("No bucket selected", dim())];
+    };
+    let mut lines = vec![kv("Bucket", clean(&row.name).into_owned())];
+    let region = match (&row.info, &row.region) {
+        (Some(Load::Ready(i)), _) => Some(i.region.clone()),
+        (_, Some(Load::Ready(r))) => Some(r.clone()),
+        _ => None,
+    };
+    lines.push(kv(
+        "Region",
+        region
+            .clone()
+            .map(|r| clean(&r).into_owned())
+            .unwrap_or_else(|| "…".into()),
+    ));
+    lines.push(kv(
+        "Created",
+        row.created
+            .map(|t| long_time(t, app.tz))
+            .unwrap_or_else(|| "-".into()),
+    ));
+    match &row.info {
+        Some(Load::Ready(i)) => lines.push(kv(
+            "Versioning",
+            match &i.versioning {
+                Ok(v) => clean(v).into_owned(),
+                Err(e) => format!("unknown ({})", clean(e)),
+            },
+        )),
+        Some(Load::Loading(_)) | None => lines.push(kv("Versioning", "…")),
+        Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
+    }
+    let region = region.unwrap_or_else(|| app.conn.region.clone());
+    lines.push(Line::raw(""));
+    lines.push(kv("URI", clean(&links::s3_uri(&row.name, "")).into_owned()));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(&row.name, "", &region)).into_owned(),
+    ));
+    lines.push(kv(
+        "URL",
+        clean(&links::object_url(&app.conn, &region, &row.name, "")).into_owned(),
+    ));
+    lines
+}
+
+fn browse_lines(app: &App) -> Vec<Line<'static>> {
+    let Some(b) = &app.browse else {
+        return vec![];
+    };
+    let bucket = &b.tree.bucket;
+    let region = b.region().unwrap_or(&app.conn.region).to_owned();
+    match b.tree.selected() {
+        Some(Selected::Object(key)) => match b.objects.get(&key) {
+            Some(Load::Ready(info)) => object_lines(app, bucket, &region, info),
+            Some(Load::Failed(e)) => {
+                let mut lines = vec![kv("Key", clean(&key).into_owned()), Line::raw("")];
+                lines.push(Line::styled(
+                    crate::diagnose::short(e),
+                    Style::new().fg(Color::Red),
+                ));
+                let x = crate::diagnose::explain(e, &app.conn, app.creds());
+                lines.extend(x.hints.into_iter().map(Line::raw));
+                lines
+            }
+            _ => vec![
+                kv("Key", clean(&key).into_owned()),
+                Line::raw(""),
+                Line::styled("Loading details…", dim()),
+            ],
+        },
+        Some(Selected::Prefix(prefix)) => prefix_lines(app, bucket, &region, &prefix),
+        None => prefix_lines(app, bucket, &region, &b.tree.root),
+    }
+}
+
+fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line<'static>> {
+    let Some(b) = &app.browse else {
+        return vec![];
+    };
+    let mut lines = vec![kv(
+        if prefix.is_empty() {
+            "Bucket"
+        } else {
+            "Prefix"
+        },
+        clean(&links::s3_uri(bucket, prefix)).into_owned(),
+    )];
+    match b.tree.folder(prefix) {
+        Some(f) => {
+            let prefixes = f.entries.iter().filter(|e| e.is_prefix).count();
+            let state = match &f.state {
+                FolderState::Loading(_) => "loading…".to_owned(),
+                FolderState::Done => "complete".to_owned(),
+                FolderState::Partial => "stopped early".to_owned(),
+                FolderState::Failed(e) => format!("failed: {}", crate::diagnose::short(e)),
+            };
+            lines.push(kv(
+                "Loaded",
+                format!(
+                    "{}, {} ({state})",
+                    count(prefixes as u64, "prefix", "prefixes"),
+                    count((f.entries.len() - prefixes) as u64, "object", "objects"),
+                ),
+            ));
+            let bytes: u64 = f.entries.iter().map(|e| e.size).sum();
+            lines.push(kv("Loaded size", human_size(bytes)));
+        }
+        None => lines.push(kv("Loaded", "not listed yet (expand it)")),
+    }
+    let key = app
+        .keymap
+        .key_for(Context::Tree, Action::CountPrefix)
+        .unwrap_or_else(|| "?".into());
+    match b.totals.get(prefix) {
+        None => lines.push(kv(
+            "Recursive",
+            format!("press {key} to count every key under it"),
+        )),
+        Some(t) => {
+            let base = format!(
+                "{} objects, {} ({} bytes)",
+                thousands(t.totals.objects),
+                human_size(t.totals.bytes),
+                thousands(t.totals.bytes)
+            );
+            let text = match (&t.error, t.done, t.task) {
+                (Some(e), _, _) => format!("{base} — failed: {}", crate::diagnose::short(e)),
+                (None, true, _) => base,
+                (None, false, Some(_)) => format!("{base} so far, counting…"),
+                (None, false, None) => format!("{base} — stopped"),
+            };
+            lines.push(kv("Recursive", text));
+        }
+    }
+    if prefix.is_empty() {
+        let created = app
+            .buckets
+            .rows
+            .iter()
+            .find(|r| r.name == bucket)
+            .and_then(|r| r.created);
+        if let Some(t) = created {
+            lines.push(kv("Created", long_time(t, app.tz)));
+        }
+        match &b.info {
+            Some(Load::Ready(i)) => {
+                lines.push(kv("Region", clean(&i.region).into_owned()));
+                lines.push(kv(
+                    "Versioning",
+                    match &i.versioning {
+                        Ok(v) => clean(v).into_owned(),
+                        Err(e) => format!("unknown ({})", clean(e)),
+                    },
+                ));
+            }
+            Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
+            _ => lines.push(kv("Region", "…")),
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(bucket, prefix, region)).into_owned(),
+    ));
+    lines.push(kv(
+        "URL",
+        clean(&links::object_url(&app.conn, region, bucket, prefix)).into_owned(),
+    ));
+    lines
+}
+
+fn opt(lines: &mut Vec<Line<'static>>, label: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        lines.push(kv(label, clean(v).into_owned()));
+    }
+}
+
+fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Line<'static>> {
+    let mut lines = vec![kv("Key", clean(&i.key).into_owned())];
+    lines.push(kv(
+        "Size",
+        format!("{} ({} bytes)", human_size(i.size), thousands(i.size)),
+    ));
+    lines.push(kv(
+        "Modified",
+        i.modified
+            .map(|t| long_time(t, app.tz))
+            .unwrap_or_else(|| "-".into()),
+    ));
+    opt(&mut lines, "ETag", &i.etag);
+    opt(&mut lines, "Content-Type", &i.content_type);
+    opt(&mut lines, "Encoding", &i.content_encoding);
+    opt(&mut lines, "Disposition", &i.content_disposition);
+    opt(&mut lines, "Language", &i.content_language);
+    opt(&mut lines, "Cache-Control", &i.cache_control);
+    opt(&mut lines, "Expires", &i.expires);
+    lines.push(kv(
+        "Storage class",
+        clean(i.storage_class.as_deref().unwrap_or("STANDARD")).into_owned(),
+    ));
+    let sse = match (&i.sse, &i.sse_kms_key_id) {
+        (Some(s), Some(k)) => format!("{} (key {})", clean(s), clean(k)),
+        (Some(s), None) => clean(s).into_owned(),
+        (None, _) => "none reported".into(),
+    };
+    lines.push(kv("Encryption", sse));
+    if i.bucket_key_enabled == Some(true) {
+        lines.push(kv("Bucket key", "enabled"));
+    }
+    opt(&mut lines, "Version id", &i.version_id);
+    for (alg, v) in &i.checksums {
+        lines.push(kv(&format!("Checksum {alg}"), clean(v).into_owned()));
+    }
+    opt(&mut lines, "Checksum type", &i.checksum_type);
+    if let Some(n) = i.parts_count {
+        lines.push(kv("Parts", n.to_string()));
+    }
+    opt(&mut lines, "Replication", &i.replication_status);
+    opt(&mut lines, "Redirect", &i.website_redirect);
+    if let Some(mode) = &i.object_lock_mode {
+        let until = i
+            .object_lock_retain_until
+            .map(|t| long_time(t, app.tz))
+            .unwrap_or_else(|| "-".into());
+        lines.push(kv("Object lock", format!("{} until {until}", clean(mode))));
+    }
+    opt(&mut lines, "Legal hold", &i.legal_hold);
+    opt(&mut lines, "Restore", &i.restore);
+    opt(&mut lines, "Archive", &i.archive_status);
+    if let Some(n) = i.missing_meta {
+        lines.push(kv("Missing meta", n.to_string()));
+    }
+    lines.push(Line::raw(""));
+    lines.push(section(&format!("Metadata ({})", i.metadata.len())));
+    for (k, v) in &i.metadata {
+        lines.push(kv(&format!("  {}", clean(k)), clean(v).into_owned()));
+    }
+    match &i.tags_error {
+        None => {
+            lines.push(section(&format!("Tags ({})", i.tags.len())));
+            for (k, v) in &i.tags {
+                lines.push(kv(&format!("  {}", clean(k)), clean(v).into_owned()));
+            }
+        }
+        Some(e) => {
+            lines.push(section("Tags"));
+            lines.push(Line::styled(format!("  unavailable: {}", clean(e)), dim()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(kv(
+        "URI",
+        clean(&links::s3_uri(bucket, &i.key)).into_owned(),
+    ));
+    lines.push(kv(
+        "URL",
+        clean(&links::object_url(&app.conn, region, bucket, &i.key)).into_owned(),
+    ));
+    lines.push(kv(
+        "ARN",
+        clean(&links::arn(bucket, &i.key, region)).into_owned(),
+    ));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks;
+
+    #[test]
+    fn chunks_prefer_spaces_in_prose_and_keep_every_char() {
+        let prose = "press s to count every key under it";
+        assert_eq!(
+            chunks(prose, 20, true),
+            ["press s to count ", "every key under it"]
+        );
+        assert_eq!(chunks(prose, 20, false)[0], "press s to count eve");
+        assert_eq!(chunks("abcdefghij", 4, true), ["abcd", "efgh", "ij"]);
+        assert_eq!(chunks("日本語日本語", 5, true), ["日本", "語日", "本語"]);
+        let s = "a b c d e f g h i j k l m";
+        assert_eq!(chunks(s, 7, true).concat(), s);
+    }
+}

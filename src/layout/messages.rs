@@ -1,0 +1,53 @@
+//! The message log popup: newest first, each with its local time.
+
+use super::style::dim;
+use crate::app::App;
+use chrono::TimeZone;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    if app.messages.is_empty() {
+        return vec![Line::styled("No messages yet.", dim())];
+    }
+    app.messages
+        .iter()
+        .rev()
+        .map(|m| {
+            let when = if m.at_ms == 0 {
+                "--:--:--".to_owned()
+            } else {
+                app.tz
+                    .timestamp_millis_opt(m.at_ms)
+                    .single()
+                    .map(|t| t.format("%H:%M:%S").to_string())
+                    .unwrap_or_else(|| "--:--:--".into())
+            };
+            let style = if m.error {
+                Style::new().fg(Color::Red)
+            } else {
+                Style::new()
+            };
+            Line::from(vec![
+                Span::styled(format!("{when} "), dim()),
+                Span::styled(crate::sanitize::clean(&m.text).into_owned(), style),
+            ])
+        })
+        .collect()
+}
+
+pub fn rect(app: &App, area: Rect) -> Rect {
+    let n = app.messages.len().max(1) as u16;
+    super::centered(area, area.width.saturating_sub(4).min(110), n + 2)
+}
+
+pub fn max_scroll(app: &App) -> u16 {
+    let r = rect(app, Rect::new(0, 0, app.size.0, app.size.1));
+    (app.messages.len().max(1)).saturating_sub(r.height.saturating_sub(2) as usize) as u16
+}
+
+pub fn page(app: &App) -> u16 {
+    let r = rect(app, Rect::new(0, 0, app.size.0, app.size.1));
+    r.height.saturating_sub(3).max(1)
+}

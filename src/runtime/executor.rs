@@ -1,0 +1,335 @@
+//! Runs effects: spawns each task with an id and a cancel token, cancels it
+//! on request, copies to the clipboard. Cancelling is a request, cleanup is
+//! a duty: a task sees the signal through its [`TaskCtx`], stops at a safe
+//! point, and then the cleanups it registered (abort a multipart upload,
+//! remove a temp file) run to the end, even though it was cancelled. A task
+//! that panics still ends with a report, so its owner never waits for ever.
+//! Quitting cancels everything and waits, bounded, for the cleanups.
+
+use crate::app::{Effect, Job, Msg, TaskId};
+use crate::clipboard::{Route, SystemClipboard};
+use crate::config::ClipboardMode;
+use crate::store::Store;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use std::collections::HashMap;
+use std::io;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// A copy the system clipboard refused, to be sent by OSC 52 instead.
+pub type Fallback = (String, String);
+
+/// What a running task sees of the executor: the cancel signal, and where
+/// to register cleanup that must run however the task ends.
+#[derive(Clone)]
+pub struct TaskCtx {
+    token: CancellationToken,
+    cleanups: Arc<Mutex<Vec<BoxFuture<'static, ()>>>>,
+}
+
+impl TaskCtx {
+    fn new(token: CancellationToken) -> TaskCtx {
+        TaskCtx {
+            token,
+            cleanups: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// A context of its own, for running a job outside the executor
+    /// (benchmarks, tests).
+    pub fn standalone() -> TaskCtx {
+        TaskCtx::new(CancellationToken::new())
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+
+    /// Resolves when the task is asked to stop.
+    pub async fn cancelled(&self) {
+        self.token.cancelled().await
+    }
+
+    /// Registers a step that runs after the task's work ends, finished,
+    /// failed, cancelled or panicked; it is not interrupted by cancel.
+    /// Steps run in reverse order of registration.
+    pub fn on_cleanup(&self, step: BoxFuture<'static, ()>) {
+        self.cleanups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(step);
+    }
+
+    async fn run_cleanups(&self) {
+        let steps: Vec<_> =
+            std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
+        for step in steps.into_iter().rev() {
+            // A panicking cleanup must not skip the others.
+            if AssertUnwindSafe(step).catch_unwind().await.is_err() {
+                tracing::error!("a cleanup step panicked");
+            }
+        }
+    }
+}
+
+fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panicked".into())
+}
+
+pub struct Executor {
+    store: Arc<dyn Store>,
+    tx: UnboundedSender<Msg>,
+    tokens: HashMap<TaskId, CancellationToken>,
+    tasks: JoinSet<()>,
+    clipboard: ClipboardMode,
+    system: SystemClipboard,
+    fallback: UnboundedSender<Fallback>,
+}
+
+impl Executor {
+    pub fn new(
+        store: Arc<dyn Store>,
+        tx: UnboundedSender<Msg>,
+        clipboard: ClipboardMode,
+        fallback: UnboundedSender<Fallback>,
+    ) -> Self {
+        Executor {
+            store,
+            tx,
+            tokens: HashMap::new(),
+            tasks: JoinSet::new(),
+            clipboard,
+            system: SystemClipboard::default(),
+            fallback,
+        }
+    }
+
+    /// Writes OSC 52 on the UI thread, between frames, so it never
+    /// interleaves with drawing.
+    pub fn osc52(&self, text: &str, what: &str) {
+        let result = crate::clipboard::write_osc52(&mut io::stdout(), text)
+            .map(|_| format!("Copied {what} via OSC 52 (your terminal's clipboard)"))
+            .map_err(|e| e.to_string());
+        let _ = self.tx.send(Msg::Copied(result));
+    }
+
+    fn copy(&self, text: String, what: String) {
+        match crate::clipboard::route(self.clipboard) {
+            Route::Osc52 => self.osc52(&text, &what),
+            Route::System { fallback } => {
+                let system = self.system.clone();
+                let tx = self.tx.clone();
+                let fb = self.fallback.clone();
+                tokio::task::spawn_blocking(move || match system.set(&text) {
+                    Ok(()) => {
+                        let msg = format!("Copied {what} to the system clipboard");
+                        let _ = tx.send(Msg::Copied(Ok(msg)));
+                    }
+                    Err(e) if fallback => {
+                        tracing::debug!(error = %e, "system clipboard unavailable, using OSC 52");
+                        let _ = fb.send((text, what));
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::Copied(Err(e)));
+                    }
+                });
+            }
+        }
+    }
+
+    /// Carries out `effects`; returns what the runtime itself must do.
+    pub fn apply(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut left = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Spawn(id, job) => self.spawn_job(id, job),
+                Effect::Cancel(id) => {
+                    if let Some(t) = self.tokens.remove(&id) {
+                        t.cancel();
+                    }
+                }
+                Effect::Copy { text, what } => self.copy(text, what),
+                Effect::Quit | Effect::Suspend => left.push(e),
+            }
+        }
+        // Reap tasks that ended and forget their tokens.
+        while self.tasks.try_join_next().is_some() {}
+        self.tokens.retain(|_, t| !t.is_cancelled());
+        left
+    }
+
+    fn spawn_job(&mut self, id: TaskId, job: Job) {
+        tracing::debug!(task = id.0, job = %job.label(), "start");
+        let store = self.store.clone();
+        let tx = self.tx.clone();
+        self.spawn(id, move |ctx| {
+            super::jobs::run_job(store, id, job, tx, ctx).boxed()
+        });
+    }
+
+    /// Spawns `work` as task `id`: it gets a [`TaskCtx`]; when it ends (or
+    /// panics) its cleanups run, then `TaskEnded` is reported.
+    pub fn spawn(&mut self, id: TaskId, work: impl FnOnce(TaskCtx) -> BoxFuture<'static, ()>) {
+        let token = CancellationToken::new();
+        self.tokens.insert(id, token.clone());
+        let ctx = TaskCtx::new(token.clone());
+        let fut = work(ctx.clone());
+        let tx = self.tx.clone();
+        self.tasks.spawn(async move {
+            let result = AssertUnwindSafe(fut).catch_unwind().await;
+            ctx.run_cleanups().await;
+            let panic = result.err().map(panic_text);
+            if let Some(p) = &panic {
+                tracing::error!(task = id.0, panic = %crate::sanitize::clean(p), "task panicked");
+            }
+            token.cancel();
+            let _ = tx.send(Msg::TaskEnded(id, panic));
+        });
+    }
+
+    /// Tasks spawned and not yet finished (cleanups included).
+    pub fn running(&mut self) -> usize {
+        while self.tasks.try_join_next().is_some() {}
+        self.tasks.len()
+    }
+
+    /// Cancels every task and waits up to `bound` for their cleanups,
+    /// calling `progress(n)` with how many still run, about ten times a
+    /// second. Returns how many were left running at the deadline.
+    pub async fn shutdown(&mut self, bound: Duration, mut progress: impl FnMut(usize)) -> usize {
+        for (_, t) in self.tokens.drain() {
+            t.cancel();
+        }
+        let deadline = Instant::now() + bound;
+        loop {
+            let n = self.running();
+            if n == 0 {
+                return 0;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                tracing::warn!(tasks = n, "cleanup did not finish in time");
+                self.tasks.abort_all();
+                return n;
+            }
+            progress(n);
+            let wait = (deadline - now).min(Duration::from_millis(100));
+            let _ = tokio::time::timeout(wait, self.tasks.join_next()).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::sync::mpsc::unbounded_channel;
+
+    struct NoStore;
+
+    #[async_trait::async_trait]
+    impl Store for NoStore {
+        fn connection(&self) -> crate::store::Connection {
+            Default::default()
+        }
+        async fn credential_source(
+            &self,
+        ) -> crate::store::StoreResult<crate::store::CredentialSource> {
+            panic!("no store here")
+        }
+        async fn list_buckets(&self) -> crate::store::StoreResult<Vec<crate::store::Bucket>> {
+            panic!("no store here")
+        }
+        async fn bucket_region(&self, _: &str) -> crate::store::StoreResult<String> {
+            panic!("no store here")
+        }
+        async fn bucket_info(
+            &self,
+            _: &str,
+        ) -> crate::store::StoreResult<crate::store::BucketInfo> {
+            panic!("no store here")
+        }
+        async fn list_page(
+            &self,
+            _: &crate::store::ListRequest,
+        ) -> crate::store::StoreResult<crate::store::ListPage> {
+            panic!("no store here")
+        }
+        async fn object_info(
+            &self,
+            _: &str,
+            _: &str,
+        ) -> crate::store::StoreResult<crate::store::ObjectInfo> {
+            panic!("no store here")
+        }
+    }
+
+    fn executor() -> (Executor, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
+        let (tx, rx) = unbounded_channel();
+        let (fb, _) = unbounded_channel();
+        (
+            Executor::new(Arc::new(NoStore), tx, ClipboardMode::Osc52, fb),
+            rx,
+        )
+    }
+
+    #[tokio::test]
+    async fn cancel_runs_the_cleanup_to_the_end_and_quit_waits_for_it() {
+        let (mut ex, mut rx) = executor();
+        let cleaned = Arc::new(AtomicBool::new(false));
+        let flag = cleaned.clone();
+        ex.spawn(TaskId(1), move |ctx| {
+            async move {
+                ctx.on_cleanup(
+                    async move {
+                        // Slow, like an AbortMultipartUpload round trip.
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        flag.store(true, Ordering::SeqCst);
+                    }
+                    .boxed(),
+                );
+                ctx.cancelled().await;
+            }
+            .boxed()
+        });
+        let mut seen = Vec::new();
+        let left = ex.shutdown(Duration::from_secs(5), |n| seen.push(n)).await;
+        assert_eq!(left, 0);
+        assert!(cleaned.load(Ordering::SeqCst), "cleanup ran to the end");
+        assert!(seen.contains(&1), "progress reported while waiting");
+        assert_eq!(rx.recv().await, Some(Msg::TaskEnded(TaskId(1), None)));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_task_still_ends_with_the_reason() {
+        let (mut ex, mut rx) = executor();
+        ex.apply(vec![Effect::Spawn(TaskId(7), Job::ListBuckets)]);
+        match rx.recv().await {
+            Some(Msg::TaskEnded(TaskId(7), Some(why))) => assert!(why.contains("no store here")),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn shutdown_is_bounded() {
+        let (mut ex, _rx) = executor();
+        ex.spawn(TaskId(1), |ctx| {
+            async move {
+                ctx.on_cleanup(tokio::time::sleep(Duration::from_secs(60)).boxed());
+            }
+            .boxed()
+        });
+        let started = Instant::now();
+        let left = ex.shutdown(Duration::from_millis(200), |_| {}).await;
+        assert_eq!(left, 1);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}

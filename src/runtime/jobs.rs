@@ -1,0 +1,97 @@
+//! What each [`Job`] does against the [`Store`]. Read-only jobs simply stop
+//! when cancelled (nothing to undo); jobs that write register a cleanup on
+//! their [`TaskCtx`] before they start changing things.
+
+use super::executor::TaskCtx;
+use crate::app::{Job, Msg, TaskEvent, TaskId};
+use crate::store::{ListPage, ListRequest, PrefixTotals, Store, StoreResult};
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Does one job against the store, reporting through `tx`, until it is done
+/// or `ctx` is cancelled.
+pub async fn run_job(
+    store: Arc<dyn Store>,
+    id: TaskId,
+    job: Job,
+    tx: UnboundedSender<Msg>,
+    ctx: TaskCtx,
+) {
+    tokio::select! {
+        _ = ctx.cancelled() => tracing::debug!(task = id.0, "cancelled"),
+        _ = work(store, id, job, &tx) => {}
+    }
+}
+
+async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<Msg>) {
+    let send = |ev: TaskEvent| {
+        let _ = tx.send(Msg::Task(id, ev));
+    };
+    match job {
+        Job::Identity => send(TaskEvent::Identity(store.credential_source().await)),
+        Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)),
+        Job::BucketRegion { bucket } => send(TaskEvent::Region(store.bucket_region(&bucket).await)),
+        Job::BucketInfo { bucket } => send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)),
+        Job::ObjectInfo { bucket, key } => send(TaskEvent::Object(Box::new(
+            store.object_info(&bucket, &key).await,
+        ))),
+        Job::ListPrefix {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let started = std::time::Instant::now();
+            let req = ListRequest::level(&bucket, &prefix, page_size);
+            let pages = each_page(&*store, req, |page| send(TaskEvent::Page(page))).await;
+            tracing::info!(
+                task = id.0,
+                pages,
+                ms = started.elapsed().as_millis() as u64,
+                "listing finished"
+            );
+        }
+        Job::CountPrefix {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let mut totals = PrefixTotals::default();
+            let req = ListRequest::recursive(&bucket, &prefix, page_size);
+            each_page(&*store, req, |page| {
+                send(TaskEvent::Totals(page.map(|p| {
+                    totals.objects += p.objects.len() as u64;
+                    totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
+                    (totals, p.next.is_none())
+                })))
+            })
+            .await;
+        }
+    }
+}
+
+/// Follows continuation tokens from `req` to the last page, handing each
+/// page (or the error that ends the walk) to `f`. Returns the pages read.
+async fn each_page(
+    store: &dyn Store,
+    mut req: ListRequest,
+    mut f: impl FnMut(StoreResult<ListPage>),
+) -> u32 {
+    let mut pages = 0;
+    loop {
+        match store.list_page(&req).await {
+            Ok(page) => {
+                pages += 1;
+                let next = page.next.clone();
+                f(Ok(page));
+                match next {
+                    Some(t) => req.token = Some(t),
+                    None => return pages,
+                }
+            }
+            Err(e) => {
+                f(Err(e));
+                return pages;
+            }
+        }
+    }
+}

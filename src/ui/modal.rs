@@ -1,0 +1,142 @@
+//! Popups of the modal stack, drawn bottom to top so the one with the keys
+//! is on top: help, the message log, the copy menu, errors, the quit
+//! question, and "cleaning up…" while quitting waits for tasks.
+
+use super::{accent, dim};
+use crate::app::{App, Modal};
+use crate::layout::{self, centered};
+use crate::sanitize::clean;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+fn popup(frame: &mut Frame, rect: Rect, title: String, lines: Vec<Line<'static>>, scroll: u16) {
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(accent())
+                    .title(title),
+            )
+            .scroll((scroll, 0)),
+        rect,
+    );
+}
+
+/// "12–31 of 48" for a scrolled list.
+fn position(scroll: u16, shown: u16, total: usize) -> String {
+    let first = scroll as usize + 1;
+    let last = (scroll as usize + shown as usize).min(total);
+    if first == 1 && last >= total {
+        String::new()
+    } else {
+        format!(" {first}–{last} of {total} ·")
+    }
+}
+
+pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Rect) {
+    match modal {
+        // The filter prompt lives in the status bar.
+        Modal::Prompt(_) => {}
+        Modal::Help { scroll, context } => {
+            let lines = layout::help::lines(app, *context);
+            let (rect, n) = layout::help::rect(app, *context, area);
+            let shown = rect.height.saturating_sub(2);
+            let max = n.saturating_sub(shown as usize) as u16;
+            let scroll = (*scroll).min(max);
+            let title = format!(" Help —{} Esc closes ", position(scroll, shown, n));
+            popup(frame, rect, title, lines, scroll);
+        }
+        Modal::Messages { scroll } => {
+            let lines = layout::messages::lines(app);
+            let rect = layout::messages::rect(app, area);
+            let shown = rect.height.saturating_sub(2);
+            let n = lines.len();
+            let max = n.saturating_sub(shown as usize) as u16;
+            let scroll = (*scroll).min(max);
+            let title = format!(
+                " Messages (newest first) —{} Esc closes ",
+                position(scroll, shown, n)
+            );
+            popup(frame, rect, title, lines, scroll);
+        }
+        Modal::Copy => {
+            let mut lines = Vec::new();
+            for (keys, what) in app.keymap.copy_help() {
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:<6}", keys.join(" ")), accent()),
+                    Span::raw(what.describe()),
+                ]));
+            }
+            lines.push(Line::styled(" Esc   cancel", dim()));
+            let rect = centered(area, 30, lines.len() as u16 + 2);
+            popup(frame, rect, " Copy ".into(), lines, 0);
+        }
+        Modal::Error(x) => {
+            let mut lines = vec![
+                Line::styled(x.summary.clone(), Style::new().fg(Color::Red)),
+                Line::raw(""),
+            ];
+            lines.extend(x.hints.iter().map(|h| Line::raw(h.clone())));
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Press any key to close", dim()));
+            let width = area.width.saturating_sub(4).min(90);
+            let rect = centered(area, width, (lines.len() as u16 + 6).min(area.height));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(Style::new().fg(Color::Red))
+                        .title(format!(" {} ", x.title)),
+                ),
+                rect,
+            );
+        }
+        Modal::ConfirmQuit => {
+            let mut lines = vec![Line::raw(format!(
+                "Still running: {}.",
+                app.tasks.long_summary()
+            ))];
+            for t in app.tasks.long().take(3) {
+                lines.push(Line::styled(
+                    crate::width::truncate(&clean(&t.job.label()), 52),
+                    dim(),
+                ));
+            }
+            lines.push(Line::raw("Quit and stop them? y / n"));
+            let rect = centered(area, 58, lines.len() as u16 + 2);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines).alignment(Alignment::Center).block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_style(accent())
+                        .title(" Quit? "),
+                ),
+                rect,
+            );
+        }
+    }
+}
+
+pub(super) fn render_cleanup(n: usize, frame: &mut Frame, area: Rect) {
+    let rect = centered(area, 44, 3);
+    let text = format!(
+        "Cleaning up… ({})",
+        crate::format::count(n as u64, "task", "tasks")
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text).alignment(Alignment::Center).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(accent()),
+        ),
+        rect,
+    );
+}

@@ -1,0 +1,101 @@
+//! The status bar: the filter prompt while typing, otherwise running work
+//! (with a request that waits long, and on which attempt), the latest
+//! message, how many errors wait in the log, and the help key.
+
+use super::{accent, dim};
+use crate::app::prompt::PromptKind;
+use crate::app::{App, Modal, STATUS_TICKS, Screen, Status};
+use crate::format::count;
+use crate::keymap::Action;
+use crate::sanitize::clean;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(Modal::Prompt(p)) = app.modals.last()
+        && p.kind == PromptKind::Filter
+    {
+        let matches = match app.screen {
+            Screen::Browse => app.browse.as_ref().map(|b| b.tree.matches).unwrap_or(0),
+            Screen::Buckets => app.buckets.visible().len(),
+        };
+        let value = clean(p.value()).into_owned();
+        let right = format!(
+            "{} · Enter keep · Esc clear ",
+            count(matches as u64, "match", "matches")
+        );
+        let line = Line::from(vec![
+            Span::styled(p.label.clone(), accent()),
+            Span::raw(value.clone()),
+            Span::raw(
+                " ".repeat(
+                    (area.width as usize)
+                        .saturating_sub(value.width() + p.label.width() + right.width()),
+                ),
+            ),
+            Span::styled(right, dim()),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        let x = area.x
+            + (p.label.width() + p.input.visual_cursor()).min(area.width.saturating_sub(1) as usize)
+                as u16;
+        frame.set_cursor_position((x, area.y));
+        return;
+    }
+    let mut spans = Vec::new();
+    if !app.tasks.is_empty() {
+        let frame_i = (app.tick as usize) % SPINNER.len();
+        spans.push(Span::styled(
+            format!("{} {} running ", SPINNER[frame_i], app.tasks.len()),
+            accent(),
+        ));
+    }
+    if let Some(w) = &app.clock.waiting {
+        spans.push(Span::styled(
+            format!("{} ", clean(w)),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    let fresh = |s: &&Status| s.error || app.tick < s.since + STATUS_TICKS;
+    if let Some(s) = app.status.as_ref().filter(fresh) {
+        let style = if s.error {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(clean(&s.text).into_owned(), style));
+    }
+    let ctx = app.view_context();
+    let filter = match app.screen {
+        Screen::Browse => app.browse.as_ref().map(|b| b.tree.filter().to_owned()),
+        Screen::Buckets => Some(app.buckets.filter.clone()),
+    }
+    .filter(|f| !f.is_empty());
+    let help = app.keymap.key_for(ctx, Action::Help).unwrap_or_default();
+    let mut right = String::from(" ");
+    if let Some(f) = filter {
+        right.push_str(&format!("filter: {} · ", clean(&f)));
+    }
+    if app.messages.unseen_errors > 0
+        && let Some(m) = app.keymap.key_for(ctx, Action::Messages)
+    {
+        right.push_str(&format!(
+            "{m} {} · ",
+            count(app.messages.unseen_errors as u64, "error", "errors")
+        ));
+    }
+    right.push_str(&format!("{help} help "));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let width = area.width as usize;
+    if used + right.width() < width {
+        spans.push(Span::raw(" ".repeat(width - used - right.width())));
+        spans.push(Span::styled(right, dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
