@@ -492,3 +492,107 @@ fn closing_the_terminal_under_pail_exits_cleanly() {
     assert!(!log.contains("panic"), "{log}");
     assert_eq!(status.exit_code(), 129, "128 + SIGHUP");
 }
+
+/// The state letter of a process in /proc (R, S, T for stopped...).
+fn proc_state(pid: u32) -> char {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit(')').next().map(|r| r.trim_start().to_owned()))
+        .and_then(|r| r.chars().next())
+        .unwrap_or('?')
+}
+
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Term::spawn(
+        &[
+            "--demo",
+            "--log-file",
+            home.path().join("z.log").to_str().unwrap(),
+        ],
+        &[],
+        home.path(),
+    );
+    t.wait_for("acme-datalake");
+    let pid = t.child.process_id().expect("pid");
+    let before = t.raw().len();
+    t.keys(&["\x1a"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while proc_state(pid) != 'T' && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(proc_state(pid), 'T', "pail stopped itself");
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = t.raw();
+    assert_restored(&raw);
+    assert!(
+        contains(&raw[before..], b"\x1b[?1049l"),
+        "left the screen on Ctrl-z"
+    );
+    // What a shell's `fg` does: continue the process group.
+    unsafe {
+        libc::kill(pid as i32, libc::SIGCONT);
+    }
+    let resumed = t.raw().len();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !contains(&t.raw()[resumed..], b"\x1b[?1049h") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        contains(&t.raw()[resumed..], b"\x1b[?1049h"),
+        "took the screen back"
+    );
+    // Redrawn whole: the bucket list shows again after a clear.
+    t.wait_for("acme-datalake");
+    t.wait_for("Welcome back");
+    assert!(t.quit().success());
+    assert_restored(&t.raw());
+}
+
+#[test]
+fn a_keymap_clash_exits_2_naming_both_actions() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/pail");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("keymap.toml"), "[keys]\nmove_down = [\"q\"]\n").unwrap();
+    let mut t = Term::spawn(&["--demo"], &[], home.path());
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 2);
+    let raw = String::from_utf8_lossy(&t.raw()).to_string();
+    assert!(
+        raw.contains("keymap.toml:2") && raw.contains("move_down") && raw.contains("quit"),
+        "{raw}"
+    );
+    assert!(!raw.contains("\x1b[?1049h"), "terminal was touched");
+}
+
+#[test]
+fn help_and_the_message_log_in_a_real_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Term::spawn(
+        &[
+            "--demo",
+            "--log-file",
+            home.path().join("m.log").to_str().unwrap(),
+        ],
+        &[],
+        home.path(),
+    );
+    t.wait_for("acme-datalake");
+    t.keys(&["?"]);
+    t.wait_for("Keys (from your keymap) in the bucket list");
+    t.wait_for(" of ");
+    t.keys(&["G"]);
+    t.wait_for("Mouse");
+    t.keys(&["\x1b"]);
+    std::thread::sleep(Duration::from_millis(300));
+    // Open a bucket: a status message is logged with its time.
+    t.keys(&["M"]);
+    t.wait_for("Messages (newest first)");
+    t.wait_for("buckets");
+    t.keys(&["q"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!t.screen().contains("Messages (newest first)"));
+    assert!(t.quit().success());
+}
