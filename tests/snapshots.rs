@@ -307,3 +307,31 @@ fn tiny_and_zero_sizes_do_not_panic() {
         draw(&app, w, h);
     }
 }
+
+#[test]
+fn quit_question_names_what_runs() {
+    let (mut app, fx) = browsing("");
+    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[], true));
+    send(&mut app, [key('s'), key('q')]);
+    insta::assert_snapshot!(draw(&app, 100, 24).backend());
+}
+
+#[test]
+fn message_log_with_a_waiting_request() {
+    let (mut app, fx) = browsing("");
+    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[], false));
+    // 2026-11-25 10:00:00 UTC, then a slow request.
+    update(
+        &mut app,
+        Msg::Tick(pail::app::Clock {
+            now_ms: 1_795_600_800_000,
+            waiting: Some("waiting for 127.0.0.1:9000 · 20 s · attempt 2/3".into()),
+        }),
+    );
+    app.set_error("Listing raw/ failed: \x1b[31mSlowDown");
+    app.set_status("Counting everything under raw/");
+    send(&mut app, [key('M')]);
+    let t = draw(&app, 100, 24);
+    assert_no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+}
