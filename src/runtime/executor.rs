@@ -208,7 +208,8 @@ impl Executor {
         for (_, t) in self.tokens.drain() {
             t.cancel();
         }
-        let deadline = Instant::now() + bound;
+        let started = Instant::now();
+        let deadline = started + bound;
         loop {
             let n = self.running();
             if n == 0 {
@@ -220,7 +221,11 @@ impl Executor {
                 self.tasks.abort_all();
                 return n;
             }
-            progress(n);
+            // Read-only tasks stop at once; only say "cleaning up" when
+            // something really takes time.
+            if now >= started + Duration::from_millis(100) {
+                progress(n);
+            }
             let wait = (deadline - now).min(Duration::from_millis(100));
             let _ = tokio::time::timeout(wait, self.tasks.join_next()).await;
         }
