@@ -446,3 +446,16 @@ fn waiting_requests_show_in_the_tick() {
     ));
     let _ = Load::<()>::Loading(TaskId(0));
 }
+
+#[test]
+fn quit_works_after_the_message_log_was_open() {
+    let (mut app, _) = new_app(None);
+    send(&mut app, [key('M'), code(KeyCode::Esc)]);
+    assert!(top(&app).is_none());
+    let fx = send(&mut app, [key('q')]);
+    assert!(
+        fx.contains(&Effect::Quit) || top(&app) == Some(Modal::ConfirmQuit),
+        "{fx:?} {:?}",
+        top(&app)
+    );
+}
