@@ -38,8 +38,16 @@ pub struct Cli {
     /// Config file (default: the platform config dir, e.g. ~/.config/pail/config.toml)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Start an embedded S3 server with sample data and browse it
-    #[arg(long)]
+    /// Key bindings file (default: keymap.toml in the config dir, also with --config)
+    #[arg(long, value_name = "FILE")]
+    pub keymap: Option<PathBuf>,
+    /// Start an embedded S3 server with sample data and browse it (its own
+    /// endpoint, region and credentials: no --profile, --region,
+    /// --endpoint-url, --no-sign-request or --path-style)
+    #[arg(
+        long,
+        conflicts_with_all = ["profile", "region", "endpoint_url", "no_sign_request", "path_style"]
+    )]
     pub demo: bool,
     /// Log file (default: the platform state dir, e.g. ~/.local/state/pail/pail.log)
     #[arg(long, value_name = "FILE")]
@@ -77,10 +85,179 @@ fn fail(msg: impl std::fmt::Display) -> i32 {
     2
 }
 
+/// pail draws on a terminal and reads keys from it; without one (a pipe, a
+/// cron job, `pail > file`) it would write escape sequences into a file or
+/// wait for keys that never come. Say so before doing anything.
+pub fn require_terminal() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin().is_terminal();
+    let stdout = std::io::stdout().is_terminal();
+    match (stdin, stdout) {
+        (true, true) => Ok(()),
+        (false, true) => Err("stdin is not a terminal: pail is interactive and reads keys from a terminal".into()),
+        (true, false) => Err("stdout is not a terminal: pail draws a full-screen UI and cannot write it to a pipe or file".into()),
+        (false, false) => Err("not running in a terminal: pail is an interactive full-screen program (stdin and stdout must be a terminal)".into()),
+    }
+}
+
+/// Checks what the user typed or configured that can be judged without
+/// reading anything else: an endpoint URL needs a scheme, a region must be
+/// a region name. Each message names where the value came from.
+pub fn check_typed(cli: &Cli, config: &config::Config) -> Result<(), String> {
+    let endpoint = match (&cli.endpoint_url, &config.s3.endpoint_url) {
+        (Some(e), _) => Some((e, "--endpoint-url")),
+        (None, Some(e)) => Some((e, "[s3] endpoint_url in the config file")),
+        _ => None,
+    };
+    if let Some((url, source)) = endpoint {
+        crate::endpoint::check_url(url, source)?;
+    }
+    let region = match (&cli.region, &config.s3.region) {
+        (Some(r), _) => Some((r, "--region")),
+        (None, Some(r)) => Some((r, "[s3] region in the config file")),
+        _ => None,
+    };
+    if let Some((r, source)) = region {
+        crate::endpoint::check_region(r, source)?;
+    }
+    for (name, source) in [
+        (&cli.profile, "--profile"),
+        (&config.s3.profile, "[s3] profile in the config file"),
+    ] {
+        if let Some(p) = name
+            && p.trim().is_empty()
+        {
+            return Err(format!("{source} is empty"));
+        }
+    }
+    Ok(())
+}
+
+/// The connection options from flags, then config; the AWS environment and
+/// profile fill in the rest inside the store.
+fn connect_options(cli: &Cli, config: &config::Config) -> ConnectOptions {
+    ConnectOptions {
+        profile: cli.profile.clone().or(config.s3.profile.clone()),
+        region: cli.region.clone().or(config.s3.region.clone()),
+        endpoint_url: cli.endpoint_url.clone().or(config.s3.endpoint_url.clone()),
+        endpoint_source: Some(
+            if cli.endpoint_url.is_some() {
+                "--endpoint-url"
+            } else {
+                "[s3] endpoint_url in the config file"
+            }
+            .to_owned(),
+        ),
+        path_style: cli.path_style.unwrap_or(config.s3.path_style).resolve(),
+        checksums_when_required: match config.s3.checksums {
+            Checksums::Auto => None,
+            Checksums::WhenRequired => Some(true),
+            Checksums::WhenSupported => Some(false),
+        },
+        no_sign_request: cli.no_sign_request || config.s3.no_sign_request,
+        static_credentials: None,
+        read_timeout: Some(std::time::Duration::from_secs(config.s3.read_timeout_secs)),
+        max_attempts: Some(config.s3.max_attempts),
+    }
+}
+
+/// Why the demo set-up stopped early.
+enum DemoAbort {
+    Failed(String),
+    /// A signal: its number, for the 128 + n exit code.
+    Signal(i32),
+}
+
+/// Starts the demo server in a fresh temp dir and seeds it. Ctrl-c, SIGTERM
+/// or SIGHUP while this runs (seeding takes a second or two) stop it and
+/// remove the temp dir: the terminal is not in raw mode yet, so Ctrl-c
+/// arrives as SIGINT, and a TempDir is only removed when it is dropped.
+async fn start_demo(
+    config: &config::Config,
+) -> Result<(crate::demo::DemoServer, tempfile::TempDir, ConnectOptions), DemoAbort> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut signals = Vec::new();
+    for (kind, n) in [
+        (SignalKind::interrupt(), 2),
+        (SignalKind::terminate(), 15),
+        (SignalKind::hangup(), 1),
+    ] {
+        let s = signal(kind)
+            .map_err(|e| DemoAbort::Failed(format!("cannot watch for signals: {e}")))?;
+        signals.push((s, n));
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("pail-demo-")
+        .tempdir()
+        .map_err(|e| DemoAbort::Failed(format!("cannot create demo dir: {e}")))?;
+    let setup = async {
+        let server = crate::demo::serve(dir.path())
+            .await
+            .map_err(|e| format!("cannot start demo server: {e}"))?;
+        say(format!(
+            "seeding the demo server at {} …",
+            server.endpoint()
+        ));
+        let n = crate::demo::seed(&server)
+            .await
+            .map_err(|e| format!("cannot seed demo server: {e}"))?;
+        tracing::info!(objects = n, "demo seeded");
+        Ok::<_, String>(server)
+    };
+    let any_signal = futures::future::select_all(
+        signals
+            .iter_mut()
+            .map(|(s, n)| Box::pin(async move { s.recv().await.map(|_| *n) })),
+    );
+    let server = tokio::select! {
+        r = setup => r,
+        (n, _, _) = any_signal => {
+            let n = n.unwrap_or(15);
+            tracing::info!(signal = n, "demo set-up interrupted");
+            remove_dir(dir).await;
+            return Err(DemoAbort::Signal(n));
+        }
+    };
+    let server = match server {
+        Ok(s) => s,
+        Err(e) => {
+            remove_dir(dir).await;
+            return Err(DemoAbort::Failed(e));
+        }
+    };
+    let opts = ConnectOptions {
+        endpoint_url: Some(server.endpoint()),
+        endpoint_source: Some("--demo".into()),
+        region: Some(crate::demo::DEMO_REGION.into()),
+        static_credentials: Some((
+            crate::demo::DEMO_ACCESS_KEY.into(),
+            crate::demo::DEMO_SECRET_KEY.into(),
+        )),
+        read_timeout: Some(std::time::Duration::from_secs(config.s3.read_timeout_secs)),
+        max_attempts: Some(config.s3.max_attempts),
+        ..Default::default()
+    };
+    Ok((server, dir, opts))
+}
+
+/// Removes the demo dir, again after a moment if a file write that was
+/// already under way when seeding stopped recreated part of it.
+async fn remove_dir(dir: tempfile::TempDir) {
+    let path = dir.path().to_owned();
+    drop(dir);
+    for _ in 0..20 {
+        if !path.exists() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
 /// Runs pail; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    let config = match config::load(cli.config.as_deref()) {
+    let config = match config::load_files(cli.config.as_deref(), cli.keymap.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(format!("config error: {e}")),
     };
@@ -91,6 +268,11 @@ pub fn main() -> i32 {
     let level = cli.log_level.clone().unwrap_or(config.log.level.clone());
     if level != "off" && level.parse::<tracing::Level>().is_err() {
         return fail(format!("unknown log level {level:?}"));
+    }
+    if !cli.demo
+        && let Err(e) = check_typed(&cli, &config)
+    {
+        return fail(e);
     }
     let log_file = cli
         .log_file
@@ -117,49 +299,34 @@ pub fn main() -> i32 {
     let code = rt.block_on(async move {
         // Kept alive for the whole session: the demo server and its data.
         let mut _demo = None;
-        let opts = if cli.demo {
-            let dir = match tempfile::Builder::new().prefix("pail-demo-").tempdir() {
-                Ok(d) => d,
-                Err(e) => return fail(format!("cannot create demo dir: {e}")),
-            };
-            let server = match crate::demo::serve(dir.path()).await {
-                Ok(s) => s,
-                Err(e) => return fail(format!("cannot start demo server: {e}")),
-            };
-            say(format!("seeding the demo server at {} …", server.endpoint()));
-            match crate::demo::seed(&server).await {
-                Ok(n) => tracing::info!(objects = n, "demo seeded"),
-                Err(e) => return fail(format!("cannot seed demo server: {e}")),
+        let store = if cli.demo {
+            if let Err(e) = require_terminal() {
+                return fail(e);
             }
-            let opts = ConnectOptions {
-                endpoint_url: Some(server.endpoint()),
-                region: Some(crate::demo::DEMO_REGION.into()),
-                static_credentials: Some((
-                    crate::demo::DEMO_ACCESS_KEY.into(),
-                    crate::demo::DEMO_SECRET_KEY.into(),
-                )),
-                ..Default::default()
-            };
-            _demo = Some((server, dir));
-            opts
+            match start_demo(&config).await {
+                Ok((server, dir, opts)) => {
+                    _demo = Some((server, dir));
+                    AwsStore::connect(opts).await
+                }
+                Err(DemoAbort::Failed(e)) => return fail(e),
+                Err(DemoAbort::Signal(n)) => return 128 + n,
+            }
         } else {
-            ConnectOptions {
-                profile: cli.profile.clone().or(config.s3.profile.clone()),
-                region: cli.region.clone().or(config.s3.region.clone()),
-                endpoint_url: cli.endpoint_url.clone().or(config.s3.endpoint_url.clone()),
-                path_style: cli.path_style.unwrap_or(config.s3.path_style).resolve(),
-                checksums_when_required: match config.s3.checksums {
-                    Checksums::Auto => None,
-                    Checksums::WhenRequired => Some(true),
-                    Checksums::WhenSupported => Some(false),
-                },
-                no_sign_request: cli.no_sign_request || config.s3.no_sign_request,
-                static_credentials: None,
+            // Profile, endpoint and region from every source are checked
+            // before the terminal check, so a script that gets them wrong
+            // hears about that first.
+            let store = match AwsStore::try_connect(connect_options(&cli, &config)).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            if let Err(e) = require_terminal() {
+                return fail(e);
             }
+            store
         };
-        let store: Arc<dyn Store> = Arc::new(AwsStore::connect(opts).await);
+        let store: Arc<dyn Store> = Arc::new(store);
         let conn = store.connection();
-        tracing::info!(endpoint = %conn.endpoint_label(), region = %conn.region, path_style = conn.path_style, "connected");
+        tracing::info!(endpoint = %conn.endpoint_label(), source = ?conn.endpoint_source, region = %conn.region, path_style = conn.path_style, "connected");
         let tz = *chrono::Local::now().offset();
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let (app, fx) = App::new(&config, conn, start, tz, size);

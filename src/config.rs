@@ -55,6 +55,10 @@ pub struct S3Settings {
     pub checksums: Checksums,
     pub no_sign_request: bool,
     pub page_size: i32,
+    /// Seconds to wait for a response once a request is sent.
+    pub read_timeout_secs: u64,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +131,8 @@ struct S3File {
     checksums: Option<Checksums>,
     no_sign_request: Option<bool>,
     page_size: Option<i32>,
+    read_timeout_secs: Option<u64>,
+    max_attempts: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -185,9 +191,38 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "pail").map(|d| d.config_dir().to_owned())
 }
 
+/// `~`, `~/x`, `$HOME/x` and `${HOME}/x` at the start of a path mean the
+/// home directory, as they would in a shell: config files are not run
+/// through one. Other `~user` forms and variables are left alone.
+pub fn expand_home(p: &Path) -> PathBuf {
+    let Some(text) = p.to_str() else {
+        return p.to_owned();
+    };
+    let rest = ["~", "${HOME}", "$HOME"].iter().find_map(|prefix| {
+        let rest = text.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    });
+    match (rest, directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => {
+            let home = dirs.home_dir().to_string_lossy().into_owned();
+            PathBuf::from(format!("{home}{rest}"))
+        }
+        _ => p.to_owned(),
+    }
+}
+
 /// Loads defaults, then the user's config (explicit path, or the platform
-/// config dir if the file exists), then a `keymap.toml` beside it.
+/// config dir if the file exists), then a `keymap.toml` from the config dir.
 pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    load_files(explicit, None)
+}
+
+/// Loads the built-in defaults, then the user's settings and key bindings.
+/// The two files are chosen independently: `config` (`--config`) replaces
+/// the config dir's `config.toml`, `keymap` (`--keymap`) replaces its
+/// `keymap.toml`; whichever is not given comes from the config dir if it
+/// exists there. A file named on the command line must exist.
+pub fn load_files(config: Option<&Path>, keymap: Option<&Path>) -> Result<Config, ConfigError> {
     let mut layers: Vec<(PathBuf, String)> = vec![
         (
             PathBuf::from("<built-in config.toml>"),
@@ -206,15 +241,15 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
             message: format!("cannot read: {e}"),
         })
     };
-    match explicit {
-        Some(p) => layers.push((p.to_owned(), read(p)?)),
-        None => {
-            if let Some(dir) = config_dir() {
-                for name in ["config.toml", "keymap.toml"] {
-                    let p = dir.join(name);
-                    if p.is_file() {
-                        layers.push((p.clone(), read(&p)?));
-                    }
+    let dir = config_dir();
+    for (given, name) in [(config, "config.toml"), (keymap, "keymap.toml")] {
+        match given {
+            Some(p) => layers.push((p.to_owned(), read(p)?)),
+            None => {
+                if let Some(p) = dir.as_ref().map(|d| d.join(name))
+                    && p.is_file()
+                {
+                    layers.push((p.clone(), read(&p)?));
                 }
             }
         }
@@ -236,6 +271,8 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         checksums: Checksums::Auto,
         no_sign_request: false,
         page_size: 1000,
+        read_timeout_secs: 30,
+        max_attempts: 3,
     };
     let mut ui = UiSettings {
         mouse: true,
@@ -268,6 +305,21 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
                 }
                 s3.page_size = n;
             }
+            if let Some(t) = s.read_timeout_secs {
+                if !(1..=3600).contains(&t) {
+                    return Err(err(
+                        "read_timeout_secs",
+                        format!("must be 1..=3600, not {t}"),
+                    ));
+                }
+                s3.read_timeout_secs = t;
+            }
+            if let Some(n) = s.max_attempts {
+                if !(1..=10).contains(&n) {
+                    return Err(err("max_attempts", format!("must be 1..=10, not {n}")));
+                }
+                s3.max_attempts = n;
+            }
         }
         if let Some(u) = &f.ui {
             ui.mouse = u.mouse.unwrap_or(ui.mouse);
@@ -287,7 +339,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
                 }
                 log.level = level.clone();
             }
-            log.file = l.file.clone().or(log.file.take());
+            log.file = l.file.as_deref().map(expand_home).or(log.file.take());
         }
         // Validate each file's bindings on their own so an error names the
         // file and line it came from.
@@ -427,6 +479,44 @@ mod tests {
         let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
         assert_eq!(c.keymap.action(Context::Tree, &r), Some(Action::Refresh));
         assert_eq!(c.keymap.action(Context::Buckets, &r), None);
+    }
+
+    #[test]
+    fn timeouts_and_attempts() {
+        let c = with_user("").unwrap();
+        assert_eq!((c.s3.read_timeout_secs, c.s3.max_attempts), (30, 3));
+        let c = with_user("[s3]\nread_timeout_secs = 5\nmax_attempts = 1\n").unwrap();
+        assert_eq!((c.s3.read_timeout_secs, c.s3.max_attempts), (5, 1));
+        let e = with_user("[s3]\nmax_attempts = 0\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("max_attempts")));
+        let e = with_user("[s3]\nread_timeout_secs = 0\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("read_timeout_secs"));
+    }
+
+    #[test]
+    fn home_expands_in_paths() {
+        let home = directories::BaseDirs::new().unwrap().home_dir().to_owned();
+        assert_eq!(expand_home(Path::new("~/pail.log")), home.join("pail.log"));
+        assert_eq!(
+            expand_home(Path::new("$HOME/x/p.log")),
+            home.join("x/p.log")
+        );
+        assert_eq!(expand_home(Path::new("${HOME}/p.log")), home.join("p.log"));
+        assert_eq!(expand_home(Path::new("~")), home);
+        assert_eq!(
+            expand_home(Path::new("~bob/p.log")),
+            PathBuf::from("~bob/p.log")
+        );
+        assert_eq!(
+            expand_home(Path::new("/tmp/~/p")),
+            PathBuf::from("/tmp/~/p")
+        );
+        assert_eq!(
+            expand_home(Path::new("$HOMEX/p")),
+            PathBuf::from("$HOMEX/p")
+        );
+        let c = with_user("[log]\nfile = \"~/pail.log\"\n").unwrap();
+        assert_eq!(c.log.file, Some(home.join("pail.log")));
     }
 
     #[test]

@@ -31,6 +31,14 @@ fn identity_line(conn: &Connection, creds: Option<&CredentialSource>) -> String 
     }
 }
 
+/// Where the endpoint came from, when it was not typed on the command
+/// line: an endpoint from a forgotten environment variable or profile
+/// setting is a common reason for talking to the wrong server.
+fn endpoint_origin(conn: &Connection) -> Option<String> {
+    let source = conn.endpoint_source.as_deref()?;
+    Some(format!("The endpoint comes from {}.", clean(source)))
+}
+
 /// One line for the status bar.
 pub fn short(err: &StoreError) -> String {
     let what = match (&err.bucket, &err.key) {
@@ -152,13 +160,25 @@ pub fn explain(
                 err.url.clone().unwrap_or_else(|| conn.endpoint_label())
             ));
             hints.push("Is the server running, the URL and port right (--endpoint-url), and no proxy or firewall in the way?".into());
+            hints.extend(endpoint_origin(conn));
         }
         ErrorKind::Timeout => {
             title = "Request timed out".to_owned();
             hints.push(format!(
-                "No answer from {} in time.",
+                "No answer from {} in time (every attempt).",
                 err.url.clone().unwrap_or_else(|| conn.endpoint_label())
             ));
+            hints.push("A server that accepts connections but never answers: is it overloaded, paused, or behind a proxy that holds requests? [s3] read_timeout_secs and max_attempts in the config set how long pail waits.".into());
+            hints.extend(endpoint_origin(conn));
+        }
+        ErrorKind::BadResponse => {
+            title = "Unreadable answer from the server".to_owned();
+            hints.push(format!(
+                "{} answered, but not with an S3 response pail can read.",
+                err.url.clone().unwrap_or_else(|| conn.endpoint_label())
+            ));
+            hints.push("Is this port an S3 server? Common causes: http:// to an HTTPS port (or the reverse), a proxy or captive portal answering instead, or a different service on that port.".into());
+            hints.extend(endpoint_origin(conn));
         }
         ErrorKind::NotImplemented => {
             title = "Not supported by this server".to_owned();
@@ -227,6 +247,23 @@ mod tests {
         assert!(!x.summary.contains('\x1b'));
         assert!(x.summary.contains("\\x1b"));
         assert!(!short(&e).contains('\x1b'));
+    }
+
+    #[test]
+    fn bad_response_is_not_unreachable() {
+        let mut e = StoreError::new(ErrorKind::BadResponse, "invalid content-length");
+        e.url = Some("http://127.0.0.1:9000".into());
+        let conn = Connection {
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            endpoint_source: Some("AWS_ENDPOINT_URL_S3".into()),
+            ..Default::default()
+        };
+        let x = explain(&e, &conn, None);
+        assert_eq!(x.title, "Unreadable answer from the server");
+        let text = x.hints.join("\n");
+        assert!(text.contains("http://127.0.0.1:9000 answered"), "{text}");
+        assert!(text.contains("comes from AWS_ENDPOINT_URL_S3"), "{text}");
+        assert!(!text.contains("Could not connect"), "{text}");
     }
 
     #[test]

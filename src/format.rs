@@ -36,6 +36,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `2048` -> `2.0 KiB (2,048 bytes)`; `1` -> `1 B (1 byte)`: the human size
+/// and the exact count, for the inspector.
+pub fn size_with_bytes(bytes: u64) -> String {
+    format!("{} ({})", human_size(bytes), count(bytes, "byte", "bytes"))
+}
+
 /// `count(1, "match", "matches")` -> `1 match`; `1,000 matches`.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
@@ -57,9 +63,13 @@ pub fn short_time(secs: i64, offset: FixedOffset) -> String {
     }
 }
 
-/// Full time for the inspector: local and UTC side by side.
+/// Full time for the inspector: local and UTC side by side, or UTC alone
+/// when local time is UTC (the same time twice reads like two times).
 pub fn long_time(secs: i64, offset: FixedOffset) -> String {
     match from_epoch(secs) {
+        Some(t) if offset.local_minus_utc() == 0 => {
+            format!("{} UTC", t.format("%Y-%m-%d %H:%M:%S"))
+        }
         Some(t) => format!(
             "{} ({} UTC)",
             t.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S %:z"),
@@ -108,5 +118,15 @@ mod tests {
             "1970-01-01 01:00:00 +01:00 (1970-01-01 00:00:00 UTC)"
         );
         assert_eq!(short_time(i64::MAX, utc), "-");
+        assert_eq!(long_time(1795565157, utc), "2026-11-25 00:05:57 UTC");
+        assert_eq!(long_time(i64::MAX, utc), "-");
+    }
+
+    #[test]
+    fn sizes_with_bytes() {
+        assert_eq!(size_with_bytes(1), "1 B (1 byte)");
+        assert_eq!(size_with_bytes(0), "0 B (0 bytes)");
+        assert_eq!(size_with_bytes(2048), "2.0 KiB (2,048 bytes)");
+        assert_eq!(size_with_bytes(25_165_824), "24.0 MiB (25,165,824 bytes)");
     }
 }

@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod diagnose;
+pub mod endpoint;
 pub mod format;
 pub mod keymap;
 pub mod layout;

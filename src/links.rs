@@ -15,8 +15,59 @@ const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
+/// The key as a URL path that addresses exactly that key. Besides the
+/// usual percent-encoding (`?`, `#`, `%`, spaces, non-ASCII), two things
+/// would otherwise change which object a URL names:
+/// - `.` and `..` segments are removed by curl and browsers before the
+///   request is sent (`a/../b` would fetch `b`). The slash next to such a
+///   segment is sent as `%2F`, which S3 decodes back to `/` but clients do
+///   not treat as a separator, so no dot segment remains. (Browsers also
+///   treat `%2E` as a dot, so encoding the dots alone is not enough.) A key
+///   that is only `.` or `..` has no slash to borrow: its dots are sent as
+///   `%2E`, which curl keeps.
+/// - Empty segments (`a//b`, a leading `/`) are kept as they are: clients
+///   do not merge slashes.
 pub fn encode_key(key: &str) -> String {
-    utf8_percent_encode(key, KEY_ENCODE).to_string()
+    let is_dots = |s: &str| s == "." || s == "..";
+    let segments: Vec<&str> = key.split('/').collect();
+    if segments.len() == 1 && is_dots(key) {
+        return key.replace('.', "%2E");
+    }
+    let mut out = String::with_capacity(key.len() + 8);
+    for (i, seg) in segments.iter().enumerate() {
+        if i > 0 {
+            let last = i == segments.len() - 1;
+            if is_dots(segments[i - 1]) || (last && is_dots(seg)) {
+                out.push_str("%2F");
+            } else {
+                out.push('/');
+            }
+        }
+        out.extend(utf8_percent_encode(seg, KEY_ENCODE));
+    }
+    out
+}
+
+/// Whether the SDK would put this bucket in the host name: a DNS label of
+/// lowercase letters, digits and dashes (dots only over plain http, where
+/// no wildcard certificate has to match), not shaped like an IP address.
+/// Anything else goes path-style, and so must its URL.
+fn virtual_hostable(bucket: &str, allow_dots: bool) -> bool {
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        (3..=63).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-' || *c == b'.')
+            && b.first().is_some_and(u8::is_ascii_alphanumeric)
+            && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    };
+    let dotted = bucket.contains('.');
+    label_ok(bucket)
+        && (allow_dots || !dotted)
+        && !bucket.contains("..")
+        && !bucket.contains(".-")
+        && !bucket.contains("-.")
+        && bucket.parse::<std::net::Ipv4Addr>().is_err()
 }
 
 pub fn s3_uri(bucket: &str, key: &str) -> String {
@@ -48,7 +99,7 @@ pub fn object_url(conn: &Connection, bucket_region: &str, bucket: &str, key: &st
         None => {
             // Dotted bucket names break the wildcard TLS certificate of
             // virtual-hosted URLs; AWS documents path-style for them.
-            if conn.path_style || bucket.contains('.') {
+            if conn.path_style || !virtual_hostable(bucket, false) {
                 format!("https://s3.{bucket_region}.amazonaws.com/{bucket}/{key}")
             } else {
                 format!("https://{bucket}.s3.{bucket_region}.amazonaws.com/{key}")
@@ -56,7 +107,11 @@ pub fn object_url(conn: &Connection, bucket_region: &str, bucket: &str, key: &st
         }
         Some(endpoint) => {
             let endpoint = endpoint.trim_end_matches('/');
-            if conn.path_style {
+            let http = endpoint.to_ascii_lowercase().starts_with("http://");
+            if conn.path_style
+                || crate::endpoint::is_local_or_ip(endpoint)
+                || !virtual_hostable(bucket, http)
+            {
                 format!("{endpoint}/{bucket}/{key}")
             } else if let Some((scheme, host)) = endpoint.split_once("://") {
                 format!("{scheme}://{bucket}.{host}/{key}")
@@ -101,14 +156,63 @@ mod tests {
             object_url(&conn, "us-east-1", "b", "x/é?#%.txt"),
             "http://127.0.0.1:9000/b/x/%C3%A9%3F%23%25.txt"
         );
+        // The SDK never puts a bucket in an IP address's host name.
         let vconn = Connection {
             path_style: false,
             ..conn
         };
         assert_eq!(
-            object_url(&vconn, "us-east-1", "b", "k"),
-            "http://b.127.0.0.1:9000/k"
+            object_url(&vconn, "us-east-1", "bkt", "k"),
+            "http://127.0.0.1:9000/bkt/k"
         );
+        let local = Connection {
+            endpoint: Some("http://localhost:9000".into()),
+            path_style: false,
+            ..Default::default()
+        };
+        assert_eq!(
+            object_url(&local, "us-east-1", "bkt", "k"),
+            "http://localhost:9000/bkt/k"
+        );
+        let named = Connection {
+            endpoint: Some("https://minio.example.com".into()),
+            path_style: false,
+            ..Default::default()
+        };
+        assert_eq!(
+            object_url(&named, "us-east-1", "bkt", "k"),
+            "https://bkt.minio.example.com/k"
+        );
+        // Not a DNS label (or dotted over https): path-style, as the SDK does.
+        assert_eq!(
+            object_url(&named, "us-east-1", "My_Bucket", "k"),
+            "https://minio.example.com/My_Bucket/k"
+        );
+        assert_eq!(
+            object_url(&named, "us-east-1", "a.b.c", "k"),
+            "https://minio.example.com/a.b.c/k"
+        );
+    }
+
+    #[test]
+    fn dot_segments_survive_clients() {
+        assert_eq!(encode_key("a/../b"), "a/..%2Fb");
+        assert_eq!(encode_key("./x"), ".%2Fx");
+        assert_eq!(encode_key("x/."), "x%2F.");
+        assert_eq!(encode_key("a/.."), "a%2F..");
+        assert_eq!(encode_key("../.."), "..%2F..");
+        assert_eq!(encode_key(".."), "%2E%2E");
+        assert_eq!(encode_key("."), "%2E");
+        assert_eq!(encode_key("a./.b/..c"), "a./.b/..c");
+        assert_eq!(encode_key("/.."), "%2F..");
+    }
+
+    #[test]
+    fn empty_segments_and_reserved_characters() {
+        assert_eq!(encode_key("a//b"), "a//b");
+        assert_eq!(encode_key("/lead"), "/lead");
+        assert_eq!(encode_key("q?x#y%z"), "q%3Fx%23y%25z");
+        assert_eq!(encode_key("sp ace+plus"), "sp%20ace%2Bplus");
     }
 
     #[test]

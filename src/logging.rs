@@ -96,6 +96,29 @@ pub fn default_log_file() -> Option<PathBuf> {
     Some(dir.join("pail.log"))
 }
 
+/// Opens the log for appending, readable by its owner only: it names
+/// buckets, keys and endpoints, which are nobody else's business. A log that
+/// already exists is narrowed to 0600 too (an older pail created it 0644);
+/// if it is not ours to change, it is used as it is.
+pub fn open_private(file: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let f = options.open(file)?;
+        if let Ok(meta) = f.metadata()
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+        Ok(f)
+    }
+    #[cfg(not(unix))]
+    options.open(file)
+}
+
 /// Starts logging to `file` at `level` ("off" disables). Our own crate logs
 /// at `level`; dependencies only warnings, since the SDK's debug output is
 /// where request details would be.
@@ -108,11 +131,7 @@ pub fn init(level: &str, file: &Path) -> Result<(), String> {
     {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(file)
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let f = open_private(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let filter = EnvFilter::try_new(format!("warn,pail={level}")).map_err(|e| e.to_string())?;
     tracing_subscriber::fmt()
         .with_writer(RedactingFile(Arc::new(Mutex::new(f))))
@@ -164,6 +183,24 @@ mod tests {
         let r = redact("inspecting evil\n2026-01-01 INFO forged\n");
         assert_eq!(r.matches('\n').count(), 1, "{r}");
         assert!(r.contains("evil\\n2026"), "{r}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn log_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.log");
+        open_private(&new).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&new), 0o600);
+        let old = dir.path().join("old.log");
+        std::fs::write(&old, "earlier\n").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        use std::io::Write;
+        writeln!(open_private(&old).unwrap(), "later").unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "earlier\nlater\n");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::style::{accent, dim};
 use crate::app::tree::{FolderState, Selected};
 use crate::app::{App, Load, Screen};
-use crate::format::{count, human_size, long_time, thousands};
+use crate::format::{count, human_size, long_time};
 use crate::keymap::{Action, Context};
 use crate::links;
 use crate::sanitize::clean;
@@ -255,10 +255,9 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         )),
         Some(t) => {
             let base = format!(
-                "{} objects, {} ({} bytes)",
-                thousands(t.totals.objects),
-                human_size(t.totals.bytes),
-                thousands(t.totals.bytes)
+                "{}, {}",
+                count(t.totals.objects, "object", "objects"),
+                crate::format::size_with_bytes(t.totals.bytes)
             );
             let text = match (&t.error, t.done, t.task) {
                 (Some(e), _, _) => format!("{base} — failed: {}", crate::diagnose::short(e)),
@@ -314,10 +313,7 @@ fn opt(lines: &mut Vec<Line<'static>>, label: &str, v: &Option<String>) {
 
 fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Line<'static>> {
     let mut lines = vec![kv("Key", clean(&i.key).into_owned())];
-    lines.push(kv(
-        "Size",
-        format!("{} ({} bytes)", human_size(i.size), thousands(i.size)),
-    ));
+    lines.push(kv("Size", crate::format::size_with_bytes(i.size)));
     lines.push(kv(
         "Modified",
         i.modified

@@ -53,7 +53,7 @@ fn new_terminal() -> io::Result<Term> {
 fn clock(store: &dyn Store) -> Clock {
     Clock {
         now_ms: chrono::Utc::now().timestamp_millis(),
-        waiting: store.waiting(),
+        waiting: store.stalled().map(|s| s.describe()),
     }
 }
 

@@ -6,8 +6,9 @@
 
 use super::{
     Bucket, BucketInfo, Connection, CredentialSource, ErrorKind, ListPage, ListRequest, ObjectInfo,
-    ObjectSummary, Store, StoreError, StoreResult,
+    ObjectSummary, STALL_AFTER, Stall, Store, StoreError, StoreResult,
 };
+use crate::endpoint::{Endpoint, ProfileEndpoints};
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
 use s3::config::http::HttpResponse;
@@ -18,15 +19,182 @@ use s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use s3::types::{ChecksumMode, EncodingType};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The one endpoint pail uses: the explicit one (flag or pail's config),
+/// else what the AWS environment and profile say, in the CLI's order.
+fn resolve_endpoint(opts: &ConnectOptions, profile: &ProfileEndpoints) -> Option<Endpoint> {
+    let explicit = opts.endpoint_url.clone().map(|url| Endpoint {
+        url,
+        source: opts
+            .endpoint_source
+            .clone()
+            .unwrap_or_else(|| "--endpoint-url".to_owned()),
+    });
+    crate::endpoint::resolve(explicit, &crate::endpoint::ProcessEnv, profile)
+}
+
+/// One request in flight, as the stall monitor sees it.
+struct InFlight {
+    host: String,
+    attempt: u32,
+    sent: Option<Instant>,
+}
+
+/// Requests in flight across all of the store's clients, fed by
+/// [`StallInterceptor`], sampled by [`Store::stalled`].
+struct Monitor {
+    next: AtomicU64,
+    max_attempts: u32,
+    requests: Mutex<HashMap<u64, InFlight>>,
+}
+
+impl Monitor {
+    fn new(max_attempts: u32) -> Monitor {
+        Monitor {
+            next: AtomicU64::new(1),
+            max_attempts,
+            requests: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn requests(&self) -> std::sync::MutexGuard<'_, HashMap<u64, InFlight>> {
+        self.requests.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn begin(&self) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.requests().insert(
+            id,
+            InFlight {
+                host: String::new(),
+                attempt: 0,
+                sent: None,
+            },
+        );
+        id
+    }
+
+    fn attempt(&self, id: u64, host: String) {
+        if let Some(r) = self.requests().get_mut(&id) {
+            r.host = host;
+            r.attempt += 1;
+            r.sent = Some(Instant::now());
+        }
+    }
+
+    fn end(&self, id: u64) {
+        self.requests().remove(&id);
+    }
+
+    fn stalled(&self, now: Instant) -> Option<Stall> {
+        let requests = self.requests();
+        let (r, waited) = requests
+            .values()
+            .filter_map(|r| Some((r, now.saturating_duration_since(r.sent?))))
+            .max_by_key(|(_, waited)| *waited)?;
+        (waited >= STALL_AFTER).then(|| Stall {
+            host: r.host.clone(),
+            waited_secs: waited.as_secs(),
+            attempt: r.attempt,
+            max_attempts: self.max_attempts,
+        })
+    }
+}
+
+/// A request's place in the monitor, kept in the request's config bag: the
+/// bag is dropped when the request ends in any way, cancellation included
+/// (the runtime drops futures it no longer wants), so no entry outlives
+/// its request.
+#[derive(Debug)]
+struct Ticket {
+    id: u64,
+    monitor: std::sync::Weak<Monitor>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(m) = self.monitor.upgrade() {
+            m.end(self.id);
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct TicketRef(Arc<Ticket>);
+
+impl aws_smithy_types::config_bag::Storable for TicketRef {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+impl std::fmt::Debug for Monitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Monitor").finish_non_exhaustive()
+    }
+}
+
+/// Records when each attempt of each request goes on the wire and to which
+/// host, so a server that accepts connections and never answers shows up
+/// in the status bar as a wait instead of a frozen screen.
+#[derive(Debug)]
+struct StallInterceptor(Arc<Monitor>);
+
+impl s3::config::Intercept for StallInterceptor {
+    fn name(&self) -> &'static str {
+        "pail-stall-monitor"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &s3::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut s3::config::ConfigBag,
+    ) -> Result<(), s3::error::BoxError> {
+        let id = self.0.begin();
+        cfg.interceptor_state()
+            .store_put(TicketRef(Arc::new(Ticket {
+                id,
+                monitor: Arc::downgrade(&self.0),
+            })));
+        Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        ctx: &s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &s3::config::RuntimeComponents,
+        cfg: &mut s3::config::ConfigBag,
+    ) -> Result<(), s3::error::BoxError> {
+        if let Some(t) = cfg.load::<TicketRef>() {
+            let host = crate::endpoint::authority(ctx.request().uri()).unwrap_or_default();
+            self.0.attempt(t.0.id, host);
+        }
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _ctx: &s3::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _rc: &s3::config::RuntimeComponents,
+        cfg: &mut s3::config::ConfigBag,
+    ) -> Result<(), s3::error::BoxError> {
+        if let Some(t) = cfg.load::<TicketRef>() {
+            self.0.end(t.0.id);
+        }
+        Ok(())
+    }
+}
 
 /// How to reach S3, as resolved from flags, config file and environment.
 #[derive(Clone, Debug, Default)]
 pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// From `--endpoint-url` or pail's config; wins over every AWS setting.
     pub endpoint_url: Option<String>,
+    /// Where `endpoint_url` came from, for messages; "--endpoint-url" if unset.
+    pub endpoint_source: Option<String>,
     /// `None`: path-style for custom endpoints, virtual-hosted for AWS.
     pub path_style: Option<bool>,
     /// `None`: checksums only when required for custom endpoints (the SDK's
@@ -35,7 +203,14 @@ pub struct ConnectOptions {
     pub no_sign_request: bool,
     /// Fixed credentials (the demo server); otherwise the default chain.
     pub static_credentials: Option<(String, String)>,
+    /// How long to wait for a response once a request is sent (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// Attempts per request, the first included (default 3).
+    pub max_attempts: Option<u32>,
 }
+
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 pub struct AwsStore {
     sdk: aws_config::SdkConfig,
@@ -43,19 +218,159 @@ pub struct AwsStore {
     checksums_when_required: bool,
     clients: Mutex<HashMap<String, s3::Client>>,
     regions: Mutex<HashMap<String, String>>,
+    monitor: Arc<Monitor>,
+}
+
+/// The AWS shared config and credentials files as the SDK finds them,
+/// for messages that name what was searched.
+pub fn aws_config_files() -> Vec<String> {
+    let home = std::env::var("HOME").unwrap_or_else(|_| "~".into());
+    let file = |var: &str, default: &str| match std::env::var(var) {
+        Ok(p) if !p.is_empty() => format!("{p} ({var})"),
+        _ => format!("{home}/.aws/{default}"),
+    };
+    vec![
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ]
+}
+
+/// The profile files parsed by the SDK's own parser, with `profile` (or
+/// AWS_PROFILE, or "default") selected.
+async fn load_profiles(
+    profile: Option<&str>,
+) -> Result<aws_config::profile::ProfileSet, aws_config::profile::ProfileFileLoadError> {
+    use aws_types::os_shim_internal::{Env, Fs};
+    aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        profile.map(|p| std::borrow::Cow::Owned(p.to_owned())),
+    )
+    .await
+}
+
+/// What the selected profile says about endpoints, read the way the SDK's
+/// service-config lookup reads it.
+fn profile_endpoints(set: &aws_config::profile::ProfileSet) -> ProfileEndpoints {
+    let services = set.get("services").map(str::to_owned);
+    let services_s3_endpoint_url = services.as_deref().and_then(|name| {
+        let key = aws_runtime::env_config::property::PropertiesKey::builder()
+            .section_key("services")
+            .section_name(name)
+            .property_name("s3")
+            .sub_property_name("endpoint_url")
+            .build()
+            .ok()?;
+        set.other_sections().get(&key).cloned()
+    });
+    ProfileEndpoints {
+        profile: set.selected_profile().to_owned(),
+        endpoint_url: set.get("endpoint_url").map(str::to_owned),
+        services,
+        services_s3_endpoint_url,
+        ignore_configured: set
+            .get("ignore_configured_endpoint_urls")
+            .map(str::to_owned),
+    }
+}
+
+/// The profile pail will use when the user named one (flag, config or
+/// AWS_PROFILE); `None` means the SDK's default.
+fn named_profile(opts: &ConnectOptions) -> Option<String> {
+    opts.profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// Where the region came from when the user did not pass one.
+fn region_source(profile: &str) -> String {
+    for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if std::env::var(var).is_ok_and(|v| !v.is_empty()) {
+            return var.to_owned();
+        }
+    }
+    format!("profile {profile}: region")
 }
 
 impl AwsStore {
-    /// Loads the default credential chain and settings. Never fails: problems
-    /// with credentials or the endpoint show up on the first request, where
-    /// the UI can explain them.
+    /// Resolves the endpoint, then loads the default credential chain and
+    /// settings. Never fails: problems with credentials or the endpoint show
+    /// up on the first request, where the UI can explain them. Start-up uses
+    /// [`AwsStore::try_connect`], which checks first.
     pub async fn connect(opts: ConnectOptions) -> AwsStore {
+        let profiles = load_profiles(opts.profile.as_deref()).await.ok();
+        let endpoints = profiles.as_ref().map(profile_endpoints).unwrap_or_default();
+        let endpoint = resolve_endpoint(&opts, &endpoints);
+        Self::build(opts, endpoint).await
+    }
+
+    /// Like [`AwsStore::connect`], but first finds the mistakes a user can
+    /// make in what they typed or configured, so pail can refuse to start
+    /// with a message instead of failing obscurely on the first request: a
+    /// profile no file defines, an endpoint URL without a scheme (from any
+    /// source), a region that is not a region name.
+    pub async fn try_connect(opts: ConnectOptions) -> Result<AwsStore, String> {
+        let uses_profiles = opts.static_credentials.is_none();
+        let named = if uses_profiles {
+            named_profile(&opts)
+        } else {
+            None
+        };
+        let profiles = match load_profiles(named.as_deref()).await {
+            Ok(p) => Some(p),
+            Err(e) if uses_profiles => {
+                return Err(format!(
+                    "cannot read the AWS config: {}",
+                    concise(&DisplayErrorContext(&e).to_string())
+                ));
+            }
+            Err(_) => None,
+        };
+        if let (Some(name), Some(set)) = (&named, &profiles)
+            && set.get_profile(name).is_none()
+        {
+            let mut known: Vec<&str> = set.profiles().collect();
+            known.sort_unstable();
+            let known = if known.is_empty() {
+                "no profiles are defined".to_owned()
+            } else {
+                format!("profiles defined: {}", known.join(", "))
+            };
+            return Err(format!(
+                "The config profile ({name}) could not be found (searched {}; {known})",
+                aws_config_files().join(" and ")
+            ));
+        }
+        let endpoints = profiles.as_ref().map(profile_endpoints).unwrap_or_default();
+        let endpoint = resolve_endpoint(&opts, &endpoints);
+        if let Some(e) = &endpoint {
+            crate::endpoint::check_url(&e.url, &e.source)?;
+        }
+        if let Some(r) = &opts.region {
+            crate::endpoint::check_region(r, "--region")?;
+        }
+        let store = Self::build(opts.clone(), endpoint).await;
+        if opts.region.is_none()
+            && let Some(r) = store.sdk.region()
+        {
+            crate::endpoint::check_region(r.as_ref(), &region_source(&endpoints.profile))?;
+        }
+        Ok(store)
+    }
+
+    async fn build(opts: ConnectOptions, endpoint: Option<Endpoint>) -> AwsStore {
+        let max_attempts = opts.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS).max(1);
         let mut loader = aws_config::defaults(s3::config::BehaviorVersion::latest())
             .timeout_config(
                 aws_config::timeout::TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
-                    .read_timeout(Duration::from_secs(60))
+                    .read_timeout(opts.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .build(),
+            )
+            .retry_config(
+                aws_config::retry::RetryConfig::standard().with_max_attempts(max_attempts),
             );
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
@@ -63,8 +378,10 @@ impl AwsStore {
         if let Some(r) = &opts.region {
             loader = loader.region(Region::new(r.clone()));
         }
-        if let Some(e) = &opts.endpoint_url {
-            loader = loader.endpoint_url(e);
+        // The resolved endpoint is handed over as if typed, so the SDK's own
+        // lookup cannot pick a different one.
+        if let Some(e) = &endpoint {
+            loader = loader.endpoint_url(&e.url);
         }
         if opts.no_sign_request {
             loader = loader.no_credentials();
@@ -73,36 +390,35 @@ impl AwsStore {
             loader = loader.credentials_provider(Credentials::new(ak, sk, None, None, "static"));
         }
         let sdk = loader.load().await;
-        let endpoint = opts
-            .endpoint_url
-            .clone()
-            .or_else(|| {
-                std::env::var("AWS_ENDPOINT_URL_S3")
-                    .ok()
-                    .filter(|s| !s.is_empty())
-            })
-            .or_else(|| sdk.endpoint_url().map(str::to_owned));
         let custom = endpoint.is_some();
+        // The SDK never puts a bucket into an IP address's host name, and a
+        // bucket under `localhost` resolves nowhere useful: path-style.
+        let local = endpoint
+            .as_ref()
+            .is_some_and(|e| crate::endpoint::is_local_or_ip(&e.url));
         let region = sdk
             .region()
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".to_owned());
-        let profile = opts
-            .profile
-            .clone()
-            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|s| !s.is_empty()));
+        let profile = named_profile(&opts);
+        let (endpoint, endpoint_source) = match endpoint {
+            Some(e) => (Some(e.url), Some(e.source)),
+            None => (None, None),
+        };
         AwsStore {
             sdk,
             conn: Connection {
                 endpoint,
+                endpoint_source,
                 profile,
                 region,
-                path_style: opts.path_style.unwrap_or(custom),
+                path_style: local || opts.path_style.unwrap_or(custom),
                 unsigned: opts.no_sign_request,
             },
             checksums_when_required: opts.checksums_when_required.unwrap_or(custom),
             clients: Mutex::new(HashMap::new()),
             regions: Mutex::new(HashMap::new()),
+            monitor: Arc::new(Monitor::new(max_attempts)),
         }
     }
 
@@ -113,10 +429,11 @@ impl AwsStore {
             .or_insert_with(|| {
                 let mut b = s3::config::Builder::from(&self.sdk)
                     .region(Region::new(region.to_owned()))
-                    .force_path_style(self.conn.path_style);
-                if let Some(e) = &self.conn.endpoint {
-                    b = b.endpoint_url(e);
-                }
+                    .force_path_style(self.conn.path_style)
+                    .interceptor(StallInterceptor(self.monitor.clone()));
+                // Exactly the endpoint the header shows; `None` also drops
+                // anything the SDK might have found on its own.
+                b.set_endpoint_url(self.conn.endpoint.clone());
                 if self.checksums_when_required {
                     b = b
                         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
@@ -262,15 +579,29 @@ impl AwsStore {
                 e
             }
             SdkError::TimeoutError(_) => StoreError::new(ErrorKind::Timeout, detail.clone()),
-            SdkError::DispatchFailure(df) if df.is_timeout() => {
-                StoreError::new(ErrorKind::Timeout, detail.clone())
+            SdkError::DispatchFailure(df) => {
+                StoreError::new(classify_dispatch(df.as_connector_error()), detail.clone())
             }
-            SdkError::DispatchFailure(df) if df.is_io() => {
-                StoreError::new(ErrorKind::Unreachable, detail.clone())
+            // The server answered, but with something the SDK could not
+            // read as S3's answer.
+            SdkError::ResponseError(re) => {
+                let mut e = StoreError::new(ErrorKind::BadResponse, detail.clone());
+                e.status = Some(re.raw().status().as_u16());
+                e
             }
-            _ => StoreError::new(classify_text(&detail), detail.clone()),
+            SdkError::ConstructionFailure(_) => StoreError::new(
+                classify_chain(&err).unwrap_or(ErrorKind::Other),
+                detail.clone(),
+            ),
+            _ => StoreError::new(
+                classify_chain(&err).unwrap_or(ErrorKind::Other),
+                detail.clone(),
+            ),
         };
-        if matches!(e.kind, ErrorKind::Unreachable | ErrorKind::Timeout) {
+        if matches!(
+            e.kind,
+            ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::BadResponse
+        ) {
             let region = bucket
                 .and_then(|b| self.cached_region(b))
                 .unwrap_or_else(|| self.conn.region.clone());
@@ -311,19 +642,68 @@ fn classify(code: Option<&str>, status: u16, has_key: bool) -> ErrorKind {
     }
 }
 
-/// Failures that happen before a request leaves (credential chain) only come
-/// as text from the SDK.
-fn classify_text(detail: &str) -> ErrorKind {
-    let lower = detail.to_ascii_lowercase();
-    if lower.contains("sso") && (lower.contains("expired") || lower.contains("token")) {
-        ErrorKind::ExpiredToken
-    } else if lower.contains("credential") || lower.contains("identity") {
-        ErrorKind::Credentials
-    } else if lower.contains("dispatch failure") || lower.contains("connect") {
+/// A request that never got an HTTP answer, by what the connector says
+/// happened: no connection (io), no answer in time (timeout), or something
+/// else, which is either the credential chain failing before the request
+/// left or a reply that is not HTTP (a malformed header, garbage, TLS
+/// spoken to a plain port). A malformed reply is not "unreachable": the
+/// server is right there.
+fn classify_dispatch(ce: Option<&s3::error::ConnectorError>) -> ErrorKind {
+    let Some(ce) = ce else {
+        return ErrorKind::Other;
+    };
+    if let Some(kind) = classify_chain(ce) {
+        kind
+    } else if ce.is_timeout() {
+        ErrorKind::Timeout
+    } else if ce.is_io() {
         ErrorKind::Unreachable
-    } else {
+    } else if ce.is_user() {
         ErrorKind::Other
+    } else {
+        ErrorKind::BadResponse
     }
+}
+
+/// A credential or token provider failure somewhere in an error's chain
+/// (the SDK reports those as dispatch failures).
+fn classify_chain(err: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
+    use aws_credential_types::provider::error::{CredentialsError, TokenError};
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(classify_credentials(c));
+        }
+        if let Some(t) = e.downcast_ref::<TokenError>() {
+            return Some(classify_token(t));
+        }
+        next = e.source();
+    }
+    None
+}
+
+fn classify_credentials(e: &aws_credential_types::provider::error::CredentialsError) -> ErrorKind {
+    use aws_credential_types::provider::error::CredentialsError as C;
+    match e {
+        // SSO and assumed-role providers report an expired session as a
+        // provider error; the words are all the SDK gives to tell it apart
+        // from other provider failures.
+        C::ProviderError(_) | C::Unhandled(_) if mentions_expiry(e) => ErrorKind::ExpiredToken,
+        _ => ErrorKind::Credentials,
+    }
+}
+
+fn classify_token(e: &aws_credential_types::provider::error::TokenError) -> ErrorKind {
+    if mentions_expiry(e) {
+        ErrorKind::ExpiredToken
+    } else {
+        ErrorKind::Credentials
+    }
+}
+
+fn mentions_expiry(e: &(dyn std::error::Error + 'static)) -> bool {
+    let text = DisplayErrorContext(e).to_string().to_ascii_lowercase();
+    text.contains("expired") || text.contains("sso login") || text.contains("refresh")
 }
 
 /// The SDK's error chain ends with a Debug dump of the whole error (headers,
@@ -404,6 +784,10 @@ impl Store for AwsStore {
         self.conn.clone()
     }
 
+    fn stalled(&self) -> Option<Stall> {
+        self.monitor.stalled(Instant::now())
+    }
+
     async fn credential_source(&self) -> StoreResult<CredentialSource> {
         if self.conn.unsigned {
             return Ok(CredentialSource {
@@ -419,7 +803,7 @@ impl Store for AwsStore {
         };
         let creds = provider.provide_credentials().await.map_err(|e| {
             let detail = concise(&DisplayErrorContext(&e).to_string());
-            StoreError::new(classify_text(&detail), detail)
+            StoreError::new(classify_credentials(&e), detail)
         })?;
         // The SDK exposes the provider's name only through Debug, which
         // redacts the secret; we read the one field we need from it.
@@ -665,6 +1049,68 @@ mod tests {
         );
         assert_eq!(decode_mime_word("plain"), "plain");
         assert_eq!(decode_mime_word("=?UTF-8?B?!!!?="), "=?UTF-8?B?!!!?=");
+    }
+
+    #[test]
+    fn dispatch_failures_by_cause() {
+        use aws_credential_types::provider::error::CredentialsError;
+        use s3::error::ConnectorError;
+        let io = ConnectorError::io(Box::new(std::io::Error::from(
+            std::io::ErrorKind::ConnectionRefused,
+        )));
+        assert_eq!(classify_dispatch(Some(&io)), ErrorKind::Unreachable);
+        let timeout = ConnectorError::timeout("read timed out".into());
+        assert_eq!(classify_dispatch(Some(&timeout)), ErrorKind::Timeout);
+        // hyper's parse errors arrive as "other": the server answered.
+        let garbage = ConnectorError::other("invalid content-length parsed".into(), None);
+        assert_eq!(classify_dispatch(Some(&garbage)), ErrorKind::BadResponse);
+        // The credential chain fails inside a dispatch failure too; the
+        // words "dispatch failure" or "connect" must not make it network.
+        let creds = ConnectorError::other(
+            Box::new(CredentialsError::not_loaded(
+                "no providers in chain could connect",
+            )),
+            None,
+        );
+        assert_eq!(classify_dispatch(Some(&creds)), ErrorKind::Credentials);
+        let expired = ConnectorError::other(
+            Box::new(CredentialsError::provider_error(
+                "the SSO session has expired; run aws sso login",
+            )),
+            None,
+        );
+        assert_eq!(classify_dispatch(Some(&expired)), ErrorKind::ExpiredToken);
+    }
+
+    #[test]
+    fn monitor_reports_the_longest_wait() {
+        let m = Monitor::new(3);
+        let now = Instant::now();
+        assert_eq!(m.stalled(now), None);
+        let a = m.begin();
+        // Not yet sent: nothing to wait for.
+        assert_eq!(m.stalled(now + Duration::from_secs(10)), None);
+        m.attempt(a, "127.0.0.1:9000".into());
+        let b = m.begin();
+        m.attempt(b, "other:1".into());
+        let later = Instant::now() + Duration::from_secs(20);
+        let s = m.stalled(later).unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.attempt, s.max_attempts),
+            ("127.0.0.1:9000", 1, 3)
+        );
+        assert!(s.waited_secs >= 19);
+        assert_eq!(m.stalled(Instant::now() + Duration::from_millis(500)), None);
+        m.attempt(a, "127.0.0.1:9000".into());
+        m.end(b);
+        assert_eq!(m.stalled(later).unwrap().attempt, 2);
+        // A dropped ticket (a cancelled request) leaves nothing behind.
+        let m = Arc::new(m);
+        drop(Ticket {
+            id: a,
+            monitor: Arc::downgrade(&m),
+        });
+        assert_eq!(m.stalled(later), None);
     }
 
     #[test]

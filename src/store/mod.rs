@@ -123,8 +123,11 @@ pub struct PrefixTotals {
 /// Where and as whom we talk to S3; shown in the header. Never holds a secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Connection {
-    /// The endpoint URL as the user would type it; `None` means AWS.
+    /// The endpoint URL the client sends requests to; `None` means AWS.
     pub endpoint: Option<String>,
+    /// Where that endpoint was configured ("--endpoint-url",
+    /// "AWS_ENDPOINT_URL_S3", "profile dev: endpoint_url"...).
+    pub endpoint_source: Option<String>,
     pub profile: Option<String>,
     pub region: String,
     pub path_style: bool,
@@ -160,6 +163,10 @@ pub enum ErrorKind {
     Redirect,
     Unreachable,
     Timeout,
+    /// The server answered, but not with HTTP the SDK could read (a
+    /// malformed header, garbage, a TLS/HTTP mix-up): something is there,
+    /// it is just not speaking S3.
+    BadResponse,
     Credentials,
     NotImplemented,
     Other,
@@ -212,6 +219,32 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// A request that has waited a while for its answer, for the status bar:
+/// the user should see that pail is waiting, for whom, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stall {
+    /// `host:port` the request went to.
+    pub host: String,
+    /// Seconds since the current attempt was sent.
+    pub waited_secs: u64,
+    /// 1-based attempt number.
+    pub attempt: u32,
+    pub max_attempts: u32,
+}
+
+impl Stall {
+    /// "waiting for 127.0.0.1:9000 · 20 s · attempt 2/3".
+    pub fn describe(&self) -> String {
+        format!(
+            "waiting for {} · {} s · attempt {}/{}",
+            crate::sanitize::clean(&self.host),
+            self.waited_secs,
+            self.attempt,
+            self.max_attempts
+        )
+    }
+}
+
 /// The operations pail needs from an S3 endpoint. Async and object-safe so the
 /// runtime can hold an `Arc<dyn Store>` and hand it to background tasks.
 #[async_trait]
@@ -223,10 +256,32 @@ pub trait Store: Send + Sync {
     async fn bucket_info(&self, bucket: &str) -> StoreResult<BucketInfo>;
     async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage>;
     async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo>;
-
-    /// A request that has waited long for an answer, in words, for the
-    /// status bar; `None` when nothing is slow.
-    fn waiting(&self) -> Option<String> {
+    /// The in-flight request that has waited longest for an answer, if it
+    /// has waited at least [`STALL_AFTER`]. Cheap: the runtime samples it
+    /// on every tick.
+    fn stalled(&self) -> Option<Stall> {
         None
+    }
+}
+
+/// How long a request may wait before the status bar mentions it.
+pub const STALL_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stall_reads_as_a_sentence() {
+        let s = Stall {
+            host: "127.0.0.1:9000".into(),
+            waited_secs: 20,
+            attempt: 2,
+            max_attempts: 3,
+        };
+        assert_eq!(
+            s.describe(),
+            "waiting for 127.0.0.1:9000 · 20 s · attempt 2/3"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub fn conn() -> Connection {
         region: "eu-west-1".into(),
         path_style: true,
         unsigned: false,
+        ..Default::default()
     }
 }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod pty;
 pub mod scenarios;
 
 use aws_sdk_s3 as s3;
