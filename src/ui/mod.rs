@@ -4,6 +4,7 @@
 //! with 100 or 100,000 entries loaded.
 
 pub mod layout;
+mod tree;
 
 use crate::app::tree::{FolderState, Selected};
 use crate::app::{App, Focus, ListState, Load, Overlay, Screen};
@@ -22,11 +23,11 @@ use unicode_width::UnicodeWidthStr;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const LABEL_WIDTH: usize = 14;
 
-fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     Style::new().fg(Color::DarkGray)
 }
 
-fn accent() -> Style {
+pub(crate) fn accent() -> Style {
     Style::new().fg(Color::Cyan)
 }
 
@@ -59,7 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_crumb(app, frame, areas.crumb);
     match app.screen {
         Screen::Buckets => render_buckets(app, frame, areas.list),
-        Screen::Browse => render_tree(app, frame, areas.list),
+        Screen::Browse => tree::render_tree(app, frame, areas.list),
     }
     render_inspector(app, frame, areas.inspector);
     render_status(app, frame, areas.status);
@@ -126,7 +127,7 @@ fn render_crumb(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn list_block(title: String, focused: bool) -> Block<'static> {
+pub(crate) fn list_block(title: String, focused: bool) -> Block<'static> {
     let style = if focused { accent() } else { dim() };
     Block::default()
         .borders(Borders::ALL)
@@ -137,7 +138,7 @@ fn list_block(title: String, focused: bool) -> Block<'static> {
         ))
 }
 
-fn cursor_style(focused: bool) -> Style {
+pub(crate) fn cursor_style(focused: bool) -> Style {
     if focused {
         Style::new().add_modifier(Modifier::REVERSED)
     } else {
@@ -207,125 +208,6 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             Style::new()
         };
-        lines.push(Line::styled(text, style));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
-}
-
-fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(b) = &app.browse else { return };
-    let t = &b.tree;
-    let root = t.root_folder();
-    let mut title = format!(
-        " s3://{}/{} — {} ",
-        clean(&t.bucket),
-        clean(&t.root),
-        crate::app::folder_progress(&root.state, root.entries.len())
-    );
-    if !t.filter().is_empty() {
-        title.push_str(&format!(
-            "· {} ",
-            count(t.matches as u64, "match", "matches")
-        ));
-    }
-    let block = list_block(title, app.focus == Focus::Tree);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let width = inner.width as usize;
-    let height = inner.height as usize;
-    let rows = t.rows();
-    if rows.is_empty() {
-        let msg = match &root.state {
-            FolderState::Loading(_) => "Loading…".to_owned(),
-            FolderState::Failed(e) => format!("Listing failed: {}", crate::diagnose::short(e)),
-            _ if !t.filter().is_empty() => {
-                format!("No loaded entry matches {:?}", clean(t.filter()))
-            }
-            _ if t.root.is_empty() => "(empty bucket)".to_owned(),
-            _ => "(empty prefix: no keys start with it)".to_owned(),
-        };
-        frame.render_widget(Paragraph::new(Line::styled(msg, dim())), inner);
-        return;
-    }
-    // Columns drop away as the pane narrows; the name always gets the rest.
-    let size_w = if width >= 30 { 10 } else { 0 };
-    let date_w = if width >= 62 { 17 } else { 0 };
-    let class_w = if width >= 84 { 14 } else { 0 };
-    let cols = size_w + date_w + class_w;
-    let scroll = t.scroll.min(rows.len().saturating_sub(1));
-    let mut lines = Vec::with_capacity(height);
-    for (i, row) in rows.iter().enumerate().skip(scroll).take(height) {
-        let folder = t.folder_at(row.folder);
-        let e = t.entry(row);
-        let indent = "  ".repeat(row.depth.min(40) as usize);
-        let name = folder.name_of(e);
-        let shown = if name.is_empty() {
-            "(folder marker)".to_owned()
-        } else {
-            clean(name).into_owned()
-        };
-        let (icon, suffix) = if e.is_prefix {
-            match t.folder(&e.key) {
-                Some(f) if f.expanded => (
-                    "▾ ",
-                    format!(
-                        " ({})",
-                        crate::app::folder_progress(&f.state, f.entries.len())
-                    ),
-                ),
-                Some(f) if !matches!(f.state, FolderState::Done) => (
-                    "▸ ",
-                    format!(
-                        " ({})",
-                        crate::app::folder_progress(&f.state, f.entries.len())
-                    ),
-                ),
-                _ => ("▸ ", String::new()),
-            }
-        } else {
-            ("  ", String::new())
-        };
-        let name_w = width.saturating_sub(cols + indent.width() + icon.width() + 1);
-        let label = truncate(&format!("{shown}{suffix}"), name_w);
-        let mut text = format!("{indent}{icon}{label}");
-        let pad = (width.saturating_sub(cols)).saturating_sub(text.width());
-        text.push_str(&" ".repeat(pad));
-        if !e.is_prefix {
-            if size_w > 0 {
-                text.push_str(&format!("{:>w$}", human_size(e.size), w = size_w));
-            }
-            if date_w > 0 {
-                let when = if e.modified == i64::MIN {
-                    "-".to_owned()
-                } else {
-                    short_time(e.modified, app.tz)
-                };
-                text.push_str(&format!("{:>w$}", when, w = date_w));
-            }
-            if class_w > 0 {
-                let class = t
-                    .classes
-                    .get(e.class as usize)
-                    .map(String::as_str)
-                    .unwrap_or("");
-                text.push_str(&format!(
-                    " {:<w$}",
-                    truncate(&clean(class), class_w - 1),
-                    w = class_w - 1
-                ));
-            }
-        }
-        let mut style = if e.is_prefix {
-            Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD)
-        } else {
-            Style::new()
-        };
-        if crate::sanitize::is_suspicious(&e.key) {
-            style = style.fg(Color::Red);
-        }
-        if i == t.cursor {
-            style = style.patch(cursor_style(app.focus == Focus::Tree));
-        }
         lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), inner);
