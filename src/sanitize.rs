@@ -22,17 +22,57 @@ fn is_hostile(c: char) -> bool {
         || matches!(u, 0x2028 | 0x2029)
 }
 
+/// Characters that emoji ZWJ sequences join (Unicode's
+/// Extended_Pictographic, by its blocks): 👩‍💻 is woman, ZWJ, laptop.
+fn is_pictographic(c: char) -> bool {
+    matches!(c as u32,
+        0x00a9 | 0x00ae | 0x203c | 0x2049 | 0x2122 | 0x2139 | 0x2194..=0x21aa
+        | 0x231a..=0x23ff | 0x24c2 | 0x25aa..=0x25fe | 0x2600..=0x27bf
+        | 0x2934 | 0x2935 | 0x2b05..=0x2b55 | 0x3030 | 0x303d | 0x3297 | 0x3299
+        | 0x1f000..=0x1faff)
+}
+
+/// A ZWJ is allowed where it joins two emoji (the one before may carry a
+/// skin tone or an emoji presentation selector): there it draws one emoji,
+/// or the emoji side by side on terminals that do not join them, and hides
+/// nothing. Anywhere else it is an invisible character and is escaped.
+fn joins_emoji(prev: Option<char>, next: Option<char>) -> bool {
+    let before =
+        prev.is_some_and(|p| is_pictographic(p) || matches!(p as u32, 0x1f3fb..=0x1f3ff | 0xfe0f));
+    before && next.is_some_and(is_pictographic)
+}
+
+/// Whether `c`, between `prev` and `next`, must be escaped.
+fn hostile_at(prev: Option<char>, c: char, next: Option<char>) -> bool {
+    if c == '\u{200d}' {
+        return !joins_emoji(prev, next);
+    }
+    is_hostile(c)
+}
+
+/// Calls `f` with each character and whether it must be escaped.
+fn scan(s: &str, mut f: impl FnMut(char, bool) -> bool) {
+    let mut prev = None;
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if !f(c, hostile_at(prev, c, it.peek().copied())) {
+            return;
+        }
+        prev = Some(c);
+    }
+}
+
 /// Returns `s` with every hostile character replaced by a visible escape:
 /// `\n`, `\r`, `\t`, `\x1b` for C0/DEL, `\u{202e}` for the rest.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hostile) {
+    if !is_suspicious(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if !is_hostile(c) {
+    scan(s, |c, hostile| {
+        if !hostile {
             out.push(c);
-            continue;
+            return true;
         }
         match c {
             '\n' => out.push_str("\\n"),
@@ -41,13 +81,23 @@ pub fn clean(s: &str) -> Cow<'_, str> {
             c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
         }
-    }
+        true
+    });
     Cow::Owned(out)
 }
 
 /// Whether `s` would be changed by [`clean`]; used to flag suspicious keys.
 pub fn is_suspicious(s: &str) -> bool {
-    s.chars().any(is_hostile)
+    // Most keys are ASCII: only its controls can be hostile there.
+    if s.is_ascii() {
+        return s.bytes().any(|b| b < 0x20 || b == 0x7f);
+    }
+    let mut found = false;
+    scan(s, |_, hostile| {
+        found = hostile;
+        !hostile
+    });
+    found
 }
 
 #[cfg(test)]
@@ -80,5 +130,45 @@ mod tests {
     fn cleaned_text_has_no_hostile_chars() {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!is_suspicious(&clean(&all)));
+        // Not even a ZWJ between emoji survives as a raw ZWJ next to a
+        // control or bidi character, and cleaning is idempotent.
+        for s in [
+            all.as_str(),
+            "👩\u{200d}\u{202e}👧",
+            "\u{202e}\u{200d}👧",
+            "👩\u{200d}\u{200d}👧",
+            "👩\u{200d}\x1b👧",
+        ] {
+            let once = clean(s);
+            assert!(!is_suspicious(&once), "{once:?}");
+            assert_eq!(clean(&once), once);
+            assert!(!once.contains(['\u{202e}', '\x1b']));
+        }
+    }
+
+    #[test]
+    fn joined_emoji_show_as_themselves() {
+        for s in [
+            "👩\u{200d}👩\u{200d}👧",       // family
+            "👩🏽\u{200d}💻",                 // skin tone, then ZWJ
+            "❤\u{fe0f}\u{200d}🔥",          // presentation selector, then ZWJ
+            "🏳\u{fe0f}\u{200d}🌈 flag.png", // rainbow flag in a name
+            "🇫🇷 👍🏽 ไทย 日本語 ❤️ e\u{301}", // flags, tones, Thai, CJK, VS16, combining
+        ] {
+            assert!(matches!(clean(s), Cow::Borrowed(_)), "{s:?}");
+            assert!(!is_suspicious(s));
+        }
+    }
+
+    #[test]
+    fn zwj_elsewhere_is_escaped() {
+        assert_eq!(clean("a\u{200d}b"), "a\\u{200d}b");
+        assert_eq!(clean("\u{200d}👧"), "\\u{200d}👧");
+        assert_eq!(clean("👩\u{200d}"), "👩\\u{200d}");
+        assert_eq!(clean("👩\u{200d}b"), "👩\\u{200d}b");
+        assert_eq!(clean("👩\u{200d}\u{200d}👧"), "👩\\u{200d}\\u{200d}👧");
+        // Bidi stays escaped inside an emoji sequence.
+        assert_eq!(clean("👩\u{200d}\u{202e}👧"), "👩\\u{200d}\\u{202e}👧");
+        assert!(is_suspicious("a\u{200d}b"));
     }
 }

@@ -4,6 +4,13 @@
 //! prefix may hold 100,000 keys) and a flattened list of visible rows that is
 //! rebuilt only when structure, sort or filter change, so drawing a frame
 //! costs in proportion to the rows on screen, not the rows loaded.
+//!
+//! A refresh never takes rows away before it has something better: the new
+//! listing is staged beside the old one and replaces it when its last page
+//! arrives; a failed or cancelled refresh leaves the old rows in place.
+
+mod flatten;
+mod order;
 
 use crate::app::TaskId;
 use crate::store::{ListPage, StoreError};
@@ -35,7 +42,7 @@ impl SortKey {
 }
 
 /// One listed key or prefix. Kept small: a 100,000-key prefix holds this
-/// many of them.
+/// many of them (the flags fit in what would be padding).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub key: Box<str>,
@@ -45,6 +52,9 @@ pub struct Entry {
     /// Index into [`Tree::classes`]; 0 means none reported.
     pub class: u8,
     pub is_prefix: bool,
+    /// The key shows as it is: nothing in it needs escaping. Decided once
+    /// on arrival so the filter need not escape every name per keystroke.
+    pub plain: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +67,17 @@ pub enum FolderState {
     Failed(StoreError),
 }
 
+/// A refresh in progress: the new listing collects here while the folder
+/// keeps showing the old one.
+#[derive(Clone, Debug)]
+struct Staged {
+    entries: Vec<Entry>,
+    order: Vec<u32>,
+    pages: u32,
+    /// What the folder goes back to if the refresh fails or is cancelled.
+    prior: FolderState,
+}
+
 #[derive(Clone, Debug)]
 pub struct Folder {
     pub prefix: String,
@@ -66,6 +87,9 @@ pub struct Folder {
     pub state: FolderState,
     pub expanded: bool,
     pub pages: u32,
+    staged: Option<Box<Staged>>,
+    /// The last refresh failed; the rows shown are from before it.
+    pub refresh_failed: Option<StoreError>,
 }
 
 impl Folder {
@@ -77,11 +101,27 @@ impl Folder {
             state: FolderState::Loading(task),
             expanded: true,
             pages: 0,
+            staged: None,
+            refresh_failed: None,
         }
     }
 
     pub fn name_of<'a>(&self, e: &'a Entry) -> &'a str {
         e.key.get(self.prefix.len()..).unwrap_or(&e.key)
+    }
+
+    /// While a refresh runs: how many entries the new listing has so far.
+    pub fn refreshing(&self) -> Option<usize> {
+        self.staged.as_ref().map(|s| s.entries.len())
+    }
+
+    /// Stops a listing: a refresh falls back to what was shown before it, a
+    /// first listing keeps what arrived.
+    fn stop(&mut self) {
+        self.state = match self.staged.take() {
+            Some(s) => s.prior,
+            None => FolderState::Partial,
+        };
     }
 }
 
@@ -113,6 +153,13 @@ pub struct Tree {
     /// folders reload, filters change); the cursor follows this key back
     /// whenever it is visible, and it may name a row not listed yet.
     cursor_key: Option<Box<str>>,
+    /// The viewport height last given to [`Tree::fit`], so changes that
+    /// reorder rows without a height at hand (sorting) can keep the cursor
+    /// on screen.
+    viewport: usize,
+    /// Tasks still listing folders that a refresh found gone; the caller
+    /// cancels them ([`Tree::take_orphans`]).
+    orphans: Vec<TaskId>,
 }
 
 /// What the cursor is on.
@@ -120,20 +167,6 @@ pub struct Tree {
 pub enum Selected {
     Prefix(String),
     Object(String),
-}
-
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if needle_lower.is_empty() {
-        return true;
-    }
-    if needle_lower.is_ascii() {
-        let n = needle_lower.as_bytes();
-        return hay
-            .as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n));
-    }
-    hay.to_lowercase().contains(needle_lower)
 }
 
 impl Tree {
@@ -155,6 +188,8 @@ impl Tree {
             cursor: 0,
             scroll: 0,
             cursor_key: None,
+            viewport: 0,
+            orphans: Vec::new(),
         }
     }
 
@@ -168,6 +203,11 @@ impl Tree {
 
     pub fn folder_at(&self, i: u32) -> &Folder {
         &self.folders[i as usize]
+    }
+
+    /// How many folders the tree holds (reclaimed ones are not counted).
+    pub fn folder_count(&self) -> usize {
+        self.folders.len()
     }
 
     pub fn rows(&self) -> &[Row] {
@@ -232,6 +272,11 @@ impl Tree {
             .collect()
     }
 
+    /// Tasks listing folders that a refresh removed; cancel them.
+    pub fn take_orphans(&mut self) -> Vec<TaskId> {
+        std::mem::take(&mut self.orphans)
+    }
+
     /// Adds a page to the folder loading under `task`. Returns false if no
     /// folder is waiting for it (a stale result, dropped).
     pub fn add_page(&mut self, task: TaskId, page: ListPage) -> bool {
@@ -250,6 +295,7 @@ impl Tree {
                 continue;
             }
             new_entries.push(Entry {
+                plain: !crate::sanitize::is_suspicious(&p),
                 key: p.into_boxed_str(),
                 size: 0,
                 modified: i64::MIN,
@@ -263,6 +309,7 @@ impl Tree {
             }
             let class = self.class_index(o.storage_class.as_deref());
             new_entries.push(Entry {
+                plain: !crate::sanitize::is_suspicious(&o.key),
                 key: o.key.into_boxed_str(),
                 size: o.size,
                 modified: o.modified.unwrap_or(i64::MIN),
@@ -271,63 +318,81 @@ impl Tree {
             });
         }
         let done = page.next.is_none();
+        let (sort, reverse) = (self.sort, self.reverse);
         let f = &mut self.folders[fi];
-        f.entries.extend(new_entries);
-        f.pages += 1;
-        if done {
+        if let Some(mut s) = f.staged.take() {
+            let from = s.entries.len();
+            s.entries.extend(new_entries);
+            order::merge_new(&s.entries, &mut s.order, from, sort, reverse);
+            s.pages += 1;
+            if !done {
+                // The rows shown have not changed: nothing to rebuild.
+                f.staged = Some(s);
+                return true;
+            }
+            f.entries = s.entries;
+            f.order = s.order;
+            f.pages = s.pages;
             f.state = FolderState::Done;
+            f.refresh_failed = None;
+            self.reclaim_gone_under(fi);
+        } else {
+            let from = f.entries.len();
+            f.entries.extend(new_entries);
+            order::merge_new(&f.entries, &mut f.order, from, sort, reverse);
+            f.pages += 1;
+            if done {
+                f.state = FolderState::Done;
+            }
         }
-        self.sort_folder(fi);
         self.rebuild();
         true
     }
 
+    /// A listing failed. A refresh keeps the rows it would have replaced
+    /// and says so in [`Folder::refresh_failed`].
     pub fn fail(&mut self, task: TaskId, err: StoreError) -> Option<String> {
         let fi = self
             .folders
             .iter()
             .position(|f| f.state == FolderState::Loading(task))?;
-        self.folders[fi].state = FolderState::Failed(err);
+        let f = &mut self.folders[fi];
+        match f.staged.take() {
+            Some(s) if !matches!(s.prior, FolderState::Failed(_)) => {
+                f.state = s.prior;
+                f.refresh_failed = Some(err);
+            }
+            _ => f.state = FolderState::Failed(err),
+        }
         self.rebuild();
         Some(self.folders[fi].prefix.clone())
     }
 
-    /// The task ended without its last page (cancelled); keep what arrived.
+    /// The task ended without its last page (cancelled); keep what arrived,
+    /// or what was there before a refresh.
     pub fn task_ended(&mut self, task: TaskId) {
         for f in &mut self.folders {
             if f.state == FolderState::Loading(task) {
-                f.state = FolderState::Partial;
+                f.stop();
             }
         }
     }
 
-    fn sort_folder(&mut self, fi: usize) {
-        let sort = self.sort;
-        let reverse = self.reverse;
-        let f = &mut self.folders[fi];
-        let entries = &f.entries;
-        f.order = (0..entries.len() as u32).collect();
-        // Prefixes always come first; the stable sort keeps S3's order for
-        // ties and is cheap on the already-sorted runs that pages produce.
-        f.order.sort_by(|&a, &b| {
-            let (a, b) = (&entries[a as usize], &entries[b as usize]);
-            let group = b.is_prefix.cmp(&a.is_prefix);
-            let ord = match sort {
-                SortKey::Name => a.key.cmp(&b.key),
-                SortKey::Size => a.size.cmp(&b.size).then_with(|| a.key.cmp(&b.key)),
-                SortKey::Modified => a.modified.cmp(&b.modified).then_with(|| a.key.cmp(&b.key)),
-            };
-            group.then(if reverse { ord.reverse() } else { ord })
-        });
-    }
-
+    /// Sorts every folder anew. The cursor stays on its entry and at the
+    /// same height on screen when the rows allow it.
     pub fn set_sort(&mut self, sort: SortKey, reverse: bool) {
         self.sort = sort;
         self.reverse = reverse;
-        for fi in 0..self.folders.len() {
-            self.sort_folder(fi);
+        let offset = self.cursor.saturating_sub(self.scroll);
+        for f in &mut self.folders {
+            order::sort_all(&f.entries, &mut f.order, sort, reverse);
+            if let Some(s) = &mut f.staged {
+                order::sort_all(&s.entries, &mut s.order, sort, reverse);
+            }
         }
         self.rebuild();
+        self.scroll = self.cursor.saturating_sub(offset);
+        self.fit(self.viewport);
     }
 
     /// Applies a filter. Rows kept only as context for a match (their
@@ -348,7 +413,8 @@ impl Tree {
     fn row_matches(&self, i: usize) -> bool {
         self.rows.get(i).is_some_and(|r| {
             let f = &self.folders[r.folder as usize];
-            matches_filter(f.name_of(&f.entries[r.entry as usize]), &self.filter)
+            let e = &f.entries[r.entry as usize];
+            flatten::matches_filter(f.name_of(e), e, &self.filter)
         })
     }
 
@@ -364,6 +430,7 @@ impl Tree {
                     f.entries.clear();
                     f.order.clear();
                     f.pages = 0;
+                    f.refresh_failed = None;
                     f.state = FolderState::Loading(task);
                 }
                 self.rebuild();
@@ -390,7 +457,7 @@ impl Tree {
                 && let FolderState::Loading(t) = f.state
             {
                 cancelled.push(t);
-                f.state = FolderState::Partial;
+                f.stop();
             }
         }
         self.rebuild();
@@ -401,49 +468,122 @@ impl Tree {
         self.folder(prefix).is_some_and(|f| f.expanded)
     }
 
-    /// Forgets a folder's contents so it can be listed again by `task`.
+    /// Lists `prefix` again with `task`; returns the task it replaces, for
+    /// cancelling. The rows stay until the new listing is complete, then
+    /// change in one step (a huge folder shows its old rows, with the new
+    /// count growing, rather than a half-empty folder). Expansion is left
+    /// as it is: refreshing a collapsed prefix does not open it.
+    ///
+    /// Sub-folders keep their rows and expansion; those the new listing no
+    /// longer has are removed when it completes. To refresh them as well,
+    /// reload each of [`Tree::expanded_under`] with a task of its own.
     pub fn reload(&mut self, prefix: &str, task: TaskId) -> Vec<TaskId> {
         let mut cancelled = Vec::new();
-        // Sub-folders are dropped too: their contents may be stale as well.
-        let drop: Vec<String> = self
-            .by_prefix
-            .keys()
-            .filter(|p| p.starts_with(prefix) && p.as_str() != prefix)
-            .cloned()
-            .collect();
-        for p in drop {
-            if let Some(i) = self.by_prefix.remove(&p) {
-                if let FolderState::Loading(t) = self.folders[i].state {
-                    cancelled.push(t);
-                }
-                // Leave a tombstone: indices of other folders stay valid.
-                let f = &mut self.folders[i];
-                f.entries = Vec::new();
-                f.order = Vec::new();
-                f.expanded = false;
-                f.state = FolderState::Partial;
-                f.prefix = String::from("\u{0}");
-            }
-        }
         match self.by_prefix.get(prefix).copied() {
             Some(i) => {
                 let f = &mut self.folders[i];
-                if let FolderState::Loading(t) = f.state {
-                    cancelled.push(t);
-                }
-                f.entries.clear();
-                f.order.clear();
-                f.pages = 0;
-                f.expanded = true;
-                f.state = FolderState::Loading(task);
+                let was = std::mem::replace(&mut f.state, FolderState::Loading(task));
+                let prior = match was {
+                    FolderState::Loading(t) => {
+                        cancelled.push(t);
+                        // A first listing cut short keeps its rows as a
+                        // partial listing; a refresh replaced by another
+                        // still falls back to what was there before.
+                        f.staged
+                            .take()
+                            .map(|s| s.prior)
+                            .unwrap_or(FolderState::Partial)
+                    }
+                    other => other,
+                };
+                f.refresh_failed = None;
+                f.staged = Some(Box::new(Staged {
+                    entries: Vec::new(),
+                    order: Vec::new(),
+                    pages: 0,
+                    prior,
+                }));
             }
             None => {
+                // Never listed: nothing to keep. Listed, but not opened.
+                let mut f = Folder::new(prefix.to_owned(), task);
+                f.expanded = false;
                 self.by_prefix.insert(prefix.to_owned(), self.folders.len());
-                self.folders.push(Folder::new(prefix.to_owned(), task));
+                self.folders.push(f);
             }
         }
         self.rebuild();
         cancelled
+    }
+
+    /// The expanded folders strictly under `prefix`, outermost first.
+    pub fn expanded_under(&self, prefix: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .folders
+            .iter()
+            .filter(|f| f.expanded && f.prefix.len() > prefix.len() && f.prefix.starts_with(prefix))
+            .map(|f| f.prefix.clone())
+            .collect();
+        v.sort_by_key(|p| (p.len(), p.clone()));
+        v
+    }
+
+    /// After folder `fi` was listed anew, removes the sub-folders whose
+    /// prefix it no longer holds, with everything under them, and gives
+    /// their memory back. Folder indices shift, so the rows must be rebuilt
+    /// (the caller does).
+    fn reclaim_gone_under(&mut self, fi: usize) {
+        let parent = self.folders[fi].prefix.clone();
+        let present: std::collections::HashSet<&str> = self.folders[fi]
+            .entries
+            .iter()
+            .filter(|e| e.is_prefix)
+            .map(|e| &*e.key)
+            .collect();
+        // A folder under `parent` survives when the child of `parent` that
+        // leads to it is still listed.
+        let gone: Vec<bool> = self
+            .folders
+            .iter()
+            .map(|f| {
+                let Some(rest) = f.prefix.strip_prefix(parent.as_str()) else {
+                    return false;
+                };
+                if rest.is_empty() {
+                    return false;
+                }
+                let child_len = rest.find('/').map_or(rest.len(), |i| i + 1);
+                !present.contains(&f.prefix[..parent.len() + child_len])
+            })
+            .collect();
+        drop(present);
+        if !gone.iter().any(|&g| g) {
+            return;
+        }
+        let mut next = 0usize;
+        let mut new_index = vec![usize::MAX; self.folders.len()];
+        for (i, &g) in gone.iter().enumerate() {
+            if !g {
+                new_index[i] = next;
+                next += 1;
+            }
+        }
+        let old = std::mem::take(&mut self.folders);
+        for (f, g) in old.into_iter().zip(&gone) {
+            if *g {
+                if let FolderState::Loading(t) = f.state {
+                    self.orphans.push(t);
+                }
+            } else {
+                self.folders.push(f);
+            }
+        }
+        self.folders.shrink_to_fit();
+        self.by_prefix.retain(|_, i| {
+            let n = new_index.get(*i).copied().unwrap_or(usize::MAX);
+            *i = n;
+            n != usize::MAX
+        });
     }
 
     /// Puts the cursor on `key` now if it is visible, or as soon as it is.
@@ -458,7 +598,7 @@ impl Tree {
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
         let mut matches = 0;
-        flatten(
+        flatten::flatten(
             &self.folders,
             &self.by_prefix,
             &self.filter,
@@ -493,6 +633,7 @@ impl Tree {
         if self.rows.is_empty() {
             self.cursor = 0;
             self.scroll = 0;
+            self.viewport = height;
             return;
         }
         self.cursor = index.min(self.rows.len() - 1);
@@ -501,6 +642,7 @@ impl Tree {
     }
 
     pub fn fit(&mut self, height: usize) {
+        self.viewport = height;
         let height = height.max(1);
         if self.cursor < self.scroll {
             self.scroll = self.cursor;
@@ -512,253 +654,5 @@ impl Tree {
     }
 }
 
-/// Filters match the name as it is shown (escapes included), so typing
-/// `x1b` finds the keys that display `\x1b`.
-fn matches_filter(name: &str, filter: &str) -> bool {
-    filter.is_empty() || contains_ci(&crate::sanitize::clean(name), filter)
-}
-
-/// Appends the visible rows of folder `fi`. With a filter, a row stays if it
-/// matches or has a matching descendant; everything under a matching prefix
-/// stays (you asked for that folder). Returns whether any row stayed.
-fn flatten(
-    folders: &[Folder],
-    by_prefix: &HashMap<String, usize>,
-    filter: &str,
-    fi: usize,
-    depth: u16,
-    rows: &mut Vec<Row>,
-    matches: &mut usize,
-) -> bool {
-    let f = &folders[fi];
-    let mut any = false;
-    for &ei in &f.order {
-        let e = &f.entries[ei as usize];
-        let hit = matches_filter(f.name_of(e), filter);
-        let mark = rows.len();
-        rows.push(Row {
-            folder: fi as u32,
-            entry: ei,
-            depth,
-        });
-        let mut sub = false;
-        if e.is_prefix
-            && let Some(&ci) = by_prefix.get(&*e.key)
-            && folders[ci].expanded
-            && depth < u16::MAX
-        {
-            if hit && !filter.is_empty() {
-                let mut ignored = 0;
-                flatten(folders, by_prefix, "", ci, depth + 1, rows, &mut ignored);
-            } else {
-                sub = flatten(folders, by_prefix, filter, ci, depth + 1, rows, matches);
-            }
-        }
-        if hit {
-            *matches += 1;
-        }
-        if hit || sub {
-            any = true;
-        } else {
-            rows.truncate(mark);
-        }
-    }
-    any
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::ObjectSummary;
-
-    fn obj(key: &str, size: u64) -> ObjectSummary {
-        ObjectSummary {
-            key: key.into(),
-            size,
-            modified: Some(size as i64),
-            storage_class: Some("STANDARD".into()),
-            etag: None,
-        }
-    }
-
-    fn page(prefixes: &[&str], objects: &[(&str, u64)], next: bool) -> ListPage {
-        ListPage {
-            prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
-            objects: objects.iter().map(|(k, s)| obj(k, *s)).collect(),
-            next: next.then(|| "t".to_string()),
-        }
-    }
-
-    fn names(t: &Tree) -> Vec<String> {
-        t.rows()
-            .iter()
-            .map(|r| {
-                let f = t.folder_at(r.folder);
-                format!("{}{}", "  ".repeat(r.depth as usize), f.name_of(t.entry(r)))
-            })
-            .collect()
-    }
-
-    #[test]
-    fn prefixes_first_then_objects() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        assert!(t.add_page(TaskId(1), page(&["z/"], &[("a", 1), ("b", 2)], true)));
-        assert!(t.add_page(TaskId(1), page(&["c/"], &[("d", 3)], false)));
-        assert_eq!(names(&t), ["c/", "z/", "a", "b", "d"]);
-        assert_eq!(t.root_folder().state, FolderState::Done);
-    }
-
-    #[test]
-    fn stale_pages_are_dropped() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        assert!(!t.add_page(TaskId(9), page(&[], &[("x", 1)], false)));
-        assert!(t.rows().is_empty());
-    }
-
-    #[test]
-    fn expand_collapse_and_filter() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(
-            TaskId(1),
-            page(&["docs/", "docs-old/"], &[("readme", 1)], false),
-        );
-        assert!(t.expand("docs/", TaskId(2)));
-        t.add_page(
-            TaskId(2),
-            page(
-                &["docs/img/"],
-                &[("docs/a.pdf", 5), ("docs/b.txt", 1)],
-                false,
-            ),
-        );
-        assert_eq!(
-            names(&t),
-            [
-                "docs-old/",
-                "docs/",
-                "  img/",
-                "  a.pdf",
-                "  b.txt",
-                "readme"
-            ]
-        );
-        t.set_filter("PDF");
-        assert_eq!(names(&t), ["docs/", "  a.pdf"]);
-        assert_eq!(t.matches, 1);
-        assert_eq!(t.cursor, 1, "cursor on the match, not its parent");
-        // A matching prefix keeps everything under it.
-        t.set_filter("doc");
-        assert_eq!(
-            names(&t),
-            ["docs-old/", "docs/", "  img/", "  a.pdf", "  b.txt"]
-        );
-        assert_eq!(t.matches, 2);
-        t.set_filter("");
-        assert!(t.collapse("docs/").is_empty());
-        assert_eq!(names(&t), ["docs-old/", "docs/", "readme"]);
-        // Re-expanding a fully loaded folder needs no new listing.
-        assert!(!t.expand("docs/", TaskId(3)));
-        assert_eq!(names(&t).len(), 6);
-    }
-
-    #[test]
-    fn collapse_cancels_loading_subtree() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(TaskId(1), page(&["a/"], &[], false));
-        t.expand("a/", TaskId(2));
-        t.add_page(TaskId(2), page(&["a/b/"], &[("a/x", 1)], true));
-        t.expand("a/b/", TaskId(3));
-        let mut c = t.collapse("a/");
-        c.sort();
-        assert_eq!(c, vec![TaskId(2), TaskId(3)]);
-        // A late page of the cancelled listing is dropped.
-        assert!(!t.add_page(TaskId(2), page(&[], &[("a/y", 1)], false)));
-        // Expanding again restarts the cut-short listing.
-        assert!(t.expand("a/", TaskId(4)));
-        assert!(t.folder("a/").unwrap().entries.is_empty());
-    }
-
-    #[test]
-    fn sort_by_size_reverse_keeps_prefixes_first() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(
-            TaskId(1),
-            page(&["p/"], &[("a", 5), ("b", 10), ("c", 1)], false),
-        );
-        t.set_sort(SortKey::Size, true);
-        assert_eq!(names(&t), ["p/", "b", "a", "c"]);
-        t.set_sort(SortKey::Modified, false);
-        assert_eq!(names(&t), ["p/", "c", "a", "b"]);
-    }
-
-    #[test]
-    fn cursor_follows_its_key_across_pages() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(TaskId(1), page(&[], &[("m", 1)], true));
-        t.move_to(0, 10);
-        t.add_page(TaskId(1), page(&["a/"], &[], false));
-        assert_eq!(t.selected(), Some(Selected::Object("m".into())));
-    }
-
-    #[test]
-    fn filter_matches_what_is_shown() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(
-            TaskId(1),
-            page(&[], &[("red\x1b[31m", 1), ("plain", 1)], false),
-        );
-        t.set_filter("x1b");
-        assert_eq!(names(&t), ["red\x1b[31m"]);
-    }
-
-    #[test]
-    fn reloading_the_folder_under_the_cursor_is_safe() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.add_page(TaskId(1), page(&["p/"], &[("a", 1), ("z", 2)], false));
-        t.move_to(2, 10);
-        t.reload("", TaskId(2));
-        assert!(t.rows().is_empty());
-        // The cursor returns to its key when the new listing has it.
-        t.add_page(
-            TaskId(2),
-            page(&["p/"], &[("a", 1), ("m", 1), ("z", 2)], false),
-        );
-        assert_eq!(t.selected(), Some(Selected::Object("z".into())));
-    }
-
-    #[test]
-    fn cursor_can_wait_for_a_row_not_listed_yet() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        t.want_cursor_on("q/");
-        t.add_page(TaskId(1), page(&["p/", "q/"], &[], true));
-        assert_eq!(t.selected(), Some(Selected::Prefix("q/".into())));
-    }
-
-    #[test]
-    fn foreign_keys_are_ignored() {
-        let mut t = Tree::new("b".into(), "docs/".into(), TaskId(1));
-        t.add_page(
-            TaskId(1),
-            page(
-                &["docs-old/", "docs/"],
-                &[("docs-old/x", 1), ("docs/a", 1)],
-                false,
-            ),
-        );
-        assert_eq!(names(&t), ["a"]);
-    }
-
-    #[test]
-    fn viewport_scrolls_with_cursor() {
-        let mut t = Tree::new("b".into(), "".into(), TaskId(1));
-        let objs: Vec<(String, u64)> = (0..100).map(|i| (format!("k{i:03}"), 1)).collect();
-        let refs: Vec<(&str, u64)> = objs.iter().map(|(k, s)| (k.as_str(), *s)).collect();
-        t.add_page(TaskId(1), page(&[], &refs, false));
-        t.move_to(50, 10);
-        assert_eq!((t.cursor, t.scroll), (50, 41));
-        t.move_to(0, 10);
-        assert_eq!(t.scroll, 0);
-        t.move_to(1000, 10);
-        assert_eq!((t.cursor, t.scroll), (99, 90));
-    }
-}
+mod tests;
