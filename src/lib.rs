@@ -19,3 +19,4 @@ pub mod runtime;
 pub mod sanitize;
 pub mod store;
 pub mod ui;
+pub mod width;
