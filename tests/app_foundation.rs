@@ -459,3 +459,36 @@ fn quit_works_after_the_message_log_was_open() {
         top(&app)
     );
 }
+
+#[test]
+fn refresh_keeps_rows_relists_open_subfolders_and_survives_failure() {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["p/"], &[("a", 1)], false),
+    );
+    let fx = send(&mut app, [key('l')]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/x", 1)], false),
+    );
+    send(&mut app, [key('G')]);
+    // R on a root object: the root and the open p/ are listed again.
+    let fx = send(&mut app, [key('R')]);
+    let root = list_task(&fx, "");
+    let p = list_task(&fx, "p/");
+    assert_eq!(tree(&app).rows().len(), 3, "rows stay while it runs");
+    // The root's refresh fails: the rows stay and the user is told.
+    update(&mut app, Msg::Task(root, TaskEvent::Page(Err(denied()))));
+    assert_eq!(tree(&app).rows().len(), 3);
+    assert!(tree(&app).root_folder().refresh_failed.is_some());
+    let last = app.messages.iter().last().unwrap();
+    assert!(
+        last.text.contains("showing the previous listing"),
+        "{last:?}"
+    );
+    deliver(&mut app, p, page(&[], &[("p/x", 1), ("p/y", 2)], false));
+    assert_eq!(tree(&app).rows().len(), 4);
+}

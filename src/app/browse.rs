@@ -263,20 +263,32 @@ impl App {
             _ => b.tree.root.clone(),
         };
         let bucket = b.tree.bucket.clone();
+        // Open sub-folders are listed again too, each by a task of its own.
+        let mut prefixes = vec![prefix.clone()];
+        prefixes.extend(
+            b.tree
+                .expanded_under(&prefix)
+                .into_iter()
+                .filter(|p| *p != prefix),
+        );
         fx.extend(self.tasks.cancel_where(|o| o.under(&prefix)));
-        let job = Job::ListPrefix {
-            bucket,
-            prefix: prefix.clone(),
-            page_size,
-        };
-        let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
-        let Some(b) = &mut self.browse else { return };
-        for t in b.tree.reload(&prefix, id) {
-            fx.extend(self.tasks.cancel(t));
+        if let Some(b) = &mut self.browse {
+            b.objects.retain(|k, _| !k.starts_with(&prefix));
+            b.totals.retain(|k, _| !k.starts_with(&prefix));
         }
-        b.objects.retain(|k, _| !k.starts_with(&prefix));
-        b.totals.retain(|k, _| !k.starts_with(&prefix));
-        fx.push(spawn);
+        for p in prefixes {
+            let job = Job::ListPrefix {
+                bucket: bucket.clone(),
+                prefix: p.clone(),
+                page_size,
+            };
+            let (id, spawn) = self.start_id(Owner::Folder(p.clone()), job);
+            let Some(b) = &mut self.browse else { return };
+            for t in b.tree.reload(&p, id) {
+                fx.extend(self.tasks.cancel(t));
+            }
+            fx.push(spawn);
+        }
         self.set_status(format!("Refreshing {}", display_prefix(&prefix)));
     }
 
@@ -337,8 +349,13 @@ impl App {
                 if !b.tree.add_page(id, page) {
                     return;
                 }
-                let c = b.tree.cursor;
-                b.tree.move_to(c, height);
+                // Sub-folders a refresh found gone: their listings show nowhere.
+                for t in b.tree.take_orphans() {
+                    fx.extend(self.tasks.cancel(t));
+                }
+                // Re-fit only: the cursor may be waiting for a key not
+                // listed yet, which moving it would forget.
+                b.tree.fit(height);
                 if first && !b.tree.rows().is_empty() {
                     self.schedule_inspect();
                 }
@@ -348,7 +365,17 @@ impl App {
                 let Some(prefix) = b.tree.fail(id, e.clone()) else {
                     return;
                 };
-                if prefix == b.tree.root {
+                let kept = b
+                    .tree
+                    .folder(&prefix)
+                    .is_some_and(|f| f.refresh_failed.is_some());
+                if kept {
+                    let what = format!(
+                        "Refresh of {} failed; showing the previous listing",
+                        display_prefix(&prefix)
+                    );
+                    self.report(action, &e, &what);
+                } else if prefix == b.tree.root {
                     self.report(action, &e, "");
                 } else {
                     self.set_error(format!(

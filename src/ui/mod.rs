@@ -38,6 +38,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(n) = app.cleaning_up {
         modal::render_cleanup(n, frame, area);
     }
+    // Cells as the terminal will draw them: wide emoji drawn through
+    // ratatui elsewhere get their real width, so redraws leave no strays.
+    crate::width::reconcile(frame.buffer_mut());
 }
 
 fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {

@@ -1,18 +1,54 @@
 //! The prefix tree pane: one line per visible row, only the rows inside the
 //! viewport are looked at, so a frame costs the same with 100 or 100,000
-//! entries loaded.
+//! entries loaded. Rows are written cell by cell through [`crate::width`],
+//! so wide and combining characters land exactly where the terminal puts
+//! them and a redraw never leaves stray glyphs.
 
-use super::{cursor_style, dim, list_block, truncate};
-use crate::app::tree::FolderState;
+use super::{cursor_style, dim, list_block};
+use crate::app::tree::{Folder, FolderState};
 use crate::app::{App, Focus};
-use crate::format::{count, human_size, short_time};
+use crate::format::{count, human_size, short_time, thousands};
 use crate::sanitize::clean;
+use crate::width::{self, truncate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
+
+/// Levels of indentation drawn as such, two columns each. Deeper rows keep
+/// that indentation and show their depth instead, so a name twenty folders
+/// down still has room in an 80-column terminal.
+pub const INDENT_LEVELS: u16 = 4;
+
+/// The indentation of a row at `depth`: `2 * min(depth, 4)` columns wide;
+/// past four levels it ends in a depth marker instead (`    ·20 `).
+pub fn indent(depth: u16) -> String {
+    if depth <= INDENT_LEVELS {
+        "  ".repeat(depth as usize)
+    } else {
+        let w = 2 * INDENT_LEVELS as usize - 1;
+        format!("{:>w$} ", format!("·{depth}"))
+    }
+}
+
+/// A folder's count and state, including a refresh under way or failed
+/// (the rows shown are then the ones from before it).
+fn progress(f: &Folder) -> String {
+    let n = thousands(f.entries.len() as u64);
+    if let Some(staged) = f.refreshing() {
+        return if staged == 0 {
+            format!("{n} · refreshing…")
+        } else {
+            format!("{n} · refreshing… {}", thousands(staged as u64))
+        };
+    }
+    let base = crate::app::folder_progress(&f.state, f.entries.len());
+    match &f.refresh_failed {
+        Some(e) => format!("{base} · refresh failed: {}", crate::diagnose::short(e)),
+        None => base,
+    }
+}
 
 pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let Some(b) = &app.browse else { return };
@@ -22,7 +58,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         " s3://{}/{} — {} ",
         clean(&t.bucket),
         clean(&t.root),
-        crate::app::folder_progress(&root.state, root.entries.len())
+        progress(root)
     );
     if !t.filter().is_empty() {
         title.push_str(&format!(
@@ -55,11 +91,17 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let class_w = if width >= 84 { 14 } else { 0 };
     let cols = size_w + date_w + class_w;
     let scroll = t.scroll.min(rows.len().saturating_sub(1));
-    let mut lines = Vec::with_capacity(height);
-    for (i, row) in rows.iter().enumerate().skip(scroll).take(height) {
+    let buf = frame.buffer_mut();
+    for (line, (i, row)) in rows
+        .iter()
+        .enumerate()
+        .skip(scroll)
+        .take(height)
+        .enumerate()
+    {
         let folder = t.folder_at(row.folder);
         let e = t.entry(row);
-        let indent = "  ".repeat(row.depth.min(40) as usize);
+        let indent = indent(row.depth);
         let name = folder.name_of(e);
         let shown = if name.is_empty() {
             "(folder marker)".to_owned()
@@ -68,29 +110,19 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         };
         let (icon, suffix) = if e.is_prefix {
             match t.folder(&e.key) {
-                Some(f) if f.expanded => (
-                    "▾ ",
-                    format!(
-                        " ({})",
-                        crate::app::folder_progress(&f.state, f.entries.len())
-                    ),
-                ),
-                Some(f) if !matches!(f.state, FolderState::Done) => (
-                    "▸ ",
-                    format!(
-                        " ({})",
-                        crate::app::folder_progress(&f.state, f.entries.len())
-                    ),
-                ),
+                Some(f) if f.expanded => ("▾ ", format!(" ({})", progress(f))),
+                Some(f) if !matches!(f.state, FolderState::Done) || f.refresh_failed.is_some() => {
+                    ("▸ ", format!(" ({})", progress(f)))
+                }
                 _ => ("▸ ", String::new()),
             }
         } else {
             ("  ", String::new())
         };
-        let name_w = width.saturating_sub(cols + indent.width() + icon.width() + 1);
+        let name_w = width.saturating_sub(cols + width::width(&indent) + width::width(icon) + 1);
         let label = truncate(&format!("{shown}{suffix}"), name_w);
         let mut text = format!("{indent}{icon}{label}");
-        let pad = (width.saturating_sub(cols)).saturating_sub(text.width());
+        let pad = (width.saturating_sub(cols)).saturating_sub(width::width(&text));
         text.push_str(&" ".repeat(pad));
         if !e.is_prefix {
             if size_w > 0 {
@@ -110,11 +142,8 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
                     .get(e.class as usize)
                     .map(String::as_str)
                     .unwrap_or("");
-                text.push_str(&format!(
-                    " {:<w$}",
-                    truncate(&clean(class), class_w - 1),
-                    w = class_w - 1
-                ));
+                text.push(' ');
+                text.push_str(&width::pad(&clean(class), class_w - 1));
             }
         }
         let mut style = if e.is_prefix {
@@ -128,7 +157,28 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         if i == t.cursor {
             style = style.patch(cursor_style(app.focus == Focus::Tree));
         }
-        lines.push(Line::styled(text, style));
+        let y = inner.y + line as u16;
+        let end = width::put(buf, inner.x, y, &text, inner.width, style);
+        // A wide glyph that did not fit at the edge leaves a column: fill
+        // it, so the row's style and the previous frame's glyph both go.
+        let rest = inner.right().saturating_sub(end);
+        width::put(buf, end, y, &" ".repeat(rest as usize), rest, style);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_is_capped_and_says_the_depth() {
+        assert_eq!(indent(0), "");
+        assert_eq!(indent(3), "      ");
+        assert_eq!(indent(4), "        ");
+        assert_eq!(indent(5), "     ·5 ");
+        assert_eq!(indent(20), "    ·20 ");
+        for d in [5, 20, 99, 999, u16::MAX] {
+            assert_eq!(width::width(&indent(d)), 8, "depth {d}");
+        }
+    }
 }
