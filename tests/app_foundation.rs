@@ -492,3 +492,68 @@ fn refresh_keeps_rows_relists_open_subfolders_and_survives_failure() {
     deliver(&mut app, p, page(&[], &[("p/x", 1), ("p/y", 2)], false));
     assert_eq!(tree(&app).rows().len(), 4);
 }
+
+#[test]
+fn marks_survive_filter_expand_and_navigation_and_esc_clears_them() {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["p/", "q/"], &[("a.txt", 1000), ("b.txt", 2000)], false),
+    );
+    // Space marks and moves down.
+    send(&mut app, [key(' '), key(' ')]);
+    assert_eq!(app.marks.len(), 2);
+    assert_eq!(tree(&app).cursor, 2);
+    send(&mut app, [key('j'), key(' ')]);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "3 marked, 2 prefixes + 1 object, 2.0 KiB known"
+    );
+    // A filter, an expansion and going into a prefix keep them.
+    send(&mut app, [key('/'), key('a'), code(KeyCode::Enter)]);
+    assert_eq!(app.marks.len(), 3);
+    send(&mut app, [code(KeyCode::Esc)]);
+    let fx = send(&mut app, [key('g'), key('l')]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/1", 5)], false),
+    );
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/1", 5)], false),
+    );
+    send(&mut app, [code(KeyCode::Backspace)]);
+    assert_eq!(app.marks.len(), 3);
+    assert!(app.marks.contains("b", "b.txt"));
+    // A marks every visible row; again unmarks them.
+    let fx = send(&mut app, [code(KeyCode::Backspace)]);
+    let _ = fx;
+    let (mut app2, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app2,
+        list_task(&fx, ""),
+        page(&[], &[("x", 1), ("y", 2), ("z", 3)], false),
+    );
+    send(
+        &mut app2,
+        [key('/'), key('y'), code(KeyCode::Enter), key('A')],
+    );
+    assert_eq!(app2.marks.len(), 1, "only the visible rows");
+    send(&mut app2, [code(KeyCode::Esc), key('A')]);
+    assert_eq!(app2.marks.len(), 3);
+    send(&mut app2, [key('A')]);
+    assert!(app2.marks.is_empty());
+    // Esc clears the filter first, then the marks.
+    send(
+        &mut app2,
+        [key('A'), key('/'), key('x'), code(KeyCode::Enter)],
+    );
+    send(&mut app2, [code(KeyCode::Esc)]);
+    assert_eq!(app2.marks.len(), 3);
+    send(&mut app2, [code(KeyCode::Esc)]);
+    assert!(app2.marks.is_empty());
+}

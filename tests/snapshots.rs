@@ -335,3 +335,19 @@ fn message_log_with_a_waiting_request() {
     assert_no_control_chars(&t);
     insta::assert_snapshot!(t.backend());
 }
+
+#[test]
+fn marked_rows_have_a_column_and_a_count() {
+    let (mut app, fx) = browsing("");
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(
+            &["raw/"],
+            &[("a.parquet", 1024), ("b.parquet", 2048)],
+            false,
+        ),
+    );
+    send(&mut app, [key(' '), key('j'), key(' ')]);
+    insta::assert_snapshot!(draw(&app, 100, 12).backend());
+}

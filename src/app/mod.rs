@@ -14,6 +14,7 @@ pub mod browse;
 pub mod buckets;
 mod copy;
 pub mod inspect;
+pub mod marks;
 pub mod messages;
 pub mod modal;
 mod mouse;
@@ -144,6 +145,8 @@ pub struct App {
     /// Prompts, questions and popups, topmost last; keys go to the top one.
     pub modals: Vec<Modal>,
     pub messages: Messages,
+    /// Marked objects and prefixes, by bucket and key.
+    pub marks: marks::Marks,
     pub status: Option<Status>,
     pub tasks: Tasks,
     /// The sort the user chose; it survives moving between prefixes.
@@ -192,6 +195,7 @@ impl App {
             inspector_scroll: 0,
             modals: Vec::new(),
             messages: Messages::default(),
+            marks: marks::Marks::default(),
             status: None,
             tasks: Tasks::default(),
             sort: (SortKey::Name, false),

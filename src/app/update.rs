@@ -120,6 +120,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         },
         Action::CountPrefix => app.count_prefix(fx),
         Action::CopyMenu => app.modals.push(Modal::Copy),
+        Action::Mark => mark(app, fx),
+        Action::MarkAll => mark_all(app),
         Action::Buckets => app.back_to_buckets(fx),
         Action::Messages => {
             app.messages.seen();
@@ -133,6 +135,13 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             if !current_filter(app).is_empty() {
                 set_filter(app, "");
                 app.set_status("Filter cleared");
+            } else if !app.marks.is_empty() && app.screen == Screen::Browse {
+                let n = app.marks.len() as u64;
+                app.marks.clear();
+                app.set_status(format!(
+                    "Cleared {}",
+                    crate::format::count(n, "mark", "marks")
+                ));
             } else if app.focus == Focus::Inspector {
                 app.focus = Focus::Tree;
             }
@@ -150,6 +159,53 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::Yes
         | Action::No => {}
     }
+}
+
+/// Space: marks or unmarks the row under the cursor and moves down.
+fn mark(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(b) = &app.browse else { return };
+    let Some((key, m)) = super::marks::mark_of(&b.tree, b.tree.cursor) else {
+        return;
+    };
+    let bucket = b.tree.bucket.clone();
+    app.marks.toggle(&bucket, &key, m);
+    move_cursor(app, 1, fx);
+    mark_status(app);
+}
+
+/// A: marks every visible row (after the filter), or unmarks them all when
+/// they all are marked.
+fn mark_all(app: &mut App) {
+    let Some(b) = &app.browse else { return };
+    let bucket = b.tree.bucket.clone();
+    let rows: Vec<_> = (0..b.tree.rows().len())
+        .filter_map(|i| super::marks::mark_of(&b.tree, i))
+        .collect();
+    let all = rows.iter().all(|(k, _)| app.marks.contains(&bucket, k));
+    for (k, m) in rows {
+        app.marks.set(&bucket, &k, (!all).then_some(m));
+    }
+    mark_status(app);
+}
+
+fn mark_status(app: &mut App) {
+    if app.marks.is_empty() {
+        app.set_status("No marks");
+    } else {
+        let counted = counted_bytes(app);
+        app.set_status(app.marks.summary(counted));
+    }
+}
+
+/// Bytes that finished counts found under marked prefixes of this bucket.
+fn counted_bytes(app: &App) -> u64 {
+    let Some(b) = &app.browse else { return 0 };
+    app.marks
+        .iter()
+        .filter(|((bucket, _), m)| m.is_prefix && *bucket == b.tree.bucket)
+        .filter_map(|((_, k), _)| b.totals.get(k).filter(|t| t.done))
+        .map(|t| t.totals.bytes)
+        .sum()
 }
 
 pub(super) fn open_selected_bucket(app: &mut App, fx: &mut Vec<Effect>) {

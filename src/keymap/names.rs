@@ -91,6 +91,8 @@ pub enum Action {
     Refresh,
     CountPrefix,
     CopyMenu,
+    Mark,
+    MarkAll,
     Buckets,
     Messages,
     Help,
@@ -114,7 +116,7 @@ const BROWSE: &[Context] = &[C::Tree, C::Inspector];
 const SCROLLS: &[Context] = &[C::Buckets, C::Tree, C::Inspector, C::Help, C::Messages];
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -132,6 +134,8 @@ impl Action {
         Action::Refresh,
         Action::CountPrefix,
         Action::CopyMenu,
+        Action::Mark,
+        Action::MarkAll,
         Action::Buckets,
         Action::Messages,
         Action::Help,
@@ -173,6 +177,8 @@ impl Action {
             | Action::SortCycle
             | Action::SortReverse
             | Action::CountPrefix
+            | Action::Mark
+            | Action::MarkAll
             | Action::Buckets => BROWSE,
             Action::Suspend => SCROLLS,
             Action::ForceQuit => &Context::ALL,
@@ -203,6 +209,8 @@ impl Action {
             Action::Refresh => "refresh",
             Action::CountPrefix => "count_prefix",
             Action::CopyMenu => "copy_menu",
+            Action::Mark => "mark",
+            Action::MarkAll => "mark_all",
             Action::Buckets => "buckets",
             Action::Messages => "messages",
             Action::Help => "help",
@@ -240,10 +248,12 @@ impl Action {
             Action::Refresh => "refresh the prefix under the cursor (rows stay until it succeeds)",
             Action::CountPrefix => "count objects and bytes under the prefix (recursive)",
             Action::CopyMenu => "copy to clipboard: URI, key, URL, ARN, ETag, name",
+            Action::Mark => "mark or unmark the row, then move down",
+            Action::MarkAll => "mark every visible row (again: unmark them)",
             Action::Buckets => "back to the bucket list",
             Action::Messages => "message log (errors and events, with times)",
             Action::Help => "this help",
-            Action::Clear => "clear the filter; back from the inspector",
+            Action::Clear => "clear the filter, then the marks; back from the inspector",
             Action::Suspend => "suspend pail (fg brings it back)",
             Action::Quit => "quit (asks first while tasks run)",
             Action::ForceQuit => "quit now",

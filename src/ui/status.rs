@@ -79,6 +79,12 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     .filter(|f| !f.is_empty());
     let help = app.keymap.key_for(ctx, Action::Help).unwrap_or_default();
     let mut right = String::from(" ");
+    if !app.marks.is_empty() {
+        right.push_str(&format!(
+            "{} marked · ",
+            crate::format::thousands(app.marks.len() as u64)
+        ));
+    }
     if let Some(f) = filter {
         right.push_str(&format!("filter: {} · ", clean(&f)));
     }

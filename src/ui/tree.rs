@@ -92,6 +92,8 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let cols = size_w + date_w + class_w;
     let scroll = t.scroll.min(rows.len().saturating_sub(1));
     let buf = frame.buffer_mut();
+    // A mark column appears while anything in this bucket is marked.
+    let marking = app.marks.any_in(&t.bucket);
     for (line, (i, row)) in rows
         .iter()
         .enumerate()
@@ -119,9 +121,17 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             ("  ", String::new())
         };
-        let name_w = width.saturating_sub(cols + width::width(&indent) + width::width(icon) + 1);
+        let marked = marking && app.marks.contains(&t.bucket, &e.key);
+        let mark = match (marking, marked) {
+            (false, _) => "",
+            (true, true) => "● ",
+            (true, false) => "  ",
+        };
+        let name_w = width.saturating_sub(
+            cols + width::width(mark) + width::width(&indent) + width::width(icon) + 1,
+        );
         let label = truncate(&format!("{shown}{suffix}"), name_w);
-        let mut text = format!("{indent}{icon}{label}");
+        let mut text = format!("{mark}{indent}{icon}{label}");
         let pad = (width.saturating_sub(cols)).saturating_sub(width::width(&text));
         text.push_str(&" ".repeat(pad));
         if !e.is_prefix {
@@ -153,6 +163,9 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         };
         if crate::sanitize::is_suspicious(&e.key) {
             style = style.fg(Color::Red);
+        }
+        if marked {
+            style = style.fg(Color::Yellow);
         }
         if i == t.cursor {
             style = style.patch(cursor_style(app.focus == Focus::Tree));
