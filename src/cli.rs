@@ -57,7 +57,9 @@ pub struct Cli {
     pub log_level: Option<String>,
 }
 
-/// `s3://bucket/prefix` -> ("bucket", "prefix/").
+/// `s3://bucket/path` -> ("bucket", "path"), as typed: a path ending in `/`
+/// is a prefix; anything else may name an object (its folder opens with it
+/// selected) or a prefix typed without its slash (the app finds out which).
 pub fn parse_target(s: &str) -> Result<(String, String), String> {
     let rest = s
         .strip_prefix("s3://")
@@ -66,11 +68,7 @@ pub fn parse_target(s: &str) -> Result<(String, String), String> {
     if bucket.is_empty() {
         return Err(format!("{s:?} names no bucket"));
     }
-    let mut prefix = prefix.to_owned();
-    if !prefix.is_empty() && !prefix.ends_with('/') {
-        prefix.push('/');
-    }
-    Ok((bucket.to_owned(), prefix))
+    Ok((bucket.to_owned(), prefix.to_owned()))
 }
 
 /// Like eprintln!, but a closed terminal (SSH dropped, pty gone) is not a
@@ -355,8 +353,9 @@ mod tests {
         assert_eq!(parse_target("s3://b").unwrap(), ("b".into(), "".into()));
         assert_eq!(parse_target("s3://b/").unwrap(), ("b".into(), "".into()));
         assert_eq!(
-            parse_target("s3://b/x/y").unwrap(),
-            ("b".into(), "x/y/".into())
+            parse_target("s3://b/x/y.txt").unwrap(),
+            ("b".into(), "x/y.txt".into()),
+            "kept as typed: it may name an object"
         );
         assert_eq!(
             parse_target("s3://b/x/y/").unwrap(),

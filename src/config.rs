@@ -368,22 +368,25 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
     // blamed on the last file that mentions the action.
     let refs: Vec<&Bindings> = bindings.iter().collect();
     let keymap = Keymap::build(&refs).map_err(|e| {
-        let (file, line) = parsed
-            .iter()
-            .rev()
-            .find_map(|(path, text, _)| {
-                std::iter::once(&e.name)
-                    .chain(e.other.as_ref())
-                    .find_map(|n| find_key_line(text, n))
-                    .map(|l| ((*path).clone(), l))
-            })
-            .map(|(p, l)| (p, Some(l)))
-            .unwrap_or_else(|| (PathBuf::from("<keymap>"), None));
-        ConfigError {
-            file,
-            line,
-            key: Some(e.name),
-            message: e.message,
+        let found = parsed.iter().rev().find_map(|(path, text, _)| {
+            std::iter::once(&e.name)
+                .chain(e.other.as_ref())
+                .find_map(|n| find_key_line(text, n).map(|l| (n.clone(), l)))
+                .map(|(n, l)| ((*path).clone(), l, n))
+        });
+        match found {
+            Some((file, line, key)) => ConfigError {
+                file,
+                line: Some(line),
+                key: Some(key),
+                message: e.message,
+            },
+            None => ConfigError {
+                file: PathBuf::from("<keymap>"),
+                line: None,
+                key: Some(e.name),
+                message: e.message,
+            },
         }
     })?;
     Ok(Config {
@@ -472,6 +475,13 @@ mod tests {
             e.message.contains("move_down") && e.message.contains("quit"),
             "{e}"
         );
+        assert_eq!(e.key.as_deref(), Some("move_down"));
+        let e = with_user("[copy]\nuri = [\"k\"]\n").unwrap_err();
+        assert_eq!(e.file, PathBuf::from("user.toml"));
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("uri")));
+        let c = with_user("[context.copy]\nuri = [\"x\"]\n").unwrap();
+        let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(c.keymap.copy_target(&x), Some(crate::keymap::CopyWhat::Uri));
         let e = with_user("[copy]\nuri = [\"Esc\"]\n").unwrap_err();
         assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("uri")));
         assert!(e.message.contains("never fire"), "{e}");

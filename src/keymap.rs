@@ -98,9 +98,23 @@ impl Key {
                 _ => return Err(format!("unknown key name {s:?}")),
             },
         };
-        if matches!(code, KeyCode::Char(_)) {
-            mods.remove(KeyModifiers::SHIFT);
-        }
+        // Shift is part of a printable key: Shift-o is O. Shift-Tab is what
+        // terminals report as BackTab.
+        let code = match code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c)
+                } else {
+                    KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+                }
+            }
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
         Ok(Key { code, mods })
     }
 
@@ -202,7 +216,12 @@ impl Bindings {
             for (action, v) in t {
                 table.insert(action.clone(), key_list(&format!("{name}.{action}"), v)?);
             }
-            b.contexts.insert(name.clone(), table);
+            // The copy menu's targets: [context.copy] is [copy].
+            if name == "copy" {
+                b.copy.extend(table);
+            } else {
+                b.contexts.insert(name.clone(), table);
+            }
         }
         Ok(b)
     }
@@ -359,7 +378,7 @@ impl Keymap {
                 if let Some(other) = map.copies.insert(k, what)
                     && other != what
                 {
-                    return Err(err(
+                    let mut e = err(
                         what.name(),
                         format!(
                             "key {:?} is bound to both copy targets {} and {}",
@@ -367,7 +386,9 @@ impl Keymap {
                             other.name(),
                             what.name()
                         ),
-                    ));
+                    );
+                    e.other = Some(other.name().to_owned());
+                    return Err(e);
                 }
             }
         }

@@ -340,7 +340,8 @@ fn a_start_path_naming_an_object_opens_its_folder_with_it_selected() {
     // Without the trailing slash, a prefix is still opened as a prefix.
     let (mut app, fx) = new_app(Some(("b", "logs/2026")));
     let folder = list_task(&fx, "logs/");
-    let fx = deliver(&mut app, folder, page(&["logs/2026/"], &[], false));
+    // Opened as soon as the prefix row arrives, before the parent is done.
+    let fx = deliver(&mut app, folder, page(&["logs/2026/"], &[], true));
     list_task(&fx, "logs/2026/");
     assert_eq!(tree(&app).root, "logs/2026/");
 }

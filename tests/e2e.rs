@@ -596,3 +596,23 @@ fn help_and_the_message_log_in_a_real_terminal() {
     assert!(!t.screen().contains("Messages (newest first)"));
     assert!(t.quit().success());
 }
+
+#[test]
+fn an_object_path_on_the_command_line_opens_its_folder_with_it_selected() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Term::spawn(
+        &[
+            "--demo",
+            "--log-file",
+            home.path().join("o.log").to_str().unwrap(),
+            "s3://acme-datalake/curated/exports/full-2026-10.parquet",
+        ],
+        &[],
+        home.path(),
+    );
+    t.wait_for("s3://acme-datalake/curated/exports/ —");
+    // The inspector follows the selected object.
+    t.wait_for("24.0 MiB");
+    assert!(!t.screen().contains("empty prefix"));
+    assert!(t.quit().success());
+}

@@ -399,12 +399,15 @@ impl App {
             b.target = None;
             return;
         }
-        if b.tree.root_folder().state != FolderState::Done {
+        // S3 lists `x` before `x/`: once the prefix row is here, an object
+        // of that name would be too, so a huge parent need not finish.
+        let as_prefix = format!("{target}/");
+        let prefix_seen = b.tree.row_of(&as_prefix).is_some();
+        if !prefix_seen && b.tree.root_folder().state != FolderState::Done {
             return;
         }
         b.target = None;
-        let as_prefix = format!("{target}/");
-        if b.tree.row_of(&as_prefix).is_some() {
+        if prefix_seen {
             let bucket = b.tree.bucket.clone();
             fx.extend(self.open_bucket(bucket, as_prefix));
         } else {

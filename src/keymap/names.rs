@@ -180,7 +180,18 @@ impl Action {
             | Action::Mark
             | Action::MarkAll
             | Action::Buckets => BROWSE,
-            Action::Suspend => SCROLLS,
+            // Ctrl-z can never type anything, so it works in prompts and
+            // questions too.
+            Action::Suspend => &[
+                C::Buckets,
+                C::Tree,
+                C::Inspector,
+                C::Help,
+                C::Messages,
+                C::Prompt,
+                C::Copy,
+                C::Confirm,
+            ],
             Action::ForceQuit => &Context::ALL,
             Action::Close => &[C::Help, C::Messages],
             Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {

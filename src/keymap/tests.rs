@@ -30,6 +30,8 @@ fn parses_key_names() {
     assert_eq!(Key::parse("F5").unwrap().code, KeyCode::F(5));
     assert_eq!(Key::parse("-").unwrap().code, KeyCode::Char('-'));
     assert_eq!(Key::parse("G").unwrap().code, KeyCode::Char('G'));
+    assert_eq!(Key::parse("Shift-o").unwrap(), Key::parse("O").unwrap());
+    assert_eq!(Key::parse("Shift-Tab").unwrap().code, KeyCode::BackTab);
     assert!(Key::parse("Hyper-x").is_err());
     assert!(Key::parse("F99").is_err());
 }
