@@ -48,7 +48,17 @@ pub fn short(err: &StoreError) -> String {
     };
     match &err.code {
         Some(code) => format!("{}: {}{what}", clean(code), clean(&err.message)),
-        None => format!("{}{what}", clean(&err.message)),
+        None => {
+            // Failures without an S3 error code carry the SDK's wording; lead
+            // with what happened in ours.
+            let kind = match err.kind {
+                ErrorKind::Timeout => "Request timed out: ",
+                ErrorKind::Unreachable => "Endpoint unreachable: ",
+                ErrorKind::BadResponse => "Unreadable answer from the server: ",
+                _ => "",
+            };
+            format!("{kind}{}{what}", clean(&err.message))
+        }
     }
 }
 

@@ -346,9 +346,27 @@ impl App {
         match r {
             Ok(page) => {
                 let first = b.tree.rows().is_empty();
+                let prefix = b.tree.folder_for_task(id).map(str::to_owned);
                 if !b.tree.add_page(id, page) {
                     return;
                 }
+                // "Refreshing x" turns into what the refresh found.
+                if let Some(p) = prefix
+                    && let Some(f) = b.tree.folder(&p)
+                    && f.state == FolderState::Done
+                    && self
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.text == format!("Refreshing {}", display_prefix(&p)))
+                {
+                    let n = f.entries.len() as u64;
+                    self.set_status(format!(
+                        "Refreshed {}: {}",
+                        display_prefix(&p),
+                        crate::format::count(n, "entry", "entries")
+                    ));
+                }
+                let Some(b) = &mut self.browse else { return };
                 // Sub-folders a refresh found gone: their listings show nowhere.
                 for t in b.tree.take_orphans() {
                     fx.extend(self.tasks.cancel(t));

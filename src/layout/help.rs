@@ -70,13 +70,12 @@ pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
     lines
 }
 
-/// Where the help popup sits, and how many lines it has.
-pub fn rect(app: &App, context: Context, area: Rect) -> (Rect, usize) {
-    let n = lines(app, context).len();
-    (
-        super::centered(area, 92, (n as u16 + 2).min(area.height)),
-        n,
-    )
+/// Where the help popup sits in `area`, and its lines wrapped to fit.
+pub fn popup(app: &App, context: Context, area: Rect) -> (Rect, Vec<Line<'static>>) {
+    let width = area.width.min(92);
+    let lines = super::inspector::hang(lines(app, context), width.saturating_sub(2) as usize);
+    let rect = super::centered(area, width, (lines.len() as u16 + 2).min(area.height));
+    (rect, lines)
 }
 
 fn screen(app: &App) -> Rect {
@@ -85,12 +84,14 @@ fn screen(app: &App) -> Rect {
 
 /// How far the help can scroll before its last line leaves the popup.
 pub fn max_scroll(app: &App, context: Context) -> u16 {
-    let (rect, n) = rect(app, context, screen(app));
-    n.saturating_sub(rect.height.saturating_sub(2) as usize) as u16
+    let (rect, lines) = popup(app, context, screen(app));
+    lines
+        .len()
+        .saturating_sub(rect.height.saturating_sub(2) as usize) as u16
 }
 
 /// Lines one page-down moves.
 pub fn page(app: &App, context: Context) -> u16 {
-    let (rect, _) = rect(app, context, screen(app));
+    let (rect, _) = popup(app, context, screen(app));
     rect.height.saturating_sub(3).max(1)
 }

@@ -61,7 +61,7 @@ pub fn chunks(s: &str, width: usize, prose: bool) -> Vec<String> {
 
 /// Wraps label/value lines with a hanging indent, so long keys, URLs and
 /// ARNs continue under their value instead of under the label.
-fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+pub fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let fits = line.width() <= width;

@@ -37,17 +37,27 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn rect(app: &App, area: Rect) -> Rect {
-    let n = app.messages.len().max(1) as u16;
-    super::centered(area, area.width.saturating_sub(4).min(110), n + 2)
+/// Where the log sits in `area`, and its lines wrapped to fit: a long
+/// error is read whole, not cut at the edge.
+pub fn popup(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
+    let width = area.width.saturating_sub(4).min(110);
+    let lines = super::inspector::hang(lines(app), width.saturating_sub(2) as usize);
+    let rect = super::centered(area, width, lines.len() as u16 + 2);
+    (rect, lines)
+}
+
+fn screen(app: &App) -> Rect {
+    Rect::new(0, 0, app.size.0, app.size.1)
 }
 
 pub fn max_scroll(app: &App) -> u16 {
-    let r = rect(app, Rect::new(0, 0, app.size.0, app.size.1));
-    (app.messages.len().max(1)).saturating_sub(r.height.saturating_sub(2) as usize) as u16
+    let (rect, lines) = popup(app, screen(app));
+    lines
+        .len()
+        .saturating_sub(rect.height.saturating_sub(2) as usize) as u16
 }
 
 pub fn page(app: &App) -> u16 {
-    let r = rect(app, Rect::new(0, 0, app.size.0, app.size.1));
-    r.height.saturating_sub(3).max(1)
+    let (rect, _) = popup(app, screen(app));
+    rect.height.saturating_sub(3).max(1)
 }

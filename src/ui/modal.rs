@@ -43,8 +43,8 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         // The filter prompt lives in the status bar.
         Modal::Prompt(_) => {}
         Modal::Help { scroll, context } => {
-            let lines = layout::help::lines(app, *context);
-            let (rect, n) = layout::help::rect(app, *context, area);
+            let (rect, lines) = layout::help::popup(app, *context, area);
+            let n = lines.len();
             let shown = rect.height.saturating_sub(2);
             let max = n.saturating_sub(shown as usize) as u16;
             let scroll = (*scroll).min(max);
@@ -52,8 +52,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             popup(frame, rect, title, lines, scroll);
         }
         Modal::Messages { scroll } => {
-            let lines = layout::messages::lines(app);
-            let rect = layout::messages::rect(app, area);
+            let (rect, lines) = layout::messages::popup(app, area);
             let shown = rect.height.saturating_sub(2);
             let n = lines.len();
             let max = n.saturating_sub(shown as usize) as u16;

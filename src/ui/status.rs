@@ -25,26 +25,42 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             Screen::Browse => app.browse.as_ref().map(|b| b.tree.matches).unwrap_or(0),
             Screen::Buckets => app.buckets.visible().len(),
         };
-        let value = clean(p.value()).into_owned();
-        let right = format!(
+        let mut right = format!(
             "{} · Enter keep · Esc clear ",
             count(matches as u64, "match", "matches")
         );
+        let width = area.width as usize;
+        let label_w = p.label.width();
+        if label_w + right.width() + 10 > width {
+            right.clear();
+        }
+        // The text scrolls sideways to keep the cursor in view.
+        let avail = width.saturating_sub(label_w + right.width()).max(1);
+        let before: String = p.value().chars().take(p.input.cursor()).collect();
+        let cursor_col = clean(&before).width();
+        let scroll = cursor_col.saturating_sub(avail.saturating_sub(1));
+        let value = clean(p.value()).into_owned();
+        let mut skipped = 0;
+        let shown: String = value
+            .chars()
+            .skip_while(|c| {
+                let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                let skip = skipped + w <= scroll;
+                if skip {
+                    skipped += w;
+                }
+                skip
+            })
+            .collect();
+        let shown = crate::width::truncate(&shown, avail);
         let line = Line::from(vec![
             Span::styled(p.label.clone(), accent()),
-            Span::raw(value.clone()),
-            Span::raw(
-                " ".repeat(
-                    (area.width as usize)
-                        .saturating_sub(value.width() + p.label.width() + right.width()),
-                ),
-            ),
+            Span::raw(shown.clone()),
+            Span::raw(" ".repeat(width.saturating_sub(shown.width() + label_w + right.width()))),
             Span::styled(right, dim()),
         ]);
         frame.render_widget(Paragraph::new(line), area);
-        let x = area.x
-            + (p.label.width() + p.input.visual_cursor()).min(area.width.saturating_sub(1) as usize)
-                as u16;
+        let x = area.x + (label_w + cursor_col - skipped).min(width.saturating_sub(1)) as u16;
         frame.set_cursor_position((x, area.y));
         return;
     }

@@ -187,7 +187,8 @@ impl AwsStore {
             .region()
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".to_owned());
-        let profile = named_profile(&opts);
+        // Fixed credentials (the demo) use no profile, whatever AWS_PROFILE says.
+        let profile = named_profile(&opts).filter(|_| opts.static_credentials.is_none());
         let (endpoint, endpoint_source) = match endpoint {
             Some(e) => (Some(e.url), Some(e.source)),
             None => (None, None),
@@ -205,7 +206,10 @@ impl AwsStore {
             checksums_when_required: opts.checksums_when_required.unwrap_or(custom),
             clients: Mutex::new(HashMap::new()),
             regions: Mutex::new(HashMap::new()),
-            monitor: Arc::new(Monitor::new(max_attempts)),
+            monitor: Arc::new(Monitor::with_timeout(
+                max_attempts,
+                opts.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+            )),
         }
     }
 

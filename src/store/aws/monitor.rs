@@ -22,14 +22,23 @@ pub(super) struct InFlight {
 pub(super) struct Monitor {
     next: AtomicU64,
     max_attempts: u32,
+    /// How long before a wait is worth showing: [`STALL_AFTER`], or half the
+    /// read timeout when that is shorter, so a short timeout is seen too.
+    after: std::time::Duration,
     requests: Mutex<HashMap<u64, InFlight>>,
 }
 
 impl Monitor {
+    #[cfg(test)]
     pub(super) fn new(max_attempts: u32) -> Monitor {
+        Monitor::with_timeout(max_attempts, STALL_AFTER * 2)
+    }
+
+    pub(super) fn with_timeout(max_attempts: u32, read_timeout: std::time::Duration) -> Monitor {
         Monitor {
             next: AtomicU64::new(1),
             max_attempts,
+            after: STALL_AFTER.min(read_timeout / 2),
             requests: Mutex::new(HashMap::new()),
         }
     }
@@ -69,7 +78,7 @@ impl Monitor {
             .values()
             .filter_map(|r| Some((r, now.saturating_duration_since(r.sent?))))
             .max_by_key(|(_, waited)| *waited)?;
-        (waited >= STALL_AFTER).then(|| Stall {
+        (waited >= self.after).then(|| Stall {
             host: r.host.clone(),
             waited_secs: waited.as_secs(),
             attempt: r.attempt,
@@ -167,6 +176,10 @@ mod tests {
 
     #[test]
     fn monitor_reports_the_longest_wait() {
+        assert_eq!(
+            Monitor::with_timeout(2, std::time::Duration::from_secs(2)).after,
+            std::time::Duration::from_secs(1)
+        );
         let m = Monitor::new(3);
         let now = Instant::now();
         assert_eq!(m.stalled(now), None);
