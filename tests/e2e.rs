@@ -531,10 +531,11 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
         "left the screen on Ctrl-z"
     );
     // What a shell's `fg` does: continue the process group.
+    // Measured before the signal: pail may take the screen back at once.
+    let resumed = t.raw().len();
     unsafe {
         libc::kill(pid as i32, libc::SIGCONT);
     }
-    let resumed = t.raw().len();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !contains(&t.raw()[resumed..], b"\x1b[?1049h") && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
