@@ -101,7 +101,8 @@ async fn a_silent_server_shows_the_wait_and_the_attempt() {
         if let Some(s) = store.stalled() {
             assert_eq!(s.host, addr.to_string());
             assert_eq!(s.max_attempts, 2);
-            assert!(s.waited_secs >= 2, "{s:?}");
+            // Shown after half the 3 s read timeout (1.5 s): never sooner.
+            assert!(s.waited_secs >= 1, "{s:?}");
             if seen.last() != Some(&s.attempt) {
                 seen.push(s.attempt);
             }
