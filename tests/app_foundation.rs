@@ -30,6 +30,19 @@ fn job_task(fx: &[Effect], f: impl Fn(&Job) -> bool) -> TaskId {
         .unwrap_or_else(|| panic!("no such job in {fx:?}"))
 }
 
+/// Bucket `b` with prefix `p/` expanded, holding `p/x`.
+fn with_p_expanded() -> App {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(&mut app, list_task(&fx, ""), page(&["p/"], &[], false));
+    let fx = send(&mut app, [key('l')]);
+    deliver(
+        &mut app,
+        list_task(&fx, "p/"),
+        page(&[], &[("p/x", 1)], false),
+    );
+    app
+}
+
 #[test]
 fn a_background_error_never_destroys_a_half_typed_prompt() {
     let (mut app, fx) = new_app(Some(("b", "")));
@@ -257,14 +270,7 @@ fn back_to_the_bucket_list_lands_on_the_bucket_even_when_the_list_is_late() {
 
 #[test]
 fn count_on_an_object_counts_its_folder() {
-    let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&["p/"], &[], false));
-    let fx = send(&mut app, [key('l')]);
-    deliver(
-        &mut app,
-        list_task(&fx, "p/"),
-        page(&[], &[("p/x", 1)], false),
-    );
+    let mut app = with_p_expanded();
     send(&mut app, [key('j')]);
     assert_eq!(tree(&app).selected(), Some(Selected::Object("p/x".into())));
     let fx = send(&mut app, [key('s')]);
@@ -280,14 +286,7 @@ fn count_on_an_object_counts_its_folder() {
 
 #[test]
 fn refresh_on_a_collapsed_prefix_does_not_expand_it() {
-    let (mut app, fx) = new_app(Some(("b", "")));
-    deliver(&mut app, list_task(&fx, ""), page(&["p/"], &[], false));
-    let fx = send(&mut app, [key('l')]);
-    deliver(
-        &mut app,
-        list_task(&fx, "p/"),
-        page(&[], &[("p/x", 1)], false),
-    );
+    let mut app = with_p_expanded();
     send(&mut app, [key('h')]);
     assert!(!tree(&app).is_expanded("p/"));
     let fx = send(&mut app, [key('R')]);
