@@ -16,6 +16,7 @@ pub mod format;
 pub mod keymap;
 pub mod layout;
 pub mod links;
+pub mod local;
 pub mod logging;
 pub mod runtime;
 pub mod sanitize;
