@@ -14,6 +14,8 @@
 //!
 //! Unix only, like the rest of pail.
 
+pub mod dest;
 pub mod paths;
 
+pub use dest::{Dest, EntryKind, Existing, Pending};
 pub use paths::{Mapped, Refusal, RelPath, map_key};

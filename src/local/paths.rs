@@ -317,4 +317,94 @@ mod tests {
         );
         assert_eq!(Refusal::EmptySegment.to_string(), "empty segment (a//b)");
     }
+
+    mod property {
+        use super::super::*;
+        use crate::local::Dest;
+        use proptest::prelude::*;
+        use std::fs;
+        use std::os::unix::fs::symlink;
+
+        /// Segments from a hostile alphabet: traversal, separators, NUL,
+        /// newlines, multi-byte characters, names near and past 255 bytes,
+        /// and `in` / `out`, which the test plants as symlinks leading out.
+        fn segment() -> impl Strategy<Value = String> {
+            // Weighted so that about half the keys map and get written.
+            prop_oneof![
+                1 => Just(".".to_owned()),
+                1 => Just("..".to_owned()),
+                1 => Just(String::new()),
+                1 => Just("/".to_owned()),
+                2 => Just("\\".to_owned()),
+                2 => Just("..\\..".to_owned()),
+                1 => Just("\0".to_owned()),
+                2 => Just("\n".to_owned()),
+                3 => Just("in".to_owned()),
+                3 => Just("out".to_owned()),
+                8 => "[a.é日\\\\\n ]{1,8}",
+                2 => "[a.é日/\\\\\0\n ]{1,8}",
+                1 => "[ab]{250,260}",
+                1 => "é{126,129}",
+            ]
+        }
+
+        fn key() -> impl Strategy<Value = (String, String)> {
+            let strip = prop_oneof![Just(String::new()), Just("docs/".to_owned())];
+            let tail = prop_oneof![Just(""), Just("/")];
+            (strip, prop::collection::vec(segment(), 1..6), tail)
+                .prop_map(|(strip, segs, tail)| (format!("{strip}{}{tail}", segs.join("/")), strip))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+            #[test]
+            fn mapped_keys_never_leave_the_destination((key, strip) in key()) {
+                let Ok(mapped) = map_key(&key, &strip) else {
+                    return Ok(());
+                };
+                let (rel, is_dir) = match &mapped {
+                    Mapped::File(rel) => (rel, false),
+                    Mapped::Dir(rel) => (rel, true),
+                };
+                // Nothing was cleaned up: the path is exactly the key.
+                let trailer = if is_dir { "/" } else { "" };
+                prop_assert_eq!(format!("{strip}{rel}{trailer}"), key.clone());
+
+                let tmp = tempfile::tempdir().unwrap();
+                let outside = tmp.path().join("outside");
+                fs::create_dir(&outside).unwrap();
+                fs::write(outside.join("secret"), b"secret").unwrap();
+                let root = tmp.path().join("dest");
+                fs::create_dir(&root).unwrap();
+                symlink(&outside, root.join("out")).unwrap();
+                symlink(outside.join("secret"), root.join("in")).unwrap();
+                let dest = Dest::open(&root).unwrap();
+
+                let written = if is_dir {
+                    dest.make_dirs(rel)
+                } else {
+                    dest.create(rel).and_then(|p| p.commit(None, true))
+                };
+                match written {
+                    Ok(()) => {
+                        let real = root.join(rel.to_path_buf()).canonicalize().unwrap();
+                        let real_root = root.canonicalize().unwrap();
+                        prop_assert!(real.starts_with(&real_root) && real != real_root,
+                            "{key:?} landed at {real:?}");
+                    }
+                    // Only a planted link or the file `in` may stop it.
+                    Err(e) => prop_assert!(
+                        matches!(e.kind(), std::io::ErrorKind::NotADirectory
+                            | std::io::ErrorKind::IsADirectory),
+                        "{key:?}: {e}"
+                    ),
+                }
+                let mut names: Vec<_> = fs::read_dir(&outside).unwrap()
+                    .map(|e| e.unwrap().file_name()).collect();
+                names.sort();
+                prop_assert_eq!(names, ["secret"]);
+                prop_assert_eq!(fs::read(outside.join("secret")).unwrap(), b"secret");
+            }
+        }
+    }
 }
