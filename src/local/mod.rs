@@ -16,6 +16,8 @@
 
 pub mod dest;
 pub mod paths;
+pub mod walk;
 
 pub use dest::{Dest, EntryKind, Existing, Pending};
 pub use paths::{Mapped, Refusal, RelPath, map_key};
+pub use walk::{Walk, WalkItem, walk};
