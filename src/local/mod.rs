@@ -10,7 +10,7 @@
 //! - [`paths`]: a key becomes a relative path, or a refusal with a reason.
 //! - [`dest`]: a download is written beside its final name and renamed into
 //!   place, reaching it one directory at a time without following symlinks.
-//! - [`walk`]: an upload's files, in a stable order, with what is skipped.
+//! - [`walk`](mod@walk): an upload's files, in a stable order, with what is skipped.
 //!
 //! Unix only, like the rest of pail.
 
