@@ -55,6 +55,102 @@ pub struct Cli {
     /// Log level: error, warn, info, debug, trace, off
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The transfer engine without the UI (for scripts and benchmarks).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Copy: upload (local → s3://), download (s3:// → local dir) or
+    /// server-side copy (s3:// → s3://); each source lands inside DST
+    /// under its own name
+    Cp {
+        /// SRC... DST
+        #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        opts: BatchOpts,
+    },
+    /// Move objects within S3: copy, check the copy, then delete the source
+    Mv {
+        #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        opts: BatchOpts,
+    },
+    /// Delete objects or everything under prefixes (lists first; deletes
+    /// only with --yes)
+    Rm {
+        #[arg(required = true, value_name = "S3_URI")]
+        targets: Vec<String>,
+        /// Delete what the listing found (without it: show the plan only)
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        opts: BatchOpts,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BatchOpts {
+    /// When a destination exists: overwrite, skip, skip-identical, keep-both
+    /// (default: [transfers] conflict, with "ask" meaning overwrite here)
+    #[arg(long, value_name = "POLICY")]
+    pub conflict: Option<String>,
+    /// Requests in flight (default: [transfers] concurrency)
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+impl BatchOpts {
+    fn apply(&self, settings: &mut crate::engine::Settings) -> Result<(), String> {
+        use crate::engine::Policy;
+        if let Some(c) = &self.conflict {
+            settings.conflict = match c.as_str() {
+                "overwrite" => Policy::Overwrite,
+                "skip" => Policy::Skip,
+                "skip-identical" => Policy::SkipIdentical,
+                "keep-both" => Policy::KeepBoth,
+                other => {
+                    return Err(format!(
+                        "--conflict {other:?}: expected overwrite, skip, skip-identical or keep-both"
+                    ));
+                }
+            };
+        } else if settings.conflict == Policy::Ask {
+            settings.conflict = Policy::Overwrite;
+        }
+        if let Some(n) = self.concurrency {
+            if !(1..=512).contains(&n) {
+                return Err(format!("--concurrency must be 1..=512, not {n}"));
+            }
+            settings.concurrency = n;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a batch command against `store`.
+async fn run_batch(
+    store: Arc<dyn Store>,
+    command: &Command,
+    mut settings: crate::engine::Settings,
+) -> i32 {
+    let opts = match command {
+        Command::Cp { opts, .. } | Command::Mv { opts, .. } | Command::Rm { opts, .. } => opts,
+    };
+    if let Err(e) = opts.apply(&mut settings) {
+        return fail(e);
+    }
+    match command {
+        Command::Cp { paths, .. } | Command::Mv { paths, .. } => {
+            let (dst, srcs) = paths.split_last().expect("clap requires two paths");
+            let remove = matches!(command, Command::Mv { .. });
+            crate::batch::cp(store, settings, srcs, dst, remove).await
+        }
+        Command::Rm { targets, yes, .. } => crate::batch::rm(store, settings, targets, *yes).await,
+    }
 }
 
 /// `s3://bucket/path` -> ("bucket", "path"), as typed: a path ending in `/`
@@ -263,6 +359,9 @@ pub fn main() -> i32 {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    if cli.demo && cli.command.is_some() {
+        return fail("--demo opens the UI on its own server; cp, mv and rm need a real endpoint");
+    }
     let level = cli.log_level.clone().unwrap_or(config.log.level.clone());
     if level != "off" && level.parse::<tracing::Level>().is_err() {
         return fail(format!("unknown log level {level:?}"));
@@ -317,6 +416,10 @@ pub fn main() -> i32 {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
+            if let Some(command) = &cli.command {
+                let settings = config.transfers.engine.clone();
+                return run_batch(Arc::new(store), command, settings).await;
+            }
             if let Err(e) = require_terminal() {
                 return fail(e);
             }

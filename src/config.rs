@@ -4,10 +4,12 @@
 //! reported as a plain message naming file, line and key (exit code 2)
 //! instead of a half-drawn screen.
 
+mod transfers;
 use crate::keymap::{BindingTable, Bindings, Keymap};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
+pub use transfers::{STORAGE_CLASSES, Transfers};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
@@ -81,6 +83,7 @@ pub struct Config {
     pub ui: UiSettings,
     pub log: LogSettings,
     pub keymap: Keymap,
+    pub transfers: Transfers,
 }
 
 /// A problem in a config file, located for the user.
@@ -119,6 +122,7 @@ struct FileConfig {
     /// `[context.NAME]` tables: bindings for one context only.
     context: Option<toml::Table>,
     copy: Option<BindingTable>,
+    transfers: Option<transfers::TransfersFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -285,6 +289,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         file: None,
     };
     let mut bindings = Vec::new();
+    let mut transfers = Transfers::default();
     for (path, text, f) in &parsed {
         let err = |key: &str, message: String| ConfigError {
             file: (*path).clone(),
@@ -331,6 +336,9 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
             }
             ui.inspect_delay_ms = u.inspect_delay_ms.unwrap_or(ui.inspect_delay_ms);
             ui.clipboard = u.clipboard.unwrap_or(ui.clipboard);
+        }
+        if let Some(t) = &f.transfers {
+            transfers.apply(t).map_err(|(key, m)| err(key, m))?;
         }
         if let Some(l) = &f.log {
             if let Some(level) = &l.level {
@@ -394,6 +402,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         ui,
         log,
         keymap,
+        transfers,
     })
 }
 

@@ -6,12 +6,14 @@
 //! [`runtime`] is the only place that touches the terminal and spawns work.
 
 pub mod app;
+pub mod batch;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod diagnose;
 pub mod endpoint;
+pub mod engine;
 pub mod format;
 pub mod keymap;
 pub mod layout;

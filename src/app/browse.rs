@@ -253,7 +253,6 @@ impl App {
     /// Lists the folder under the cursor again. The rows stay until the new
     /// listing replaces them; a count running under it is stopped.
     pub(crate) fn refresh_browse(&mut self, fx: &mut Vec<Effect>) {
-        let page_size = self.settings.page_size;
         let Some(b) = &self.browse else { return };
         let prefix = match (b.tree.selected_row().copied(), b.tree.selected()) {
             // An expanded prefix, or a collapsed one that was listed before:
@@ -262,19 +261,27 @@ impl App {
             (Some(row), _) => b.tree.folder_at(row.folder).prefix.clone(),
             _ => b.tree.root.clone(),
         };
+        self.relist(&prefix, fx);
+        self.set_status(format!("Refreshing {}", display_prefix(&prefix)));
+    }
+
+    /// Lists `prefix` and its open sub-folders again, each by a task of
+    /// its own; the rows stay until the new listings replace them.
+    fn relist(&mut self, prefix: &str, fx: &mut Vec<Effect>) {
+        let page_size = self.settings.page_size;
+        let Some(b) = &self.browse else { return };
         let bucket = b.tree.bucket.clone();
-        // Open sub-folders are listed again too, each by a task of its own.
-        let mut prefixes = vec![prefix.clone()];
+        let mut prefixes = vec![prefix.to_owned()];
         prefixes.extend(
             b.tree
-                .expanded_under(&prefix)
+                .expanded_under(prefix)
                 .into_iter()
                 .filter(|p| *p != prefix),
         );
-        fx.extend(self.tasks.cancel_where(|o| o.under(&prefix)));
+        fx.extend(self.tasks.cancel_where(|o| o.under(prefix)));
         if let Some(b) = &mut self.browse {
-            b.objects.retain(|k, _| !k.starts_with(&prefix));
-            b.totals.retain(|k, _| !k.starts_with(&prefix));
+            b.objects.retain(|k, _| !k.starts_with(prefix));
+            b.totals.retain(|k, _| !k.starts_with(prefix));
         }
         for p in prefixes {
             let job = Job::ListPrefix {
@@ -289,7 +296,26 @@ impl App {
             }
             fx.push(spawn);
         }
-        self.set_status(format!("Refreshing {}", display_prefix(&prefix)));
+    }
+
+    /// After a job changed keys under `prefix` of `bucket`: the closest
+    /// folder the tree has listed that holds them is listed again.
+    pub(crate) fn refresh_changed(&mut self, bucket: &str, prefix: &str, fx: &mut Vec<Effect>) {
+        let Some(b) = &self.browse else { return };
+        if b.tree.bucket != bucket {
+            return;
+        }
+        let mut p = prefix.to_owned();
+        loop {
+            if b.tree.folder(&p).is_some() || p == b.tree.root {
+                break;
+            }
+            if p.is_empty() || !p.starts_with(&b.tree.root) {
+                return;
+            }
+            p = parent_prefix(&p).to_owned();
+        }
+        self.relist(&p, fx);
     }
 
     /// Counts every key under the prefix under the cursor; on an object,

@@ -12,14 +12,19 @@
 
 pub mod browse;
 pub mod buckets;
+pub mod confirm;
 mod copy;
 pub mod inspect;
 pub mod marks;
 pub mod messages;
 pub mod modal;
 mod mouse;
+pub mod ops;
+mod panel;
+mod picker;
 pub mod prompt;
 pub mod task;
+pub mod transfers;
 pub mod tree;
 mod update;
 
@@ -80,6 +85,8 @@ impl Msg {
 pub enum Effect {
     Spawn(TaskId, Job),
     Cancel(TaskId),
+    /// The user's answer to a transfer job's conflict question.
+    Answer(TaskId, crate::engine::Choice),
     /// Put `text` on the clipboard; `what` names it for the status line
     /// ("URL of docs/a.pdf"), never the text itself.
     Copy {
@@ -128,6 +135,8 @@ pub struct Settings {
     pub page_size: i32,
     pub inspect_delay_ticks: u64,
     pub mouse: bool,
+    /// `[transfers]`: the engine's settings and the upload defaults.
+    pub transfers: crate::config::Transfers,
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +169,18 @@ pub struct App {
     pub action: u64,
     /// Set while quitting waits for tasks to clean up.
     pub cleaning_up: Option<usize>,
+    /// Every transfer job of the session (the transfers panel).
+    pub transfers: transfers::Transfers,
+    /// pail's own clipboard (`y`/`x`, pasted with `p`).
+    pub clip: Option<ops::Clip>,
+    /// What the open operation prompt acts on.
+    pub pending: Option<ops::Pending>,
+    /// The local folder under the upload prompt; path completion.
+    pub picker: ops::UploadPicker,
+    pub last_download_dir: Option<std::path::PathBuf>,
+    pub last_upload_dir: Option<String>,
+    /// Storage class and encryption of uploads, for the session.
+    pub upload_options: crate::engine::UploadOptions,
     inspect_due: Option<u64>,
     last_click: Option<(u16, u16, u64)>,
 }
@@ -183,6 +204,7 @@ impl App {
                 page_size: config.s3.page_size,
                 inspect_delay_ticks: config.ui.inspect_delay_ms.div_ceil(tick),
                 mouse: config.ui.mouse,
+                transfers: config.transfers.clone(),
             },
             keymap: config.keymap.clone(),
             conn,
@@ -204,6 +226,13 @@ impl App {
             size,
             action: 0,
             cleaning_up: None,
+            transfers: transfers::Transfers::default(),
+            clip: None,
+            pending: None,
+            picker: ops::UploadPicker::default(),
+            last_download_dir: None,
+            last_upload_dir: None,
+            upload_options: config.transfers.upload.clone(),
             inspect_due: None,
             last_click: None,
         };

@@ -25,6 +25,20 @@ pub enum Modal {
     Error(Explanation),
     /// "Quit while these run?" — names them and goes away when they end.
     ConfirmQuit,
+    /// What a delete (or prefix rename) will do, and the confirmation.
+    Preview(Box<super::confirm::Preview>),
+    /// A transfer job's conflict question.
+    Conflict {
+        task: super::TaskId,
+        selected: usize,
+    },
+    /// The transfers panel.
+    Transfers,
+    /// One job's items, failures first.
+    TransferItems {
+        task: super::TaskId,
+        scroll: u16,
+    },
 }
 
 impl Modal {
@@ -36,7 +50,8 @@ impl Modal {
             Modal::Copy => Context::Copy,
             // Any key closes an error popup; Ctrl-c still quits.
             Modal::Error(_) => Context::Help,
-            Modal::ConfirmQuit => Context::Confirm,
+            Modal::ConfirmQuit | Modal::Preview(_) | Modal::Conflict { .. } => Context::Confirm,
+            Modal::Transfers | Modal::TransferItems { .. } => Context::Transfers,
         }
     }
 }
@@ -109,25 +124,74 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Modal::Prompt(mut p) => {
+            if p.kind == PromptKind::Upload && super::picker::on_key(app, &p, &key, fx) {
+                return;
+            }
             let ev = p.handle(&app.keymap, &key);
             set_top(app, Modal::Prompt(p.clone()));
             on_prompt(app, &p, ev, fx);
         }
+        Modal::Preview(p) => super::confirm::on_preview_key(app, *p, key, fx),
+        Modal::Conflict { task, selected } => {
+            super::confirm::on_conflict_key(app, task, selected, key, fx)
+        }
+        Modal::Transfers => super::panel::on_key(app, action, fx),
+        Modal::TransferItems { task, scroll } => {
+            super::panel::on_items_key(app, task, scroll, action)
+        }
     }
 }
 
-/// Pasted text goes to an open prompt; elsewhere it is ignored for now.
+/// Pasted text goes to an open prompt. With nothing open in a bucket, a
+/// pasted path (a file dragged onto the terminal) opens the upload prompt.
 pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
     if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
         let ev = p.paste(text);
         let p = p.clone();
         on_prompt(app, &p, ev, fx);
+    } else if app.modals.is_empty()
+        && app.screen == super::Screen::Browse
+        && let Some(path) = super::ops::pasted_path(text)
+    {
+        app.upload(Some(&path), fx);
     }
 }
 
 fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
     match p.kind {
         PromptKind::Filter => super::update::on_filter(app, p.value(), ev, fx),
+        _ => on_path_prompt(app, p, ev, fx),
+    }
+}
+
+/// The operation prompts: Enter submits, Esc cancels, Tab completes a
+/// local path from the folder's listing.
+fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
+    let value = p.value().to_owned();
+    match ev {
+        PromptEvent::Submit => {
+            app.modals.pop();
+            match p.kind {
+                PromptKind::Download => app.submit_download(&value, fx),
+                PromptKind::Upload => app.submit_upload(&value, fx),
+                PromptKind::Rename => app.submit_rename(&value, fx),
+                PromptKind::NewFolder => app.submit_new_folder(&value, fx),
+                PromptKind::Filter => {}
+            }
+        }
+        PromptEvent::Cancel => {
+            app.modals.pop();
+            app.pending = None;
+            fx.extend(app.tasks.cancel_where(|o| *o == super::Owner::LocalDir));
+            app.set_status("Cancelled");
+        }
+        PromptEvent::Complete if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+            super::picker::complete(app, &value, fx);
+        }
+        PromptEvent::Edited if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+            app.list_local(&value, fx);
+        }
+        _ => {}
     }
 }
 

@@ -12,6 +12,14 @@ use tui_input::backend::crossterm::EventHandler;
 pub enum PromptKind {
     /// Narrows the list as you type; shown in the status line.
     Filter,
+    /// A local folder to download into (Tab completes).
+    Download,
+    /// A local file or folder to upload, with its folder listed below.
+    Upload,
+    /// A new key or prefix for the object or prefix under the cursor.
+    Rename,
+    /// A name for a new folder marker.
+    NewFolder,
 }
 
 /// What a key did to the prompt.

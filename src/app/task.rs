@@ -5,12 +5,14 @@
 //! of a cancelled task is recognised and dropped in one place.
 
 use super::Effect;
+use crate::engine::{DeletePlan, Item, Question, S3Source, Snapshot, Spec};
 use crate::sanitize::clean;
 use crate::store::{
     Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, PrefixTotals, StoreError,
     StoreResult,
 };
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Identifies one background task from start to its last message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,6 +45,17 @@ pub enum Job {
         prefix: String,
         page_size: i32,
     },
+    /// A transfer-engine job (download, upload, copy, move, delete...).
+    Transfer(Box<Spec>),
+    /// Lists everything a delete would remove, before asking.
+    PlanDelete {
+        bucket: String,
+        sources: Vec<S3Source>,
+    },
+    /// One local folder's entries, for the upload prompt and path completion.
+    ReadDir {
+        path: PathBuf,
+    },
 }
 
 impl Job {
@@ -59,6 +72,11 @@ impl Job {
             Job::CountPrefix { bucket, prefix, .. } => {
                 format!("counting s3://{}/{}", clean(bucket), clean(prefix))
             }
+            Job::Transfer(spec) => super::transfers::describe(spec),
+            Job::PlanDelete { bucket, .. } => {
+                format!("listing what to delete in {}", clean(bucket))
+            }
+            Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
         }
     }
 
@@ -67,6 +85,8 @@ impl Job {
         match self {
             Job::ListPrefix { .. } | Job::ListBuckets => Some(("listing", "listings")),
             Job::CountPrefix { .. } => Some(("count", "counts")),
+            Job::Transfer(_) => Some(("transfer", "transfers")),
+            Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
             _ => None,
         }
     }
@@ -88,6 +108,13 @@ impl Job {
             Job::ListPrefix { .. } => TaskEvent::Page(Err(err)),
             Job::ObjectInfo { .. } => TaskEvent::Object(Box::new(Err(err))),
             Job::CountPrefix { .. } => TaskEvent::Totals(Err(err)),
+            Job::Transfer(_) => TaskEvent::Transfer(Box::new(TransferReport {
+                crashed: Some(err.to_string()),
+                finished: true,
+                ..TransferReport::default()
+            })),
+            Job::PlanDelete { .. } => TaskEvent::DeletePlan(Box::new(Err(err))),
+            Job::ReadDir { .. } => TaskEvent::Dir(Err(err.to_string())),
         }
     }
 }
@@ -103,6 +130,34 @@ pub enum TaskEvent {
     /// Boxed: an ObjectInfo is large and most messages are small.
     Object(Box<StoreResult<ObjectInfo>>),
     Totals(StoreResult<(PrefixTotals, bool)>),
+    /// A transfer's progress, sampled a few times a second.
+    Transfer(Box<TransferReport>),
+    /// Keys listed so far for a delete plan.
+    Planning(u64),
+    DeletePlan(Box<StoreResult<DeletePlan>>),
+    Dir(Result<Vec<LocalEntry>, String>),
+}
+
+/// A sample of a transfer job: counters, the items finished since the last
+/// sample, the conflict question if one waits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TransferReport {
+    pub snapshot: Snapshot,
+    pub items: Vec<Item>,
+    pub question: Option<Question>,
+    /// The last report: the job has ended (its cleanup done).
+    pub finished: bool,
+    /// The job's task died (a panic): why.
+    pub crashed: Option<String>,
+}
+
+/// One entry of a local folder, for the upload prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalEntry {
+    /// The name as the file system has it (lossy for non-UTF-8 names).
+    pub name: String,
+    pub dir: bool,
+    pub size: u64,
 }
 
 /// The view a task works for.
@@ -122,6 +177,12 @@ pub enum Owner {
     Totals(String),
     /// The inspector's object slot.
     Inspector,
+    /// A transfer job of the transfers panel.
+    Transfer,
+    /// The listing behind a delete preview.
+    DeletePlan,
+    /// The local folder shown under the upload prompt.
+    LocalDir,
 }
 
 impl Owner {

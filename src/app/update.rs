@@ -120,6 +120,19 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         },
         Action::CountPrefix => app.count_prefix(fx),
         Action::CopyMenu => app.modals.push(Modal::Copy),
+        Action::Download => app.download(),
+        Action::Upload => app.upload(None, fx),
+        Action::Yank => app.yank(false),
+        Action::Cut => app.yank(true),
+        Action::Paste => app.paste(fx),
+        Action::Rename => app.rename(),
+        Action::NewFolder => app.new_folder(),
+        Action::Delete => app.delete(fx),
+        Action::Transfers => {
+            let n = app.transfers.jobs.len();
+            app.transfers.selected = app.transfers.selected.min(n.saturating_sub(1));
+            app.modals.push(Modal::Transfers);
+        }
         Action::Mark => mark(app, fx),
         Action::MarkAll => mark_all(app),
         Action::Buckets => app.back_to_buckets(fx),
@@ -157,7 +170,9 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::Next
         | Action::Prev
         | Action::Yes
-        | Action::No => {}
+        | Action::No
+        | Action::Retry
+        | Action::ClearFinished => {}
     }
 }
 
@@ -292,6 +307,12 @@ pub(super) fn on_filter(app: &mut App, value: &str, ev: PromptEvent, fx: &mut Ve
 }
 
 fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
+    // A transfer reports to the end, cancelled or not: how it ended and
+    // what it cleaned up belong in its summary.
+    if let TaskEvent::Transfer(r) = ev {
+        app.on_transfer(id, *r, fx);
+        return;
+    }
     // A result nobody waits for any more (its view was left or replaced).
     let Some(task) = app.tasks.live(id) else {
         return;
@@ -310,6 +331,10 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Page(r) => app.on_page(id, action, r, fx),
         TaskEvent::Object(r) => app.on_object(id, *r),
         TaskEvent::Totals(r) => app.on_totals(id, r),
+        TaskEvent::Planning(n) => super::confirm::on_planning(app, id, n),
+        TaskEvent::DeletePlan(r) => super::confirm::on_plan(app, id, *r),
+        TaskEvent::Dir(r) => super::picker::on_dir(app, r),
+        TaskEvent::Transfer(_) => {}
     }
 }
 

@@ -108,15 +108,33 @@ pub enum Action {
     Prev,
     Yes,
     No,
+    Download,
+    Upload,
+    Yank,
+    Cut,
+    Paste,
+    Rename,
+    NewFolder,
+    Delete,
+    Transfers,
+    Retry,
+    ClearFinished,
 }
 
 use Context as C;
 const LISTS: &[Context] = &[C::Buckets, C::Tree, C::Inspector];
 const BROWSE: &[Context] = &[C::Tree, C::Inspector];
-const SCROLLS: &[Context] = &[C::Buckets, C::Tree, C::Inspector, C::Help, C::Messages];
+const SCROLLS: &[Context] = &[
+    C::Buckets,
+    C::Tree,
+    C::Inspector,
+    C::Help,
+    C::Messages,
+    C::Transfers,
+];
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 45] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -151,6 +169,17 @@ impl Action {
         Action::Prev,
         Action::Yes,
         Action::No,
+        Action::Download,
+        Action::Upload,
+        Action::Yank,
+        Action::Cut,
+        Action::Paste,
+        Action::Rename,
+        Action::NewFolder,
+        Action::Delete,
+        Action::Transfers,
+        Action::Retry,
+        Action::ClearFinished,
     ];
 
     /// The contexts this action does something in.
@@ -162,8 +191,8 @@ impl Action {
             | Action::Bottom
             | Action::PageDown
             | Action::PageUp => SCROLLS,
+            Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
             Action::Expand
-            | Action::Open
             | Action::SwitchFocus
             | Action::Filter
             | Action::Refresh
@@ -191,13 +220,24 @@ impl Action {
                 C::Prompt,
                 C::Copy,
                 C::Confirm,
+                C::Transfers,
             ],
             Action::ForceQuit => &Context::ALL,
-            Action::Close => &[C::Help, C::Messages],
+            Action::Close => &[C::Help, C::Messages, C::Transfers],
             Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {
                 &[C::Prompt]
             }
             Action::Yes | Action::No => &[C::Confirm],
+            Action::Download
+            | Action::Upload
+            | Action::Yank
+            | Action::Cut
+            | Action::Paste
+            | Action::Rename
+            | Action::NewFolder => BROWSE,
+            Action::Delete => &[C::Tree, C::Inspector, C::Transfers],
+            Action::Transfers => LISTS,
+            Action::Retry | Action::ClearFinished => &[C::Transfers],
         }
     }
 
@@ -237,6 +277,17 @@ impl Action {
             Action::Prev => "prev",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::Download => "download",
+            Action::Upload => "upload",
+            Action::Yank => "yank",
+            Action::Cut => "cut",
+            Action::Paste => "paste",
+            Action::Rename => "rename",
+            Action::NewFolder => "new_folder",
+            Action::Delete => "delete",
+            Action::Transfers => "transfers",
+            Action::Retry => "retry",
+            Action::ClearFinished => "clear_finished",
         }
     }
 
@@ -276,6 +327,17 @@ impl Action {
             Action::Prev => "previous choice / move up",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::Download => "download to a local folder",
+            Action::Upload => "upload files or folders here",
+            Action::Yank => "copy the selection to pail's clipboard (paste with p)",
+            Action::Cut => "cut the selection to pail's clipboard (paste with p moves it)",
+            Action::Paste => "paste pail's clipboard into the prefix under the cursor",
+            Action::Rename => "rename the object or prefix (moves every key under it)",
+            Action::NewFolder => "create a folder (a zero-byte name/ marker)",
+            Action::Delete => "delete (shows exactly what first); in transfers: cancel the job",
+            Action::Transfers => "transfers panel: jobs, progress, cancel, retry",
+            Action::Retry => "retry the job's failed items",
+            Action::ClearFinished => "clear finished jobs",
         }
     }
 

@@ -9,6 +9,8 @@
 use crate::app::{Effect, Job, Msg, TaskId};
 use crate::clipboard::{Route, SystemClipboard};
 use crate::config::ClipboardMode;
+use crate::engine::limit::Limiter;
+use crate::engine::{Env, Progress, Scheduler, Settings};
 use crate::store::Store;
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -92,6 +94,13 @@ pub struct Executor {
     clipboard: ClipboardMode,
     system: SystemClipboard,
     fallback: UnboundedSender<Fallback>,
+    /// One request-slot pool for every transfer job, shared fairly.
+    scheduler: Scheduler,
+    transfer_settings: Arc<Settings>,
+    limiter: Option<Arc<Limiter>>,
+    /// Running transfers' shared progress, where answers to their
+    /// conflict questions are delivered.
+    transfers: HashMap<TaskId, Arc<Progress>>,
 }
 
 impl Executor {
@@ -109,7 +118,19 @@ impl Executor {
             clipboard,
             system: SystemClipboard::default(),
             fallback,
+            scheduler: Scheduler::new(Settings::default().concurrency),
+            transfer_settings: Arc::new(Settings::default()),
+            limiter: None,
+            transfers: HashMap::new(),
         }
+    }
+
+    /// Uses `settings` for transfer jobs (request slots, bandwidth limit).
+    pub fn with_transfers(mut self, settings: Settings) -> Self {
+        self.scheduler = Scheduler::new(settings.concurrency);
+        self.limiter = settings.bandwidth_limit.map(|r| Arc::new(Limiter::new(r)));
+        self.transfer_settings = Arc::new(settings);
+        self
     }
 
     /// Writes OSC 52 on the UI thread, between frames, so it never
@@ -156,6 +177,11 @@ impl Executor {
                         t.cancel();
                     }
                 }
+                Effect::Answer(id, choice) => {
+                    if let Some(p) = self.transfers.get(&id) {
+                        p.answer(choice);
+                    }
+                }
                 Effect::Copy { text, what } => self.copy(text, what),
                 Effect::Quit | Effect::Suspend => left.push(e),
             }
@@ -163,6 +189,8 @@ impl Executor {
         // Reap tasks that ended and forget their tokens.
         while self.tasks.try_join_next().is_some() {}
         self.tokens.retain(|_, t| !t.is_cancelled());
+        self.transfers
+            .retain(|_, p| !p.phase().finished() || Arc::strong_count(p) > 1);
         left
     }
 
@@ -170,6 +198,19 @@ impl Executor {
         tracing::debug!(task = id.0, job = %job.label(), "start");
         let store = self.store.clone();
         let tx = self.tx.clone();
+        if let Job::Transfer(spec) = job {
+            let env = Env::new(
+                store,
+                self.transfer_settings.clone(),
+                &self.scheduler,
+                self.limiter.clone(),
+            );
+            self.transfers.insert(id, env.progress.clone());
+            self.spawn(id, move |ctx| {
+                super::transfers::run(env, *spec, id, tx, ctx).boxed()
+            });
+            return;
+        }
         self.spawn(id, move |ctx| {
             super::jobs::run_job(store, id, job, tx, ctx).boxed()
         });

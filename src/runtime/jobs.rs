@@ -66,7 +66,45 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
             })
             .await;
         }
+        Job::PlanDelete { bucket, sources } => {
+            // The plan job is read-only; dropping it on cancel is enough.
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let plan = crate::engine::plan_delete(&*store, &bucket, &sources, &cancel, |n| {
+                send(TaskEvent::Planning(n))
+            })
+            .await;
+            send(TaskEvent::DeletePlan(Box::new(plan)));
+        }
+        Job::ReadDir { path } => {
+            let read = tokio::task::spawn_blocking(move || read_dir(&path)).await;
+            send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string()))));
+        }
+        // Run by the executor through the transfer engine, not here.
+        Job::Transfer(_) => {}
     }
+}
+
+/// Most entries a folder listing under the upload prompt shows.
+const DIR_LIMIT: usize = 5000;
+
+/// A local folder's entries, folders first, then by name. Symlinks are
+/// shown as what they point to (the upload decides whether to follow).
+fn read_dir(path: &std::path::Path) -> Result<Vec<crate::app::task::LocalEntry>, String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(|e| e.to_string())? {
+        let Ok(entry) = entry else { continue };
+        let meta = std::fs::metadata(entry.path()).ok();
+        out.push(crate::app::task::LocalEntry {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            dir: meta.as_ref().is_some_and(|m| m.is_dir()),
+            size: meta.map(|m| m.len()).unwrap_or(0),
+        });
+        if out.len() >= DIR_LIMIT {
+            break;
+        }
+    }
+    out.sort_by(|a, b| b.dir.cmp(&a.dir).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
 }
 
 /// Follows continuation tokens from `req` to the last page, handing each

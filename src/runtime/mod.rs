@@ -7,6 +7,7 @@
 pub mod executor;
 pub mod jobs;
 mod terminal;
+mod transfers;
 
 pub use terminal::restore_terminal;
 
@@ -87,7 +88,8 @@ pub async fn run(
     let mut terminal = new_terminal()?;
     let (tx, mut rx) = unbounded_channel();
     let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
-    let mut exec = Executor::new(store.clone(), tx, clipboard, fallback_tx);
+    let mut exec = Executor::new(store.clone(), tx, clipboard, fallback_tx)
+        .with_transfers(app.settings.transfers.engine.clone());
     let mut pending = exec.apply(initial);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(tick_ms.max(10)));

@@ -5,6 +5,9 @@
 //! real server will not produce on demand).
 
 pub mod aws;
+mod objects;
+
+pub use objects::*;
 
 use async_trait::async_trait;
 use std::fmt;
@@ -262,6 +265,96 @@ pub trait Store: Send + Sync {
     fn stalled(&self) -> Option<Stall> {
         None
     }
+
+    // Reading and writing objects, for the transfer engine. The defaults
+    // refuse, so a read-only test double need not spell them out.
+
+    /// HeadObject with checksums requested.
+    async fn head_object(&self, req: &GetRequest) -> StoreResult<ObjectHead> {
+        Err(unsupported("HeadObject", &req.bucket))
+    }
+    /// GetObject with checksums requested; the body streams.
+    async fn get_object(&self, req: &GetRequest) -> GetResult {
+        Err(unsupported("GetObject", &req.bucket))
+    }
+    async fn put_object(&self, req: &PutRequest, body: bytes::Bytes) -> StoreResult<Written> {
+        let _ = body;
+        Err(unsupported("PutObject", &req.bucket))
+    }
+    /// Starts a multipart upload; returns its upload id.
+    async fn create_multipart(&self, req: &PutRequest) -> StoreResult<String> {
+        Err(unsupported("CreateMultipartUpload", &req.bucket))
+    }
+    async fn upload_part(
+        &self,
+        req: &PutRequest,
+        upload_id: &str,
+        number: i32,
+        body: bytes::Bytes,
+        crc32: Option<String>,
+    ) -> StoreResult<Part> {
+        let _ = (upload_id, number, body, crc32);
+        Err(unsupported("UploadPart", &req.bucket))
+    }
+    /// UploadPartCopy of bytes `range` (end exclusive) of `src`.
+    async fn upload_part_copy(
+        &self,
+        src: &ObjectRef,
+        req: &PutRequest,
+        upload_id: &str,
+        number: i32,
+        range: (u64, u64),
+    ) -> StoreResult<Part> {
+        let _ = (src, upload_id, number, range);
+        Err(unsupported("UploadPartCopy", &req.bucket))
+    }
+    async fn complete_multipart(
+        &self,
+        req: &PutRequest,
+        upload_id: &str,
+        parts: &[Part],
+    ) -> StoreResult<Written> {
+        let _ = (upload_id, parts);
+        Err(unsupported("CompleteMultipartUpload", &req.bucket))
+    }
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> StoreResult<()> {
+        let _ = (key, upload_id);
+        Err(unsupported("AbortMultipartUpload", bucket))
+    }
+    /// Multipart uploads under `prefix` that were neither completed nor aborted.
+    async fn open_uploads(&self, bucket: &str, prefix: &str) -> StoreResult<Vec<OpenUpload>> {
+        let _ = prefix;
+        Err(unsupported("ListMultipartUploads", bucket))
+    }
+    /// CopyObject: metadata, tags and content headers travel with it; the
+    /// storage class is set to `storage_class` (S3 would reset it to STANDARD).
+    async fn copy_object(
+        &self,
+        src: &ObjectRef,
+        dst: &ObjectRef,
+        storage_class: Option<&str>,
+    ) -> StoreResult<Written> {
+        let _ = (src, storage_class);
+        Err(unsupported("CopyObject", &dst.bucket))
+    }
+    /// DeleteObjects of up to 1,000 keys; returns the keys it refused.
+    async fn delete_objects(
+        &self,
+        bucket: &str,
+        keys: &[String],
+    ) -> StoreResult<Vec<DeleteFailure>> {
+        let _ = keys;
+        Err(unsupported("DeleteObjects", bucket))
+    }
+}
+
+fn unsupported(op: &str, bucket: &str) -> StoreError {
+    let mut e = StoreError::new(
+        ErrorKind::NotImplemented,
+        format!("{op} is not available here"),
+    );
+    e.bucket = Some(bucket.to_owned());
+    e
 }
 
 /// How long a request may wait before the status bar mentions it.

@@ -4,7 +4,9 @@
 //! with 100 or 100,000 entries loaded.
 
 mod modal;
+mod ops;
 mod status;
+mod transfers;
 mod tree;
 
 use crate::app::{App, Focus, ListState, Load, Screen};

@@ -41,7 +41,16 @@ fn position(scroll: u16, shown: u16, total: usize) -> String {
 pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Rect) {
     match modal {
         // The filter prompt lives in the status bar.
-        Modal::Prompt(_) => {}
+        Modal::Prompt(p) if p.kind == crate::app::prompt::PromptKind::Filter => {}
+        Modal::Prompt(p) => super::ops::render_prompt(app, p, frame, area),
+        Modal::Preview(p) => super::ops::render_preview(p, frame, area),
+        Modal::Conflict { task, selected } => {
+            super::ops::render_conflict(app, *task, *selected, frame, area)
+        }
+        Modal::Transfers => super::transfers::render_panel(app, frame, area),
+        Modal::TransferItems { task, scroll } => {
+            super::transfers::render_items(app, *task, *scroll, frame, area)
+        }
         Modal::Help { scroll, context } => {
             let (rect, lines) = layout::help::popup(app, *context, area);
             let n = lines.len();

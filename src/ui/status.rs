@@ -72,6 +72,9 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             accent(),
         ));
     }
+    if let Some(t) = app.transfers.status() {
+        spans.push(Span::styled(format!("{t} "), accent()));
+    }
     if let Some(w) = &app.clock.waiting {
         spans.push(Span::styled(
             format!("{} ", clean(w)),
@@ -100,6 +103,10 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             "{} marked · ",
             crate::format::thousands(app.marks.len() as u64)
         ));
+    }
+    if let Some(c) = &app.clip {
+        let verb = if c.cut { "cut" } else { "copied" };
+        right.push_str(&format!("{} {verb} · ", c.sources.len()));
     }
     if let Some(f) = filter {
         right.push_str(&format!("filter: {} · ", clean(&f)));

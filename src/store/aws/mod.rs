@@ -8,6 +8,10 @@ use super::{
     Bucket, BucketInfo, Connection, CredentialSource, ErrorKind, ListPage, ListRequest, ObjectInfo,
     ObjectSummary, Stall, Store, StoreError, StoreResult,
 };
+use super::{
+    ByteStream, DeleteFailure, GetRequest, ObjectHead, ObjectRef, OpenUpload, Part, PutRequest,
+    Written,
+};
 use crate::endpoint::{Endpoint, ProfileEndpoints};
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
@@ -23,6 +27,7 @@ use std::future::Future;
 mod decode;
 mod errors;
 mod monitor;
+mod objects;
 mod profiles;
 
 use decode::{decode_mime_word, secs, url_decode};
@@ -637,5 +642,79 @@ impl Store for AwsStore {
             missing_meta: h.missing_meta(),
             website_redirect: s(h.website_redirect_location()),
         })
+    }
+
+    async fn head_object(&self, req: &GetRequest) -> StoreResult<ObjectHead> {
+        self.head_object_impl(req).await
+    }
+
+    async fn get_object(&self, req: &GetRequest) -> StoreResult<(ObjectHead, ByteStream)> {
+        self.get_object_impl(req).await
+    }
+
+    async fn put_object(&self, req: &PutRequest, body: bytes::Bytes) -> StoreResult<Written> {
+        self.put_object_impl(req, body).await
+    }
+
+    async fn create_multipart(&self, req: &PutRequest) -> StoreResult<String> {
+        self.create_multipart_impl(req).await
+    }
+
+    async fn upload_part(
+        &self,
+        req: &PutRequest,
+        upload_id: &str,
+        number: i32,
+        body: bytes::Bytes,
+        crc32: Option<String>,
+    ) -> StoreResult<Part> {
+        self.upload_part_impl(req, upload_id, number, body, crc32)
+            .await
+    }
+
+    async fn upload_part_copy(
+        &self,
+        src: &ObjectRef,
+        req: &PutRequest,
+        upload_id: &str,
+        number: i32,
+        range: (u64, u64),
+    ) -> StoreResult<Part> {
+        self.upload_part_copy_impl(src, req, upload_id, number, range)
+            .await
+    }
+
+    async fn complete_multipart(
+        &self,
+        req: &PutRequest,
+        upload_id: &str,
+        parts: &[Part],
+    ) -> StoreResult<Written> {
+        self.complete_multipart_impl(req, upload_id, parts).await
+    }
+
+    async fn abort_multipart(&self, bucket: &str, key: &str, upload_id: &str) -> StoreResult<()> {
+        self.abort_multipart_impl(bucket, key, upload_id).await
+    }
+
+    async fn open_uploads(&self, bucket: &str, prefix: &str) -> StoreResult<Vec<OpenUpload>> {
+        self.open_uploads_impl(bucket, prefix).await
+    }
+
+    async fn copy_object(
+        &self,
+        src: &ObjectRef,
+        dst: &ObjectRef,
+        storage_class: Option<&str>,
+    ) -> StoreResult<Written> {
+        self.copy_object_impl(src, dst, storage_class).await
+    }
+
+    async fn delete_objects(
+        &self,
+        bucket: &str,
+        keys: &[String],
+    ) -> StoreResult<Vec<DeleteFailure>> {
+        self.delete_objects_impl(bucket, keys).await
     }
 }

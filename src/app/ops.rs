@@ -1,0 +1,574 @@
+//! Starting file operations from the tree: download, upload, yank/cut and
+//! paste, rename, new folder, delete. Each acts on the marked set when
+//! there is one (in the browsed bucket), else on the row under the cursor;
+//! each asks what it needs in a prompt, and destructive ones show exactly
+//! what will happen first (see [`super::confirm`]).
+
+use super::modal::Modal;
+use super::prompt::{Prompt, PromptKind};
+use super::transfers::Kind;
+use super::tree::Selected;
+use super::{App, Effect, Job, Owner, Screen, parent_prefix};
+use crate::engine::{Mapping, S3Source, Spec, parent_of};
+use crate::sanitize::clean;
+use crate::store::{Encryption, ObjectSummary};
+use std::path::PathBuf;
+
+/// pail's own clipboard: what `y` or `x` picked, for `p`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clip {
+    pub bucket: String,
+    pub sources: Vec<S3Source>,
+    /// Cut: pasting moves (copy, verify, delete the source).
+    pub cut: bool,
+}
+
+/// What a prompt that is open will act on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    pub bucket: String,
+    pub sources: Vec<S3Source>,
+    /// The prefix an upload or a new folder goes into.
+    pub prefix: String,
+}
+
+/// The upload prompt's state beside its text: the local folder listed
+/// under it, the highlighted and marked entries, the options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadPicker {
+    /// The folder listed (what the typed path's folder part names).
+    pub dir: String,
+    pub entries: Vec<super::task::LocalEntry>,
+    pub error: Option<String>,
+    /// Highlighted entry when the listing has the keys (after ↓).
+    pub cursor: Option<usize>,
+    pub marked: std::collections::BTreeSet<String>,
+    /// Tab was pressed before the folder was listed: complete on arrival.
+    pub complete_pending: bool,
+}
+
+/// The session's upload options (remembered between uploads).
+pub fn encryption_label(e: &Encryption) -> String {
+    match e {
+        Encryption::BucketDefault => "bucket default".into(),
+        Encryption::S3 => "SSE-S3".into(),
+        Encryption::Kms(None) => "SSE-KMS (default key)".into(),
+        Encryption::Kms(Some(k)) => format!("SSE-KMS {}", clean(k)),
+    }
+}
+
+impl App {
+    /// The objects and prefixes an operation acts on: the marks in the
+    /// browsed bucket, else the row under the cursor.
+    pub fn selection(&self) -> Option<(String, Vec<S3Source>)> {
+        let b = self.browse.as_ref()?;
+        let bucket = b.tree.bucket.clone();
+        let object = |key: &str, size: u64| {
+            let found = b
+                .tree
+                .folder(&parent_prefix(key))
+                .and_then(|f| f.entries.iter().find(|e| !e.is_prefix && &*e.key == key));
+            S3Source::Object(ObjectSummary {
+                key: key.to_owned(),
+                size: found.map(|e| e.size).unwrap_or(size),
+                modified: found.map(|e| e.modified).filter(|m| *m != i64::MIN),
+                storage_class: found
+                    .filter(|e| e.class != 0)
+                    .and_then(|e| b.tree.classes.get(e.class as usize).cloned()),
+                etag: None,
+            })
+        };
+        let marked: Vec<S3Source> = self
+            .marks
+            .iter()
+            .filter(|((mb, _), _)| *mb == bucket)
+            .map(|((_, k), m)| {
+                if m.is_prefix {
+                    S3Source::Prefix(k.clone())
+                } else {
+                    object(k, m.size)
+                }
+            })
+            .collect();
+        if !marked.is_empty() {
+            return Some((bucket, marked));
+        }
+        let one = match b.tree.selected()? {
+            Selected::Prefix(p) => S3Source::Prefix(p),
+            Selected::Object(k) => object(&k, 0),
+        };
+        Some((bucket, vec![one]))
+    }
+
+    /// The prefix under the cursor: a prefix row itself, an object's folder.
+    pub fn prefix_here(&self) -> Option<(String, String)> {
+        let b = self.browse.as_ref()?;
+        let prefix = match (b.tree.selected(), b.tree.selected_row()) {
+            (Some(Selected::Prefix(p)), _) => p,
+            (Some(Selected::Object(_)), Some(row)) => b.tree.folder_at(row.folder).prefix.clone(),
+            _ => b.tree.root.clone(),
+        };
+        Some((b.tree.bucket.clone(), prefix))
+    }
+
+    fn browsing(&mut self) -> bool {
+        if self.screen != Screen::Browse || self.browse.is_none() {
+            self.set_status("Open a bucket first");
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn download(&mut self) {
+        if !self.browsing() {
+            return;
+        }
+        let Some((bucket, sources)) = self.selection() else {
+            return;
+        };
+        let dest = self
+            .last_download_dir
+            .clone()
+            .or(self.settings.transfers.download_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let what = what_word(&sources);
+        let mut text = dest.display().to_string();
+        if !text.ends_with('/') {
+            text.push('/');
+        }
+        self.pending = Some(super::ops::Pending {
+            bucket,
+            sources,
+            prefix: String::new(),
+        });
+        self.modals.push(Modal::Prompt(Prompt::new(
+            PromptKind::Download,
+            format!("Download {what} to: "),
+            &text,
+        )));
+    }
+
+    pub(crate) fn submit_download(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let Some(p) = self.pending.take() else { return };
+        let typed = typed.trim();
+        if typed.is_empty() {
+            self.set_status("Nothing downloaded: no folder given");
+            return;
+        }
+        let dest = crate::config::expand_home(std::path::Path::new(typed));
+        self.last_download_dir = Some(dest.clone());
+        let sources = p
+            .sources
+            .into_iter()
+            .map(|s| Mapping::into_prefix(s, ""))
+            .collect();
+        let spec = Spec::Download {
+            bucket: p.bucket.clone(),
+            sources,
+            dest: dest.clone(),
+        };
+        let from = format!("s3://{}", p.bucket);
+        self.start_transfer(
+            Kind::Download,
+            spec,
+            (from, dest.display().to_string()),
+            Vec::new(),
+            fx,
+        );
+        self.marks.clear();
+    }
+
+    pub(crate) fn upload(&mut self, prefill: Option<&str>, fx: &mut Vec<Effect>) {
+        if !self.browsing() {
+            return;
+        }
+        let Some((bucket, prefix)) = self.prefix_here() else {
+            return;
+        };
+        let start = prefill
+            .map(str::to_owned)
+            .or_else(|| self.last_upload_dir.clone())
+            .unwrap_or_else(|| "./".to_owned());
+        self.pending = Some(Pending {
+            bucket: bucket.clone(),
+            sources: Vec::new(),
+            prefix: prefix.clone(),
+        });
+        self.picker = UploadPicker::default();
+        self.modals.push(Modal::Prompt(Prompt::new(
+            PromptKind::Upload,
+            format!(
+                "Upload to s3://{}/{} from: ",
+                clean(&bucket),
+                clean(&prefix)
+            ),
+            &start,
+        )));
+        self.list_local(&start, fx);
+    }
+
+    /// Lists the folder part of `typed` under the upload prompt.
+    pub(crate) fn list_local(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let dir = dir_part(typed);
+        if dir == self.picker.dir && !self.picker.entries.is_empty() {
+            return;
+        }
+        self.picker.dir = dir.clone();
+        fx.extend(self.tasks.cancel_where(|o| *o == Owner::LocalDir));
+        let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
+            "."
+        } else {
+            &dir
+        }));
+        fx.push(self.start(Owner::LocalDir, Job::ReadDir { path }));
+    }
+
+    pub(crate) fn submit_upload(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let Some(p) = self.pending.take() else { return };
+        // Marked entries of the listing win over the typed path.
+        let paths: Vec<PathBuf> = if !self.picker.marked.is_empty() {
+            let dir = crate::config::expand_home(std::path::Path::new(&self.picker.dir));
+            self.picker.marked.iter().map(|n| dir.join(n)).collect()
+        } else {
+            let t = typed.trim();
+            if t.is_empty() {
+                self.set_status("Nothing uploaded: no path given");
+                return;
+            }
+            vec![crate::config::expand_home(std::path::Path::new(
+                t.trim_end_matches('/'),
+            ))]
+        };
+        self.last_upload_dir = Some(self.picker.dir.clone()).filter(|d| !d.is_empty());
+        let spec = Spec::Upload {
+            paths: paths.clone(),
+            bucket: p.bucket.clone(),
+            prefix: p.prefix.clone(),
+            options: self.upload_options.clone(),
+        };
+        let from = match paths.as_slice() {
+            [one] => one.display().to_string(),
+            many => format!("{} items", many.len()),
+        };
+        let to = format!("s3://{}/{}", p.bucket, p.prefix);
+        let touches = vec![(p.bucket, p.prefix)];
+        self.start_transfer(Kind::Upload, spec, (from, to), touches, fx);
+    }
+
+    /// Cycles the session's upload storage class (shown in the prompt).
+    pub(crate) fn cycle_storage_class(&mut self) {
+        let classes = crate::config::STORAGE_CLASSES;
+        let now = self.upload_options.storage_class.clone();
+        let i = now
+            .as_deref()
+            .and_then(|c| classes.iter().position(|x| *x == c));
+        self.upload_options.storage_class = match i {
+            None => Some(classes[0].to_owned()),
+            Some(i) if i + 1 < classes.len() => Some(classes[i + 1].to_owned()),
+            Some(_) => None,
+        };
+    }
+
+    /// Cycles bucket default → SSE-S3 → SSE-KMS (the configured key).
+    pub(crate) fn cycle_encryption(&mut self) {
+        let key = self.settings.transfers.upload.encryption.clone();
+        let kms_key = match key {
+            Encryption::Kms(k) => k,
+            _ => None,
+        };
+        self.upload_options.encryption = match self.upload_options.encryption {
+            Encryption::BucketDefault => Encryption::S3,
+            Encryption::S3 => Encryption::Kms(kms_key),
+            Encryption::Kms(_) => Encryption::BucketDefault,
+        };
+    }
+
+    pub(crate) fn yank(&mut self, cut: bool) {
+        if !self.browsing() {
+            return;
+        }
+        let Some((bucket, sources)) = self.selection() else {
+            return;
+        };
+        let what = what_word(&sources);
+        self.clip = Some(Clip {
+            bucket,
+            sources,
+            cut,
+        });
+        self.marks.clear();
+        let verb = if cut { "Cut" } else { "Copied" };
+        self.set_status(format!(
+            "{verb} {what} to pail's clipboard: go to a prefix and press p"
+        ));
+    }
+
+    pub(crate) fn paste(&mut self, fx: &mut Vec<Effect>) {
+        if !self.browsing() {
+            return;
+        }
+        let Some(clip) = self.clip.clone() else {
+            self.set_status("pail's clipboard is empty: y copies, x cuts");
+            return;
+        };
+        let Some((bucket, prefix)) = self.prefix_here() else {
+            return;
+        };
+        for s in &clip.sources {
+            if let S3Source::Prefix(p) = s
+                && bucket == clip.bucket
+                && prefix.starts_with(p.as_str())
+            {
+                self.set_error(format!("Cannot paste {} into itself", clean(p)));
+                return;
+            }
+            if bucket == clip.bucket && parent_of(s.key()) == prefix {
+                self.set_error(format!(
+                    "{} is already in {}: paste into another prefix (or rename with r)",
+                    clean(s.key()),
+                    super::browse::display_prefix(&prefix)
+                ));
+                return;
+            }
+        }
+        let sources: Vec<Mapping> = clip
+            .sources
+            .iter()
+            .cloned()
+            .map(|s| Mapping::into_prefix(s, &prefix))
+            .collect();
+        let mut touches = vec![(bucket.clone(), prefix.clone())];
+        if clip.cut {
+            touches.extend(
+                clip.sources
+                    .iter()
+                    .map(|s| (clip.bucket.clone(), parent_of(s.key()).to_owned())),
+            );
+        }
+        let spec = Spec::Copy {
+            bucket: clip.bucket.clone(),
+            sources,
+            dest_bucket: bucket.clone(),
+            remove_source: clip.cut,
+        };
+        let kind = if clip.cut { Kind::Move } else { Kind::Copy };
+        let from = format!("s3://{}/{}", clip.bucket, what_word(&clip.sources));
+        let to = format!("s3://{bucket}/{prefix}");
+        self.start_transfer(kind, spec, (from, to), touches, fx);
+        if clip.cut {
+            // The sources are moving away: a second paste would find nothing.
+            self.clip = None;
+        }
+    }
+
+    pub(crate) fn rename(&mut self) {
+        if !self.browsing() {
+            return;
+        }
+        let Some(b) = &self.browse else { return };
+        let Some(sel) = b.tree.selected() else { return };
+        let bucket = b.tree.bucket.clone();
+        let (key, source) = match &sel {
+            Selected::Prefix(p) => (p.clone(), S3Source::Prefix(p.clone())),
+            Selected::Object(k) => {
+                let Some((_, mut s)) = self.selection().filter(|_| self.marks.is_empty()) else {
+                    return;
+                };
+                (k.clone(), s.remove(0))
+            }
+        };
+        self.pending = Some(Pending {
+            bucket,
+            sources: vec![source],
+            prefix: String::new(),
+        });
+        let mut p = Prompt::new(PromptKind::Rename, "Rename to: ", &key);
+        // The cursor at the end of the last segment (before a prefix's /).
+        let at = key.strip_suffix('/').unwrap_or(&key).chars().count();
+        p.input = tui_input::Input::new(key.clone()).with_cursor(at);
+        self.modals.push(Modal::Prompt(p));
+    }
+
+    pub(crate) fn submit_rename(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let Some(p) = self.pending.take() else { return };
+        let Some(source) = p.sources.first().cloned() else {
+            return;
+        };
+        let old = source.key().to_owned();
+        let mut new = typed.to_owned();
+        if matches!(source, S3Source::Prefix(_)) && !new.ends_with('/') {
+            new.push('/');
+        }
+        if new == old || new.is_empty() || new == "/" {
+            self.set_status("Not renamed");
+            return;
+        }
+        if let S3Source::Prefix(_) = source
+            && new.starts_with(&old)
+        {
+            self.set_error("A prefix cannot be renamed into itself");
+            return;
+        }
+        let mapping = Mapping {
+            source: source.clone(),
+            from: old.clone(),
+            to: new.clone(),
+        };
+        let touches = vec![
+            (p.bucket.clone(), parent_of(&old).to_owned()),
+            (p.bucket.clone(), parent_of(&new).to_owned()),
+        ];
+        let spec = Spec::Copy {
+            bucket: p.bucket.clone(),
+            sources: vec![mapping],
+            dest_bucket: p.bucket.clone(),
+            remove_source: true,
+        };
+        match source {
+            // A prefix: show what moves first (count and size).
+            S3Source::Prefix(_) => super::confirm::preview(
+                self,
+                super::confirm::Purpose::Rename {
+                    spec,
+                    touches,
+                    to: new,
+                },
+                p.bucket,
+                vec![source],
+                fx,
+            ),
+            S3Source::Object(_) => {
+                let from = format!("s3://{}/{}", p.bucket, old);
+                let to = format!("s3://{}/{}", p.bucket, new);
+                self.start_transfer(Kind::Rename, spec, (from, to), touches, fx);
+            }
+        }
+    }
+
+    pub(crate) fn new_folder(&mut self) {
+        if !self.browsing() {
+            return;
+        }
+        let Some((bucket, prefix)) = self.prefix_here() else {
+            return;
+        };
+        let label = format!("New folder in s3://{}/{}: ", clean(&bucket), clean(&prefix));
+        self.pending = Some(Pending {
+            bucket,
+            sources: Vec::new(),
+            prefix,
+        });
+        self.modals
+            .push(Modal::Prompt(Prompt::new(PromptKind::NewFolder, label, "")));
+    }
+
+    pub(crate) fn submit_new_folder(&mut self, typed: &str, fx: &mut Vec<Effect>) {
+        let Some(p) = self.pending.take() else { return };
+        let name = typed.trim_matches('/');
+        if name.is_empty() {
+            self.set_status("No folder created: no name given");
+            return;
+        }
+        let key = format!("{}{name}/", p.prefix);
+        let spec = Spec::MakeFolder {
+            bucket: p.bucket.clone(),
+            key: key.clone(),
+        };
+        let touches = vec![(p.bucket.clone(), p.prefix.clone())];
+        self.start_transfer(
+            Kind::NewFolder,
+            spec,
+            (String::new(), format!("s3://{}/{key}", p.bucket)),
+            touches,
+            fx,
+        );
+    }
+
+    pub(crate) fn delete(&mut self, fx: &mut Vec<Effect>) {
+        if !self.browsing() {
+            return;
+        }
+        let Some((bucket, sources)) = self.selection() else {
+            return;
+        };
+        super::confirm::preview(self, super::confirm::Purpose::Delete, bucket, sources, fx);
+    }
+}
+
+/// "report.pdf", "docs/2026/", "3 items".
+pub fn what_word(sources: &[S3Source]) -> String {
+    match sources {
+        [one] => clean(one.key()).into_owned(),
+        many => crate::format::count(many.len() as u64, "item", "items"),
+    }
+}
+
+/// The folder part of a typed path: "~/pics/a" → "~/pics/", "a" → "".
+pub fn dir_part(typed: &str) -> String {
+    match typed.rfind('/') {
+        Some(i) => typed[..=i].to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A path dragged onto the terminal arrives as pasted text: quoted, with
+/// backslash-escaped spaces, or as a file:// URL. The first one is used.
+pub fn pasted_path(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let url = line.starts_with("file://");
+    let line = line.strip_prefix("file://").unwrap_or(line);
+    let unquoted = line
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+        .or_else(|| line.strip_prefix('"').and_then(|l| l.strip_suffix('"')));
+    let path = match unquoted {
+        Some(u) => u.to_owned(),
+        None => {
+            // Unescape "\ " and friends; stop at the first unescaped space
+            // (several dragged files).
+            let mut out = String::new();
+            let mut chars = line.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.extend(chars.next()),
+                    ' ' => break,
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+    };
+    // Only a URL is percent-encoded; a plain path may hold a real `%`.
+    let path = if url {
+        percent_encoding::percent_decode_str(&path)
+            .decode_utf8()
+            .map(|c| c.into_owned())
+            .unwrap_or(path)
+    } else {
+        path
+    };
+    (!path.is_empty()).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dragged_paths_are_unescaped() {
+        assert_eq!(
+            pasted_path("/home/u/My\\ Photos").as_deref(),
+            Some("/home/u/My Photos")
+        );
+        assert_eq!(pasted_path("'/tmp/a b'").as_deref(), Some("/tmp/a b"));
+        assert_eq!(
+            pasted_path("file:///tmp/a%20b\n").as_deref(),
+            Some("/tmp/a b")
+        );
+        assert_eq!(pasted_path("/a /b").as_deref(), Some("/a"));
+        assert_eq!(pasted_path("/x/100%25").as_deref(), Some("/x/100%25"));
+        assert_eq!(pasted_path("  \n"), None);
+        assert_eq!(dir_part("~/pics/a"), "~/pics/");
+        assert_eq!(dir_part("a"), "");
+    }
+}

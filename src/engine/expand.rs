@@ -1,0 +1,79 @@
+//! Sources to objects, lazily: prefixes are listed page by page and each
+//! object is handed to the workers as soon as its page arrives, so the
+//! first transfers start while a large listing still streams.
+
+use super::{Env, Mapping, S3Source};
+use crate::store::{ListRequest, ObjectSummary};
+use tokio::sync::mpsc;
+
+/// An object found under one of the job's sources.
+pub struct Found {
+    pub obj: ObjectSummary,
+    /// Index of the source's [`Mapping`].
+    pub mapping: usize,
+}
+
+/// Sends every object of `sources` into `tx`, counting each as found. A
+/// listing that fails is recorded as a failed item named by its prefix:
+/// what was listed before the failure still goes ahead.
+pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Sender<Found>) {
+    env.progress.set_listing(true);
+    'sources: for (i, m) in sources.iter().enumerate() {
+        match &m.source {
+            S3Source::Object(o) => {
+                env.progress.found(o.size);
+                if tx
+                    .send(Found {
+                        obj: o.clone(),
+                        mapping: i,
+                    })
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            S3Source::Prefix(p) => {
+                let mut req = ListRequest::recursive(bucket, p, 1000);
+                loop {
+                    if env.cancelled() {
+                        break 'sources;
+                    }
+                    let page = tokio::select! {
+                        r = env.store.list_page(&req) => r,
+                        _ = env.cancel.cancelled() => break 'sources,
+                    };
+                    match page {
+                        Ok(page) => {
+                            for o in page.objects {
+                                env.progress.found(o.size);
+                                if tx.send(Found { obj: o, mapping: i }).await.is_err() {
+                                    break 'sources;
+                                }
+                            }
+                            match page.next {
+                                Some(t) => req.token = Some(t),
+                                None => break,
+                            }
+                        }
+                        Err(e) => {
+                            env.progress.found(0);
+                            env.progress.finish(
+                                p,
+                                super::Outcome::Failed(format!("listing failed: {e}")),
+                                0,
+                            );
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    env.progress.set_listing(false);
+}
+
+/// The receiving end as a stream, for `buffer_unordered`.
+pub fn stream(rx: mpsc::Receiver<Found>) -> impl futures::Stream<Item = Found> {
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) })
+}

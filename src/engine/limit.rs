@@ -1,0 +1,61 @@
+//! `bandwidth_limit`: one token bucket for every job, refilled at the
+//! configured rate. Transfers take tokens per chunk or part before moving
+//! it, so the limit holds across jobs and parallel parts alike.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct Limiter {
+    rate: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl Limiter {
+    pub fn new(bytes_per_sec: u64) -> Limiter {
+        Limiter {
+            rate: bytes_per_sec.max(1) as f64,
+            state: Mutex::new((0.0, Instant::now())),
+        }
+    }
+
+    /// How long to wait before moving `n` bytes (0 when allowed now);
+    /// the bytes are booked either way, so waiters queue up fairly.
+    pub fn book(&self, n: u64, now: Instant) -> Duration {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (level, last) = *st;
+        // Up to one second of burst is kept in the bucket.
+        let refilled =
+            (level + now.saturating_duration_since(last).as_secs_f64() * self.rate).min(self.rate);
+        let after = refilled - n as f64;
+        *st = (after, now);
+        if after >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-after / self.rate)
+        }
+    }
+
+    pub async fn take(&self, n: u64) {
+        let wait = self.book(n, Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_is_kept_over_time() {
+        let l = Limiter::new(1000);
+        let t0 = Instant::now();
+        // The bucket starts empty: 500 bytes wait half a second.
+        assert_eq!(l.book(500, t0), Duration::from_millis(500));
+        // Another 500 at the same instant queue behind them.
+        assert_eq!(l.book(500, t0), Duration::from_secs(1));
+        // Two seconds later the debt is paid and a second of burst is back.
+        assert_eq!(l.book(1000, t0 + Duration::from_secs(3)), Duration::ZERO);
+    }
+}

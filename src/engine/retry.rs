@@ -1,0 +1,60 @@
+//! Retrying what the SDK's own retries cannot: a body that breaks off or
+//! stalls halfway, a corrupted part. Backoff doubles with full jitter, so
+//! parallel parts that failed together do not come back together.
+
+use crate::store::{ErrorKind, StoreError};
+use std::time::Duration;
+
+/// Wait before attempt `n` (1 = first retry): up to 200 ms × 2ⁿ⁻¹, capped
+/// at 5 s, at a random point in the upper half.
+pub fn backoff(n: u32) -> Duration {
+    let cap = (200u64 << n.saturating_sub(1).min(10)).min(5_000);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    // A cheap spread; it only has to differ between parts.
+    let jitter = (nanos.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33) % (cap / 2 + 1);
+    Duration::from_millis(cap / 2 + jitter)
+}
+
+/// Whether trying again could help (the SDK already retried the request
+/// itself; these are what is left: broken bodies, stalls, 5xx, resets).
+pub fn worth_retrying(e: &StoreError) -> bool {
+    match e.kind {
+        ErrorKind::BadResponse | ErrorKind::Timeout | ErrorKind::Unreachable => true,
+        ErrorKind::Other => e.status.is_none_or(|s| s >= 500),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for n in 1..20 {
+            let b = backoff(n);
+            let cap = (200u64 << (n - 1).min(10)).min(5_000);
+            assert!(b >= Duration::from_millis(cap / 2) && b <= Duration::from_millis(cap));
+        }
+    }
+
+    #[test]
+    fn only_transient_failures_are_retried() {
+        let mut e = StoreError::new(ErrorKind::Other, "x");
+        e.status = Some(503);
+        assert!(worth_retrying(&e));
+        e.status = Some(412);
+        assert!(!worth_retrying(&e));
+        assert!(!worth_retrying(&StoreError::new(
+            ErrorKind::AccessDenied,
+            "x"
+        )));
+        assert!(worth_retrying(&StoreError::new(
+            ErrorKind::BadResponse,
+            "x"
+        )));
+    }
+}
