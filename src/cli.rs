@@ -351,10 +351,17 @@ async fn remove_dir(dir: tempfile::TempDir) {
 /// Runs pail; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    let config = match config::load_files(cli.config.as_deref(), cli.keymap.as_deref()) {
+    let mut config = match config::load_files(cli.config.as_deref(), cli.keymap.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(format!("config error: {e}")),
     };
+    // The download prompt's first suggestion: the configured folder, else
+    // the platform's Downloads folder, else the working directory.
+    if config.transfers.download_dir.is_none() {
+        config.transfers.download_dir = directories::UserDirs::new()
+            .and_then(|u| u.download_dir().map(|d| d.to_owned()))
+            .or_else(|| std::env::current_dir().ok());
+    }
     let start = match cli.target.as_deref().map(parse_target).transpose() {
         Ok(s) => s,
         Err(e) => return fail(e),

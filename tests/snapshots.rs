@@ -351,3 +351,169 @@ fn marked_rows_have_a_column_and_a_count() {
     send(&mut app, [key(' '), key('j'), key(' ')]);
     insta::assert_snapshot!(draw(&app, 100, 12).backend());
 }
+
+/// A download of `raw/` running, a finished upload with a failure, and a
+/// hostile key among the items.
+fn with_transfers() -> App {
+    use pail::app::task::TransferReport;
+    use pail::engine::{Item, Outcome, Phase, Snapshot};
+    let (mut app, fx) = browsing("");
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(
+            &["raw/"],
+            &[("a.parquet", 1024), ("evil\u{1b}[2J.txt", 7)],
+            false,
+        ),
+    );
+    let tick = |app: &mut App, ms| {
+        update(
+            app,
+            Msg::Tick(pail::app::Clock {
+                now_ms: ms,
+                waiting: None,
+            }),
+        )
+    };
+    tick(&mut app, 1_000);
+    send(&mut app, [key('d'), code(KeyCode::Enter)]);
+    send(
+        &mut app,
+        [key('j'), key('j'), key('x'), key('k'), key('k'), key('p')],
+    );
+    let ids: Vec<_> = app.transfers.jobs.iter().map(|j| j.id).collect();
+    let report = |app: &mut App, id, done: u64, finished: bool, items: Vec<Item>| {
+        let snap = Snapshot {
+            objects_total: 40,
+            objects_done: done / 100,
+            bytes_total: 400_000_000,
+            bytes_done: done * 1_000_000,
+            failed: u64::from(finished),
+            phase: if finished {
+                Phase::Failed
+            } else {
+                Phase::Running
+            },
+            ..Snapshot::default()
+        };
+        update(
+            app,
+            Msg::Task(
+                id,
+                TaskEvent::Transfer(Box::new(TransferReport {
+                    snapshot: snap,
+                    items,
+                    finished,
+                    ..TransferReport::default()
+                })),
+            ),
+        )
+    };
+    report(&mut app, ids[0], 100, false, vec![]);
+    tick(&mut app, 3_000);
+    report(&mut app, ids[0], 244, false, vec![]);
+    report(
+        &mut app,
+        ids[1],
+        7,
+        true,
+        vec![Item {
+            name: "evil\u{1b}[2J.txt".into(),
+            outcome: Outcome::Failed("AccessDenied: \u{7}no".into()),
+        }],
+    );
+    app
+}
+
+#[test]
+fn transfers_panel() {
+    let mut app = with_transfers();
+    send(&mut app, [key('t')]);
+    let t = draw(&app, 100, 16);
+    assert_no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+    send(&mut app, [key('j'), code(KeyCode::Enter)]);
+    let t = draw(&app, 100, 10);
+    assert_no_control_chars(&t);
+    insta::assert_snapshot!("transfer_items", t.backend());
+}
+
+#[test]
+fn delete_preview_asks_for_the_count() {
+    let (mut app, fx) = browsing("");
+    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[], false));
+    let fx = send(&mut app, [key('X')]);
+    let (id, _) = spawned(&fx).into_iter().next().unwrap();
+    let keys: Vec<(String, u64)> = (0..30)
+        .map(|i| (format!("raw/2026/part-{i:04}.parquet"), 1 << 20))
+        .chain([("raw/bad\nkey".to_string(), 1)])
+        .collect();
+    update(
+        &mut app,
+        Msg::Task(
+            id,
+            TaskEvent::DeletePlan(Box::new(Ok(pail::engine::DeletePlan {
+                bucket: "acme-datalake".into(),
+                keys,
+                bytes: 30 << 20,
+            }))),
+        ),
+    );
+    send(&mut app, [key('3')]);
+    let t = draw(&app, 90, 20);
+    assert_no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn conflict_question() {
+    let (mut app, fx) = browsing("");
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&[], &[("a.txt", 3)], false),
+    );
+    send(&mut app, [key('d'), code(KeyCode::Enter)]);
+    let id = app.transfers.jobs[0].id;
+    let r = pail::app::task::TransferReport {
+        question: Some(pail::engine::Question {
+            target: "/home/me/Downloads/a.txt".into(),
+            detail: "5 B here, 3 B in S3".into(),
+        }),
+        ..Default::default()
+    };
+    update(&mut app, Msg::Task(id, TaskEvent::Transfer(Box::new(r))));
+    insta::assert_snapshot!(draw(&app, 90, 16).backend());
+}
+
+#[test]
+fn upload_prompt_with_the_folder_listed() {
+    let (mut app, fx) = browsing("");
+    deliver(&mut app, list_task(&fx, ""), page(&["raw/"], &[], false));
+    let fx = send(&mut app, [key('u')]);
+    let (id, _) = spawned(&fx).into_iter().next().unwrap();
+    let e = |name: &str, dir: bool, size| pail::app::task::LocalEntry {
+        name: name.into(),
+        dir,
+        size,
+    };
+    update(
+        &mut app,
+        Msg::Task(
+            id,
+            TaskEvent::Dir(Ok(vec![
+                e("photos", true, 0),
+                e("report.pdf", false, 123_456),
+                e("evil\u{1b}]0;x\u{7}.txt", false, 1),
+            ])),
+        ),
+    );
+    send(
+        &mut app,
+        [code(KeyCode::Down), code(KeyCode::Down), key(' ')],
+    );
+    let t = draw(&app, 90, 20);
+    assert_no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+}

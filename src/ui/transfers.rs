@@ -186,9 +186,9 @@ pub(super) fn render_items(app: &App, task: TaskId, scroll: u16, frame: &mut Fra
         ]));
     }
     let title = format!(
-        " {} — {} items (failures first) · Esc back ",
+        " {} — {} (failures first) · Esc back ",
         j.kind.word(),
-        thousands(j.items.len() as u64)
+        crate::format::count(j.items.len() as u64, "item", "items")
     );
     frame.render_widget(Clear, rect);
     frame.render_widget(
