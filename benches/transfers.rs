@@ -182,9 +182,9 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let (_server, store) = demo_store(&dir.path().join("s3")).await;
         // The demo server's buckets are folders.
         std::fs::create_dir_all(dir.path().join("s3/bench")).unwrap();
+        let (_server, store) = demo_store(&dir.path().join("s3")).await;
         let src = dir.path().join("small");
         std::fs::create_dir_all(&src).unwrap();
         for i in 0..1000 {
