@@ -58,26 +58,41 @@ pub fn encryption_label(e: &Encryption) -> String {
 }
 
 impl App {
+    /// An object of the browsed bucket as an engine source, with what the
+    /// tree knows of it (size, date, storage class).
+    fn object_source(&self, key: &str, size: u64) -> S3Source {
+        let b = self.browse.as_ref();
+        let found = b.and_then(|b| {
+            b.tree
+                .folder(&parent_prefix(key))?
+                .entries
+                .iter()
+                .find(|e| !e.is_prefix && &*e.key == key)
+                .map(|e| (e, b))
+        });
+        S3Source::Object(ObjectSummary {
+            key: key.to_owned(),
+            size: found.map(|(e, _)| e.size).unwrap_or(size),
+            modified: found.map(|(e, _)| e.modified).filter(|m| *m != i64::MIN),
+            storage_class: found
+                .filter(|(e, _)| e.class != 0)
+                .and_then(|(e, b)| b.tree.classes.get(e.class as usize).cloned()),
+            etag: None,
+        })
+    }
+
+    /// The row under the cursor as an engine source.
+    fn cursor_source(&self) -> Option<S3Source> {
+        Some(match self.browse.as_ref()?.tree.selected()? {
+            Selected::Prefix(p) => S3Source::Prefix(p),
+            Selected::Object(k) => self.object_source(&k, 0),
+        })
+    }
+
     /// The objects and prefixes an operation acts on: the marks in the
     /// browsed bucket, else the row under the cursor.
     pub fn selection(&self) -> Option<(String, Vec<S3Source>)> {
-        let b = self.browse.as_ref()?;
-        let bucket = b.tree.bucket.clone();
-        let object = |key: &str, size: u64| {
-            let found = b
-                .tree
-                .folder(&parent_prefix(key))
-                .and_then(|f| f.entries.iter().find(|e| !e.is_prefix && &*e.key == key));
-            S3Source::Object(ObjectSummary {
-                key: key.to_owned(),
-                size: found.map(|e| e.size).unwrap_or(size),
-                modified: found.map(|e| e.modified).filter(|m| *m != i64::MIN),
-                storage_class: found
-                    .filter(|e| e.class != 0)
-                    .and_then(|e| b.tree.classes.get(e.class as usize).cloned()),
-                etag: None,
-            })
-        };
+        let bucket = self.browse.as_ref()?.tree.bucket.clone();
         let marked: Vec<S3Source> = self
             .marks
             .iter()
@@ -86,18 +101,14 @@ impl App {
                 if m.is_prefix {
                     S3Source::Prefix(k.clone())
                 } else {
-                    object(k, m.size)
+                    self.object_source(k, m.size)
                 }
             })
             .collect();
         if !marked.is_empty() {
             return Some((bucket, marked));
         }
-        let one = match b.tree.selected()? {
-            Selected::Prefix(p) => S3Source::Prefix(p),
-            Selected::Object(k) => object(&k, 0),
-        };
-        Some((bucket, vec![one]))
+        Some((bucket, vec![self.cursor_source()?]))
     }
 
     /// The prefix under the cursor: a prefix row itself, an object's folder.
@@ -365,18 +376,13 @@ impl App {
         if !self.browsing() {
             return;
         }
+        // Rename acts on the row under the cursor, marks or not.
         let Some(b) = &self.browse else { return };
-        let Some(sel) = b.tree.selected() else { return };
         let bucket = b.tree.bucket.clone();
-        let (key, source) = match &sel {
-            Selected::Prefix(p) => (p.clone(), S3Source::Prefix(p.clone())),
-            Selected::Object(k) => {
-                let Some((_, mut s)) = self.selection().filter(|_| self.marks.is_empty()) else {
-                    return;
-                };
-                (k.clone(), s.remove(0))
-            }
+        let Some(source) = self.cursor_source() else {
+            return;
         };
+        let key = source.key().to_owned();
         self.pending = Some(Pending {
             bucket,
             sources: vec![source],
