@@ -7,10 +7,10 @@
 //! where they must match): a failed copy leaves its source untouched.
 
 use super::expand::{self, Found};
-use super::retry::{backoff, worth_retrying};
+use super::retry::retried;
 use super::upload::{Remote, existing, keep_both_key};
 use super::{Choice, Env, Mapping, Outcome, Question, S3Source, parts, say};
-use crate::store::{ContentHeaders, GetRequest, ObjectRef, ObjectSummary, PutRequest, StoreResult};
+use crate::store::{ContentHeaders, GetRequest, ObjectRef, ObjectSummary, PutRequest};
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -187,28 +187,6 @@ async fn check_copy(env: &Env, src: &ObjectSummary, dst: &ObjectRef) -> Result<(
         return Err("ETag differs".into());
     }
     Ok(())
-}
-
-async fn retried<T, F, Fut>(env: &Env, mut op: F) -> Result<T, String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = StoreResult<T>>,
-{
-    let mut tries = 0;
-    loop {
-        let r = tokio::select! {
-            r = op() => r,
-            _ = env.cancel.cancelled() => return Err("cancelled".into()),
-        };
-        match r {
-            Ok(v) => return Ok(v),
-            Err(e) if tries < env.settings.retries && worth_retrying(&e) => {
-                tries += 1;
-                tokio::time::sleep(backoff(tries)).await;
-            }
-            Err(e) => return Err(say(&e)),
-        }
-    }
 }
 
 /// UploadPartCopy for objects CopyObject cannot take (over 5 GiB, or over

@@ -2,7 +2,8 @@
 //! stalls halfway, a corrupted part. Backoff doubles with full jitter, so
 //! parallel parts that failed together do not come back together.
 
-use crate::store::{ErrorKind, StoreError};
+use super::Env;
+use crate::store::{ErrorKind, StoreError, StoreResult};
 use std::time::Duration;
 
 /// Wait before attempt `n` (1 = first retry): up to 200 ms × 2ⁿ⁻¹, capped
@@ -25,6 +26,29 @@ pub fn worth_retrying(e: &StoreError) -> bool {
         ErrorKind::BadResponse | ErrorKind::Timeout | ErrorKind::Unreachable => true,
         ErrorKind::Other => e.status.is_none_or(|s| s >= 500),
         _ => false,
+    }
+}
+
+/// Runs `op` with the job's retries for what the SDK did not retry.
+pub(super) async fn retried<T, F, Fut>(env: &Env, mut op: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = StoreResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        let r = tokio::select! {
+            r = op() => r,
+            _ = env.cancel.cancelled() => return Err("cancelled".into()),
+        };
+        match r {
+            Ok(v) => return Ok(v),
+            Err(e) if tries < env.settings.retries && worth_retrying(&e) => {
+                tries += 1;
+                tokio::time::sleep(backoff(tries)).await;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! aborted before the job ends: no parts are left behind.
 
 use super::conflict::{Fingerprint, identical};
-use super::retry::{backoff, worth_retrying};
+use super::retry::retried;
 use super::verify::crc32_b64;
 use super::{Choice, Env, Outcome, Question, UploadOptions, parts, say};
 use crate::local::walk::{WalkItem, walk};
@@ -263,29 +263,6 @@ fn read_range(path: &Path, start: u64, len: u64) -> std::io::Result<Bytes> {
     let mut buf = vec![0u8; len as usize];
     f.read_exact_at(&mut buf, start)?;
     Ok(Bytes::from(buf))
-}
-
-/// Runs `op` with the job's retries for what the SDK did not retry.
-async fn retried<T, F, Fut>(env: &Env, mut op: F) -> Result<T, String>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = StoreResult<T>>,
-{
-    let mut tries = 0;
-    loop {
-        let r = tokio::select! {
-            r = op() => r,
-            _ = env.cancel.cancelled() => return Err("cancelled".into()),
-        };
-        match r {
-            Ok(v) => return Ok(v),
-            Err(e) if tries < env.settings.retries && worth_retrying(&e) => {
-                tries += 1;
-                tokio::time::sleep(backoff(tries)).await;
-            }
-            Err(e) => return Err(say(&e)),
-        }
-    }
 }
 
 async fn single(env: &Env, req: &PutRequest, path: &Path, size: u64) -> Result<(), String> {
