@@ -348,8 +348,23 @@ async fn remove_dir(dir: tempfile::TempDir) {
     }
 }
 
+/// Transfers allocate part-sized buffers (8 MiB and up) and free them
+/// soon after. glibc raises its mmap threshold after such a free, so later
+/// buffers come from the heap and their pages stay with the process: memory
+/// grows well past what is in use. A fixed threshold keeps big buffers
+/// mapped and unmapped, so memory follows part size × parts in flight.
+fn bounded_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; called before any
+    // thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Runs pail; returns the process exit code.
 pub fn main() -> i32 {
+    bounded_heap();
     let cli = Cli::parse();
     let mut config = match config::load_files(cli.config.as_deref(), cli.keymap.as_deref()) {
         Ok(c) => c,

@@ -306,6 +306,11 @@ async fn multipart(env: &Env, req: &PutRequest, path: &Path, size: u64) -> Resul
     result
 }
 
+/// Parts of one file read and sent at once. Each is a part-sized buffer,
+/// so this bounds one upload's memory (8 × 8 MiB by default); more did not
+/// go faster on radosgw or s3s-fs here, the servers were the limit.
+const PARTS_IN_FLIGHT: usize = 8;
+
 async fn parts_and_complete(
     env: &Env,
     req: &PutRequest,
@@ -345,7 +350,7 @@ async fn parts_and_complete(
                 Ok(p)
             })
         })
-        .buffer_unordered(env.settings.concurrency.max(1))
+        .buffer_unordered(PARTS_IN_FLIGHT.min(env.settings.concurrency.max(1)))
         .map(|j| j.unwrap_or_else(|e| Err(format!("part task: {e}"))))
         .collect()
         .await;
