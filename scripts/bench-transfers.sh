@@ -18,15 +18,16 @@ started=$SECONDS
 
 usage() {
     cat <<'EOF'
-usage: scripts/bench-transfers.sh [--quick] [--server radosgw|s3sfs|all] [--runs N] [--no-build]
+usage: scripts/bench-transfers.sh [--quick] [--server radosgw|s3sfs|all] [--runs N] [--no-build] [--pail FILE]
   --quick      1 run, 100 small files, a 64 MiB file, 1,000 keys to delete (to try it out)
   --server     which server(s) to measure on (default: all)
   --runs N     runs per tool and workload (default 3, --quick 1); the median is reported
   --no-build   use target/release/pail as it is instead of `cargo build --release`
+  --pail FILE  time this pail binary (no build)
 EOF
 }
 
-quick=0 servers=all runs= build=1
+quick=0 servers=all runs= build=1 pail_bin=$PWD/target/release/pail
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
@@ -35,6 +36,8 @@ while [ $# -gt 0 ]; do
         --runs) runs=${2:?--runs needs a number}; shift ;;
         --runs=*) runs=${1#*=} ;;
         --no-build) build=0 ;;
+        --pail) pail_bin=$(realpath "${2:?--pail needs a file}"); build=0; shift ;;
+        --pail=*) pail_bin=$(realpath "${1#*=}"); build=0 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
     esac
@@ -84,8 +87,7 @@ if [[ " $servers " == *" s3sfs "* ]] && [ ! -x "$s3sfs_bin" ]; then
 fi
 
 # ---------------------------------------------------------------- pail
-pail_bin=$PWD/target/release/pail
-pail_note=
+pail_note= pail_rm=1
 if [ "$build" = 1 ]; then
     say "building pail (cargo build --release)"
     if ! cargo build --release --quiet; then
@@ -93,10 +95,14 @@ if [ "$build" = 1 ]; then
     fi
 fi
 if [ -z "$pail_note" ]; then
+    # Without the subcommand, `pail cp --help` would still print the TUI's
+    # help (clap answers --help before it looks at the positional "cp").
     if [ ! -x "$pail_bin" ]; then
-        pail_note="no target/release/pail"
-    elif ! "$pail_bin" cp --help >/dev/null 2>&1; then
-        pail_note="target/release/pail has no \`cp\` subcommand (\`pail cp --help\` failed)"
+        pail_note="no ${pail_bin#"$PWD"/}"
+    elif ! "$pail_bin" cp --help 2>/dev/null | grep -q -E '^Usage: [^ ]+ cp '; then
+        pail_note="${pail_bin#"$PWD"/} has no \`cp\` subcommand yet (\`pail cp --help\` shows no cp usage)"
+    elif ! "$pail_bin" rm --help 2>/dev/null | grep -q -E '^Usage: [^ ]+ rm '; then
+        pail_rm=0
     fi
 fi
 tools="aws s5cmd rclone"
@@ -144,6 +150,7 @@ export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 printf '[default]\ns3 =\n    addressing_style = path\n' >"$bench/aws-config"
 : >"$bench/aws-credentials"
 : >"$bench/rclone.conf"
+: >"$bench/pail-config.toml" # pail's defaults, whatever ~/.config/pail holds
 export AWS_CONFIG_FILE=$bench/aws-config AWS_SHARED_CREDENTIALS_FILE=$bench/aws-credentials
 export RCLONE_CONFIG=$bench/rclone.conf
 export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=bench
@@ -296,7 +303,7 @@ label() {
 # for over a minute).
 command_for() { # TOOL WORKLOAD P D -> sets cmd=(...)
     local t=$1 w=$2 p=$3 d=$4 b=$bucket
-    local pail=("$pail_bin" --endpoint-url "$url" --region us-east-1)
+    local pail=("$pail_bin" --config "$bench/pail-config.toml" --endpoint-url "$url" --region us-east-1)
     local awsc=(env "${aws_env[@]}" "$aws_bin" --endpoint-url "$url")
     local s5c=("$s5cmd_bin" --endpoint-url "$url")
     case $t/$w in
@@ -386,6 +393,7 @@ measure() { # SERVER
             # shellcheck disable=SC2086
             order=$(printf '%s\n' $tools $tools | sed -n "$(((i - 1) % n_tools + 1)),+$((n_tools - 1))p")
             for t in $order; do
+                [ "$t/$w/$pail_rm" = pail/delete/0 ] && continue
                 k="$srv|$w|$t"
                 p=$run_id/$w/$t/$i
                 d=$bench/dl/$srv-$w-$t-$i
@@ -430,6 +438,7 @@ cell() { # ARRAY-NAME KEY TOOL -> median or n/a / fail
 }
 
 # ---------------------------------------------------------------- run
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 versions=("aws: $("$aws_bin" --version 2>&1 | head -n1)" "s5cmd: $("$s5cmd_bin" version 2>&1 | head -n1)"
     "rclone: $("$rclone_bin" version 2>/dev/null | head -n1)")
 measured=()
@@ -487,11 +496,15 @@ done
     echo
     echo "Notes:"
     [ -n "$pail_note" ] && echo "- pail: n/a, $pail_note."
+    [ "$pail_rm" = 0 ] && echo "- pail: delete n/a, \`pail rm --help\` shows no rm usage."
     for n in "${aws_note[@]}" "${rclone_note[@]}"; do echo "- $n"; done
     for k in "${!failed[@]}"; do echo "- $k: ${failed[$k]}"; done | sort
     echo "- Each tool at its defaults, path-style addressing, region us-east-1, credentials from the environment;" \
         "each run into a fresh prefix or empty folder. Seeding (s5cmd) and result checks are not timed."
+    [ -z "$pail_note" ] && echo "- pail: ${pail_bin#"$PWD"/} ($("$pail_bin" --version 2>&1 | head -n1))."
     echo "- $(IFS=';'; echo "${versions[*]}" | sed 's/;/; /g')."
+    echo "- Load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)" \
+        "(anything else running on the $(nproc) cores shows in the times)."
     echo "- Whole script: $((SECONDS - started)) s."
 } >"$out.tmp"
 mv "$out.tmp" "$out"
