@@ -193,7 +193,9 @@ cleanup() {
     rm -rf "$bench/dl" "$bench/probe"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 wait_port() {
     for _ in $(seq 1 150); do
