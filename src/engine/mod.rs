@@ -220,6 +220,15 @@ impl Env {
         }
     }
 
+    /// Waits before a retry; a cancel ends the wait (the caller's next
+    /// step sees it and stops).
+    async fn pause(&self, d: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(d) => {}
+            _ = self.cancel.cancelled() => {}
+        }
+    }
+
     /// Waits for the answer to a conflict, `None` if cancelled meanwhile.
     async fn resolve(&self, q: Question) -> Option<Choice> {
         if let Some(c) = self.settings.conflict.fixed() {
