@@ -75,10 +75,7 @@ async fn item(env: &Env, bucket: &str, sources: &[Mapping], dest: &Dest, found: 
     let mut last = String::new();
     for attempt in 0..=env.settings.retries {
         if attempt > 0 {
-            tokio::select! {
-                _ = tokio::time::sleep(backoff(attempt)) => {}
-                _ = env.cancel.cancelled() => {}
-            }
+            env.pause(backoff(attempt)).await;
         }
         if env.cancelled() {
             return done(Outcome::Skipped("cancelled".into()));
@@ -327,13 +324,18 @@ async fn whole(
             Err((n, e)) => {
                 offset += n;
                 tries += 1;
-                let f = classify(e);
+                // A cancel broke the body off: stop, do not resume.
+                let f = if env.cancelled() {
+                    Failure::Final("cancelled".into())
+                } else {
+                    classify(e)
+                };
                 // Nothing arrived: the caller starts over with a new file.
                 if tries > env.settings.retries || matches!(f, Failure::Final(_)) || offset == 0 {
                     env.progress.unmoved(offset);
                     return Err(f);
                 }
-                tokio::time::sleep(backoff(tries)).await;
+                env.pause(backoff(tries)).await;
             }
         }
     }
@@ -527,7 +529,8 @@ async fn range_with_retries(
                 if tries > env.settings.retries || matches!(f, Failure::Final(_)) {
                     return Err(f);
                 }
-                tokio::time::sleep(backoff(tries)).await;
+                // The loop's start sees a cancel that ends this wait.
+                env.pause(backoff(tries)).await;
             }
         }
     }

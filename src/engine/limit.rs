@@ -35,6 +35,13 @@ impl Limiter {
         }
     }
 
+    /// Gives back `n` bytes booked but never moved (a transfer cancelled
+    /// while it waited), so the jobs sharing the limit do not wait for them.
+    pub fn refund(&self, n: u64) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.0 = (st.0 + n as f64).min(self.rate);
+    }
+
     pub async fn take(&self, n: u64) {
         let wait = self.book(n, Instant::now());
         if !wait.is_zero() {
@@ -49,8 +56,10 @@ mod tests {
 
     #[test]
     fn the_rate_is_kept_over_time() {
-        let l = Limiter::new(1000);
+        // t0 before the limiter's own clock starts, so no refill happens
+        // between the two (any nanosecond of it would show in the waits).
         let t0 = Instant::now();
+        let l = Limiter::new(1000);
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         // The bucket starts empty: 500 bytes wait half a second.
         assert!((ms(l.book(500, t0)) - 500.0).abs() < 1.0);
@@ -58,5 +67,16 @@ mod tests {
         assert!((ms(l.book(500, t0)) - 1000.0).abs() < 1.0);
         // Two seconds later the debt is paid and a second of burst is back.
         assert_eq!(l.book(1000, t0 + Duration::from_secs(3)), Duration::ZERO);
+    }
+
+    #[test]
+    fn refunded_bytes_are_not_waited_for() {
+        let t0 = Instant::now();
+        let l = Limiter::new(1000);
+        assert_eq!(l.book(500, t0), Duration::from_millis(500));
+        assert_eq!(l.book(2000, t0), Duration::from_millis(2500));
+        // The 2000 were cancelled: the next booking waits as if they never were.
+        l.refund(2000);
+        assert_eq!(l.book(500, t0), Duration::from_secs(1));
     }
 }

@@ -202,9 +202,30 @@ impl Env {
         self.cancel.is_cancelled()
     }
 
+    /// Waits until the bandwidth limit lets `bytes` go. A cancel ends the
+    /// wait at once (a job waiting for many booked parts would otherwise
+    /// end only once it had waited for all of them) and gives the unused
+    /// booking back to the jobs sharing the limit.
     async fn throttle(&self, bytes: u64) {
-        if let Some(l) = &self.limiter {
-            l.take(bytes).await;
+        let Some(l) = &self.limiter else {
+            return;
+        };
+        let wait = l.book(bytes, std::time::Instant::now());
+        if wait.is_zero() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = self.cancel.cancelled() => l.refund(bytes),
+        }
+    }
+
+    /// Waits before a retry; a cancel ends the wait (the caller's next
+    /// step sees it and stops).
+    async fn pause(&self, d: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(d) => {}
+            _ = self.cancel.cancelled() => {}
         }
     }
 

@@ -45,7 +45,8 @@ where
             Ok(v) => return Ok(v),
             Err(e) if tries < env.settings.retries && worth_retrying(&e) => {
                 tries += 1;
-                tokio::time::sleep(backoff(tries)).await;
+                // A cancel ends the wait; the next round returns "cancelled".
+                env.pause(backoff(tries)).await;
             }
             Err(e) => return Err(e.to_string()),
         }

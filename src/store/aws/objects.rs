@@ -231,6 +231,13 @@ impl AwsStore {
                     .part_number(number)
                     .copy_source(src.copy_source())
                     .copy_source_range(range_header(range))
+                    .customize()
+                    // The SDK sends this bodiless PUT without a
+                    // Content-Length; radosgw refuses it (411
+                    // MissingContentLength), as it may any PUT without one.
+                    .mutate_request(|r| {
+                        r.headers_mut().insert("content-length", "0");
+                    })
                     .send()
             })
             .await?;
