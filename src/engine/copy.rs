@@ -145,7 +145,7 @@ async fn item(env: &Env, ctx: &Ctx, found: Found) {
         .map(|_| ())
     };
     if let Err(e) = copied {
-        return done(Outcome::Failed(e));
+        return done(env.failed(e));
     }
     env.progress.moved(size);
     if ctx.remove_source {

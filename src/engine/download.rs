@@ -87,14 +87,14 @@ async fn item(env: &Env, bucket: &str, sources: &[Mapping], dest: &Dest, found: 
                     note: note.map(|n| format!("not verified: {n}")),
                 });
             }
-            Err(Failure::Final(msg)) => return done(Outcome::Failed(msg)),
+            Err(Failure::Final(msg)) => return done(env.failed(msg)),
             Err(Failure::Retry(msg)) => {
                 tracing::info!(attempt, "download attempt failed, retrying");
                 last = msg;
             }
         }
     }
-    done(Outcome::Failed(last))
+    done(env.failed(last))
 }
 
 /// The destination to write and whether it may replace what is there;

@@ -220,6 +220,17 @@ impl Env {
         }
     }
 
+    /// How an item that did not make it ended: cut short by a cancel is
+    /// "cancelled" (as the items the cancel kept from starting), not a
+    /// failure the summary would count.
+    fn failed(&self, why: String) -> Outcome {
+        if self.cancelled() {
+            Outcome::Skipped("cancelled".into())
+        } else {
+            Outcome::Failed(why)
+        }
+    }
+
     /// Waits before a retry; a cancel ends the wait (the caller's next
     /// step sees it and stops).
     async fn pause(&self, d: Duration) {

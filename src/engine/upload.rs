@@ -204,7 +204,7 @@ async fn one(
             bytes: size,
             note: None,
         },
-        Err(msg) => Outcome::Failed(msg),
+        Err(msg) => env.failed(msg),
     })
 }
 
@@ -394,7 +394,7 @@ pub async fn make_folder(env: &Env, bucket: &str, key: &str) {
             bytes: 0,
             note: None,
         },
-        Err(e) => Outcome::Failed(e),
+        Err(e) => env.failed(e),
     };
     env.progress.finish(key, outcome, 0);
 }

@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod engine;
 pub mod fixtures;
+pub mod proxy;
 pub mod pty;
 pub mod scenarios;
 
