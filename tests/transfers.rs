@@ -458,6 +458,41 @@ async fn moves_and_renames_odd_keys(s: &Server) {
     }
 }
 
+on_servers!(a_prefix_is_not_copied_into_itself: moto, radosgw, s3s);
+async fn a_prefix_is_not_copied_into_itself(s: &Server) {
+    let b = s.bucket("self").await;
+    for k in ["a/0", "a/1"] {
+        s.put(&b, k, k.as_bytes()).await;
+    }
+    for (m, into) in [
+        (prefix("a/", "a/sub/"), "a/sub/"),
+        (prefix("a/", "a/"), "a/a/"),
+        (prefix("", "backup/"), "backup/"),
+    ] {
+        for remove in [false, true] {
+            let r = run(&s.env(settings()), copy(&b, vec![m.clone()], &b, remove)).await;
+            assert_eq!(r.snap.phase, Phase::Failed, "{into}");
+            assert!(
+                matches!(&r.items[..], [i] if matches!(&i.outcome, Outcome::Failed(w) if w.contains("into itself"))),
+                "{into}: {:#?}",
+                r.items
+            );
+            assert_eq!(
+                s.keys(&b, "").await,
+                BTreeSet::from(["a/0".to_string(), "a/1".into()]),
+                "{into}: nothing copied, nothing removed"
+            );
+        }
+    }
+    // Into a sibling whose name starts the same is fine.
+    let r = run(
+        &s.env(settings()),
+        copy(&b, vec![prefix("a/", "a-copy/")], &b, false),
+    )
+    .await;
+    r.assert_done(2);
+}
+
 // 6. Deletes --------------------------------------------------------------
 
 async fn plan(store: &dyn Store, bucket: &str, sources: &[S3Source]) -> Vec<(String, u64)> {

@@ -23,6 +23,20 @@ pub async fn run(
     dest_bucket: &str,
     remove_source: bool,
 ) {
+    // A prefix copied into itself would list its own copies as it goes
+    // (page after page, each copied again, and deleted again by a move).
+    // The TUI refuses such a paste; `pail cp`/`pail mv` come here directly.
+    for m in &sources {
+        if let S3Source::Prefix(p) = &m.source
+            && bucket == dest_bucket
+            && m.to.starts_with(p.as_str())
+        {
+            env.progress.found(0);
+            let msg = format!("cannot copy {p} into itself ({})", m.to);
+            env.progress.finish(p, Outcome::Failed(msg), 0);
+            return;
+        }
+    }
     let mut there = HashMap::new();
     for m in &sources {
         // The destination side of each source, listed once for conflicts.
