@@ -8,7 +8,7 @@
 
 use super::expand::{self, Found};
 use super::retry::retried;
-use super::upload::{Remote, existing, keep_both_key};
+use super::upload::{Remote, claim_keep_both, existing};
 use super::{Choice, Env, Mapping, Outcome, Question, S3Source, parts, say};
 use crate::store::{ContentHeaders, GetRequest, ObjectRef, ObjectSummary, PutRequest};
 use futures::StreamExt;
@@ -127,18 +127,7 @@ async fn item(env: &Env, ctx: &Ctx, found: Found) {
                     return done(Outcome::Skipped("identical".into()));
                 }
             }
-            Choice::KeepBoth => {
-                let mut taken = ctx.there.lock().unwrap_or_else(|p| p.into_inner());
-                target = keep_both_key(&target, |k| taken.contains_key(k));
-                taken.insert(
-                    target.clone(),
-                    Remote {
-                        size,
-                        etag: None,
-                        modified: None,
-                    },
-                );
-            }
+            Choice::KeepBoth => target = claim_keep_both(&ctx.there, &target, size),
             Choice::Cancel => {
                 env.cancel.cancel();
                 return done(Outcome::Skipped("cancelled".into()));

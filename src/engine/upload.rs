@@ -112,7 +112,7 @@ pub async fn run(
     env.progress.set_listing(false);
 }
 
-type Taken = std::sync::Mutex<HashMap<String, Remote>>;
+pub(super) type Taken = std::sync::Mutex<HashMap<String, Remote>>;
 
 async fn one(
     env: &Env,
@@ -163,18 +163,7 @@ async fn one(
                     return done(Outcome::Skipped("identical".into()));
                 }
             }
-            Choice::KeepBoth => {
-                let mut taken = there.lock().unwrap_or_else(|p| p.into_inner());
-                key = keep_both_key(&key, |k| taken.contains_key(k));
-                taken.insert(
-                    key.clone(),
-                    Remote {
-                        size,
-                        etag: None,
-                        modified: None,
-                    },
-                );
-            }
+            Choice::KeepBoth => key = claim_keep_both(there, &key, size),
             Choice::Cancel => {
                 env.cancel.cancel();
                 return done(Outcome::Skipped("cancelled".into()));
@@ -240,6 +229,22 @@ async fn same_as_remote(path: &Path, size: u64, mtime: Option<SystemTime>, r: &R
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map(|d| d.as_secs() as i64);
     r.size == size && matches!((local, r.modified), (Some(l), Some(m)) if m >= l)
+}
+
+/// Picks the "keep both" name for `key` among the keys known at the
+/// destination and claims it, so two items of one job never pick the same.
+pub(super) fn claim_keep_both(there: &Taken, key: &str, size: u64) -> String {
+    let mut taken = there.lock().unwrap_or_else(|p| p.into_inner());
+    let free = keep_both_key(key, |k| taken.contains_key(k));
+    taken.insert(
+        free.clone(),
+        Remote {
+            size,
+            etag: None,
+            modified: None,
+        },
+    );
+    free
 }
 
 /// "a/report.pdf" → "a/report (1).pdf", the first that `taken` says is free.
