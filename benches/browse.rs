@@ -159,6 +159,7 @@ fn synthetic_pages(n: usize) -> Vec<ListPage> {
             modified: Some(1_790_000_000 + ((i * 104_729) % 86_400) as i64),
             storage_class: Some("STANDARD".into()),
             etag: None,
+            version_id: None,
         })
         .collect();
     let pages = objs.chunks(1000).count();
@@ -467,6 +468,7 @@ fn main() {
                 modified: Some(1_790_000_000),
                 storage_class: Some("STANDARD".into()),
                 etag: None,
+                version_id: None,
             })
             .collect();
         for chunk in objs.chunks(1000) {

@@ -94,6 +94,7 @@ fn frames() {
                 modified: Some(1_800_000_000),
                 storage_class: None,
                 etag: None,
+                version_id: None,
             })
             .collect(),
         next: None,

@@ -37,6 +37,7 @@ async fn source(store: &dyn Store, bucket: &str, key: &str) -> Result<S3Source, 
             modified: h.modified,
             storage_class: h.storage_class,
             etag: h.etag,
+            version_id: None,
         })),
         Err(e)
             if matches!(

@@ -130,3 +130,45 @@ mod tests {
         assert_eq!(size_with_bytes(25_165_824), "24.0 MiB (25,165,824 bytes)");
     }
 }
+
+/// A span of seconds in the largest units that say it exactly enough:
+/// `15 min`, `1 h 30 min`, `3 days`, `7 days`, `45 s`.
+pub fn duration(secs: u64) -> String {
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(count(d, "day", "days"));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 && d == 0 {
+        parts.push(format!("{m} min"));
+    }
+    if s > 0 && d == 0 && h == 0 {
+        parts.push(format!("{s} s"));
+    }
+    if parts.is_empty() {
+        "0 s".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    #[test]
+    fn durations_read_naturally() {
+        use super::duration;
+        assert_eq!(duration(900), "15 min");
+        assert_eq!(duration(5400), "1 h 30 min");
+        assert_eq!(duration(3 * 86_400), "3 days");
+        assert_eq!(duration(36 * 3600), "1 day 12 h");
+        assert_eq!(duration(45), "45 s");
+    }
+}

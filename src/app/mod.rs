@@ -23,6 +23,7 @@ pub mod ops;
 mod panel;
 mod picker;
 pub mod prompt;
+pub mod share;
 pub mod task;
 pub mod transfers;
 pub mod tree;

@@ -39,6 +39,8 @@ pub enum Modal {
         task: super::TaskId,
         scroll: u16,
     },
+    /// The share popup: presigned links.
+    Share(Box<super::share::Share>),
 }
 
 impl Modal {
@@ -52,6 +54,7 @@ impl Modal {
             Modal::Error(_) => Context::Help,
             Modal::ConfirmQuit | Modal::Preview(_) | Modal::Conflict { .. } => Context::Confirm,
             Modal::Transfers | Modal::TransferItems { .. } => Context::Transfers,
+            Modal::Share(_) => Context::Share,
         }
     }
 }
@@ -139,6 +142,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Modal::TransferItems { task, scroll } => {
             super::panel::on_items_key(app, task, scroll, action)
         }
+        Modal::Share(s) => super::share::on_key(app, *s, key, fx),
     }
 }
 

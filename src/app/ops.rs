@@ -78,6 +78,7 @@ impl App {
                 .filter(|(e, _)| e.class != 0)
                 .and_then(|(e, b)| b.tree.classes.get(e.class as usize).cloned()),
             etag: None,
+            version_id: None,
         })
     }
 

@@ -8,8 +8,8 @@ use super::Effect;
 use crate::engine::{DeletePlan, Item, Question, S3Source, Snapshot, Spec};
 use crate::sanitize::clean;
 use crate::store::{
-    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, PrefixTotals, StoreError,
-    StoreResult,
+    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, PrefixTotals, PresignRequest,
+    Presigned, StoreError, StoreResult,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -56,6 +56,8 @@ pub enum Job {
     ReadDir {
         path: PathBuf,
     },
+    /// Presigned links, one per request.
+    Presign(Vec<PresignRequest>),
 }
 
 impl Job {
@@ -77,6 +79,10 @@ impl Job {
                 format!("listing what to delete in {}", clean(bucket))
             }
             Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
+            Job::Presign(r) => format!(
+                "signing {}",
+                crate::format::count(r.len() as u64, "link", "links")
+            ),
         }
     }
 
@@ -115,6 +121,7 @@ impl Job {
             })),
             Job::PlanDelete { .. } => TaskEvent::DeletePlan(Box::new(Err(err))),
             Job::ReadDir { .. } => TaskEvent::Dir(Err(err.to_string())),
+            Job::Presign(_) => TaskEvent::Presigned(vec![Err(err)]),
         }
     }
 }
@@ -136,6 +143,8 @@ pub enum TaskEvent {
     Planning(u64),
     DeletePlan(Box<StoreResult<DeletePlan>>),
     Dir(Result<Vec<LocalEntry>, String>),
+    /// Signed links, in the order asked.
+    Presigned(Vec<StoreResult<Presigned>>),
 }
 
 /// A sample of a transfer job: counters, the items finished since the last
@@ -183,6 +192,8 @@ pub enum Owner {
     DeletePlan,
     /// The local folder shown under the upload prompt.
     LocalDir,
+    /// The share popup's signing.
+    Share,
 }
 
 impl Owner {

@@ -20,6 +20,14 @@ pub enum Kind {
     Rename,
     Delete,
     NewFolder,
+    /// A version copied over its key.
+    Restore,
+    /// Delete markers removed.
+    Undelete,
+    /// A version removed for good.
+    Purge,
+    /// A prefix rolled back (or forward) to a moment.
+    Rollback,
 }
 
 impl Kind {
@@ -32,6 +40,10 @@ impl Kind {
             Kind::Rename => "rename",
             Kind::Delete => "delete",
             Kind::NewFolder => "new folder",
+            Kind::Restore => "restore",
+            Kind::Undelete => "undelete",
+            Kind::Purge => "delete version",
+            Kind::Rollback => "rollback",
         }
     }
 
@@ -45,6 +57,10 @@ impl Kind {
             Kind::Rename => "Renamed",
             Kind::Delete => "Deleted",
             Kind::NewFolder => "Created",
+            Kind::Restore => "Restored",
+            Kind::Undelete => "Undeleted",
+            Kind::Purge => "Permanently deleted",
+            Kind::Rollback => "Rolled back",
         }
     }
 
@@ -80,6 +96,8 @@ pub struct TransferJob {
     pub crashed: Option<String>,
     /// (bucket, prefix) the job changes, refreshed in the tree when it ends.
     pub touches: Vec<(String, String)>,
+    /// A sentence the closing summary ends with (how to undo a rollback).
+    pub after: Option<String>,
 }
 
 /// How many seconds of reports the rate is averaged over.
@@ -138,13 +156,18 @@ impl TransferJob {
     /// The closing line: "Downloaded 12 objects (3.4 MiB) to ~/x · 0 failed".
     pub fn summary(&self) -> String {
         let place = match self.kind {
-            Kind::Delete => format!("from {}", clean(&self.from)),
+            Kind::Delete | Kind::Purge => format!("from {}", clean(&self.from)),
             Kind::NewFolder => clean(&self.to).into_owned(),
+            Kind::Restore | Kind::Undelete | Kind::Rollback => format!("in {}", clean(&self.to)),
             _ => format!("to {}", clean(&self.to)),
         };
         let mut s = crate::engine::progress::summary(self.kind.done_word(), &self.snap, &place);
         if let Some(why) = &self.crashed {
             s.push_str(&format!(" · stopped: {}", clean(why)));
+        }
+        if let Some(after) = &self.after {
+            s.push_str(" · ");
+            s.push_str(after);
         }
         s
     }
@@ -243,6 +266,11 @@ pub fn describe(spec: &Spec) -> String {
             clean(bucket)
         ),
         Spec::MakeFolder { key, .. } => format!("creating {}", clean(key)),
+        Spec::History { bucket, steps } => format!(
+            "changing the history of {} in {}",
+            crate::format::count(steps.len() as u64, "key", "keys"),
+            clean(bucket)
+        ),
     }
 }
 
@@ -281,6 +309,7 @@ impl App {
             finished: false,
             crashed: None,
             touches,
+            after: None,
         });
         self.set_status(format!("Started {what} (t shows transfers)"));
     }
@@ -407,6 +436,7 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
             modified: None,
             storage_class: None,
             etag: None,
+            version_id: None,
         })
     };
     // A failed key keeps the mapping of the source it was found under.
@@ -453,6 +483,14 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
                 .collect(),
         },
         Spec::MakeFolder { .. } => spec.clone(),
+        Spec::History { bucket, steps } => Spec::History {
+            bucket: bucket.clone(),
+            steps: steps
+                .iter()
+                .filter(|s| failed.iter().any(|k| k == s.key()))
+                .cloned()
+                .collect(),
+        },
         Spec::Upload {
             paths,
             bucket,

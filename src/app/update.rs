@@ -128,6 +128,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Rename => app.rename(),
         Action::NewFolder => app.new_folder(),
         Action::Delete => app.delete(fx),
+        Action::Share => app.share(),
         Action::Transfers => {
             let n = app.transfers.jobs.len();
             app.transfers.selected = app.transfers.selected.min(n.saturating_sub(1));
@@ -172,7 +173,15 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::Yes
         | Action::No
         | Action::Retry
-        | Action::ClearFinished => {}
+        | Action::ClearFinished
+        | Action::Restore
+        | Action::CopyLink
+        | Action::CopyCurl
+        | Action::ShowQr
+        | Action::Edit => {}
+        Action::Versions | Action::ShowDeleted | Action::Undelete => {
+            app.set_status("Not yet");
+        }
     }
 }
 
@@ -334,6 +343,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Planning(n) => super::confirm::on_planning(app, id, n),
         TaskEvent::DeletePlan(r) => super::confirm::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
+        TaskEvent::Presigned(r) => super::share::on_presigned(app, id, r, fx),
         TaskEvent::Transfer(_) => {}
     }
 }

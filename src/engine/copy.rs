@@ -195,7 +195,7 @@ async fn check_copy(env: &Env, src: &ObjectSummary, dst: &ObjectRef) -> Result<(
 /// UploadPartCopy for objects CopyObject cannot take (over 5 GiB, or over
 /// the configured threshold). The source's metadata, tags, content headers
 /// and storage class are read first and set on the new upload.
-async fn multipart_copy(
+pub(super) async fn multipart_copy(
     env: &Env,
     src: &ObjectRef,
     dst: &ObjectRef,
@@ -203,7 +203,7 @@ async fn multipart_copy(
 ) -> Result<(), String> {
     let info = {
         let _slot = env.lane.slot().await;
-        retried(env, || env.store.object_info(&src.bucket, &src.key)).await?
+        retried(env, || env.store.object_info_at(src)).await?
     };
     let tagging = (!info.tags.is_empty()).then(|| {
         let enc = |s: &str| {

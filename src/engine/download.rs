@@ -219,6 +219,7 @@ async fn fetch(
     let req = GetRequest {
         bucket: bucket.to_owned(),
         key: obj.key.clone(),
+        version_id: obj.version_id.clone(),
         if_match: obj.etag.clone(),
         ..GetRequest::default()
     };

@@ -12,6 +12,7 @@ mod copy;
 mod delete;
 mod download;
 mod expand;
+pub mod history;
 pub mod limit;
 pub mod parts;
 pub mod progress;
@@ -168,6 +169,12 @@ pub enum Spec {
     },
     /// A zero-byte `name/` folder marker, as the S3 console makes.
     MakeFolder { bucket: String, key: String },
+    /// Changes to version history: restore, undelete, purge, hide (a
+    /// rollback is a list of these).
+    History {
+        bucket: String,
+        steps: Vec<history::Step>,
+    },
 }
 
 /// What a job runs with.
@@ -279,6 +286,7 @@ pub async fn run(env: &Env, spec: Spec) {
         } => copy::run(env, &bucket, sources, &dest_bucket, remove_source).await,
         Spec::Delete { bucket, keys } => delete::run(env, &bucket, keys).await,
         Spec::MakeFolder { bucket, key } => upload::make_folder(env, &bucket, &key).await,
+        Spec::History { bucket, steps } => history::run(env, &bucket, steps).await,
     }
     let s = env.progress.snapshot();
     env.progress.set_phase(if env.cancelled() {
@@ -312,6 +320,7 @@ mod tests {
             modified: None,
             storage_class: None,
             etag: None,
+            version_id: None,
         };
         let m = Mapping::into_prefix(S3Source::Object(o), "");
         assert_eq!(m.target("docs/a.txt").as_deref(), Some("a.txt"));

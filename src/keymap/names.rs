@@ -12,8 +12,6 @@ pub enum Context {
     Prompt,
     Copy,
     Confirm,
-    /// Panels of parts to come; their sections are accepted so a keymap
-    /// written for a later pail still loads.
     Transfers,
     Versions,
     Share,
@@ -119,6 +117,15 @@ pub enum Action {
     Transfers,
     Retry,
     ClearFinished,
+    Share,
+    Versions,
+    ShowDeleted,
+    Undelete,
+    Restore,
+    CopyLink,
+    CopyCurl,
+    ShowQr,
+    Edit,
 }
 
 use Context as C;
@@ -131,10 +138,11 @@ const SCROLLS: &[Context] = &[
     C::Help,
     C::Messages,
     C::Transfers,
+    C::Versions,
 ];
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 54] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -180,6 +188,15 @@ impl Action {
         Action::Transfers,
         Action::Retry,
         Action::ClearFinished,
+        Action::Share,
+        Action::Versions,
+        Action::ShowDeleted,
+        Action::Undelete,
+        Action::Restore,
+        Action::CopyLink,
+        Action::CopyCurl,
+        Action::ShowQr,
+        Action::Edit,
     ];
 
     /// The contexts this action does something in.
@@ -221,23 +238,34 @@ impl Action {
                 C::Copy,
                 C::Confirm,
                 C::Transfers,
+                C::Versions,
+                C::Share,
             ],
             Action::ForceQuit => &Context::ALL,
-            Action::Close => &[C::Help, C::Messages, C::Transfers],
+            Action::Close => &[C::Help, C::Messages, C::Transfers, C::Versions, C::Share],
             Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {
                 &[C::Prompt]
             }
             Action::Yes | Action::No => &[C::Confirm],
-            Action::Download
-            | Action::Upload
+            Action::Download => &[C::Tree, C::Inspector, C::Versions],
+            Action::Upload
             | Action::Yank
             | Action::Cut
             | Action::Paste
             | Action::Rename
             | Action::NewFolder => BROWSE,
-            Action::Delete => &[C::Tree, C::Inspector, C::Transfers],
+            Action::Delete => &[C::Tree, C::Inspector, C::Transfers, C::Versions],
             Action::Transfers => LISTS,
             Action::Retry | Action::ClearFinished => &[C::Transfers],
+            Action::Share => &[C::Tree, C::Inspector, C::Versions],
+            Action::Versions => &[C::Buckets, C::Tree, C::Inspector],
+            Action::ShowDeleted => BROWSE,
+            Action::Undelete => &[C::Tree, C::Inspector, C::Versions],
+            Action::Restore => &[C::Versions],
+            Action::CopyLink => &[C::Share],
+            Action::CopyCurl => &[C::Share],
+            Action::ShowQr => &[C::Share],
+            Action::Edit => &[C::Share],
         }
     }
 
@@ -288,6 +316,15 @@ impl Action {
             Action::Transfers => "transfers",
             Action::Retry => "retry",
             Action::ClearFinished => "clear_finished",
+            Action::Share => "share",
+            Action::Versions => "versions",
+            Action::ShowDeleted => "show_deleted",
+            Action::Undelete => "undelete",
+            Action::Restore => "restore",
+            Action::CopyLink => "copy_link",
+            Action::CopyCurl => "copy_curl",
+            Action::ShowQr => "show_qr",
+            Action::Edit => "edit",
         }
     }
 
@@ -338,6 +375,17 @@ impl Action {
             Action::Transfers => "transfers panel: jobs, progress, cancel, retry",
             Action::Retry => "retry the job's failed items",
             Action::ClearFinished => "clear finished jobs",
+            Action::Share => "presigned link (GET/PUT, expiry, curl, QR) for the object or version",
+            Action::Versions => {
+                "versions of the object; on a prefix or bucket: roll it back in time"
+            }
+            Action::ShowDeleted => "show or hide deleted objects and folders in the tree",
+            Action::Undelete => "undelete: remove the delete marker (a folder: everything in it)",
+            Action::Restore => "restore this version (copy it over the key as the new latest)",
+            Action::CopyLink => "copy the link(s) again",
+            Action::CopyCurl => "copy as a ready curl command",
+            Action::ShowQr => "show the link as a QR code (for a phone)",
+            Action::Edit => "back to the form (method, expiry, options)",
         }
     }
 

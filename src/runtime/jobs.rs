@@ -79,6 +79,13 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
             let read = tokio::task::spawn_blocking(move || read_dir(&path)).await;
             send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string()))));
         }
+        Job::Presign(reqs) => {
+            let mut out = Vec::with_capacity(reqs.len());
+            for r in &reqs {
+                out.push(store.presign(r).await);
+            }
+            send(TaskEvent::Presigned(out));
+        }
         // Run by the executor through the transfer engine, not here.
         Job::Transfer(_) => {}
     }

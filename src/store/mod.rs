@@ -6,8 +6,10 @@
 
 pub mod aws;
 mod objects;
+mod versions;
 
 pub use objects::*;
+pub use versions::*;
 
 use async_trait::async_trait;
 use std::fmt;
@@ -29,6 +31,9 @@ pub struct ObjectSummary {
     pub modified: Option<i64>,
     pub storage_class: Option<String>,
     pub etag: Option<String>,
+    /// A version of the key rather than its current object (the versions
+    /// panel's download and restore).
+    pub version_id: Option<String>,
 }
 
 /// One page of ListObjectsV2, keys already URL-decoded.
@@ -259,6 +264,13 @@ pub trait Store: Send + Sync {
     async fn bucket_info(&self, bucket: &str) -> StoreResult<BucketInfo>;
     async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage>;
     async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo>;
+    /// The inspector's details of one version (or the current object).
+    async fn object_info_at(&self, obj: &ObjectRef) -> StoreResult<ObjectInfo> {
+        match &obj.version_id {
+            None => self.object_info(&obj.bucket, &obj.key).await,
+            Some(_) => Err(unsupported("HeadObject of a version", &obj.bucket)),
+        }
+    }
     /// The in-flight request that has waited longest for an answer, if it
     /// has waited at least [`STALL_AFTER`]. Cheap: the runtime samples it
     /// on every tick.
@@ -345,6 +357,28 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<DeleteFailure>> {
         let _ = keys;
         Err(unsupported("DeleteObjects", bucket))
+    }
+
+    // Versions and links.
+
+    /// One page of ListObjectVersions, versions and delete markers merged
+    /// in listing order (by key, newest first).
+    async fn list_versions(&self, req: &VersionsRequest) -> StoreResult<VersionsPage> {
+        Err(unsupported("ListObjectVersions", &req.bucket))
+    }
+    /// DeleteObjects of exact versions (`None`: a plain delete, which puts
+    /// a delete marker on a versioned bucket); returns what it refused.
+    async fn delete_versions(
+        &self,
+        bucket: &str,
+        items: &[(String, Option<String>)],
+    ) -> StoreResult<Vec<DeleteFailure>> {
+        let _ = items;
+        Err(unsupported("DeleteObjects", bucket))
+    }
+    /// A presigned GET or PUT, signed for the bucket's region.
+    async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
+        Err(unsupported("presigning", &req.object.bucket))
     }
 }
 

@@ -9,7 +9,7 @@ use futures::Stream;
 use std::pin::Pin;
 
 /// One object, or one version of it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectRef {
     pub bucket: String,
     pub key: String,

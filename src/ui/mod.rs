@@ -5,6 +5,7 @@
 
 mod modal;
 mod ops;
+mod share;
 mod status;
 mod transfers;
 mod tree;

@@ -48,6 +48,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             super::ops::render_conflict(app, *task, *selected, frame, area)
         }
         Modal::Transfers => super::transfers::render_panel(app, frame, area),
+        Modal::Share(s) => super::share::render(app, s, frame, area),
         Modal::TransferItems { task, scroll } => {
             super::transfers::render_items(app, *task, *scroll, frame, area)
         }

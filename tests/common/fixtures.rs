@@ -88,6 +88,7 @@ pub fn obj(key: &str, size: u64) -> ObjectSummary {
         modified: Some(1_793_534_400 + size as i64 % 86_400),
         storage_class: Some("STANDARD".into()),
         etag: None,
+        version_id: None,
     }
 }
 

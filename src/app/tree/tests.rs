@@ -10,6 +10,7 @@ fn obj(key: &str, size: u64) -> ObjectSummary {
         modified: Some(size as i64),
         storage_class: Some("STANDARD".into()),
         etag: None,
+        version_id: None,
     }
 }
 

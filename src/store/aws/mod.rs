@@ -12,6 +12,7 @@ use super::{
     ByteStream, DeleteFailure, GetRequest, ObjectHead, ObjectRef, OpenUpload, Part, PutRequest,
     Written,
 };
+use super::{PresignRequest, Presigned, VersionsPage, VersionsRequest};
 use crate::endpoint::{Endpoint, ProfileEndpoints};
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
@@ -29,6 +30,7 @@ mod errors;
 mod monitor;
 mod objects;
 mod profiles;
+mod versions;
 
 use decode::{decode_mime_word, secs, url_decode};
 use errors::*;
@@ -37,6 +39,7 @@ pub use profiles::aws_config_files;
 use profiles::{load_profiles, named_profile, profile_endpoints, region_source};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+pub use versions::MAX_LINK_SECS;
 
 /// The one endpoint pail uses: the explicit one (flag or pail's config),
 /// else what the AWS environment and profile say, in the CLI's order.
@@ -219,9 +222,19 @@ impl AwsStore {
     }
 
     fn client(&self, region: &str) -> s3::Client {
+        self.client_for(region, self.checksums_when_required)
+    }
+
+    /// A client that adds no checksum of its own: a presigned request must
+    /// carry only what its user will send, or some servers refuse it.
+    fn presign_client(&self, region: &str) -> s3::Client {
+        self.client_for(region, true)
+    }
+
+    fn client_for(&self, region: &str, when_required: bool) -> s3::Client {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         clients
-            .entry(region.to_owned())
+            .entry(format!("{region} {when_required}"))
             .or_insert_with(|| {
                 let mut b = s3::config::Builder::from(&self.sdk)
                     .region(Region::new(region.to_owned()))
@@ -230,7 +243,7 @@ impl AwsStore {
                 // Exactly the endpoint the header shows; `None` also drops
                 // anything the SDK might have found on its own.
                 b.set_endpoint_url(self.conn.endpoint.clone());
-                if self.checksums_when_required {
+                if when_required {
                     b = b
                         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
                         .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
@@ -548,6 +561,7 @@ impl Store for AwsStore {
                     modified: secs(o.last_modified()),
                     storage_class: o.storage_class().map(|s| s.as_str().to_owned()),
                     etag: o.e_tag().map(str::to_owned),
+                    version_id: None,
                 })
             })
             .collect();
@@ -566,16 +580,26 @@ impl Store for AwsStore {
     }
 
     async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo> {
+        self.object_info_at(&ObjectRef::new(bucket, key)).await
+    }
+
+    async fn object_info_at(&self, obj: &ObjectRef) -> StoreResult<ObjectInfo> {
+        let (bucket, key, version) = (&obj.bucket, obj.key.as_str(), &obj.version_id);
         let (head, tags) = tokio::join!(
             self.call(bucket, Some(key), |c| {
                 c.head_object()
                     .bucket(bucket)
                     .key(key)
+                    .set_version_id(version.clone())
                     .checksum_mode(ChecksumMode::Enabled)
                     .send()
             }),
             self.call(bucket, Some(key), |c| {
-                c.get_object_tagging().bucket(bucket).key(key).send()
+                c.get_object_tagging()
+                    .bucket(bucket)
+                    .key(key)
+                    .set_version_id(version.clone())
+                    .send()
             })
         );
         let h = head?;
@@ -716,5 +740,21 @@ impl Store for AwsStore {
         keys: &[String],
     ) -> StoreResult<Vec<DeleteFailure>> {
         self.delete_objects_impl(bucket, keys).await
+    }
+
+    async fn list_versions(&self, req: &VersionsRequest) -> StoreResult<VersionsPage> {
+        self.list_versions_impl(req).await
+    }
+
+    async fn delete_versions(
+        &self,
+        bucket: &str,
+        items: &[(String, Option<String>)],
+    ) -> StoreResult<Vec<DeleteFailure>> {
+        self.delete_versions_impl(bucket, items).await
+    }
+
+    async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
+        self.presign_impl(req).await
     }
 }

@@ -373,12 +373,28 @@ impl AwsStore {
         bucket: &str,
         keys: &[String],
     ) -> StoreResult<Vec<DeleteFailure>> {
-        let (batch, single): (Vec<&String>, Vec<&String>) = keys.iter().partition(|k| xml_safe(k));
+        let items: Vec<(String, Option<String>)> = keys.iter().map(|k| (k.clone(), None)).collect();
+        self.delete_many(bucket, &items).await
+    }
+
+    /// DeleteObjects of keys, each with an exact version or none.
+    pub(super) async fn delete_many(
+        &self,
+        bucket: &str,
+        items: &[(String, Option<String>)],
+    ) -> StoreResult<Vec<DeleteFailure>> {
+        let (batch, single): (Vec<_>, Vec<_>) = items.iter().partition(|(k, _)| xml_safe(k));
         let mut failures = Vec::new();
         if !batch.is_empty() {
             let objects: Vec<ObjectIdentifier> = batch
                 .iter()
-                .filter_map(|k| ObjectIdentifier::builder().key(k.as_str()).build().ok())
+                .filter_map(|(k, v)| {
+                    ObjectIdentifier::builder()
+                        .key(k.as_str())
+                        .set_version_id(v.clone())
+                        .build()
+                        .ok()
+                })
                 .collect();
             let delete = Delete::builder()
                 .set_objects(Some(objects))
@@ -401,10 +417,14 @@ impl AwsStore {
                 });
             }
         }
-        for key in single {
+        for (key, version) in single {
             let res = self
                 .call(bucket, Some(key), |c| {
-                    c.delete_object().bucket(bucket).key(key.as_str()).send()
+                    c.delete_object()
+                        .bucket(bucket)
+                        .key(key.as_str())
+                        .set_version_id(version.clone())
+                        .send()
                 })
                 .await;
             if let Err(e) = res {

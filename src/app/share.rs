@@ -1,0 +1,531 @@
+//! The share popup (`P`): a presigned GET or PUT link for an object or a
+//! version, with an expiry the user picks and the truth about when the link
+//! really stops working. The form is plain data; Enter asks the runtime to
+//! sign (the only part that needs credentials and a clock), and the result
+//! comes back as a [`TaskEvent::Presigned`](super::TaskEvent). Marked
+//! objects get one GET link each, copied as `key<TAB>URL` lines.
+
+use super::modal::Modal;
+use super::{App, Effect, Job, Owner, TaskId};
+use crate::keymap::{Action, Context};
+use crate::sanitize::clean;
+use crate::store::{LinkMethod, ObjectRef, PresignRequest, Presigned, StoreError, StoreResult};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+/// Expiry presets, in seconds, with their labels.
+pub const PRESETS: [(u64, &str); 5] = [
+    (15 * 60, "15 min"),
+    (3600, "1 hour"),
+    (12 * 3600, "12 hours"),
+    (24 * 3600, "1 day"),
+    (7 * 24 * 3600, "7 days"),
+];
+
+/// SigV4 refuses presigned URLs that live longer than this.
+pub const MAX_SECS: u64 = 7 * 24 * 3600;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Method,
+    /// PUT: the key the upload goes to.
+    Key,
+    Expiry,
+    /// GET: download as a file with the object's name.
+    Attachment,
+    /// PUT: the Content-Type the uploader must send.
+    ContentType,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Form,
+    Signing(TaskId),
+    Done(Vec<Link>),
+}
+
+/// One signed link and what it is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub object: ObjectRef,
+    pub presigned: Presigned,
+}
+
+#[derive(Clone, Debug)]
+pub struct Share {
+    pub bucket: String,
+    /// The object (or version), or several marked objects (GET only).
+    pub objects: Vec<ObjectRef>,
+    pub method: LinkMethod,
+    pub key: Input,
+    /// Index into [`PRESETS`]; `PRESETS.len()` means the typed duration.
+    pub preset: usize,
+    pub typed: Input,
+    pub attachment: bool,
+    pub content_type: Input,
+    pub field: Field,
+    /// Why Enter was refused, or why nothing can be signed at all.
+    pub error: Option<String>,
+    pub stage: Stage,
+    /// The QR code of the link, drawn, when shown.
+    pub qr: Option<Result<Vec<String>, String>>,
+}
+
+impl PartialEq for Share {
+    fn eq(&self, o: &Self) -> bool {
+        self.bucket == o.bucket
+            && self.objects == o.objects
+            && self.method == o.method
+            && self.key.value() == o.key.value()
+            && self.preset == o.preset
+            && self.typed.value() == o.typed.value()
+            && self.attachment == o.attachment
+            && self.content_type.value() == o.content_type.value()
+            && self.field == o.field
+            && self.error == o.error
+            && self.stage == o.stage
+            && self.qr == o.qr
+    }
+}
+
+impl Eq for Share {}
+
+impl Share {
+    pub fn new(bucket: &str, objects: Vec<ObjectRef>, method: LinkMethod) -> Share {
+        let key = objects.first().map(|o| o.key.clone()).unwrap_or_default();
+        let content_type = mime_guess::from_path(&key)
+            .first()
+            .map(|m| m.essence_str().to_owned())
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        Share {
+            bucket: bucket.to_owned(),
+            objects,
+            method,
+            key: Input::new(key),
+            preset: 1,
+            typed: Input::default(),
+            attachment: false,
+            content_type: Input::new(content_type),
+            field: Field::Expiry,
+            error: None,
+            stage: Stage::Form,
+            qr: None,
+        }
+    }
+
+    pub fn several(&self) -> bool {
+        self.objects.len() > 1
+    }
+
+    /// The fields the form shows, in order.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut f = Vec::new();
+        if !self.several() && !self.is_version() {
+            f.push(Field::Method);
+        }
+        if self.method == LinkMethod::Put {
+            f.push(Field::Key);
+        }
+        f.push(Field::Expiry);
+        f.push(match self.method {
+            LinkMethod::Get => Field::Attachment,
+            LinkMethod::Put => Field::ContentType,
+        });
+        f
+    }
+
+    /// A version's link reads that version; uploading to it makes no sense.
+    pub fn is_version(&self) -> bool {
+        self.objects.iter().any(|o| o.version_id.is_some())
+    }
+
+    /// The chosen expiry in seconds, or why it is not acceptable.
+    pub fn expiry(&self) -> Result<u64, String> {
+        let secs = match PRESETS.get(self.preset) {
+            Some((s, _)) => *s,
+            None => parse_duration(self.typed.value())?,
+        };
+        if secs > MAX_SECS {
+            return Err(format!(
+                "{} is longer than 7 days: SigV4 signatures cannot live longer",
+                crate::format::duration(secs)
+            ));
+        }
+        Ok(secs)
+    }
+
+    fn move_field(&mut self, delta: isize) {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.field).unwrap_or(0) as isize;
+        let n = fields.len() as isize;
+        self.field = fields[((i + delta).rem_euclid(n)) as usize];
+    }
+
+    fn requests(&self) -> Result<Vec<PresignRequest>, String> {
+        let expires_secs = self.expiry()?;
+        match self.method {
+            LinkMethod::Get => Ok(self
+                .objects
+                .iter()
+                .map(|o| PresignRequest {
+                    object: o.clone(),
+                    method: LinkMethod::Get,
+                    expires_secs,
+                    attachment: self.attachment.then(|| file_name(&o.key).to_owned()),
+                    content_type: None,
+                })
+                .collect()),
+            LinkMethod::Put => {
+                let key = self.key.value();
+                if key.is_empty() || key.ends_with('/') {
+                    return Err("Type the key the upload goes to (a name, not a folder)".into());
+                }
+                let ct = self.content_type.value().trim();
+                Ok(vec![PresignRequest {
+                    object: ObjectRef::new(&self.bucket, key),
+                    method: LinkMethod::Put,
+                    expires_secs,
+                    attachment: None,
+                    content_type: (!ct.is_empty()).then(|| ct.to_owned()),
+                }])
+            }
+        }
+    }
+}
+
+/// "90m", "36h", "3d", "1h30m", "45s", "1w": a duration in seconds.
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("Type a duration: 90m, 36h, 3d".into());
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        if c == ' ' {
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => {
+                return Err(format!(
+                    "{:?} is not a duration (try 90m, 36h, 3d)",
+                    clean(s)
+                ));
+            }
+        };
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("{:?} is not a duration (try 90m, 36h, 3d)", clean(s)))?;
+        total = total.saturating_add(n.saturating_mul(unit));
+        num.clear();
+    }
+    if !num.is_empty() {
+        return Err(format!(
+            "{:?}: add a unit (s, m, h, d), e.g. {num}m",
+            clean(s)
+        ));
+    }
+    if total == 0 {
+        return Err("A link must live at least a second".into());
+    }
+    Ok(total)
+}
+
+fn file_name(key: &str) -> &str {
+    key.trim_end_matches('/').rsplit('/').next().unwrap_or(key)
+}
+
+/// Single-quoted for a POSIX shell.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A ready `curl` command for the link, with exactly the headers it signed.
+pub fn curl(link: &Link) -> String {
+    let url = quote(&link.presigned.url);
+    let name = quote(file_name(&link.object.key));
+    let headers: String = link
+        .presigned
+        .headers
+        .iter()
+        .map(|(k, v)| format!(" -H {}", quote(&format!("{k}: {v}"))))
+        .collect();
+    match link.presigned.method {
+        LinkMethod::Get => format!("curl -f -o {name}{headers} {url}"),
+        LinkMethod::Put => format!("curl -f -T {name}{headers} {url}"),
+    }
+}
+
+/// The QR code of `text` as rows of half-block characters (two modules
+/// per character cell vertically), quiet zone included.
+pub fn qr_lines(text: &str) -> Result<Vec<String>, String> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::L)
+        .map_err(|e| format!("too long for a QR code ({e})"))?;
+    let drawn = code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Dark)
+        .light_color(Dense1x2::Light)
+        .quiet_zone(true)
+        .build();
+    Ok(drawn.lines().map(str::to_owned).collect())
+}
+
+impl App {
+    /// `P`: the share popup for the object under the cursor (or the marked
+    /// objects; a prefix gets an upload link for a new key in it).
+    pub(crate) fn share(&mut self) {
+        let Some((bucket, sources)) = self.selection() else {
+            self.set_status("Open a bucket and pick an object to share");
+            return;
+        };
+        let objects: Vec<ObjectRef> = sources
+            .iter()
+            .filter_map(|s| match s {
+                crate::engine::S3Source::Object(o) => Some(ObjectRef::new(&bucket, &o.key)),
+                crate::engine::S3Source::Prefix(_) => None,
+            })
+            .collect();
+        let share = if objects.is_empty() {
+            // A prefix: an upload link for a new key under it.
+            let prefix = match sources.first() {
+                Some(crate::engine::S3Source::Prefix(p)) => p.clone(),
+                _ => String::new(),
+            };
+            let mut s = Share::new(
+                &bucket,
+                vec![ObjectRef::new(&bucket, &prefix)],
+                LinkMethod::Put,
+            );
+            s.field = Field::Key;
+            s
+        } else {
+            if objects.len() < sources.len() {
+                self.set_status("Links are for objects: the marked prefixes are left out");
+            }
+            Share::new(&bucket, objects, LinkMethod::Get)
+        };
+        self.open_share(share);
+    }
+
+    pub(crate) fn open_share(&mut self, mut share: Share) {
+        if self.conn.unsigned {
+            share.error = Some(
+                "pail runs without credentials (--no-sign-request), and a presigned link is \
+                 signed with yours: there is nothing to sign it with. Start pail with \
+                 credentials to share links."
+                    .into(),
+            );
+        }
+        self.modals.push(Modal::Share(Box::new(share)));
+    }
+}
+
+/// A key for the share popup.
+pub(super) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let action = app.keymap.action(Context::Share, &key);
+    if key.code == KeyCode::Esc || (action == Some(Action::Close) && !text_field(&s)) {
+        if let Stage::Signing(id) = s.stage {
+            fx.extend(app.tasks.cancel(id));
+        }
+        app.modals.pop();
+        return;
+    }
+    match s.stage.clone() {
+        Stage::Signing(_) => {}
+        Stage::Done(links) => match action {
+            _ if key.code == KeyCode::Enter || action == Some(Action::CopyLink) => {
+                copy_links(app, &s, &links, fx)
+            }
+            Some(Action::CopyCurl) => {
+                let text: Vec<String> = links.iter().map(curl).collect();
+                fx.push(Effect::Copy {
+                    text: text.join("\n"),
+                    what: format!("curl command for {}", what(&s)),
+                });
+            }
+            Some(Action::ShowQr) => {
+                s.qr = match s.qr {
+                    Some(_) => None,
+                    None if links.len() == 1 => Some(qr_lines(&links[0].presigned.url)),
+                    None => Some(Err(
+                        "one link at a time: share a single object for a QR code".into(),
+                    )),
+                };
+            }
+            Some(Action::Edit) => {
+                s.stage = Stage::Form;
+                s.qr = None;
+            }
+            _ => {}
+        },
+        Stage::Form => form_key(app, &mut s, key, fx),
+    }
+    if let Some(Modal::Share(top)) = app.modals.last_mut() {
+        **top = s;
+    }
+}
+
+fn text_field(s: &Share) -> bool {
+    s.stage == Stage::Form && matches!(s.field, Field::Key | Field::ContentType)
+        || (s.stage == Stage::Form && s.field == Field::Expiry && s.preset == PRESETS.len())
+}
+
+fn form_key(app: &mut App, s: &mut Share, key: KeyEvent, fx: &mut Vec<Effect>) {
+    if app.conn.unsigned {
+        return;
+    }
+    match key.code {
+        KeyCode::Enter => {
+            match s.requests() {
+                Ok(reqs) => {
+                    s.error = None;
+                    let (id, effect) = app.start_id(Owner::Share, Job::Presign(reqs));
+                    fx.push(effect);
+                    s.stage = Stage::Signing(id);
+                }
+                Err(e) => s.error = Some(e),
+            }
+            return;
+        }
+        KeyCode::Down | KeyCode::Tab => return s.move_field(1),
+        KeyCode::Up | KeyCode::BackTab => return s.move_field(-1),
+        _ => {}
+    }
+    s.error = None;
+    let left = key.code == KeyCode::Left;
+    match s.field {
+        Field::Method
+            if matches!(
+                key.code,
+                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
+            ) =>
+        {
+            s.method = match s.method {
+                LinkMethod::Get => LinkMethod::Put,
+                LinkMethod::Put => LinkMethod::Get,
+            };
+        }
+        Field::Attachment
+            if matches!(
+                key.code,
+                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
+            ) =>
+        {
+            s.attachment = !s.attachment;
+        }
+        Field::Expiry => match key.code {
+            KeyCode::Left | KeyCode::Right => {
+                let n = PRESETS.len() + 1;
+                s.preset = if left {
+                    (s.preset + n - 1) % n
+                } else {
+                    (s.preset + 1) % n
+                };
+            }
+            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete => {
+                if s.preset != PRESETS.len() {
+                    s.preset = PRESETS.len();
+                    s.typed = Input::default();
+                }
+                s.typed.handle_event(&Event::Key(key));
+            }
+            _ => {}
+        },
+        Field::Key => {
+            s.key.handle_event(&Event::Key(key));
+        }
+        Field::ContentType => {
+            s.content_type.handle_event(&Event::Key(key));
+        }
+        _ => {}
+    }
+}
+
+/// "docs/a.pdf", or "3 objects".
+fn what(s: &Share) -> String {
+    match s.objects.as_slice() {
+        [one] => crate::width::truncate(&clean(file_name(&one.key)), 40),
+        many => crate::format::count(many.len() as u64, "object", "objects"),
+    }
+}
+
+fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
+    let _ = app;
+    let text = match links {
+        [one] => one.presigned.url.clone(),
+        many => many
+            .iter()
+            .map(|l| format!("{}\t{}", l.object.key, l.presigned.url))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    let kind = links
+        .first()
+        .map(|l| l.presigned.method.as_str())
+        .unwrap_or("GET");
+    fx.push(Effect::Copy {
+        text,
+        what: format!(
+            "presigned {kind} {} for {}",
+            if links.len() == 1 {
+                "link"
+            } else {
+                "links (key<TAB>URL)"
+            },
+            what(s)
+        ),
+    });
+}
+
+/// The signed links came back: show them and copy them.
+pub(super) fn on_presigned(
+    app: &mut App,
+    id: TaskId,
+    results: Vec<StoreResult<Presigned>>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(pos) = app
+        .modals
+        .iter()
+        .rposition(|m| matches!(m, Modal::Share(s) if s.stage == Stage::Signing(id)))
+    else {
+        return;
+    };
+    let Modal::Share(s) = &mut app.modals[pos] else {
+        return;
+    };
+    let mut links = Vec::new();
+    let mut failed: Option<StoreError> = None;
+    let reqs = match &app.tasks.live(id).map(|t| &t.job) {
+        Some(Job::Presign(r)) => r.clone(),
+        _ => Vec::new(),
+    };
+    for (req, r) in reqs.iter().zip(results) {
+        match r {
+            Ok(p) => links.push(Link {
+                object: req.object.clone(),
+                presigned: p,
+            }),
+            Err(e) => failed = Some(e),
+        }
+    }
+    if let Some(e) = failed {
+        s.stage = Stage::Form;
+        s.error = Some(format!("Could not sign: {}", crate::diagnose::short(&e)));
+        return;
+    }
+    s.stage = Stage::Done(links.clone());
+    let share = (**s).clone();
+    copy_links(app, &share, &links, fx);
+}
