@@ -27,6 +27,8 @@ pub struct Browse {
     /// A path given without a trailing `/` at start-up: an object to
     /// select, or a prefix to open once the listing says which it is.
     pub target: Option<String>,
+    /// `H`: deleted objects and folders show in the tree.
+    pub show_deleted: bool,
 }
 
 impl Browse {
@@ -110,12 +112,18 @@ impl App {
         fx.push(spawn);
         let mut tree = Tree::new(bucket.clone(), prefix, id);
         tree.set_sort(self.sort.0, self.sort.1);
+        // `H` stays on while moving around the same bucket.
+        let show_deleted = self
+            .browse
+            .as_ref()
+            .is_some_and(|b| b.show_deleted && b.tree.bucket == bucket);
         let mut browse = Browse {
             tree,
             objects: HashMap::new(),
             totals: HashMap::new(),
             info,
             target: None,
+            show_deleted,
         };
         if browse.info.is_none() {
             let (id, spawn) = self.start_id(Owner::Bucket, Job::BucketInfo { bucket });
@@ -377,7 +385,7 @@ impl App {
                     return;
                 }
                 // "Refreshing x" turns into what the refresh found.
-                if let Some(p) = prefix
+                if let Some(p) = prefix.clone()
                     && let Some(f) = b.tree.folder(&p)
                     && f.state == FolderState::Done
                     && self
@@ -391,6 +399,16 @@ impl App {
                         display_prefix(&p),
                         crate::format::count(n, "entry", "entries")
                     ));
+                }
+                if let Some(p) = &prefix
+                    && self.browse.as_ref().is_some_and(|b| {
+                        b.show_deleted
+                            && b.tree
+                                .folder(p)
+                                .is_some_and(|f| f.state == FolderState::Done)
+                    })
+                {
+                    self.list_deleted(p.clone(), fx);
                 }
                 let Some(b) = &mut self.browse else { return };
                 // Sub-folders a refresh found gone: their listings show nowhere.

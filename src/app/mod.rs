@@ -10,10 +10,12 @@
 //! [`prompt`], the [`messages`] log, background [`task`]s; `update` only
 //! dispatches.
 
+pub mod ask;
 pub mod browse;
 pub mod buckets;
 pub mod confirm;
 mod copy;
+mod deleted;
 pub mod inspect;
 pub mod marks;
 pub mod messages;
@@ -23,11 +25,13 @@ pub mod ops;
 mod panel;
 mod picker;
 pub mod prompt;
+mod rollback;
 pub mod share;
 pub mod task;
 pub mod transfers;
 pub mod tree;
 mod update;
+pub mod versions;
 
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
 pub use buckets::{BucketRow, BucketsView, ListState};
@@ -182,6 +186,8 @@ pub struct App {
     pub last_upload_dir: Option<String>,
     /// Storage class and encryption of uploads, for the session.
     pub upload_options: crate::engine::UploadOptions,
+    /// The versions panel's state while it is open.
+    pub versions: Option<versions::Panel>,
     inspect_due: Option<u64>,
     last_click: Option<(u16, u16, u64)>,
 }
@@ -234,6 +240,7 @@ impl App {
             last_download_dir: None,
             last_upload_dir: None,
             upload_options: config.transfers.upload.clone(),
+            versions: None,
             inspect_due: None,
             last_click: None,
         };

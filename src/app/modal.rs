@@ -41,6 +41,10 @@ pub enum Modal {
     },
     /// The share popup: presigned links.
     Share(Box<super::share::Share>),
+    /// The versions panel (its state is `App::versions`).
+    Versions,
+    /// A question before a change to version history.
+    Ask(Box<super::ask::Ask>),
 }
 
 impl Modal {
@@ -55,6 +59,8 @@ impl Modal {
             Modal::ConfirmQuit | Modal::Preview(_) | Modal::Conflict { .. } => Context::Confirm,
             Modal::Transfers | Modal::TransferItems { .. } => Context::Transfers,
             Modal::Share(_) => Context::Share,
+            Modal::Versions => Context::Versions,
+            Modal::Ask(_) => Context::Confirm,
         }
     }
 }
@@ -143,6 +149,8 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             super::panel::on_items_key(app, task, scroll, action)
         }
         Modal::Share(s) => super::share::on_key(app, *s, key, fx),
+        Modal::Versions => super::versions::on_key(app, key, fx),
+        Modal::Ask(a) => super::ask::on_key(app, *a, key, fx),
     }
 }
 
@@ -164,6 +172,7 @@ pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
 fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
     match p.kind {
         PromptKind::Filter => super::update::on_filter(app, p.value(), ev, fx),
+        PromptKind::Moment => super::rollback::on_prompt(app, p, ev, fx),
         _ => on_path_prompt(app, p, ev, fx),
     }
 }
@@ -180,7 +189,7 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
                 PromptKind::Upload => app.submit_upload(&value, fx),
                 PromptKind::Rename => app.submit_rename(&value, fx),
                 PromptKind::NewFolder => app.submit_new_folder(&value, fx),
-                PromptKind::Filter => {}
+                PromptKind::Filter | PromptKind::Moment => {}
             }
         }
         PromptEvent::Cancel => {

@@ -138,6 +138,11 @@ impl App {
         let Some((bucket, sources)) = self.selection() else {
             return;
         };
+        self.ask_download(bucket, sources);
+    }
+
+    /// The download prompt for `sources` (objects, versions, prefixes).
+    pub(crate) fn ask_download(&mut self, bucket: String, sources: Vec<S3Source>) {
         let dest = self
             .last_download_dir
             .clone()

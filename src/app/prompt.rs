@@ -20,6 +20,8 @@ pub enum PromptKind {
     Rename,
     /// A name for a new folder marker.
     NewFolder,
+    /// The moment a rollback goes back to.
+    Moment,
 }
 
 /// What a key did to the prompt.

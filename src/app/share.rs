@@ -144,7 +144,7 @@ impl Share {
     pub fn expiry(&self) -> Result<u64, String> {
         let secs = match PRESETS.get(self.preset) {
             Some((s, _)) => *s,
-            None => parse_duration(self.typed.value())?,
+            None => crate::format::parse_duration(self.typed.value())?,
         };
         if secs > MAX_SECS {
             return Err(format!(
@@ -192,53 +192,6 @@ impl Share {
             }
         }
     }
-}
-
-/// "90m", "36h", "3d", "1h30m", "45s", "1w": a duration in seconds.
-pub fn parse_duration(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("Type a duration: 90m, 36h, 3d".into());
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        if c == ' ' {
-            continue;
-        }
-        let unit = match c.to_ascii_lowercase() {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => {
-                return Err(format!(
-                    "{:?} is not a duration (try 90m, 36h, 3d)",
-                    clean(s)
-                ));
-            }
-        };
-        let n: u64 = num
-            .parse()
-            .map_err(|_| format!("{:?} is not a duration (try 90m, 36h, 3d)", clean(s)))?;
-        total = total.saturating_add(n.saturating_mul(unit));
-        num.clear();
-    }
-    if !num.is_empty() {
-        return Err(format!(
-            "{:?}: add a unit (s, m, h, d), e.g. {num}m",
-            clean(s)
-        ));
-    }
-    if total == 0 {
-        return Err("A link must live at least a second".into());
-    }
-    Ok(total)
 }
 
 fn file_name(key: &str) -> &str {

@@ -8,8 +8,8 @@ use super::Effect;
 use crate::engine::{DeletePlan, Item, Question, S3Source, Snapshot, Spec};
 use crate::sanitize::clean;
 use crate::store::{
-    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, PrefixTotals, PresignRequest,
-    Presigned, StoreError, StoreResult,
+    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, ObjectRef, PrefixTotals,
+    PresignRequest, Presigned, StoreError, StoreResult, VersionsPage,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -58,6 +58,31 @@ pub enum Job {
     },
     /// Presigned links, one per request.
     Presign(Vec<PresignRequest>),
+    /// Every version and delete marker of exactly `key`, page by page.
+    ListVersions {
+        bucket: String,
+        key: String,
+    },
+    /// HeadObject (and tags) of one version.
+    VersionInfo(ObjectRef),
+    /// The deleted keys and prefixes of one tree level (`H`).
+    ListDeleted {
+        bucket: String,
+        prefix: String,
+    },
+    /// Every version under a prefix (or of one key, `exact`), planned into
+    /// an undelete.
+    PlanUndelete {
+        bucket: String,
+        prefix: String,
+        exact: bool,
+    },
+    /// Every version under a prefix, planned into a rollback to `at`.
+    PlanRollback {
+        bucket: String,
+        prefix: String,
+        at: i64,
+    },
 }
 
 impl Job {
@@ -79,6 +104,31 @@ impl Job {
                 format!("listing what to delete in {}", clean(bucket))
             }
             Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
+            Job::ListVersions { bucket, key } => {
+                format!("listing versions of s3://{}/{}", clean(bucket), clean(key))
+            }
+            Job::VersionInfo(o) => format!("inspecting a version of {}", clean(&o.key)),
+            Job::ListDeleted { bucket, prefix } => {
+                format!(
+                    "listing deleted objects in s3://{}/{}",
+                    clean(bucket),
+                    clean(prefix)
+                )
+            }
+            Job::PlanUndelete { bucket, prefix, .. } => {
+                format!(
+                    "planning an undelete of s3://{}/{}",
+                    clean(bucket),
+                    clean(prefix)
+                )
+            }
+            Job::PlanRollback { bucket, prefix, .. } => {
+                format!(
+                    "planning a rollback of s3://{}/{}",
+                    clean(bucket),
+                    clean(prefix)
+                )
+            }
             Job::Presign(r) => format!(
                 "signing {}",
                 crate::format::count(r.len() as u64, "link", "links")
@@ -93,6 +143,7 @@ impl Job {
             Job::CountPrefix { .. } => Some(("count", "counts")),
             Job::Transfer(_) => Some(("transfer", "transfers")),
             Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
+            Job::PlanRollback { .. } => Some(("rollback plan", "rollback plans")),
             _ => None,
         }
     }
@@ -122,6 +173,11 @@ impl Job {
             Job::PlanDelete { .. } => TaskEvent::DeletePlan(Box::new(Err(err))),
             Job::ReadDir { .. } => TaskEvent::Dir(Err(err.to_string())),
             Job::Presign(_) => TaskEvent::Presigned(vec![Err(err)]),
+            Job::ListVersions { .. } => TaskEvent::Versions(Err(err)),
+            Job::VersionInfo(_) => TaskEvent::VersionInfo(Box::new(Err(err))),
+            Job::PlanRollback { .. } => TaskEvent::RollbackPlan(Box::new(Err(err))),
+            Job::ListDeleted { .. } => TaskEvent::DeletedLevel(Err(err)),
+            Job::PlanUndelete { exact, .. } => TaskEvent::UndeletePlan(*exact, Box::new(Err(err))),
         }
     }
 }
@@ -145,6 +201,18 @@ pub enum TaskEvent {
     Dir(Result<Vec<LocalEntry>, String>),
     /// Signed links, in the order asked.
     Presigned(Vec<StoreResult<Presigned>>),
+    /// A page of the versions panel's listing.
+    Versions(StoreResult<VersionsPage>),
+    VersionInfo(Box<StoreResult<ObjectInfo>>),
+    /// Versions read so far for a rollback plan.
+    VersionsListed(u64),
+    RollbackPlan(Box<StoreResult<crate::engine::rollback::RollbackPlan>>),
+    DeletedLevel(StoreResult<crate::store::DeletedLevel>),
+    /// (one key only, the plan).
+    UndeletePlan(
+        bool,
+        Box<StoreResult<crate::engine::rollback::RollbackPlan>>,
+    ),
 }
 
 /// A sample of a transfer job: counters, the items finished since the last
@@ -194,6 +262,14 @@ pub enum Owner {
     LocalDir,
     /// The share popup's signing.
     Share,
+    /// The versions panel's listing.
+    Versions,
+    /// The versions panel's details of the selected version.
+    VersionInfo,
+    /// The listing behind a rollback or undelete preview.
+    RollbackPlan,
+    /// The deleted entries of a folder of the tree, by prefix.
+    Deleted(String),
 }
 
 impl Owner {
@@ -201,14 +277,18 @@ impl Owner {
     pub fn in_browse(&self) -> bool {
         matches!(
             self,
-            Owner::Bucket | Owner::Folder(_) | Owner::Totals(_) | Owner::Inspector
+            Owner::Bucket
+                | Owner::Folder(_)
+                | Owner::Totals(_)
+                | Owner::Inspector
+                | Owner::Deleted(_)
         )
     }
 
     /// Whether this owner shows something under `prefix` (itself included).
     pub fn under(&self, prefix: &str) -> bool {
         match self {
-            Owner::Folder(p) | Owner::Totals(p) => p.starts_with(prefix),
+            Owner::Folder(p) | Owner::Totals(p) | Owner::Deleted(p) => p.starts_with(prefix),
             _ => false,
         }
     }

@@ -367,6 +367,7 @@ impl App {
         }
         for (bucket, prefix) in touches {
             self.refresh_changed(&bucket, &prefix, fx);
+            super::versions::refresh_if_showing(self, &bucket, &prefix, fx);
         }
     }
 

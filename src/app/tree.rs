@@ -55,6 +55,9 @@ pub struct Entry {
     /// The key shows as it is: nothing in it needs escaping. Decided once
     /// on arrival so the filter need not escape every name per keystroke.
     pub plain: bool,
+    /// Shown by `H`: a key whose latest is a delete marker, or a prefix
+    /// holding only such keys.
+    pub deleted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -301,6 +304,7 @@ impl Tree {
                 modified: i64::MIN,
                 class: 0,
                 is_prefix: true,
+                deleted: false,
             });
         }
         for o in page.objects {
@@ -315,6 +319,7 @@ impl Tree {
                 modified: o.modified.unwrap_or(i64::MIN),
                 class,
                 is_prefix: false,
+                deleted: false,
             });
         }
         let done = page.next.is_none();
@@ -347,6 +352,83 @@ impl Tree {
         }
         self.rebuild();
         true
+    }
+
+    /// Shows the deleted keys and prefixes of the folder `prefix` beside its
+    /// live entries (replacing those shown before). Prefixes the live
+    /// listing has are not deleted, whatever the versions say.
+    pub fn set_deleted(&mut self, prefix: &str, level: crate::store::DeletedLevel) {
+        let Some(&fi) = self.by_prefix.get(prefix) else {
+            return;
+        };
+        let mut classes = Vec::new();
+        for k in &level.keys {
+            classes.push(self.class_index(k.storage_class.as_deref()));
+        }
+        let (sort, reverse) = (self.sort, self.reverse);
+        let f = &mut self.folders[fi];
+        f.entries.retain(|e| !e.deleted);
+        let live: std::collections::HashSet<Box<str>> =
+            f.entries.iter().map(|e| e.key.clone()).collect();
+        for p in level.prefixes {
+            if p.starts_with(&f.prefix) && p != f.prefix && !live.contains(p.as_str()) {
+                f.entries.push(Entry {
+                    plain: !crate::sanitize::is_suspicious(&p),
+                    key: p.into_boxed_str(),
+                    size: 0,
+                    modified: i64::MIN,
+                    class: 0,
+                    is_prefix: true,
+                    deleted: true,
+                });
+            }
+        }
+        for (k, class) in level.keys.into_iter().zip(classes) {
+            if k.key.starts_with(&f.prefix) && !live.contains(k.key.as_str()) {
+                f.entries.push(Entry {
+                    plain: !crate::sanitize::is_suspicious(&k.key),
+                    key: k.key.into_boxed_str(),
+                    size: k.size,
+                    modified: k.modified.unwrap_or(i64::MIN),
+                    class,
+                    is_prefix: false,
+                    deleted: true,
+                });
+            }
+        }
+        order::sort_all(&f.entries, &mut f.order, sort, reverse);
+        self.rebuild();
+        self.fit(self.viewport);
+    }
+
+    /// Hides every deleted entry again.
+    pub fn clear_deleted(&mut self) {
+        let (sort, reverse) = (self.sort, self.reverse);
+        for f in &mut self.folders {
+            if f.entries.iter().any(|e| e.deleted) {
+                f.entries.retain(|e| !e.deleted);
+                order::sort_all(&f.entries, &mut f.order, sort, reverse);
+            }
+        }
+        self.rebuild();
+        self.fit(self.viewport);
+    }
+
+    /// Prefixes of the folders whose listing is complete (what `H` lists
+    /// deleted entries for).
+    pub fn listed_folders(&self) -> Vec<String> {
+        self.folders
+            .iter()
+            .filter(|f| f.state == FolderState::Done && (f.expanded || f.prefix == self.root))
+            .map(|f| f.prefix.clone())
+            .collect()
+    }
+
+    /// The entry under the cursor is shown by `H` (deleted).
+    pub fn selected_deleted(&self) -> bool {
+        self.rows
+            .get(self.cursor)
+            .is_some_and(|r| self.entry(r).deleted)
     }
 
     /// A listing failed. A refresh keeps the rows it would have replaced

@@ -179,9 +179,9 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::CopyCurl
         | Action::ShowQr
         | Action::Edit => {}
-        Action::Versions | Action::ShowDeleted | Action::Undelete => {
-            app.set_status("Not yet");
-        }
+        Action::Versions => app.versions(fx),
+        Action::ShowDeleted => app.toggle_deleted(fx),
+        Action::Undelete => app.undelete(fx),
     }
 }
 
@@ -344,6 +344,12 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::DeletePlan(r) => super::confirm::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
         TaskEvent::Presigned(r) => super::share::on_presigned(app, id, r, fx),
+        TaskEvent::Versions(r) => super::versions::on_page(app, id, r, fx),
+        TaskEvent::VersionInfo(r) => super::versions::on_info(app, id, *r),
+        TaskEvent::VersionsListed(n) => super::rollback::on_listed(app, n),
+        TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
+        TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
+        TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
         TaskEvent::Transfer(_) => {}
     }
 }

@@ -61,6 +61,17 @@ pub async fn run(env: &Env, bucket: &str, steps: Vec<Step>) {
     for s in &steps {
         env.progress.found(s.bytes());
     }
+    // LastModified counts whole seconds. Writing only from the next second
+    // on keeps every version this job makes strictly after the moment it
+    // started, so rolling forward to that moment undoes it exactly.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let wait = std::time::Duration::from_millis(1000 - u64::from(now.subsec_millis()) + 5);
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => {}
+        _ = env.cancel.cancelled() => {}
+    }
     futures::stream::iter(steps)
         .map(|s| step(env, bucket, s))
         .buffer_unordered(env.settings.concurrency.clamp(1, 16))

@@ -17,6 +17,7 @@ pub mod limit;
 pub mod parts;
 pub mod progress;
 mod retry;
+pub mod rollback;
 pub mod scheduler;
 mod upload;
 pub mod verify;

@@ -86,6 +86,96 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
             }
             send(TaskEvent::Presigned(out));
         }
+        Job::ListVersions { bucket, key } => {
+            let mut req = Some(crate::store::VersionsRequest::under(&bucket, &key));
+            while let Some(r) = req {
+                match store.list_versions(&r).await {
+                    Ok(page) => {
+                        // Keys sort after `key` once its versions are done
+                        // (`a.txt.bak` after `a.txt`): no need to read on.
+                        let past = page.versions.iter().any(|v| v.key != key);
+                        req = if past { None } else { r.after(&page) };
+                        let mut page = page;
+                        if past {
+                            page.next = None;
+                        }
+                        send(TaskEvent::Versions(Ok(page)));
+                    }
+                    Err(e) => {
+                        send(TaskEvent::Versions(Err(e)));
+                        req = None;
+                    }
+                }
+            }
+        }
+        Job::ListDeleted { bucket, prefix } => {
+            let mut level = crate::store::DeletedLevel::default();
+            let mut req = Some(crate::store::VersionsRequest::level(&bucket, &prefix));
+            let mut failed = None;
+            while let Some(r) = req {
+                match store.list_versions(&r).await {
+                    Ok(page) => {
+                        req = r.after(&page);
+                        level.absorb(page);
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        req = None;
+                    }
+                }
+            }
+            send(TaskEvent::DeletedLevel(match failed {
+                Some(e) => Err(e),
+                None => Ok(level),
+            }));
+        }
+        Job::PlanUndelete {
+            bucket,
+            prefix,
+            exact,
+        } => {
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let plan = crate::engine::rollback::list_all(&*store, &bucket, &prefix, &cancel, |n| {
+                send(TaskEvent::VersionsListed(n))
+            })
+            .await
+            .map(|(rows, requests)| {
+                let mut p = crate::engine::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
+                p.requests = requests;
+                p
+            });
+            send(TaskEvent::UndeletePlan(exact, Box::new(plan)));
+        }
+        Job::PlanRollback { bucket, prefix, at } => {
+            let plan = async {
+                // What the bucket says decides what can be done at all.
+                let info = store.bucket_info(&bucket).await?;
+                let status = info.versioning.clone().unwrap_or_default();
+                if status == "Never enabled" {
+                    let mut e = crate::store::StoreError::new(
+                        crate::store::ErrorKind::Other,
+                        "versioning was never enabled on this bucket: there is no history to roll back to",
+                    );
+                    e.bucket = Some(bucket.clone());
+                    return Err(e);
+                }
+                let cancel = tokio_util::sync::CancellationToken::new();
+                crate::engine::rollback::plan_rollback(
+                    &*store,
+                    &bucket,
+                    &prefix,
+                    at,
+                    status == "Suspended",
+                    &cancel,
+                    |n| send(TaskEvent::VersionsListed(n)),
+                )
+                .await
+            };
+            send(TaskEvent::RollbackPlan(Box::new(plan.await)));
+        }
+        Job::VersionInfo(obj) => send(TaskEvent::VersionInfo(Box::new(
+            store.object_info_at(&obj).await,
+        ))),
         // Run by the executor through the transfer engine, not here.
         Job::Transfer(_) => {}
     }

@@ -165,3 +165,80 @@ impl Presigned {
         }
     }
 }
+
+/// One tree level's deleted keys and folders, gathered from the pages of
+/// ListObjectVersions with delimiter `/`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeletedLevel {
+    /// Keys whose latest is a delete marker: `modified` is when the marker
+    /// was put, `size` the size of the newest version under it (0 if none).
+    pub keys: Vec<ObjectVersion>,
+    /// Every CommonPrefix of the versions listing; those the live listing
+    /// lacks hold nothing current, only deleted keys.
+    pub prefixes: Vec<String>,
+    /// Whether the key last seen still wants its newest version's size.
+    wants_size: bool,
+}
+
+impl DeletedLevel {
+    /// Takes in one page (pages in order; a key's rows may span two).
+    pub fn absorb(&mut self, page: VersionsPage) {
+        self.prefixes.extend(page.prefixes);
+        for v in page.versions {
+            if v.is_latest {
+                self.wants_size = v.delete_marker;
+                if v.delete_marker {
+                    self.keys.push(ObjectVersion { size: 0, ..v });
+                }
+            } else if self.wants_size
+                && !v.delete_marker
+                && let Some(last) = self.keys.last_mut()
+                && last.key == v.key
+            {
+                last.size = v.size;
+                last.storage_class = v.storage_class;
+                self.wants_size = false;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(key: &str, latest: bool, marker: bool, size: u64) -> ObjectVersion {
+        ObjectVersion {
+            key: key.into(),
+            version_id: format!("{key}{size}"),
+            is_latest: latest,
+            delete_marker: marker,
+            size,
+            modified: Some(1),
+            etag: None,
+            storage_class: None,
+        }
+    }
+
+    #[test]
+    fn deleted_keys_across_pages_keep_their_newest_size() {
+        let mut d = DeletedLevel::default();
+        d.absorb(VersionsPage {
+            versions: vec![v("a", true, false, 5), v("b", true, true, 0)],
+            prefixes: vec!["p/".into()],
+            next: Some(("b".into(), None)),
+        });
+        d.absorb(VersionsPage {
+            versions: vec![
+                v("b", false, false, 7),
+                v("b", false, false, 3),
+                v("c", true, true, 0),
+            ],
+            prefixes: vec![],
+            next: None,
+        });
+        let keys: Vec<(&str, u64)> = d.keys.iter().map(|k| (k.key.as_str(), k.size)).collect();
+        assert_eq!(keys, [("b", 7), ("c", 0)]);
+        assert_eq!(d.prefixes, ["p/"]);
+    }
+}

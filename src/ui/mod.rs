@@ -9,6 +9,7 @@ mod share;
 mod status;
 mod transfers;
 mod tree;
+mod versions;
 
 use crate::app::{App, Focus, ListState, Load, Screen};
 use crate::format::{short_time, thousands};

@@ -49,6 +49,8 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         }
         Modal::Transfers => super::transfers::render_panel(app, frame, area),
         Modal::Share(s) => super::share::render(app, s, frame, area),
+        Modal::Versions => super::versions::render_panel(app, frame, area),
+        Modal::Ask(a) => super::versions::render_ask(a, frame, area),
         Modal::TransferItems { task, scroll } => {
             super::transfers::render_items(app, *task, *scroll, frame, area)
         }

@@ -136,6 +136,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::Rename => " Rename ",
         PromptKind::NewFolder => " New folder ",
         PromptKind::Filter => " Filter ",
+        PromptKind::Moment => " Roll back in time ",
     };
     boxed(frame, rect, title, lines, accent());
     if app.picker.cursor.is_none() || !upload {

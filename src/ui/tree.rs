@@ -121,6 +121,11 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             ("  ", String::new())
         };
+        let suffix = if e.deleted {
+            format!("{suffix}  deleted")
+        } else {
+            suffix
+        };
         let marked = marking && app.marks.contains(&t.bucket, &e.key);
         let mark = match (marking, marked) {
             (false, _) => "",
@@ -161,6 +166,11 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             Style::new()
         };
+        if e.deleted {
+            style = Style::new()
+                .fg(Color::DarkGray)
+                .add_modifier(Modifier::ITALIC);
+        }
         if crate::sanitize::is_suspicious(&e.key) {
             style = style.fg(Color::Red);
         }

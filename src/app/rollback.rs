@@ -1,0 +1,221 @@
+//! Rolling a prefix (or a whole bucket) back in time, from the keyboard:
+//! `v` on a prefix asks for a moment (the prompt shows it back in local
+//! time and UTC as you type), the plan is made from every version under the
+//! prefix in the background, and the preview shows counts and bytes per kind
+//! of change with every key, confirmed by typing the number of changes. The
+//! job's summary says how to undo it: roll forward to the moment it started.
+
+use super::ask::{Ask, AskJob};
+use super::modal::Modal;
+use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::transfers::Kind;
+use super::{App, Effect, Job, Owner, TaskId};
+use crate::engine::rollback::{Change, RollbackPlan, parse_moment};
+use crate::format::{count, human_size, long_time, short_time};
+use crate::sanitize::clean;
+use crate::store::StoreResult;
+
+impl App {
+    pub(crate) fn ask_rollback_moment(&mut self, bucket: String, prefix: String) {
+        let place = format!("s3://{}/{}", clean(&bucket), clean(&prefix));
+        self.pending = Some(super::ops::Pending {
+            bucket,
+            sources: Vec::new(),
+            prefix,
+        });
+        let mut p = Prompt::new(
+            PromptKind::Moment,
+            format!(
+                "Roll {place} back to (local time: 2026-11-24 14:00, yesterday 14:00, 3h ago):"
+            ),
+            "",
+        );
+        p.note = Some("Every key under it becomes what it was then; you see the plan first".into());
+        self.modals.push(Modal::Prompt(p));
+    }
+
+    fn now_secs(&self) -> i64 {
+        self.clock.now_ms.div_euclid(1000)
+    }
+
+    /// "2026-11-24 14:00:00 +01:00 (13:00:00 UTC)".
+    fn moment_words(&self, at: i64) -> String {
+        long_time(at, self.tz)
+    }
+}
+
+/// The moment prompt: the parsed moment shown back as you type; Enter
+/// starts the plan, or says why the text is not a moment.
+pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
+    let parsed = parse_moment(p.value(), app.now_secs(), app.tz);
+    match ev {
+        PromptEvent::Edited => {
+            let note = match &parsed {
+                Ok(at) => format!("= {}", app.moment_words(*at)),
+                Err(e) => e.clone(),
+            };
+            set_note(app, note);
+        }
+        PromptEvent::Submit => match parsed {
+            Ok(at) if at > app.now_secs() => set_note(app, "That moment is in the future".into()),
+            Ok(at) => {
+                app.modals.pop();
+                let Some(pending) = app.pending.take() else {
+                    return;
+                };
+                let (id, effect) = app.start_id(
+                    Owner::RollbackPlan,
+                    Job::PlanRollback {
+                        bucket: pending.bucket.clone(),
+                        prefix: pending.prefix.clone(),
+                        at,
+                    },
+                );
+                fx.push(effect);
+                let _ = id;
+                app.set_status(format!(
+                    "Reading every version under s3://{}/{} to plan the rollback…",
+                    clean(&pending.bucket),
+                    clean(&pending.prefix)
+                ));
+            }
+            Err(e) => set_note(app, e),
+        },
+        PromptEvent::Cancel => {
+            app.modals.pop();
+            app.pending = None;
+            app.set_status("Nothing rolled back");
+        }
+        _ => {}
+    }
+}
+
+fn set_note(app: &mut App, note: String) {
+    if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
+        p.note = Some(note);
+    }
+}
+
+pub(super) fn on_listed(app: &mut App, n: u64) {
+    app.set_status(format!(
+        "Planning the rollback: {} read…",
+        count(n, "version", "versions")
+    ));
+}
+
+/// The plan is made: show it, or say there is nothing to do.
+pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>) {
+    let action = app.tasks.live(id).map(|t| t.action).unwrap_or(0);
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            app.report(action, &e, "Rollback plan (nothing changed)");
+            return;
+        }
+    };
+    let place = format!("s3://{}/{}", clean(&plan.bucket), clean(&plan.prefix));
+    let changes = plan.changes();
+    let blocked = plan.tally(|c| matches!(c, Change::Blocked(_)));
+    if changes == 0 && blocked.keys == 0 {
+        app.set_status(format!(
+            "Nothing to roll back: {place} already is what it was at {}",
+            app.moment_words(plan.at)
+        ));
+        return;
+    }
+    let line = |label: &str, t: crate::engine::rollback::Tally, what: &str| {
+        format!(
+            "{label:<10} {:>7}  {:>10}  {what}",
+            count(t.keys, "key", "keys"),
+            human_size(t.bytes)
+        )
+    };
+    let mut lines = vec![
+        format!("Roll {place} back to {}", app.moment_words(plan.at)),
+        String::new(),
+        line(
+            "restore",
+            plan.tally(|c| *c == Change::Restore),
+            "copy the version current then over the key",
+        ),
+        line(
+            "undelete",
+            plan.tally(|c| *c == Change::Undelete),
+            "remove the delete markers added since",
+        ),
+        line(
+            "delete",
+            plan.tally(|c| *c == Change::Delete),
+            "created since: a new delete marker (nothing removed for good)",
+        ),
+        line("unchanged", plan.tally(|c| *c == Change::Unchanged), ""),
+    ];
+    if blocked.keys > 0 {
+        lines.push(format!(
+            "⚠ blocked  {:>7}  {:>10}  cannot be rolled back here (see the list)",
+            count(blocked.keys, "key", "keys"),
+            human_size(blocked.bytes)
+        ));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Read {} in {}. Only new versions and delete markers are written (or markers removed): \
+         rolling forward to the moment it starts undoes it.",
+        count(plan.versions_listed, "version", "versions"),
+        count(plan.requests, "request", "requests")
+    ));
+    let list: Vec<String> = plan
+        .keys
+        .iter()
+        .filter(|k| k.change != Change::Unchanged)
+        .map(|k| {
+            let v = k.version.as_ref();
+            let when = v
+                .and_then(|v| v.modified)
+                .map(|t| short_time(t, app.tz))
+                .unwrap_or_default();
+            match &k.change {
+                Change::Restore => format!(
+                    "restore   {}  ← {} of {when} ({})",
+                    clean(&k.key),
+                    clean(v.map(|v| v.version_id.as_str()).unwrap_or("")),
+                    human_size(v.map(|v| v.size).unwrap_or(0))
+                ),
+                Change::Undelete => format!(
+                    "undelete  {}  (removes {})",
+                    clean(&k.key),
+                    count(k.markers.len() as u64, "delete marker", "delete markers")
+                ),
+                Change::Delete => format!("delete    {}", clean(&k.key)),
+                Change::Blocked(why) => format!("blocked   {}  ({})", clean(&k.key), clean(why)),
+                Change::Unchanged => String::new(),
+            }
+        })
+        .collect();
+    let mut ask = Ask::new(" Roll back in time? ", lines);
+    ask.list = list;
+    if changes > 0 {
+        ask.typed_needed = Some(changes.to_string());
+        ask.lines.push(format!(
+            "Type {changes} (the number of changes) and Enter; Esc cancels."
+        ));
+        ask.job = Some(AskJob {
+            kind: Kind::Rollback,
+            spec: crate::engine::Spec::History {
+                bucket: plan.bucket.clone(),
+                steps: plan.steps(),
+            },
+            from: place.clone(),
+            to: place.clone(),
+            touches: vec![(plan.bucket.clone(), plan.prefix.clone())],
+            after: Some(format!(
+                "to undo, roll {place} forward to {{started}} (v on it, type that moment)"
+            )),
+        });
+    } else {
+        ask.lines
+            .push("Nothing can change here (every difference is blocked). Esc closes.".into());
+        ask.typed_needed = Some("\u{0}".into());
+    }
+    app.modals.push(Modal::Ask(Box::new(ask)));
+}
