@@ -78,6 +78,7 @@ mod tests {
             class: 0,
             is_prefix,
             plain: true,
+            deleted: false,
         }
     }
 
