@@ -141,7 +141,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
         line(
             "undelete",
             plan.tally(|c| *c == Change::Undelete),
-            "remove the delete markers added since",
+            "deleted since: copied back (the delete markers stay in the history)",
         ),
         line(
             "delete",
@@ -159,7 +159,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
     }
     lines.push(String::new());
     lines.push(format!(
-        "Read {} in {}. Only new versions and delete markers are written (or markers removed): \
+        "Read {} in {}. Only new versions and delete markers are written, nothing is removed: \
          rolling forward to the moment it starts undoes it.",
         count(plan.versions_listed, "version", "versions"),
         count(plan.requests, "request", "requests")
@@ -182,9 +182,10 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
                     human_size(v.map(|v| v.size).unwrap_or(0))
                 ),
                 Change::Undelete => format!(
-                    "undelete  {}  (removes {})",
+                    "undelete  {}  ← {} of {when} ({})",
                     clean(&k.key),
-                    count(k.markers.len() as u64, "delete marker", "delete markers")
+                    clean(v.map(|v| v.version_id.as_str()).unwrap_or("")),
+                    human_size(v.map(|v| v.size).unwrap_or(0))
                 ),
                 Change::Delete => format!("delete    {}", clean(&k.key)),
                 Change::Blocked(why) => format!("blocked   {}  ({})", clean(&k.key), clean(why)),

@@ -7,8 +7,11 @@
 //! undelete (remove the markers added since), a delete (a new delete
 //! marker, never a permanent delete), nothing, or cannot be done here
 //! (archived versions, a Suspended bucket). Running it writes only new
-//! versions and delete markers, or removes markers, so rolling forward to
-//! the moment it started undoes it.
+//! versions and delete markers, so rolling forward to the moment it started
+//! undoes it: a rollback's undelete copies the version back rather than
+//! removing the markers, because a removed marker is gone from the history
+//! and the moment before the rollback could not be found again. (`U`,
+//! asked for by name, removes the markers.)
 
 use super::history::Step;
 use crate::store::{ObjectVersion, Store, StoreResult, VersionsRequest};
@@ -46,6 +49,9 @@ pub struct RollbackPlan {
     /// Versions and markers read to make it.
     pub versions_listed: u64,
     pub requests: u64,
+    /// Undelete by copying the version back (a rollback, so it can be
+    /// undone) instead of removing the delete markers (`U`).
+    pub keep_markers: bool,
 }
 
 /// Counts and bytes of one kind of change.
@@ -78,6 +84,12 @@ impl RollbackPlan {
             .iter()
             .filter_map(|k| match (&k.change, &k.version) {
                 (Change::Restore, Some(v)) => Some(Step::Restore {
+                    key: k.key.clone(),
+                    version_id: v.version_id.clone(),
+                    size: v.size,
+                    storage_class: v.storage_class.clone(),
+                }),
+                (Change::Undelete, Some(v)) if self.keep_markers => Some(Step::Restore {
                     key: k.key.clone(),
                     version_id: v.version_id.clone(),
                     size: v.size,
@@ -121,7 +133,7 @@ pub fn plan_key(rows: &[ObjectVersion], at: i64, suspended: bool) -> KeyPlan {
         (Some(t), _) => {
             plan.version = Some(t.clone());
             let above = &rows[latest..target_pos.unwrap_or(latest)];
-            if current.is_none() && above.iter().all(|v| v.delete_marker) {
+            if current.is_none() && above.iter().all(|v| v.delete_marker) && !t.archived() {
                 plan.markers = above.iter().map(|v| v.version_id.clone()).collect();
                 Change::Undelete
             } else if t.archived() {
@@ -134,7 +146,7 @@ pub fn plan_key(rows: &[ObjectVersion], at: i64, suspended: bool) -> KeyPlan {
             }
         }
     };
-    if suspended && !matches!(plan.change, Change::Unchanged | Change::Undelete) {
+    if suspended && plan.change != Change::Unchanged {
         plan.change = Change::Blocked(
             "versioning is Suspended: a new write would replace the null version for good".into(),
         );
@@ -169,6 +181,7 @@ pub fn plan(
         keys,
         versions_listed: rows.len() as u64,
         requests: 0,
+        keep_markers: true,
     }
 }
 
@@ -182,6 +195,7 @@ pub fn plan_undelete(
     exact: bool,
 ) -> RollbackPlan {
     let mut p = plan(bucket, prefix, rows, i64::MIN, false);
+    p.keep_markers = false;
     for k in &mut p.keys {
         k.change = Change::Unchanged;
         k.version = None;
