@@ -222,7 +222,12 @@ pub(super) fn render(app: &App, s: &Share, frame: &mut Frame, area: Rect) {
             Line::styled(clean(e).into_owned(), Style::new().fg(Color::Red)),
         );
     }
-    let height = (lines.len() as u16 + 2).min(area.height);
+    // Rows after wrapping, so the last line (the keys) is never cut off.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
+        .sum();
+    let height = (rows as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(

@@ -201,19 +201,26 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.extend(detail.into_iter().take(8));
-    let more = if p.listing.is_some() {
-        "+ (listing)"
-    } else {
-        ""
-    };
     let mut keys = "d download · P share · r restore · X delete version · ".to_owned();
     if p.deleted() {
         keys.push_str("U undelete · ");
     }
     keys.push_str("Esc close");
+    // The keys sit on the last row, whatever the rows above took.
+    let room = (height as usize).saturating_sub(3);
+    lines.truncate(room);
+    while lines.len() < room {
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(keys, dim()));
+    let more = if p.listing.is_some() {
+        " so far (listing…)"
+    } else {
+        ""
+    };
     let title = format!(
-        " Versions of {} — {}{more} · {keys} ",
-        truncate(&clean(&p.key), 40),
+        " Versions of {} — {}{more} ",
+        truncate(&clean(&p.key), 60),
         crate::format::count(p.rows.len() as u64, "row", "rows"),
     );
     frame_box(frame, rect, title, lines);

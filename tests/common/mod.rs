@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod fixtures;
+pub mod history;
 pub mod proxy;
 pub mod pty;
 pub mod scenarios;
