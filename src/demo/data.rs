@@ -195,4 +195,3 @@ pub(super) fn seeds() -> Vec<Seed> {
     }
     v
 }
-
