@@ -298,6 +298,12 @@ async fn start_demo(
             .await
             .map_err(|e| format!("cannot seed demo server: {e}"))?;
         tracing::info!(objects = n, "demo seeded");
+        // Seeding takes a fraction of a second; this lets the start-up
+        // tests signal pail while it is still setting up, with the seeded
+        // snapshot files in the temp dir.
+        if std::env::var_os("PAIL_TEST_HOLD_DEMO_SETUP").is_some() {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        }
         Ok::<_, String>(server)
     };
     let any_signal = futures::future::select_all(
