@@ -9,16 +9,18 @@
 //! list operations without encoding the keys, so the bridge encodes them.
 
 use bytes::Bytes;
+use regex::Regex;
 use rustack_s3_core::{RustackS3, S3Config, storage::StagedUpload};
 use rustack_s3_http::{
     FromS3Request, IntoS3Response, RoutingContext, S3Handler, S3HttpConfig, S3HttpService,
     S3ResponseBody,
 };
-use rustack_s3_model::{S3Error, S3Operation, output, types::EncodingType};
+use rustack_s3_model::{S3Error, S3Operation, StreamingBlob, input, output, types};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::LazyLock;
 use tokio::net::TcpListener;
 
 type Reply = Result<http::Response<S3ResponseBody>, S3Error>;
@@ -108,7 +110,6 @@ async fn dispatch(
             GetBucketAcl => handle_get_bucket_acl,
             HeadObject => handle_head_object,
             DeleteObject => handle_delete_object,
-            DeleteObjects => handle_delete_objects,
             CopyObject => handle_copy_object,
             GetObjectTagging => handle_get_object_tagging,
             PutObjectTagging => handle_put_object_tagging,
@@ -121,7 +122,6 @@ async fn dispatch(
             PutObjectLegalHold => handle_put_object_legal_hold,
             GetObjectAttributes => handle_get_object_attributes,
             CreateMultipartUpload => handle_create_multipart_upload,
-            UploadPartCopy => handle_upload_part_copy,
             CompleteMultipartUpload => handle_complete_multipart_upload,
             AbortMultipartUpload => handle_abort_multipart_upload,
             ListParts => handle_list_parts,
@@ -162,6 +162,8 @@ async fn dispatch(
             }?
             .into_s3_response(),
             GetObject => get_object(s3, req.input()?).await,
+            UploadPartCopy => upload_part_copy(s3, req.input()?).await,
+            DeleteObjects => delete_objects(s3, req.input()?, &req.body).await,
             ListObjects => listing(s3.handle_list_objects(req.input()?).await?),
             ListObjectsV2 => listing(s3.handle_list_objects_v2(req.input()?).await?),
             ListObjectVersions => listing(s3.handle_list_object_versions(req.input()?).await?),
@@ -199,8 +201,8 @@ fn no_content() -> Reply {
 
 /// Objects uploaded over HTTP stay in their staged temp file and stream
 /// from there; the rest are in memory and go out as one buffer.
-async fn get_object(s3: &RustackS3, input: rustack_s3_model::input::GetObjectInput) -> Reply {
-    let (out, staged) = s3.handle_get_object_streaming(input).await?;
+async fn get_object(s3: &RustackS3, i: input::GetObjectInput) -> Reply {
+    let (out, staged) = s3.handle_get_object_streaming(i).await?;
     let mut response = out.into_s3_response()?;
     if let Some(staged) = staged {
         *response.body_mut() = S3ResponseBody::from_staged(staged)
@@ -208,6 +210,108 @@ async fn get_object(s3: &RustackS3, input: rustack_s3_model::input::GetObjectInp
             .map_err(|e| S3Error::internal_error(e.to_string()))?;
     }
     Ok(response)
+}
+
+/// rustack's UploadPartCopy copies the whole source into the part, whatever
+/// `x-amz-copy-source-range` says, and without a versionId it looks for the
+/// `null` version, which a versioned bucket's current object is not. So
+/// the part is read with GetObject (range, current version, conditions)
+/// and written with UploadPart, both rustack's own.
+async fn upload_part_copy(s3: &RustackS3, i: input::UploadPartCopyInput) -> Reply {
+    let (bucket, key, version_id) =
+        rustack_s3_core::utils::parse_copy_source(&i.copy_source).map_err(|e| e.into_s3_error())?;
+    let get = input::GetObjectInput {
+        bucket,
+        key,
+        version_id,
+        range: i.copy_source_range,
+        if_match: i.copy_source_if_match,
+        if_none_match: i.copy_source_if_none_match,
+        if_modified_since: i.copy_source_if_modified_since,
+        if_unmodified_since: i.copy_source_if_unmodified_since,
+        ..Default::default()
+    };
+    let (out, staged) = s3.handle_get_object_streaming(get).await?;
+    let data = match staged {
+        Some(read) => read
+            .collect_bounded(read.length)
+            .await
+            .map_err(|e| S3Error::internal_error(e.to_string()))?,
+        None => out.body.map(|b| b.data).unwrap_or_default(),
+    };
+    let part = s3
+        .handle_upload_part(input::UploadPartInput {
+            bucket: i.bucket,
+            key: i.key,
+            upload_id: i.upload_id,
+            part_number: i.part_number,
+            body: Some(StreamingBlob::new(data)),
+            ..Default::default()
+        })
+        .await?;
+    output::UploadPartCopyOutput {
+        copy_part_result: Some(types::CopyPartResult {
+            e_tag: part.e_tag,
+            last_modified: Some(chrono::Utc::now()),
+            ..Default::default()
+        }),
+        copy_source_version_id: out.version_id,
+        ..Default::default()
+    }
+    .into_s3_response()
+}
+
+/// rustack's XML reader skips every `&…;` reference in element text (its
+/// quick-xml reports them as separate events) and trims the text, so a
+/// DeleteObjects for `Q&amp;A.pdf` or `new&#xA;line` would delete another
+/// key. The `<Object>` list is read here instead.
+async fn delete_objects(s3: &RustackS3, mut i: input::DeleteObjectsInput, body: &[u8]) -> Reply {
+    static OBJECT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?s)<Object>(.*?)</Object>").expect("static regex"));
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?s)<(Key|VersionId)>([^<]*)</(?:Key|VersionId)>").expect("static regex")
+    });
+    let body = std::str::from_utf8(body)
+        .map_err(|_| S3Error::new(rustack_s3_model::S3ErrorCode::MalformedXML))?;
+    i.delete.objects = OBJECT
+        .captures_iter(body)
+        .map(|object| {
+            let mut id = types::ObjectIdentifier::default();
+            for f in FIELD.captures_iter(&object[1]) {
+                let text = xml_text(&f[2]);
+                match &f[1] {
+                    "Key" => id.key = text,
+                    _ => id.version_id = Some(text),
+                }
+            }
+            id
+        })
+        .collect();
+    s3.handle_delete_objects(i).await?.into_s3_response()
+}
+
+/// XML character data with its references resolved.
+fn xml_text(raw: &str) -> String {
+    static REF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);").expect("static regex"));
+    REF.replace_all(raw, |c: &regex::Captures| {
+        let r = &c[1];
+        let ch = match r {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => r
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| r.strip_prefix('#').map(str::parse))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        ch.map_or_else(|| c[0].to_owned(), String::from)
+    })
+    .into_owned()
 }
 
 /// A listing's keys and prefixes, form-encoded when the client asked for
@@ -236,7 +340,7 @@ macro_rules! listing {
     ($ty:ty: $($field:ident),*; $($list:ident.$item:ident),*) => {
         impl Listing for $ty {
             fn url_encoded(&self) -> bool {
-                self.encoding_type == Some(EncodingType::Url)
+                self.encoding_type == Some(types::EncodingType::Url)
             }
             fn encode(&mut self) {
                 $(enc(&mut self.$field);)*
@@ -332,4 +436,15 @@ pub async fn serve_versioned() -> std::io::Result<VersionedServer> {
         }
     });
     Ok(VersionedServer { addr, accept, s3 })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xml_text_resolves_references() {
+        assert_eq!(
+            super::xml_text("Q&amp;A &lt;b&gt; &quot;x&apos; new&#xA;line&#9;tab &#233; &bogus;"),
+            "Q&A <b> \"x' new\nline\ttab \u{e9} &bogus;"
+        );
+    }
 }
