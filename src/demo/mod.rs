@@ -12,6 +12,7 @@
 //!   data set, without the versioned bucket (s3s-fs has no versioning).
 
 mod data;
+mod fixes;
 mod fs;
 mod history;
 mod rustack;
