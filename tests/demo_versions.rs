@@ -1,8 +1,9 @@
 //! The `pail --demo` server (rustack, in-process, checking signatures) as
 //! seeded for the demo: the versioned bucket's history is there, backdated;
 //! a presigned link to an old version serves that version's bytes to a
-//! plain HTTP client, and a tampered one is refused; and the demo data set
-//! lists through pail's Store as it did on s3s-fs.
+//! plain HTTP client, and a tampered one is refused; the two ways to undo
+//! (copy an old version back, remove a delete marker) work; and the demo
+//! data set lists through pail's Store as it did on s3s-fs.
 
 mod common;
 
@@ -270,4 +271,48 @@ async fn hostile_keys_round_trip_on_rustack() {
     let (_, left) = list_all(&store, "hostile", "", None, 1000).await;
     assert_eq!(left, Vec::<String>::new());
     paginates_2500_keys(&s.endpoint(), DEMO_ACCESS_KEY, DEMO_SECRET_KEY, "pages").await;
+}
+
+/// The two ways to undo: copy an old version over the current one, or
+/// delete the delete marker (DeleteObject with its versionId).
+#[tokio::test]
+async fn old_versions_restore_by_copy_and_deleted_keys_by_removing_the_marker() {
+    let s = seeded().await;
+    let c = client(&s);
+    let h = history(&c, "").await;
+    let first = &h["index.html"].last().unwrap().0;
+    c.copy_object()
+        .bucket(HISTORY_BUCKET)
+        .key("index.html")
+        .copy_source(format!("{HISTORY_BUCKET}/index.html?versionId={first}"))
+        .send()
+        .await
+        .unwrap();
+    let body = c
+        .get_object()
+        .bucket(HISTORY_BUCKET)
+        .key("index.html")
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .into_bytes();
+    assert_eq!(&body[..], b"<h1>Acme</h1>\n<p>Coming soon.</p>\n");
+    assert_eq!(history(&c, "index.html").await["index.html"].len(), 5);
+
+    for (key, versions) in h.iter().filter(|(k, _)| k.starts_with("blog/2026/")) {
+        c.delete_object()
+            .bucket(HISTORY_BUCKET)
+            .key(key)
+            .version_id(&versions[0].0)
+            .send()
+            .await
+            .unwrap();
+    }
+    let store = store(&s.endpoint(), DEMO_REGION, DEMO_ACCESS_KEY, DEMO_SECRET_KEY).await;
+    let (prefixes, _) = list_all(&store, HISTORY_BUCKET, "blog/", Some("/"), 1000).await;
+    assert_eq!(prefixes, ["blog/2025/", "blog/2026/"], "the folder is back");
 }
