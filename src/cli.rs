@@ -262,13 +262,15 @@ enum DemoAbort {
     Signal(i32),
 }
 
-/// Starts the demo server in a fresh temp dir and seeds it. Ctrl-c, SIGTERM
-/// or SIGHUP while this runs (seeding takes a second or two) stop it and
-/// remove the temp dir: the terminal is not in raw mode yet, so Ctrl-c
-/// arrives as SIGINT, and a TempDir is only removed when it is dropped.
+/// Starts the demo server (rustack, in memory) and seeds it, with a fresh
+/// temp dir for the snapshot that backdates the versioned bucket's history;
+/// the dir is removed once seeding is done. Ctrl-c, SIGTERM or SIGHUP while
+/// this runs stop it and remove the temp dir: the terminal is not in raw
+/// mode yet, so Ctrl-c arrives as SIGINT, and a TempDir is only removed
+/// when it is dropped.
 async fn start_demo(
     config: &config::Config,
-) -> Result<(crate::demo::DemoServer, tempfile::TempDir, ConnectOptions), DemoAbort> {
+) -> Result<(crate::demo::VersionedServer, ConnectOptions), DemoAbort> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut signals = Vec::new();
     for (kind, n) in [
@@ -285,17 +287,23 @@ async fn start_demo(
         .tempdir()
         .map_err(|e| DemoAbort::Failed(format!("cannot create demo dir: {e}")))?;
     let setup = async {
-        let server = crate::demo::serve(dir.path())
+        let server = crate::demo::serve_versioned()
             .await
             .map_err(|e| format!("cannot start demo server: {e}"))?;
         say(format!(
             "seeding the demo server at {} …",
             server.endpoint()
         ));
-        let n = crate::demo::seed(&server)
+        let n = crate::demo::seed_versioned(&server, dir.path())
             .await
             .map_err(|e| format!("cannot seed demo server: {e}"))?;
         tracing::info!(objects = n, "demo seeded");
+        // Seeding takes a fraction of a second; this lets the start-up
+        // tests signal pail while it is still setting up, with the seeded
+        // snapshot files in the temp dir.
+        if std::env::var_os("PAIL_TEST_HOLD_DEMO_SETUP").is_some() {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        }
         Ok::<_, String>(server)
     };
     let any_signal = futures::future::select_all(
@@ -312,13 +320,8 @@ async fn start_demo(
             return Err(DemoAbort::Signal(n));
         }
     };
-    let server = match server {
-        Ok(s) => s,
-        Err(e) => {
-            remove_dir(dir).await;
-            return Err(DemoAbort::Failed(e));
-        }
-    };
+    remove_dir(dir).await;
+    let server = server.map_err(DemoAbort::Failed)?;
     let opts = ConnectOptions {
         endpoint_url: Some(server.endpoint()),
         endpoint_source: Some("--demo".into()),
@@ -331,7 +334,7 @@ async fn start_demo(
         max_attempts: Some(config.s3.max_attempts),
         ..Default::default()
     };
-    Ok((server, dir, opts))
+    Ok((server, opts))
 }
 
 /// Removes the demo dir, again after a moment if a file write that was
@@ -423,8 +426,8 @@ pub fn main() -> i32 {
                 return fail(e);
             }
             match start_demo(&config).await {
-                Ok((server, dir, opts)) => {
-                    _demo = Some((server, dir));
+                Ok((server, opts)) => {
+                    _demo = Some(server);
                     AwsStore::connect(opts).await
                 }
                 Err(DemoAbort::Failed(e)) => return fail(e),

@@ -1,7 +1,8 @@
 //! Integration tests against a server that checks SigV4 signatures: s3s-fs,
-//! in-process (the same server `pail --demo` runs). It needs no setup, so
-//! these always run. Also the faults only a server we control can produce:
-//! a refused connection, and a server that dies in the middle of a listing.
+//! in-process (`pail::demo::serve`; `pail --demo` itself runs rustack, see
+//! tests/demo_versions.rs). It needs no setup, so these always run. Also
+//! the faults only a server we control can produce: a refused connection,
+//! and a server that dies in the middle of a listing.
 
 mod common;
 

@@ -261,12 +261,16 @@ fn log_file_path_expands_home_and_is_private() {
     assert!(!h.path().join("~").exists());
 }
 
+/// Keeps pail in its demo set-up after seeding (which takes a fraction of
+/// a second) until it is signalled.
+const HOLD: (&str, &str) = ("PAIL_TEST_HOLD_DEMO_SETUP", "1");
+
 #[test]
 fn ctrl_c_while_the_demo_seeds_removes_its_temp_dir() {
     let h = home("");
     let tmp = h.path().join("tmp");
     let tmp_s = tmp.display().to_string();
-    let mut pail = Pty::spawn(&["--demo"], &[("TMPDIR", &tmp_s)], h.path());
+    let mut pail = Pty::spawn(&["--demo"], &[("TMPDIR", &tmp_s), HOLD], h.path());
     pail.wait_for_output("seeding");
     assert_eq!(
         demo_dirs(&tmp).len(),
@@ -285,7 +289,7 @@ fn sigterm_while_the_demo_seeds_removes_its_temp_dir() {
     let h = home("");
     let tmp = h.path().join("tmp");
     let tmp_s = tmp.display().to_string();
-    let mut pail = Pty::spawn(&["--demo"], &[("TMPDIR", &tmp_s)], h.path());
+    let mut pail = Pty::spawn(&["--demo"], &[("TMPDIR", &tmp_s), HOLD], h.path());
     pail.wait_for_output("seeding");
     pail.signal("TERM");
     let status = pail.wait_exit(Duration::from_secs(30));

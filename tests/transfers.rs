@@ -1,5 +1,6 @@
 //! The transfer engine end to end against real servers: moto (the widest
-//! semantics), radosgw and s3s-fs (both check signatures). Each scenario
+//! semantics), radosgw, s3s-fs and rustack (the `pail --demo` server; the
+//! last three check signatures). Each scenario
 //! runs on every server that can hold what it needs, and checks what a user
 //! would: files on disk byte for byte, keys re-listed from the server.
 //! Faults no server produces on demand come from a proxy that corrupts,
@@ -106,7 +107,7 @@ fn done_note(r: &Run, name: &str) -> Option<String> {
 
 // 1. Downloads ------------------------------------------------------------
 
-on_servers!(downloads_objects_and_prefixes: moto, radosgw, s3s);
+on_servers!(downloads_objects_and_prefixes: moto, radosgw, s3s, rustack);
 async fn downloads_objects_and_prefixes(s: &Server) {
     let b = s.bucket("dl").await;
     let files: Vec<(&str, Vec<u8>)> = vec![
@@ -174,7 +175,7 @@ async fn downloads_objects_and_prefixes(s: &Server) {
 
 // 2. Uploads --------------------------------------------------------------
 
-on_servers!(uploads_files_and_folders: moto, radosgw, s3s);
+on_servers!(uploads_files_and_folders: moto, radosgw, s3s, rustack);
 async fn uploads_files_and_folders(s: &Server) {
     let b = s.bucket("ul").await;
     let tmp = tempfile::tempdir().unwrap();
@@ -227,7 +228,7 @@ async fn uploads_files_and_folders(s: &Server) {
 
 // 3. Multipart upload, ranged download --------------------------------------
 
-on_servers!(multipart_upload_and_ranged_download: moto, radosgw, s3s);
+on_servers!(multipart_upload_and_ranged_download: moto, radosgw, s3s, rustack);
 async fn multipart_upload_and_ranged_download(s: &Server) {
     let b = s.bucket("mp").await;
     let body = data(12 * MIB + 12_345, 21);
@@ -300,7 +301,7 @@ async fn multipart_upload_and_ranged_download(s: &Server) {
 
 // 4. Multipart copy -------------------------------------------------------
 
-on_servers!(multipart_copy_carries_metadata: moto, radosgw, s3s);
+on_servers!(multipart_copy_carries_metadata: moto, radosgw, s3s, rustack);
 async fn multipart_copy_carries_metadata(s: &Server) {
     let b = s.bucket("cp").await;
     let b2 = s.bucket("cp2").await;
@@ -381,7 +382,7 @@ async fn multipart_copy_carries_metadata(s: &Server) {
 
 // 5. Move and rename --------------------------------------------------------
 
-on_servers!(moves_and_renames_odd_keys: moto, radosgw, s3s);
+on_servers!(moves_and_renames_odd_keys: moto, radosgw, s3s, rustack);
 async fn moves_and_renames_odd_keys(s: &Server) {
     let b = s.bucket("mv").await;
     let mut names = vec![
@@ -458,7 +459,7 @@ async fn moves_and_renames_odd_keys(s: &Server) {
     }
 }
 
-on_servers!(a_prefix_is_not_copied_into_itself: moto, radosgw, s3s);
+on_servers!(a_prefix_is_not_copied_into_itself: moto, radosgw, s3s, rustack);
 async fn a_prefix_is_not_copied_into_itself(s: &Server) {
     let b = s.bucket("self").await;
     for k in ["a/0", "a/1"] {
@@ -502,7 +503,7 @@ async fn plan(store: &dyn Store, bucket: &str, sources: &[S3Source]) -> Vec<(Str
         .keys
 }
 
-on_servers!(deletes_exactly_the_plan: moto, radosgw, s3s);
+on_servers!(deletes_exactly_the_plan: moto, radosgw, s3s, rustack);
 async fn deletes_exactly_the_plan(s: &Server) {
     let b = s.bucket("rm").await;
     let keys: Vec<String> = (0..2500).map(|i| format!("docs/k-{i:05}")).collect();
@@ -688,7 +689,7 @@ impl Store for RefuseDeletes {
     }
 }
 
-on_servers!(refused_deletes_are_reported_by_key: moto, radosgw, s3s);
+on_servers!(refused_deletes_are_reported_by_key: moto, radosgw, s3s, rustack);
 async fn refused_deletes_are_reported_by_key(s: &Server) {
     let b = s.bucket("refuse").await;
     for k in ["del/a", "del/b", "del/c", "del/d"] {
@@ -905,7 +906,7 @@ fn owned(m: BTreeMap<&str, &[u8]>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-on_servers!(download_conflicts: moto, radosgw, s3s);
+on_servers!(download_conflicts: moto, radosgw, s3s, rustack);
 async fn download_conflicts(s: &Server) {
     let b = s.bucket("cfd").await;
     s.put(&b, "cf/same.txt", SAME).await;
@@ -947,7 +948,7 @@ async fn download_conflicts(s: &Server) {
     }
 }
 
-on_servers!(upload_conflicts: moto, radosgw, s3s);
+on_servers!(upload_conflicts: moto, radosgw, s3s, rustack);
 async fn upload_conflicts(s: &Server) {
     let b = s.bucket("cfu").await;
     let tmp = tempfile::tempdir().unwrap();
@@ -980,7 +981,7 @@ async fn upload_conflicts(s: &Server) {
     }
 }
 
-on_servers!(copy_conflicts: moto, radosgw, s3s);
+on_servers!(copy_conflicts: moto, radosgw, s3s, rustack);
 async fn copy_conflicts(s: &Server) {
     let b = s.bucket("cfc").await;
     s.put(&b, "src/same.txt", SAME).await;
@@ -1330,7 +1331,7 @@ async fn a_server_killed_mid_download_leaves_the_old_file() {
 
 // 11. Cancel mid-multipart upload -------------------------------------------
 
-on_servers!(cancel_mid_multipart_upload: moto, radosgw, s3s);
+on_servers!(cancel_mid_multipart_upload: moto, radosgw, s3s, rustack);
 async fn cancel_mid_multipart_upload(s: &Server) {
     let b = s.bucket("cancel").await;
     let tmp = tempfile::tempdir().unwrap();
@@ -1384,7 +1385,7 @@ async fn cancel_mid_multipart_upload(s: &Server) {
 
 // 12. Local safety ----------------------------------------------------------
 
-on_servers!(unsafe_keys_never_leave_the_destination: moto, radosgw);
+on_servers!(unsafe_keys_never_leave_the_destination: moto, radosgw, rustack);
 async fn unsafe_keys_never_leave_the_destination(s: &Server) {
     let b = s.bucket("safety").await;
     let keys = [
@@ -1468,7 +1469,7 @@ async fn unsafe_keys_never_leave_the_destination(s: &Server) {
 
 // 11b. Cancel mid-download ---------------------------------------------------
 
-on_servers!(cancel_mid_download: moto, radosgw, s3s);
+on_servers!(cancel_mid_download: moto, radosgw, s3s, rustack);
 async fn cancel_mid_download(s: &Server) {
     let b = s.bucket("cancel-dl").await;
     let body = data(20 * MIB, 72);

@@ -44,6 +44,7 @@ pub struct Server {
     pub store: Arc<dyn Store>,
     pub caps: Caps,
     _demo: Option<(pail::demo::DemoServer, tempfile::TempDir)>,
+    _rustack: Option<pail::demo::VersionedServer>,
 }
 
 impl Server {
@@ -64,6 +65,7 @@ impl Server {
             store: Arc::new(store),
             caps,
             _demo: None,
+            _rustack: None,
         }
     }
 
@@ -120,6 +122,32 @@ impl Server {
         )
         .await;
         s._demo = Some((demo, dir));
+        Some(s)
+    }
+
+    /// rustack in this process (checks signatures), the `pail --demo`
+    /// server; always there.
+    pub async fn rustack() -> Option<Server> {
+        use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+        let demo = pail::demo::serve_versioned().await.unwrap();
+        let caps = Caps {
+            newline_keys: true,
+            folder_markers: true,
+            tagging: true,
+            multipart_tags: true,
+            list_uploads: true,
+            dot_segments: true,
+            listing_etags: true,
+        };
+        let mut s = Server::new(
+            "rustack",
+            demo.endpoint(),
+            DEMO_ACCESS_KEY,
+            DEMO_SECRET_KEY,
+            caps,
+        )
+        .await;
+        s._rustack = Some(demo);
         Some(s)
     }
 
