@@ -283,7 +283,8 @@ fn undelete_removes_the_markers_on_top() {
         history_job(&fx),
         [Step::Undelete {
             key: "a.txt".into(),
-            markers: vec!["m2".into(), "m1".into()]
+            markers: vec!["m2".into(), "m1".into()],
+            size: 10,
         }]
     );
 }
@@ -379,7 +380,8 @@ fn u_on_a_deleted_key_plans_and_runs_and_on_a_prefix_previews_first() {
         history_job(&fx),
         [Step::Undelete {
             key: "gone.txt".into(),
-            markers: vec!["gm".into()]
+            markers: vec!["gm".into()],
+            size: 10,
         }]
     );
     // On the deleted folder: a preview with counts, then y.

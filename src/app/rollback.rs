@@ -193,6 +193,10 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             }
         })
         .collect();
+    app.set_status(format!(
+        "Rollback plan for {place}: {}",
+        count(changes, "change", "changes")
+    ));
     let mut ask = Ask::new(" Roll back in time? ", lines);
     ask.list = list;
     if changes > 0 {

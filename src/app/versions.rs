@@ -405,6 +405,7 @@ fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     let markers = p.markers_on_top();
+    let size = p.rows.get(markers.len()).map(|v| v.size).unwrap_or(0);
     if markers.len() == p.rows.len() {
         app.set_status("Only delete markers: there is no version to bring back");
         return;
@@ -418,6 +419,7 @@ fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
                 steps: vec![Step::Undelete {
                     key: key.clone(),
                     markers,
+                    size,
                 }],
             },
             from: format!("s3://{bucket}/{key}"),

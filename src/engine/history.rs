@@ -25,7 +25,12 @@ pub enum Step {
     },
     /// Remove delete markers by version id: the newest remaining version
     /// becomes current again.
-    Undelete { key: String, markers: Vec<String> },
+    Undelete {
+        key: String,
+        markers: Vec<String>,
+        /// Size of the version that becomes current again.
+        size: u64,
+    },
     /// Remove one version for good (irreversible).
     Purge {
         key: String,
@@ -50,7 +55,7 @@ impl Step {
     /// Bytes the step moves (copies) — what progress counts.
     pub fn bytes(&self) -> u64 {
         match self {
-            Step::Restore { size, .. } => *size,
+            Step::Restore { size, .. } | Step::Undelete { size, .. } => *size,
             _ => 0,
         }
     }
@@ -110,7 +115,7 @@ async fn step(env: &Env, bucket: &str, s: Step) {
                 .map(|_| ())
             }
         }
-        Step::Undelete { key, markers } => {
+        Step::Undelete { key, markers, .. } => {
             let items: Vec<_> = markers
                 .iter()
                 .map(|m| (key.clone(), Some(m.clone())))

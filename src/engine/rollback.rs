@@ -95,9 +95,10 @@ impl RollbackPlan {
                     size: v.size,
                     storage_class: v.storage_class.clone(),
                 }),
-                (Change::Undelete, _) => Some(Step::Undelete {
+                (Change::Undelete, v) => Some(Step::Undelete {
                     key: k.key.clone(),
                     markers: k.markers.clone(),
+                    size: v.as_ref().map(|v| v.size).unwrap_or(0),
                 }),
                 (Change::Delete, _) => Some(Step::Hide { key: k.key.clone() }),
                 _ => None,

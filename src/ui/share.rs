@@ -40,6 +40,15 @@ fn chunks(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Rows `lines` take once wrapped at `inner` columns, so a popup sized by
+/// it never cuts off its last line (the keys).
+pub(super) fn wrapped_rows(lines: &[Line], inner: usize) -> usize {
+    lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
+        .sum()
+}
+
 fn field_line(s: &Share, f: Field, label: &str, value: String) -> Line<'static> {
     let on = s.stage == Stage::Form && s.field == f;
     let marker = if on { "▸ " } else { "  " };
@@ -222,12 +231,7 @@ pub(super) fn render(app: &App, s: &Share, frame: &mut Frame, area: Rect) {
             Line::styled(clean(e).into_owned(), Style::new().fg(Color::Red)),
         );
     }
-    // Rows after wrapping, so the last line (the keys) is never cut off.
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner.max(1)).max(1))
-        .sum();
-    let height = (rows as u16 + 2).min(area.height);
+    let height = (wrapped_rows(&lines, inner) as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(

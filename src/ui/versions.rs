@@ -272,7 +272,7 @@ pub(super) fn render_ask(a: &Ask, frame: &mut Frame, area: Rect) {
         ])),
         None => lines.push(Line::styled("y yes · n / Esc no", accent())),
     }
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let height = (super::share::wrapped_rows(&lines, inner) as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
     frame_box(frame, rect, a.title.clone(), lines);
 }
