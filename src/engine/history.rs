@@ -79,7 +79,7 @@ pub async fn run(env: &Env, bucket: &str, steps: Vec<Step>) {
     }
     futures::stream::iter(steps)
         .map(|s| step(env, bucket, s))
-        .buffer_unordered(env.settings.concurrency.clamp(1, 16))
+        .buffer_unordered(env.settings.concurrency.max(1))
         .for_each(|_| async {})
         .await;
 }
