@@ -160,7 +160,7 @@ fn marked_objects_get_one_link_each_as_key_tab_url_lines() {
     );
     let fx = send(&mut app, [code(KeyCode::Enter)]);
     let (id, reqs) = presign_job(&fx);
-    let links: Vec<_> = reqs.iter().map(|r| Ok(signed(r, None))).collect();
+    let links = reqs.iter().map(|r| signed(r, None)).map(Ok).collect();
     let fx = update(&mut app, Msg::Task(id, TaskEvent::Presigned(links)));
     let text = &copies(&fx)[0].0;
     let lines: Vec<&str> = text.lines().collect();

@@ -87,16 +87,14 @@ pub(super) fn on_key(app: &mut App, mut a: Ask, key: KeyEvent, fx: &mut Vec<Effe
         KeyCode::Backspace if a.typed_needed.is_some() => {
             a.typed.pop();
         }
-        KeyCode::Enter if a.typed_needed.is_some() => {
-            if a.confirmed() {
-                return yes(app, a, fx);
-            }
+        KeyCode::Enter if a.typed_needed.is_some() && a.confirmed() => {
+            return yes(app, a, fx);
         }
-        KeyCode::Char(c) if a.typed_needed.is_some() => {
-            if a.typed.chars().count() < 64 {
-                a.typed.push(c);
-            }
+        KeyCode::Enter if a.typed_needed.is_some() => {}
+        KeyCode::Char(c) if a.typed_needed.is_some() && a.typed.chars().count() < 64 => {
+            a.typed.push(c);
         }
+        KeyCode::Char(_) if a.typed_needed.is_some() => {}
         _ if action == Some(Action::Yes) => return yes(app, a, fx),
         _ if action == Some(Action::No) => {
             app.modals.pop();
