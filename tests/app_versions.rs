@@ -222,6 +222,9 @@ fn the_versions_panel_lists_exactly_the_key_and_restores_after_asking() {
     let fx = send(&mut app, [key('r')]);
     assert!(spawned(&fx).is_empty(), "restore asks first");
     assert!(matches!(app.modals.last(), Some(Modal::Ask(_))));
+    // `q` (yes to the quit question) is no yes here.
+    let fx = send(&mut app, [key('q')]);
+    assert!(spawned(&fx).is_empty() && matches!(app.modals.last(), Some(Modal::Ask(_))));
     let fx = send(&mut app, [key('y')]);
     assert_eq!(
         history_job(&fx),
@@ -340,6 +343,19 @@ fn deleted_keys_and_folders_show_in_the_tree_and_go_with_h() {
             ("gone.txt".into(), true),
         ]
     );
+    // Nothing to download, share or mark on a deleted row.
+    send(&mut app, [key('G')]);
+    for k in ['d', 'P', 'X', 'r'] {
+        send(&mut app, [key(k)]);
+        assert!(
+            app.modals.is_empty(),
+            "{k} on a deleted row opened {:?}",
+            app.modals
+        );
+        assert!(app.status.as_ref().unwrap().text.contains("U undeletes"));
+    }
+    send(&mut app, [key(' ')]);
+    assert!(app.marks.is_empty());
     send(&mut app, [key('H')]);
     assert_eq!(tree(&app).rows().len(), 3);
 }

@@ -18,7 +18,7 @@ pub struct Ask {
     pub lines: Vec<String>,
     /// Keys (or versions) it acts on, scrollable.
     pub list: Vec<String>,
-    pub scroll: u16,
+    pub scroll: usize,
     /// Text that must be typed to confirm; `None`: `y` confirms.
     pub typed_needed: Option<String>,
     pub typed: String,
@@ -52,7 +52,7 @@ impl Ask {
 
     fn confirmed(&self) -> bool {
         match &self.typed_needed {
-            Some(t) => self.typed.trim() == t,
+            Some(t) => !t.is_empty() && self.typed.trim() == t,
             None => true,
         }
     }
@@ -73,7 +73,7 @@ impl App {
 pub(super) fn on_key(app: &mut App, mut a: Ask, key: KeyEvent, fx: &mut Vec<Effect>) {
     let action = app.keymap.action(Context::Confirm, &key);
     let page = 10;
-    let max = a.list.len().saturating_sub(1) as u16;
+    let max = a.list.len().saturating_sub(1);
     match key.code {
         KeyCode::Esc => {
             app.modals.pop();
@@ -95,6 +95,8 @@ pub(super) fn on_key(app: &mut App, mut a: Ask, key: KeyEvent, fx: &mut Vec<Effe
             a.typed.push(c);
         }
         KeyCode::Char(_) if a.typed_needed.is_some() => {}
+        // `q` is "yes" for the quit question only: never here.
+        KeyCode::Char('q') => {}
         _ if action == Some(Action::Yes) => return yes(app, a, fx),
         _ if action == Some(Action::No) => {
             app.modals.pop();

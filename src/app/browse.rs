@@ -163,8 +163,10 @@ impl App {
         if b.tree.expand(&prefix, id) {
             fx.push(spawn);
         } else {
-            // Already loaded: nothing to run after all.
+            // Already loaded: nothing to run after all, but its deleted
+            // entries may not be listed yet (`H` was pressed meanwhile).
             self.tasks.ended(id);
+            self.list_deleted(prefix, fx);
         }
     }
 

@@ -66,6 +66,7 @@ impl App {
             Some(Selected::Prefix(p)) => (p, false),
             None => (b.tree.root.clone(), false),
         };
+        fx.extend(self.tasks.cancel_where(|o| *o == Owner::RollbackPlan));
         fx.push(self.start(
             Owner::RollbackPlan,
             Job::PlanUndelete {
@@ -137,7 +138,11 @@ pub(super) fn on_plan(
         return;
     }
     if exact {
-        return app.start_ask_job(job_for(&plan), fx);
+        // Started without a question only while the user is still in that
+        // bucket; otherwise it asks like a folder's undelete.
+        if app.bucket() == Some(plan.bucket.as_str()) && app.modals.is_empty() {
+            return app.start_ask_job(job_for(&plan), fx);
+        }
     }
     let t = plan.tally(|c| *c == Change::Undelete);
     let markers: usize = plan.keys.iter().map(|k| k.markers.len()).sum();

@@ -98,6 +98,10 @@ impl Marks {
 pub fn mark_of(tree: &Tree, row: usize) -> Option<(String, Mark)> {
     let r = tree.rows().get(row)?;
     let e = tree.entry(r);
+    // Deleted rows (shown by `H`) have nothing to act on: not markable.
+    if e.deleted {
+        return None;
+    }
     Some((
         e.key.to_string(),
         Mark {

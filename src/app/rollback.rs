@@ -63,6 +63,8 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
                 let Some(pending) = app.pending.take() else {
                     return;
                 };
+                // One plan at a time: a new one replaces the one before.
+                fx.extend(app.tasks.cancel_where(|o| *o == Owner::RollbackPlan));
                 let (id, effect) = app.start_id(
                     Owner::RollbackPlan,
                     Job::PlanRollback {
@@ -98,7 +100,7 @@ fn set_note(app: &mut App, note: String) {
 
 pub(super) fn on_listed(app: &mut App, n: u64) {
     app.set_status(format!(
-        "Planning the rollback: {} read…",
+        "Reading versions to plan: {} so far…",
         count(n, "version", "versions")
     ));
 }

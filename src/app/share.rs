@@ -24,7 +24,7 @@ pub const PRESETS: [(u64, &str); 5] = [
 ];
 
 /// SigV4 refuses presigned URLs that live longer than this.
-pub const MAX_SECS: u64 = 7 * 24 * 3600;
+pub use crate::store::MAX_LINK_SECS as MAX_SECS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -196,6 +196,15 @@ impl Share {
 
 fn file_name(key: &str) -> &str {
     key.trim_end_matches('/').rsplit('/').next().unwrap_or(key)
+}
+
+/// A key as one field of a `key<TAB>URL` line: the characters that would
+/// break the line are percent-encoded, as in the URL beside it.
+fn tsv_field(key: &str) -> String {
+    key.replace('%', "%25")
+        .replace('\t', "%09")
+        .replace('\n', "%0A")
+        .replace('\r', "%0D")
 }
 
 /// Single-quoted for a POSIX shell.
@@ -419,7 +428,7 @@ fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
         [one] => one.presigned.url.clone(),
         many => many
             .iter()
-            .map(|l| format!("{}\t{}", l.object.key, l.presigned.url))
+            .map(|l| format!("{}\t{}", tsv_field(&l.object.key), l.presigned.url))
             .collect::<Vec<_>>()
             .join("\n"),
     };

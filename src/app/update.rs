@@ -68,8 +68,31 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
+/// A deleted row (shown by `H`) under the cursor, with no marks to act on
+/// instead: operations on objects have nothing to work with there.
+fn on_deleted_row(app: &App) -> bool {
+    app.screen == Screen::Browse
+        && app.browse.as_ref().is_some_and(|b| {
+            b.tree.selected_deleted() && !app.marks.iter().any(|((mb, _), _)| *mb == b.tree.bucket)
+        })
+}
+
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let page = app.list_height() as isize;
+    if matches!(
+        action,
+        Action::Download
+            | Action::Yank
+            | Action::Cut
+            | Action::Rename
+            | Action::Delete
+            | Action::Share
+            | Action::CountPrefix
+    ) && on_deleted_row(app)
+    {
+        app.set_status("A deleted object or folder: U undeletes it, v shows an object's versions");
+        return;
+    }
     match action {
         Action::MoveDown => move_cursor(app, 1, fx),
         Action::MoveUp => move_cursor(app, -1, fx),

@@ -102,6 +102,12 @@ impl App {
     }
 
     pub(crate) fn open_versions(&mut self, bucket: String, key: String, fx: &mut Vec<Effect>) {
+        self.load_versions(bucket, key, fx);
+        self.modals.push(Modal::Versions);
+    }
+
+    /// Lists the key's versions into a fresh panel state.
+    fn load_versions(&mut self, bucket: String, key: String, fx: &mut Vec<Effect>) {
         fx.extend(
             self.tasks
                 .cancel_where(|o| matches!(o, Owner::Versions | Owner::VersionInfo)),
@@ -128,7 +134,6 @@ impl App {
             versioning,
             info: None,
         });
-        self.modals.push(Modal::Versions);
     }
 
     fn inspect_version(&mut self, fx: &mut Vec<Effect>) {
@@ -435,11 +440,8 @@ fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
 pub(super) fn refresh_if_showing(app: &mut App, bucket: &str, prefix: &str, fx: &mut Vec<Effect>) {
     let Some(p) = &app.versions else { return };
     if p.bucket == bucket && p.key.starts_with(prefix) && app.modals.contains(&Modal::Versions) {
+        // Reloaded where it is: a question open above it stays on top.
         let (b, k) = (p.bucket.clone(), p.key.clone());
-        let pos = app.modals.iter().position(|m| *m == Modal::Versions);
-        if let Some(i) = pos {
-            app.modals.remove(i);
-        }
-        app.open_versions(b, k, fx);
+        app.load_versions(b, k, fx);
     }
 }

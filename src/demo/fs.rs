@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
-use tokio::net::TcpListener;
 
 type TagStore = Arc<RwLock<HashMap<(String, String), Vec<(String, String)>>>>;
 
@@ -220,28 +219,16 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
         ));
         b.build()
     };
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-    let addr = listener.local_addr()?;
-    let accept = tokio::spawn(async move {
-        let http =
-            hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-        // Connections live in this set, so stopping the server (aborting
-        // this task) also cuts keep-alive connections mid-response, as a
-        // crashed server would.
-        let mut connections = tokio::task::JoinSet::new();
-        loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                continue;
-            };
-            let conn = http
-                .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
-                .into_owned();
-            connections.spawn(async move {
-                let _ = conn.await;
-            });
-            while connections.try_join_next().is_some() {}
+    let http = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    let (addr, accept) = super::listen(move |socket| {
+        let conn = http
+            .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
+            .into_owned();
+        async move {
+            let _ = conn.await;
         }
-    });
+    })
+    .await?;
     Ok(DemoServer {
         addr,
         accept,

@@ -21,7 +21,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use tokio::net::TcpListener;
 
 pub(super) type Reply = Result<http::Response<S3ResponseBody>, S3Error>;
 
@@ -267,26 +266,15 @@ pub async fn serve_versioned() -> std::io::Result<VersionedServer> {
             ..S3HttpConfig::default()
         },
     );
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-    let addr = listener.local_addr()?;
-    let accept = tokio::spawn(async move {
-        let http =
-            hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-        // Connections live in this set, so stopping the server (aborting
-        // this task) also cuts keep-alive connections mid-response.
-        let mut connections = tokio::task::JoinSet::new();
-        loop {
-            let Ok((socket, _)) = listener.accept().await else {
-                continue;
-            };
-            let conn = http
-                .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
-                .into_owned();
-            connections.spawn(async move {
-                let _ = conn.await;
-            });
-            while connections.try_join_next().is_some() {}
+    let http = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    let (addr, accept) = super::listen(move |socket| {
+        let conn = http
+            .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
+            .into_owned();
+        async move {
+            let _ = conn.await;
         }
-    });
+    })
+    .await?;
     Ok(VersionedServer { addr, accept, s3 })
 }

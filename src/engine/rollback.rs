@@ -107,6 +107,30 @@ impl RollbackPlan {
     }
 }
 
+/// Whether a bucket with this versioning status (as `bucket_info` reads it)
+/// can be rolled back: only a versioned bucket keeps what a rollback's
+/// deletes hide; anywhere else they would be permanent. `Ok(true)` means
+/// Suspended (every write blocked in the plan).
+pub fn versioning_allows(status: &Result<String, String>) -> Result<bool, String> {
+    match status.as_deref() {
+        Ok("Enabled") => Ok(false),
+        Ok("Suspended") => Ok(true),
+        Ok("Never enabled") => Err(
+            "versioning was never enabled on this bucket: there is no history to roll back to"
+                .into(),
+        ),
+        Ok(s) => Err(format!(
+            "versioning reads {:?}: a rollback needs it Enabled",
+            crate::sanitize::clean(s)
+        )),
+        Err(e) => Err(format!(
+            "the bucket's versioning status could not be read ({}): without knowing it is \
+             Enabled, a rollback's deletes could be permanent",
+            crate::sanitize::clean(e)
+        )),
+    }
+}
+
 /// The plan for one key, from its rows newest first (listing order).
 pub fn plan_key(rows: &[ObjectVersion], at: i64, suspended: bool) -> KeyPlan {
     let key = rows.first().map(|v| v.key.clone()).unwrap_or_default();
@@ -124,6 +148,25 @@ pub fn plan_key(rows: &[ObjectVersion], at: i64, suspended: bool) -> KeyPlan {
         .skip(latest)
         .find(|(_, v)| v.modified.is_some_and(|m| m <= at))
         .map(|(i, _)| i);
+    // S3 lists versions and delete markers apart: a write and a delete of
+    // the same second cannot be ordered, so such a key is not guessed at
+    // (unless nothing changed since: then the moment's state is today's).
+    if let Some(t) = target_pos
+        .filter(|i| *i != latest)
+        .and_then(|i| rows.get(i))
+    {
+        let same: Vec<&ObjectVersion> = rows[latest..]
+            .iter()
+            .filter(|v| v.modified == t.modified)
+            .collect();
+        if same.iter().any(|v| v.delete_marker) && same.iter().any(|v| !v.delete_marker) {
+            plan.change = Change::Blocked(
+                "a write and a delete in the same second as the moment's version: their order is unknown"
+                    .into(),
+            );
+            return plan;
+        }
+    }
     let target = target_pos
         .and_then(|i| rows.get(i))
         .filter(|v| !v.delete_marker);
@@ -233,6 +276,7 @@ pub async fn list_all(
     store: &dyn Store,
     bucket: &str,
     prefix: &str,
+    only_key: Option<&str>,
     cancel: &CancellationToken,
     mut listed: impl FnMut(u64),
 ) -> StoreResult<(Vec<ObjectVersion>, u64)> {
@@ -249,7 +293,15 @@ pub async fn list_all(
         let page = store.list_versions(&r).await?;
         requests += 1;
         req = r.after(&page);
-        rows.extend(page.versions);
+        if let Some(k) = only_key {
+            // Keys sort after `k` once its versions are done: stop there.
+            if page.versions.iter().any(|v| v.key != k) {
+                req = None;
+            }
+            rows.extend(page.versions.into_iter().filter(|v| v.key == k));
+        } else {
+            rows.extend(page.versions);
+        }
         listed(rows.len() as u64);
     }
     Ok((rows, requests))
@@ -266,7 +318,7 @@ pub async fn plan_rollback(
     cancel: &CancellationToken,
     listed: impl FnMut(u64),
 ) -> StoreResult<RollbackPlan> {
-    let (rows, requests) = list_all(store, bucket, prefix, cancel, listed).await?;
+    let (rows, requests) = list_all(store, bucket, prefix, None, cancel, listed).await?;
     let mut p = plan(bucket, prefix, &rows, at, suspended);
     p.requests = requests;
     Ok(p)
@@ -289,7 +341,11 @@ pub fn parse_moment(text: &str, now: i64, offset: FixedOffset) -> Result<i64, St
     }
     if let Some(span) = t.strip_suffix("ago") {
         let secs = crate::format::parse_duration(span).map_err(|_| bad())?;
-        return Ok(now - secs as i64);
+        return i64::try_from(secs)
+            .ok()
+            .and_then(|s| now.checked_sub(s))
+            .filter(|t| *t >= 0)
+            .ok_or_else(|| "That is before 1970: S3 has no versions from then".into());
     }
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text.trim()) {
         return Ok(dt.timestamp());
@@ -307,12 +363,17 @@ pub fn parse_moment(text: &str, now: i64, offset: FixedOffset) -> Result<i64, St
         let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?;
         (day, r.trim())
     };
+    // A trailing Z means UTC, as in `2026-11-24T13:00Z`.
+    let (rest, offset) = match rest.strip_suffix('z') {
+        Some(r) => (r.trim(), FixedOffset::east_opt(0).unwrap_or(offset)),
+        None => (rest, offset),
+    };
     let time = if rest.is_empty() {
         NaiveTime::MIN
     } else {
         ["%H:%M:%S", "%H:%M"]
             .iter()
-            .find_map(|f| NaiveTime::parse_from_str(rest.trim_end_matches('z'), f).ok())
+            .find_map(|f| NaiveTime::parse_from_str(rest, f).ok())
             .ok_or_else(bad)?
     };
     let local = NaiveDateTime::new(day, time);
@@ -399,6 +460,33 @@ mod tests {
     }
 
     #[test]
+    fn a_write_and_a_delete_in_the_same_second_are_not_guessed_at() {
+        let rows = vec![
+            v("k", "k2", 200, true, false),
+            v("k", "km", 100, false, true),
+            v("k", "k1", 100, false, false),
+        ];
+        assert!(matches!(
+            plan("b", "", &rows, 100, false).keys[0].change,
+            Change::Blocked(_)
+        ));
+        // Nothing since the moment: today's state is the moment's.
+        assert_eq!(
+            plan("b", "", &rows, 300, false).keys[0].change,
+            Change::Unchanged
+        );
+        // Two writes in one second are fine: the listing orders them.
+        let rows = vec![
+            v("k", "k2", 100, true, false),
+            v("k", "k1", 100, false, false),
+        ];
+        assert_eq!(
+            plan("b", "", &rows, 150, false).keys[0].change,
+            Change::Unchanged
+        );
+    }
+
+    #[test]
     fn archived_versions_and_suspended_buckets_are_blocked() {
         let mut old = v("a", "a1", 50, false, false);
         old.storage_class = Some("DEEP_ARCHIVE".into());
@@ -444,6 +532,16 @@ mod tests {
     }
 
     #[test]
+    fn only_a_versioned_bucket_can_be_rolled_back() {
+        assert_eq!(versioning_allows(&Ok("Enabled".into())), Ok(false));
+        assert_eq!(versioning_allows(&Ok("Suspended".into())), Ok(true));
+        assert!(versioning_allows(&Ok("Never enabled".into())).is_err());
+        // Unreadable (AccessDenied, not implemented): refused, since a
+        // delete on an unversioned bucket would be for good.
+        assert!(versioning_allows(&Err("AccessDenied".into())).is_err());
+    }
+
+    #[test]
     fn moments_in_local_time() {
         let tz = FixedOffset::east_opt(3600).unwrap();
         // 2026-11-25 12:00:00 UTC
@@ -463,7 +561,13 @@ mod tests {
             parse_moment("2026-11-24T13:00:00Z", now, tz),
             parse_moment("2026-11-24 14:00", now, tz)
         );
+        assert_eq!(
+            parse_moment("2026-11-24T13:00Z", now, tz),
+            parse_moment("2026-11-24 14:00", now, tz)
+        );
         assert!(parse_moment("next tuesday", now, tz).is_err());
+        assert!(parse_moment("9223372036854775807s ago", now, tz).is_err());
+        assert!(parse_moment("99999w ago", now, tz).is_err());
         assert!(parse_moment("", now, tz).is_err());
     }
 }

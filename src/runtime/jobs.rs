@@ -135,37 +135,33 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
             exact,
         } => {
             let cancel = tokio_util::sync::CancellationToken::new();
-            let plan = crate::engine::rollback::list_all(&*store, &bucket, &prefix, &cancel, |n| {
-                send(TaskEvent::VersionsListed(n))
-            })
-            .await
-            .map(|(rows, requests)| {
-                let mut p = crate::engine::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
-                p.requests = requests;
-                p
-            });
+            let only = exact.then_some(prefix.as_str());
+            let plan =
+                crate::engine::rollback::list_all(&*store, &bucket, &prefix, only, &cancel, |n| {
+                    send(TaskEvent::VersionsListed(n))
+                })
+                .await
+                .map(|(rows, requests)| {
+                    let mut p =
+                        crate::engine::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
+                    p.requests = requests;
+                    p
+                });
             send(TaskEvent::UndeletePlan(exact, Box::new(plan)));
         }
         Job::PlanRollback { bucket, prefix, at } => {
             let plan = async {
                 // What the bucket says decides what can be done at all.
                 let info = store.bucket_info(&bucket).await?;
-                let status = info.versioning.clone().unwrap_or_default();
-                if status == "Never enabled" {
-                    let mut e = crate::store::StoreError::new(
-                        crate::store::ErrorKind::Other,
-                        "versioning was never enabled on this bucket: there is no history to roll back to",
-                    );
-                    e.bucket = Some(bucket.clone());
-                    return Err(e);
-                }
+                let suspended = crate::engine::rollback::versioning_allows(&info.versioning)
+                    .map_err(|why| refusal(&bucket, why))?;
                 let cancel = tokio_util::sync::CancellationToken::new();
                 crate::engine::rollback::plan_rollback(
                     &*store,
                     &bucket,
                     &prefix,
                     at,
-                    status == "Suspended",
+                    suspended,
                     &cancel,
                     |n| send(TaskEvent::VersionsListed(n)),
                 )
@@ -179,6 +175,13 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
         // Run by the executor through the transfer engine, not here.
         Job::Transfer(_) => {}
     }
+}
+
+/// Why a rollback was refused before anything was listed.
+fn refusal(bucket: &str, why: String) -> crate::store::StoreError {
+    let mut e = crate::store::StoreError::new(crate::store::ErrorKind::Other, why);
+    e.bucket = Some(bucket.to_owned());
+    e
 }
 
 /// Most entries a folder listing under the upload prompt shows.

@@ -94,6 +94,9 @@ impl VersionsRequest {
     }
 }
 
+/// SigV4's limit: a presigned URL lives at most seven days.
+pub const MAX_LINK_SECS: u64 = 7 * 24 * 3600;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum LinkMethod {
     /// Download the object.

@@ -247,7 +247,7 @@ pub(super) fn render_ask(a: &Ask, frame: &mut Frame, area: Rect) {
     if !a.list.is_empty() {
         lines.push(Line::raw(""));
         let shown = a.list.len().min(room);
-        let first = (a.scroll as usize).min(a.list.len().saturating_sub(shown));
+        let first = a.scroll.min(a.list.len().saturating_sub(shown));
         for l in a.list.iter().skip(first).take(shown) {
             lines.push(Line::styled(truncate(&clean(l), inner), dim()));
         }

@@ -39,7 +39,6 @@ pub use profiles::aws_config_files;
 use profiles::{load_profiles, named_profile, profile_endpoints, region_source};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-pub use versions::MAX_LINK_SECS;
 
 /// The one endpoint pail uses: the explicit one (flag or pail's config),
 /// else what the AWS environment and profile say, in the CLI's order.

@@ -385,7 +385,9 @@ impl AwsStore {
     ) -> StoreResult<Vec<DeleteFailure>> {
         let (batch, single): (Vec<_>, Vec<_>) = items.iter().partition(|(k, _)| xml_safe(k));
         let mut failures = Vec::new();
-        if !batch.is_empty() {
+        // DeleteObjects takes at most 1,000 keys (a key deleted by a cron
+        // job can carry more delete markers than that).
+        for batch in batch.chunks(1000) {
             let objects: Vec<ObjectIdentifier> = batch
                 .iter()
                 .filter_map(|(k, v)| {

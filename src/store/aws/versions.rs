@@ -14,8 +14,7 @@ use s3::presigning::PresigningConfig;
 use s3::types::EncodingType;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// SigV4's limit: a presigned URL lives at most seven days.
-pub const MAX_LINK_SECS: u64 = 7 * 24 * 3600;
+use crate::store::MAX_LINK_SECS;
 
 impl AwsStore {
     pub(super) async fn list_versions_impl(
@@ -42,22 +41,19 @@ impl AwsStore {
         // Versions and delete markers come in two lists; S3 orders both by
         // key, then newest first. Merging them back keeps that order, with
         // the lists' own order deciding ties (same key and second).
-        let mut versions: Vec<(usize, ObjectVersion)> = Vec::new();
+        let mut versions: Vec<ObjectVersion> = Vec::new();
         for v in out.versions() {
             let Some(key) = v.key() else { continue };
-            versions.push((
-                versions.len(),
-                ObjectVersion {
-                    key: decode(key),
-                    version_id: v.version_id().unwrap_or("null").to_owned(),
-                    is_latest: v.is_latest() == Some(true),
-                    delete_marker: false,
-                    size: v.size().unwrap_or(0).max(0) as u64,
-                    modified: secs(v.last_modified()),
-                    etag: v.e_tag().map(str::to_owned),
-                    storage_class: v.storage_class().map(|s| s.as_str().to_owned()),
-                },
-            ));
+            versions.push(ObjectVersion {
+                key: decode(key),
+                version_id: id(v.version_id()),
+                is_latest: v.is_latest() == Some(true),
+                delete_marker: false,
+                size: v.size().unwrap_or(0).max(0) as u64,
+                modified: secs(v.last_modified()),
+                etag: v.e_tag().map(str::to_owned),
+                storage_class: v.storage_class().map(|s| s.as_str().to_owned()),
+            });
         }
         let markers: Vec<ObjectVersion> = out
             .delete_markers()
@@ -65,7 +61,7 @@ impl AwsStore {
             .filter_map(|m| {
                 Some(ObjectVersion {
                     key: decode(m.key()?),
-                    version_id: m.version_id().unwrap_or("null").to_owned(),
+                    version_id: id(m.version_id()),
                     is_latest: m.is_latest() == Some(true),
                     delete_marker: true,
                     size: 0,
@@ -75,7 +71,7 @@ impl AwsStore {
                 })
             })
             .collect();
-        let versions = merge_newest_first(versions.into_iter().map(|(_, v)| v).collect(), markers);
+        let versions = merge_newest_first(versions, markers);
         let prefixes = out
             .common_prefixes()
             .iter()
@@ -83,20 +79,31 @@ impl AwsStore {
             .map(decode)
             .collect();
         let next = if out.is_truncated() == Some(true) {
-            out.next_key_marker()
-                .filter(|k| !k.is_empty())
-                .map(|k| {
-                    (
-                        decode(k),
-                        out.next_version_id_marker()
-                            .filter(|v| !v.is_empty())
-                            .map(str::to_owned),
-                    )
-                })
-                // A marker that does not move would page for ever.
-                .filter(|(k, v)| {
-                    Some(k) != req.key_marker.as_ref() || v.as_ref() != req.version_marker.as_ref()
-                })
+            // A cut-short listing must not pass for a complete one (a plan
+            // made from it would be wrong): no marker, or one that does not
+            // move, is an error.
+            let key = out.next_key_marker().filter(|k| !k.is_empty()).map(decode);
+            let version = out
+                .next_version_id_marker()
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned);
+            match key {
+                Some(k)
+                    if version.is_some()
+                        && (Some(&k) != req.key_marker.as_ref()
+                            || version.as_ref() != req.version_marker.as_ref()) =>
+                {
+                    Some((k, version))
+                }
+                _ => {
+                    let mut e = StoreError::new(
+                        ErrorKind::BadResponse,
+                        "ListObjectVersions said there is more but gave no new place to continue from",
+                    );
+                    e.bucket = Some(req.bucket.clone());
+                    return Err(e);
+                }
+            }
         } else {
             None
         };
@@ -186,6 +193,11 @@ impl AwsStore {
             .ok()
             .map(|d| d.as_secs() as i64)
     }
+}
+
+/// A version id as listed; none (or an empty one) is the `null` version.
+fn id(v: Option<&str>) -> String {
+    v.filter(|v| !v.is_empty()).unwrap_or("null").to_owned()
 }
 
 /// `attachment; filename="…"` with an ASCII fallback and the exact name in
