@@ -312,22 +312,7 @@ fn restore(app: &mut App) {
         );
     }
     let mut ask = Ask::new(" Restore this version? ", lines);
-    ask.job = Some(AskJob {
-        kind: Kind::Restore,
-        spec: crate::engine::Spec::History {
-            bucket: bucket.clone(),
-            steps: vec![Step::Restore {
-                key: v.key.clone(),
-                version_id: v.version_id.clone(),
-                size: v.size,
-                storage_class: v.storage_class.clone(),
-            }],
-        },
-        from: format!("s3://{bucket}/{}", v.key),
-        to: format!("s3://{bucket}/{}", v.key),
-        touches: vec![(bucket.clone(), crate::engine::parent_of(&v.key).to_owned())],
-        after: None,
-    });
+    ask.job = Some(key_job(Kind::Restore, &bucket, Step::restore(&v)));
     app.modals.push(Modal::Ask(Box::new(ask)));
 }
 
@@ -381,21 +366,15 @@ fn purge(app: &mut App) {
     ));
     let mut ask = Ask::new(format!(" Delete this {what} permanently? "), lines);
     ask.typed_needed = Some(prefix);
-    ask.job = Some(AskJob {
-        kind: Kind::Purge,
-        spec: crate::engine::Spec::History {
-            bucket: bucket.clone(),
-            steps: vec![Step::Purge {
-                key: v.key.clone(),
-                version_id: v.version_id.clone(),
-                size: v.size,
-            }],
+    ask.job = Some(key_job(
+        Kind::Purge,
+        &bucket,
+        Step::Purge {
+            key: v.key.clone(),
+            version_id: v.version_id.clone(),
+            size: v.size,
         },
-        from: format!("s3://{bucket}/{}", v.key),
-        to: String::new(),
-        touches: vec![(bucket.clone(), crate::engine::parent_of(&v.key).to_owned())],
-        after: None,
-    });
+    ));
     app.modals.push(Modal::Ask(Box::new(ask)));
 }
 
@@ -416,24 +395,33 @@ fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     let (bucket, key) = (p.bucket.clone(), p.key.clone());
-    app.start_ask_job(
-        AskJob {
-            kind: Kind::Undelete,
-            spec: crate::engine::Spec::History {
-                bucket: bucket.clone(),
-                steps: vec![Step::Undelete {
-                    key: key.clone(),
-                    markers,
-                    size,
-                }],
-            },
-            from: format!("s3://{bucket}/{key}"),
-            to: format!("s3://{bucket}/{key}"),
-            touches: vec![(bucket.clone(), crate::engine::parent_of(&key).to_owned())],
-            after: None,
+    let step = Step::Undelete {
+        key: key.clone(),
+        markers,
+        size,
+    };
+    app.start_ask_job(key_job(Kind::Undelete, &bucket, step), fx);
+}
+
+/// A history job on one key, refreshing the folder it is in.
+fn key_job(kind: Kind, bucket: &str, step: Step) -> AskJob {
+    let key = step.key().to_owned();
+    let place = format!("s3://{bucket}/{key}");
+    AskJob {
+        kind,
+        spec: crate::engine::Spec::History {
+            bucket: bucket.to_owned(),
+            steps: vec![step],
         },
-        fx,
-    );
+        from: place.clone(),
+        to: if kind == Kind::Purge {
+            String::new()
+        } else {
+            place
+        },
+        touches: vec![(bucket.to_owned(), crate::engine::parent_of(&key).to_owned())],
+        after: None,
+    }
 }
 
 /// Reloads the open panel after a history job on its key ended.

@@ -43,6 +43,16 @@ pub enum Step {
 }
 
 impl Step {
+    /// Copy version `v` over its key.
+    pub fn restore(v: &crate::store::ObjectVersion) -> Step {
+        Step::Restore {
+            key: v.key.clone(),
+            version_id: v.version_id.clone(),
+            size: v.size,
+            storage_class: v.storage_class.clone(),
+        }
+    }
+
     pub fn key(&self) -> &str {
         match self {
             Step::Restore { key, .. }

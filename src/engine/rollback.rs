@@ -83,18 +83,8 @@ impl RollbackPlan {
         self.keys
             .iter()
             .filter_map(|k| match (&k.change, &k.version) {
-                (Change::Restore, Some(v)) => Some(Step::Restore {
-                    key: k.key.clone(),
-                    version_id: v.version_id.clone(),
-                    size: v.size,
-                    storage_class: v.storage_class.clone(),
-                }),
-                (Change::Undelete, Some(v)) if self.keep_markers => Some(Step::Restore {
-                    key: k.key.clone(),
-                    version_id: v.version_id.clone(),
-                    size: v.size,
-                    storage_class: v.storage_class.clone(),
-                }),
+                (Change::Restore, Some(v)) => Some(Step::restore(v)),
+                (Change::Undelete, Some(v)) if self.keep_markers => Some(Step::restore(v)),
                 (Change::Undelete, v) => Some(Step::Undelete {
                     key: k.key.clone(),
                     markers: k.markers.clone(),

@@ -10,3 +10,9 @@ pub fn dim() -> Style {
 pub fn accent() -> Style {
     Style::new().fg(Color::Cyan)
 }
+
+/// What the user should read before going on (a link that dies early, an
+/// irreversible step, a Suspended bucket).
+pub fn warn() -> Style {
+    Style::new().fg(Color::Yellow)
+}

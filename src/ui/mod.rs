@@ -22,7 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-pub use crate::layout::style::{accent, dim};
+pub use crate::layout::style::{accent, dim, warn};
 pub use crate::width::truncate;
 
 pub fn render(app: &App, frame: &mut Frame) {

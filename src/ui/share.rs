@@ -2,7 +2,7 @@
 //! link, escaped and wrapped, with when it really stops working, and the QR
 //! code drawn black on white whatever the terminal's colours.
 
-use super::{accent, dim};
+use super::{accent, dim, warn};
 use crate::app::App;
 use crate::app::share::{Field, PRESETS, Share, Stage};
 use crate::format::{duration, long_time};
@@ -14,10 +14,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-
-fn warn() -> Style {
-    Style::new().fg(Color::Yellow)
-}
 
 /// `text` cut into rows of `width` columns (a URL has no spaces to wrap at).
 fn chunks(text: &str, width: usize) -> Vec<String> {

@@ -3,7 +3,7 @@
 //! question before a change to history (restore, permanent delete,
 //! rollback), whose list of keys scrolls.
 
-use super::{accent, dim};
+use super::{accent, dim, warn};
 use crate::app::App;
 use crate::app::Load;
 use crate::app::ask::Ask;
@@ -17,10 +17,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-
-fn warn() -> Style {
-    Style::new().fg(Color::Yellow)
-}
 
 fn frame_box(frame: &mut Frame, rect: Rect, title: String, lines: Vec<Line<'static>>) {
     frame.render_widget(Clear, rect);
