@@ -7,6 +7,7 @@
 //! throttles or cuts answers (tests/common/proxy.rs), a moto of our own
 //! that is killed mid-download, and a store wrapper that refuses deletes.
 
+#[macro_use]
 mod common;
 
 use async_trait::async_trait;
@@ -31,25 +32,6 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 const M: u64 = MIB as u64;
-
-/// One test per server for `scenario(&Server)`, named `scenario::server`;
-/// a server this run does not have is a skip.
-macro_rules! on_servers {
-    ($scenario:ident: $($server:ident),+) => {
-        mod $scenario {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $server() {
-                    if let Some(s) = super::Server::$server().await {
-                        let t = std::time::Instant::now();
-                        super::$scenario(&s).await;
-                        eprintln!("{} on {}: {:?}", stringify!($scenario), s.name, t.elapsed());
-                    }
-                }
-            )+
-        }
-    };
-}
 
 fn object(o: pail::store::ObjectSummary) -> Mapping {
     Mapping::into_prefix(S3Source::Object(o), "")

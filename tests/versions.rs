@@ -5,6 +5,7 @@
 //! and rollback run on moto and radosgw (s3s-fs has no versioning), and are
 //! checked by re-reading every key from the server.
 
+#[macro_use]
 mod common;
 
 use common::engine::*;
@@ -19,23 +20,6 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-
-macro_rules! on_servers {
-    ($scenario:ident: $($server:ident),+) => {
-        mod $scenario {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $server() {
-                    if let Some(s) = super::Server::$server().await {
-                        let t = std::time::Instant::now();
-                        super::$scenario(&s).await;
-                        eprintln!("{} on {}: {:?}", stringify!($scenario), s.name, t.elapsed());
-                    }
-                }
-            )+
-        }
-    };
-}
 
 /// (HTTP status, body) of a GET with curl.
 fn curl_get(url: &str) -> (u16, Vec<u8>) {

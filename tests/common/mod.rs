@@ -3,6 +3,26 @@
 
 #![allow(dead_code)]
 
+/// One test per server for `scenario(&Server)`, named `scenario::server`;
+/// a server this run does not have is a skip.
+#[allow(unused_macros)]
+macro_rules! on_servers {
+    ($scenario:ident: $($server:ident),+) => {
+        mod $scenario {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $server() {
+                    if let Some(s) = super::Server::$server().await {
+                        let t = std::time::Instant::now();
+                        super::$scenario(&s).await;
+                        eprintln!("{} on {}: {:?}", stringify!($scenario), s.name, t.elapsed());
+                    }
+                }
+            )+
+        }
+    };
+}
+
 pub mod engine;
 pub mod fixtures;
 pub mod history;
