@@ -136,6 +136,7 @@ fn frames() {
                     bytes: 16384,
                     note: None,
                 },
+                dest: None,
             })
             .collect();
         let t = Instant::now();

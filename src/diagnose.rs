@@ -194,6 +194,14 @@ pub fn explain(
             title = "Not supported by this server".to_owned();
             hints.push("This S3-compatible server does not implement the request.".into());
         }
+        ErrorKind::PreconditionFailed => {
+            title = "The object changed".to_owned();
+            hints.push("A condition of the request did not hold: the key was written (or changed) by someone else meanwhile.".into());
+        }
+        ErrorKind::Local => {
+            title = "Local file error".to_owned();
+            hints.push("Reading or writing a file on this machine failed (no space left, a read-only file system, no permission); nothing was wrong with S3.".into());
+        }
         ErrorKind::Other => {
             title = "Request failed".to_owned();
         }

@@ -131,6 +131,27 @@ mod tests {
     }
 }
 
+/// A span of seconds said exactly, in words: `7 days 1 minute`,
+/// `1 hour 30 minutes 5 seconds`. For a limit where rounding would read
+/// as a contradiction ("7 days is longer than 7 days").
+pub fn duration_exact(secs: u64) -> String {
+    let parts: Vec<String> = [
+        (secs / 86_400, "day", "days"),
+        (secs % 86_400 / 3600, "hour", "hours"),
+        (secs % 3600 / 60, "minute", "minutes"),
+        (secs % 60, "second", "seconds"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| count(n, one, many))
+    .collect();
+    if parts.is_empty() {
+        "0 seconds".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
 /// A span of seconds in the largest units that say it exactly enough:
 /// `15 min`, `1 h 30 min`, `3 days`, `7 days`, `45 s`.
 pub fn duration(secs: u64) -> String {

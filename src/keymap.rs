@@ -153,6 +153,44 @@ impl Key {
         out
     }
 
+    /// Why `action` may not have this key in `ctx`: in a question before a
+    /// change, `q` and `Esc` mean no (as they close every other popup) and
+    /// never go ahead, and `Enter` never says yes to what can lose data.
+    fn refused_for(&self, ctx: Context, action: Action) -> Option<&'static str> {
+        if ctx != Context::Question
+            || self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return None;
+        }
+        let goes_ahead = matches!(
+            action,
+            Action::Yes
+                | Action::Confirm
+                | Action::Overwrite
+                | Action::Skip
+                | Action::SkipIdentical
+                | Action::KeepBoth
+        );
+        match self.code {
+            KeyCode::Char('q') | KeyCode::Esc if goes_ahead => {
+                Some("q and Esc mean no in a question and never go ahead")
+            }
+            KeyCode::Enter
+                if matches!(
+                    action,
+                    Action::Yes | Action::Overwrite | Action::SkipIdentical
+                ) =>
+            {
+                Some(
+                    "Enter only confirms what loses nothing or what was typed out (that is confirm)",
+                )
+            }
+            _ => None,
+        }
+    }
+
     /// Why this key cannot be bound in `ctx`, if the context keeps it.
     fn reserved_in(&self, ctx: Context) -> Option<&'static str> {
         let plain = !self
@@ -165,6 +203,9 @@ impl Key {
             Context::Copy if self.code == KeyCode::Esc => Some("Esc closes the copy menu"),
             Context::Prompt if plain && matches!(self.code, KeyCode::Char(_)) => {
                 Some("printable keys type into the prompt")
+            }
+            Context::Question if self.code == KeyCode::Backspace => {
+                Some("it edits the typed confirmation")
             }
             Context::Prompt
                 if matches!(
@@ -342,6 +383,17 @@ impl Keymap {
                             ),
                         ));
                     }
+                    if let Some(why) = k.refused_for(ctx, action) {
+                        return Err(err(
+                            action.name(),
+                            format!(
+                                "{} = {:?} in the {} context: {why}",
+                                action.name(),
+                                k.label(),
+                                ctx.describe()
+                            ),
+                        ));
+                    }
                     if let Some(other) = keys.insert(*k, action)
                         && other != action
                     {
@@ -437,6 +489,14 @@ impl Keymap {
             .map(|w| (Keymap::labels(&self.copies, w), w))
             .filter(|(keys, _)| !keys.is_empty())
             .collect()
+    }
+
+    /// Every key bound to an action in `ctx`, for a popup's footer.
+    pub fn keys_for(&self, ctx: Context, action: Action) -> Vec<String> {
+        self.maps
+            .get(&ctx)
+            .map(|m| Keymap::labels(m, action))
+            .unwrap_or_default()
     }
 
     /// First key bound to an action in `ctx`, for hints like "press s to

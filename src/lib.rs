@@ -6,7 +6,6 @@
 //! [`runtime`] is the only place that touches the terminal and spawns work.
 
 pub mod app;
-pub mod batch;
 pub mod cli;
 pub mod clipboard;
 pub mod config;

@@ -6,6 +6,13 @@
 //!
 //! The rule is applied at the boundary where untrusted text becomes display
 //! text (rendering, status messages, logs) so no caller has to remember it.
+//!
+//! The escapes must be unambiguous: a key may hold a real ESC byte or the
+//! four characters `\x1b`, and the two must never look alike. So [`clean`]
+//! also writes a backslash as `\\`. That makes it an encoding, not an
+//! idempotent filter: text pail composes from parts it already cleaned (a
+//! status line naming a key) goes through [`clean_text`], which escapes
+//! hostile characters only.
 
 use std::borrow::Cow;
 
@@ -63,13 +70,39 @@ fn scan(s: &str, mut f: impl FnMut(char, bool) -> bool) {
 }
 
 /// Returns `s` with every hostile character replaced by a visible escape:
-/// `\n`, `\r`, `\t`, `\x1b` for C0/DEL, `\u{202e}` for the rest.
+/// `\n`, `\r`, `\t`, `\x1b` for C0/DEL, `\u{202e}` for the rest, and a
+/// backslash written as `\\`, so an escape is never mistaken for the text.
+/// For untrusted text itself (keys, metadata, server messages).
 pub fn clean(s: &str) -> Cow<'_, str> {
+    if !needs_escape(s) {
+        return Cow::Borrowed(s);
+    }
+    escape(s, true)
+}
+
+/// Escapes hostile characters only (a backslash stays as it is): for text
+/// pail composed itself from parts that went through [`clean`] already
+/// (status lines, summaries, the message log), which must not be escaped
+/// twice but must still never carry a raw control character.
+pub fn clean_text(s: &str) -> Cow<'_, str> {
     if !is_suspicious(s) {
         return Cow::Borrowed(s);
     }
+    escape(s, false)
+}
+
+/// Whether [`clean`] would change `s`.
+pub fn needs_escape(s: &str) -> bool {
+    s.contains('\\') || is_suspicious(s)
+}
+
+fn escape(s: &str, backslash: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     scan(s, |c, hostile| {
+        if c == '\\' && backslash {
+            out.push_str("\\\\");
+            return true;
+        }
         if !hostile {
             out.push(c);
             return true;
@@ -86,7 +119,8 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `s` would be changed by [`clean`]; used to flag suspicious keys.
+/// Whether `s` holds a hostile character (what [`clean_text`] escapes);
+/// used to flag suspicious keys.
 pub fn is_suspicious(s: &str) -> bool {
     // Most keys are ASCII: only its controls can be hostile there.
     if s.is_ascii() {
@@ -100,9 +134,40 @@ pub fn is_suspicious(s: &str) -> bool {
     found
 }
 
+/// `s` as a JSON string literal (quotes included) for `--json` output:
+/// a parser reads back exactly `s`, while the text itself holds no
+/// character [`clean`] would escape (each is written as `\uXXXX`), so the
+/// output is as safe to show on a terminal as everything else pail prints.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Every hostile character is in the Basic Multilingual Plane,
+            // so one \u escape spells it.
+            c if is_hostile(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_exact_and_inert() {
+        assert_eq!(json_string("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(json_string("x\x1b]52\u{202e}\n"), r#""x\u001b]52\u202e\n""#);
+        assert_eq!(json_string("naïve 👩\u{200d}💻"), "\"naïve 👩\\u200d💻\"");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {
@@ -127,9 +192,30 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_is_escaped_so_escapes_are_unambiguous() {
+        // A real ESC and the four characters \x1b never look alike.
+        assert_eq!(clean("a\x1bb"), "a\\x1bb");
+        assert_eq!(clean("a\\x1bb"), "a\\\\x1bb");
+        assert_ne!(clean("\x1b"), clean("\\x1b"));
+        assert_eq!(clean("c:\\dir"), "c:\\\\dir");
+        assert!(needs_escape("a\\b") && !is_suspicious("a\\b"));
+        // Composed text keeps its backslashes (its parts were cleaned).
+        assert_eq!(
+            clean_text("s3://b/c:\\\\dir \x07"),
+            "s3://b/c:\\\\dir \\x07"
+        );
+        // Distinct inputs stay distinct: the encoding can be read back.
+        let inputs = ["\x1b", "\\x1b", "\\\\x1b", "\\", "\\\\", "\n", "\\n"];
+        let outputs: std::collections::BTreeSet<String> =
+            inputs.iter().map(|s| clean(s).into_owned()).collect();
+        assert_eq!(outputs.len(), inputs.len(), "{outputs:?}");
+    }
+
+    #[test]
     fn cleaned_text_has_no_hostile_chars() {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!is_suspicious(&clean(&all)));
+        assert!(!is_suspicious(&clean_text(&all)));
         // Not even a ZWJ between emoji survives as a raw ZWJ next to a
         // control or bidi character, and cleaning is idempotent.
         for s in [
@@ -139,9 +225,10 @@ mod tests {
             "👩\u{200d}\u{200d}👧",
             "👩\u{200d}\x1b👧",
         ] {
-            let once = clean(s);
+            let once = clean_text(s);
             assert!(!is_suspicious(&once), "{once:?}");
-            assert_eq!(clean(&once), once);
+            assert_eq!(clean_text(&once), once);
+            assert!(!is_suspicious(&clean(s)));
             assert!(!once.contains(['\u{202e}', '\x1b']));
         }
     }

@@ -92,6 +92,51 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` broken into rows of at most `max` columns, at spaces where it can
+/// and inside a word only when the word alone is wider than a row. Rows
+/// keep the leading indent of `s`; grapheme clusters are never split.
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(2);
+    let indent: String = s.chars().take_while(|c| *c == ' ').collect();
+    let indent = if indent.len() * 2 > max {
+        String::new()
+    } else {
+        indent
+    };
+    let mut rows = Vec::new();
+    let mut row = indent.clone();
+    let mut used = indent.len();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let w = width(word);
+        let gap = usize::from(used > indent.len());
+        if used + gap + w <= max {
+            if gap == 1 {
+                row.push(' ');
+            }
+            row.push_str(word);
+            used += gap + w;
+            continue;
+        }
+        if used > indent.len() {
+            rows.push(std::mem::replace(&mut row, indent.clone()));
+            used = indent.len();
+        }
+        for g in word.graphemes(true) {
+            let gw = width(g);
+            if used + gw > max && used > indent.len() {
+                rows.push(std::mem::replace(&mut row, indent.clone()));
+                used = indent.len();
+            }
+            row.push_str(g);
+            used += gw;
+        }
+    }
+    if used > indent.len() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
 /// `s` padded with spaces to exactly `w` columns (cut first if longer).
 pub fn pad(s: &str, w: usize) -> String {
     let mut out = truncate(s, w);
@@ -187,6 +232,20 @@ pub fn reconcile(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_keeps_the_indent_and_splits_only_long_words() {
+        assert_eq!(
+            wrap("    undo: roll back to 2026-12-04", 16),
+            vec!["    undo: roll", "    back to", "    2026-12-04"]
+        );
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("日本語", 4), vec!["日本", "語"]);
+        assert_eq!(wrap("", 10), vec![""]);
+        for row in wrap("  a very long sentence that must fit in twelve", 12) {
+            assert!(width(&row) <= 12, "{row:?}");
+        }
+    }
 
     #[test]
     fn widths_are_what_a_terminal_advances() {

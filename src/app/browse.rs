@@ -420,7 +420,14 @@ impl App {
                 // Re-fit only: the cursor may be waiting for a key not
                 // listed yet, which moving it would forget.
                 b.tree.fit(height);
-                if first && !b.tree.rows().is_empty() {
+                // A relisting (R, a paste, rename, delete, restore) drops
+                // the cached details under its folder: the object under
+                // the cursor needs its details again.
+                let stale = matches!(
+                    b.tree.selected(),
+                    Some(super::tree::Selected::Object(k)) if !b.objects.contains_key(&k)
+                );
+                if (first && !b.tree.rows().is_empty()) || (stale && self.inspect_due.is_none()) {
                     self.schedule_inspect();
                 }
                 self.settle_target(fx);

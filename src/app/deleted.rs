@@ -6,8 +6,7 @@
 //! folders. `U` on a deleted key removes its delete markers; on a prefix it
 //! plans from every version under it and previews the counts first.
 
-use super::ask::{Ask, AskJob};
-use super::modal::Modal;
+use super::question::{Planned, Question, Said};
 use super::transfers::Kind;
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, TaskId};
@@ -98,9 +97,9 @@ pub(super) fn on_level(app: &mut App, id: TaskId, r: StoreResult<DeletedLevel>) 
     }
 }
 
-fn job_for(plan: &RollbackPlan) -> AskJob {
+fn job_for(plan: &RollbackPlan) -> Planned {
     let place = format!("s3://{}/{}", plan.bucket, plan.prefix);
-    AskJob {
+    Planned {
         kind: Kind::Undelete,
         spec: crate::engine::Spec::History {
             bucket: plan.bucket.clone(),
@@ -113,6 +112,7 @@ fn job_for(plan: &RollbackPlan) -> AskJob {
             crate::engine::parent_of(&plan.prefix).to_owned(),
         )],
         after: None,
+        clear_marks: false,
     }
 }
 
@@ -129,9 +129,10 @@ pub(super) fn on_plan(
         Ok(p) => p,
         Err(e) => return app.report(action, &e, "Undelete (nothing changed)"),
     };
-    let place = format!("s3://{}/{}", clean(&plan.bucket), clean(&plan.prefix));
+    let place = format!("s3://{}/{}", plan.bucket, plan.prefix);
     let n = plan.changes();
     if n == 0 {
+        let place = clean(&place);
         app.set_status(format!(
             "Nothing to undelete under {place}: no key there has a version under a delete marker"
         ));
@@ -141,37 +142,39 @@ pub(super) fn on_plan(
         // Started without a question only while the user is still in that
         // bucket; otherwise it asks like a folder's undelete.
         if app.bucket() == Some(plan.bucket.as_str()) && app.modals.is_empty() {
-            return app.start_ask_job(job_for(&plan), fx);
+            return app.start_planned(job_for(&plan), fx);
         }
     }
     let t = plan.tally(|c| *c == Change::Undelete);
     let markers: usize = plan.keys.iter().map(|k| k.markers.len()).sum();
     let lines = vec![
-        format!(
+        Said::plain(format!(
             "Undelete {} ({}) under {place}: remove {} so the newest version of each is current again.",
             count(t.keys, "key", "keys"),
             human_size(t.bytes),
             count(markers as u64, "delete marker", "delete markers")
-        ),
-        format!(
+        )),
+        Said::plain(format!(
             "{} under it stay as they are. Nothing is overwritten; deleting again puts new markers.",
             count(plan.keys.len() as u64 - t.keys, "other key", "other keys")
-        ),
+        )),
     ];
-    let mut ask = Ask::new(" Undelete? ", lines);
-    ask.list = plan
+    let list = plan
         .keys
         .iter()
         .filter(|k| k.change == Change::Undelete)
         .map(|k| {
             format!(
                 "{}  ({}, {})",
-                clean(&k.key),
+                k.key,
                 human_size(k.version.as_ref().map(|v| v.size).unwrap_or(0)),
                 count(k.markers.len() as u64, "marker", "markers")
             )
         })
         .collect();
-    ask.job = Some(job_for(&plan));
-    app.modals.push(Modal::Ask(Box::new(ask)));
+    // Undeleting loses nothing: Enter confirms it too.
+    let q = Question::new(" Undelete? ", lines, "undelete", false)
+        .with_list(list)
+        .start(job_for(&plan));
+    app.ask(q);
 }

@@ -10,10 +10,8 @@
 //! [`prompt`], the [`messages`] log, background [`task`]s; `update` only
 //! dispatches.
 
-pub mod ask;
 pub mod browse;
 pub mod buckets;
-pub mod confirm;
 mod copy;
 mod deleted;
 pub mod inspect;
@@ -25,12 +23,14 @@ pub mod ops;
 mod panel;
 mod picker;
 pub mod prompt;
+pub mod question;
 mod rollback;
 pub mod share;
 pub mod task;
 pub mod transfers;
 pub mod tree;
 mod update;
+pub mod uploads;
 pub mod versions;
 
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
@@ -67,6 +67,10 @@ pub enum Msg {
     Paste(String),
     Resize(u16, u16),
     Tick(Clock),
+    /// The wall-clock time (ms since the epoch) just before the message
+    /// that follows it: the runtime sends it before every input and task
+    /// report, so a question can tell how long it has been open.
+    Now(i64),
     Task(TaskId, TaskEvent),
     /// The task is gone: finished, cancelled, or died (`Some(why)` when it
     /// panicked, so its owner can show the failure).
@@ -77,6 +81,9 @@ pub enum Msg {
     Resumed,
     /// Quitting waits for this many tasks to finish cleaning up.
     CleaningUp(usize),
+    /// Multipart uploads a pail that was stopped left open, aborted at
+    /// start (engine::journal).
+    LeftoversAborted(Vec<crate::engine::journal::Aborted>),
 }
 
 impl Msg {
@@ -188,7 +195,7 @@ pub struct App {
     pub upload_options: crate::engine::UploadOptions,
     /// The versions panel's state while it is open.
     pub versions: Option<versions::Panel>,
-    inspect_due: Option<u64>,
+    pub(crate) inspect_due: Option<u64>,
     last_click: Option<(u16, u16, u64)>,
 }
 

@@ -25,13 +25,9 @@ pub enum Modal {
     Error(Explanation),
     /// "Quit while these run?" — names them and goes away when they end.
     ConfirmQuit,
-    /// What a delete (or prefix rename) will do, and the confirmation.
-    Preview(Box<super::confirm::Preview>),
-    /// A transfer job's conflict question.
-    Conflict {
-        task: super::TaskId,
-        selected: usize,
-    },
+    /// A question before a change: delete, prefix rename, a transfer's
+    /// conflict, restore, undelete, permanent delete, rollback.
+    Question(Box<super::question::Question>),
     /// The transfers panel.
     Transfers,
     /// One job's items, failures first.
@@ -43,8 +39,10 @@ pub enum Modal {
     Share(Box<super::share::Share>),
     /// The versions panel (its state is `App::versions`).
     Versions,
-    /// A question before a change to version history.
-    Ask(Box<super::ask::Ask>),
+    /// The open multipart uploads panel.
+    Uploads(Box<super::uploads::UploadsPanel>),
+    /// One line in full (a transfer item's whole reason): any key closes.
+    Detail(Explanation),
 }
 
 impl Modal {
@@ -56,11 +54,13 @@ impl Modal {
             Modal::Copy => Context::Copy,
             // Any key closes an error popup; Ctrl-c still quits.
             Modal::Error(_) => Context::Help,
-            Modal::ConfirmQuit | Modal::Preview(_) | Modal::Conflict { .. } => Context::Confirm,
+            Modal::ConfirmQuit => Context::Confirm,
+            Modal::Question(_) => Context::Question,
             Modal::Transfers | Modal::TransferItems { .. } => Context::Transfers,
             Modal::Share(_) => Context::Share,
             Modal::Versions => Context::Versions,
-            Modal::Ask(_) => Context::Confirm,
+            Modal::Uploads(_) => Context::Uploads,
+            Modal::Detail(_) => Context::Help,
         }
     }
 }
@@ -99,6 +99,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 // Close, or any key the help has no use for.
                 None => {
                     app.modals.pop();
+                    super::question::uncovered(app);
                 }
             }
         }
@@ -123,7 +124,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 None => app.set_status("Nothing copied"),
             }
         }
-        Modal::Error(_) => {
+        Modal::Error(_) | Modal::Detail(_) => {
             app.modals.pop();
         }
         Modal::ConfirmQuit => {
@@ -140,17 +141,14 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             set_top(app, Modal::Prompt(p.clone()));
             on_prompt(app, &p, ev, fx);
         }
-        Modal::Preview(p) => super::confirm::on_preview_key(app, *p, key, fx),
-        Modal::Conflict { task, selected } => {
-            super::confirm::on_conflict_key(app, task, selected, key, fx)
-        }
+        Modal::Question(q) => super::question::on_key(app, *q, key, fx),
         Modal::Transfers => super::panel::on_key(app, action, fx),
         Modal::TransferItems { task, scroll } => {
             super::panel::on_items_key(app, task, scroll, action)
         }
         Modal::Share(s) => super::share::on_key(app, *s, key, fx),
         Modal::Versions => super::versions::on_key(app, key, fx),
-        Modal::Ask(a) => super::ask::on_key(app, *a, key, fx),
+        Modal::Uploads(_) => super::uploads::on_key(app, action, fx),
     }
 }
 

@@ -45,6 +45,8 @@ pub struct UploadPicker {
     pub marked: std::collections::BTreeSet<String>,
     /// Tab was pressed before the folder was listed: complete on arrival.
     pub complete_pending: bool,
+    /// `entries` (or `error`) are the listing of `dir`, not a wait for it.
+    pub listed: bool,
 }
 
 /// The session's upload options (remembered between uploads).
@@ -148,7 +150,17 @@ impl App {
             .clone()
             .or(self.settings.transfers.download_dir.clone())
             .unwrap_or_else(|| PathBuf::from("."));
-        let what = what_word(&sources);
+        let mut what = what_word(&sources);
+        // An old version is not the object the tree shows: say which.
+        if let [S3Source::Object(o)] = sources.as_slice()
+            && let Some(id) = &o.version_id
+        {
+            let when = o
+                .modified
+                .map(|t| format!(", {}", crate::format::short_time(t, self.tz)))
+                .unwrap_or_default();
+            what = format!("{what} (version {}{when})", crate::width::truncate(id, 16));
+        }
         let mut text = dest.display().to_string();
         if !text.ends_with('/') {
             text.push('/');
@@ -214,14 +226,26 @@ impl App {
         self.picker = UploadPicker::default();
         self.modals.push(Modal::Prompt(Prompt::new(
             PromptKind::Upload,
-            format!(
-                "Upload to s3://{}/{} from: ",
-                clean(&bucket),
-                clean(&prefix)
-            ),
+            upload_label(&bucket, &prefix),
             &start,
         )));
         self.list_local(&start, fx);
+    }
+
+    /// Why `typed` cannot be uploaded, when the listing under the prompt
+    /// shows it: its folder could not be read, or nothing there has its
+    /// name. `None` when it is there, or the listing cannot tell yet.
+    fn missing_upload(&self, typed: &str) -> Option<String> {
+        let dir = dir_part(typed);
+        let name = &typed[dir.len()..];
+        if dir != self.picker.dir || name.is_empty() || !self.picker.listed {
+            return None;
+        }
+        if let Some(e) = &self.picker.error {
+            return Some(format!("cannot read {}: {}", clean(&dir), clean(e)));
+        }
+        (!self.picker.entries.iter().any(|e| e.name == name))
+            .then(|| format!("no such file or folder: {}", clean(typed)))
     }
 
     /// Lists the folder part of `typed` under the upload prompt.
@@ -231,6 +255,7 @@ impl App {
             return;
         }
         self.picker.dir = dir.clone();
+        self.picker.listed = false;
         fx.extend(self.tasks.cancel_where(|o| *o == Owner::LocalDir));
         let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
             "."
@@ -252,9 +277,21 @@ impl App {
                 self.set_status("Nothing uploaded: no path given");
                 return;
             }
-            vec![crate::config::expand_home(std::path::Path::new(
-                t.trim_end_matches('/'),
-            ))]
+            let t = t.trim_end_matches('/');
+            if let Some(why) = self.missing_upload(t) {
+                // The prompt stays, with the reason under it.
+                let mut prompt = Prompt::new(
+                    PromptKind::Upload,
+                    upload_label(&p.bucket, &p.prefix),
+                    typed,
+                );
+                prompt.note = Some(why.clone());
+                self.pending = Some(p);
+                self.modals.push(Modal::Prompt(prompt));
+                self.set_error(format!("Nothing uploaded: {why}"));
+                return;
+            }
+            vec![crate::config::expand_home(std::path::Path::new(t))]
         };
         self.last_upload_dir = Some(self.picker.dir.clone()).filter(|d| !d.is_empty());
         let spec = Spec::Upload {
@@ -316,7 +353,8 @@ impl App {
         self.marks.clear();
         let verb = if cut { "Cut" } else { "Copied" };
         self.set_status(format!(
-            "{verb} {what} to pail's clipboard: go to a prefix and press p"
+            "{verb} {} to pail's clipboard: go to a prefix and press p",
+            clean(&what)
         ));
     }
 
@@ -369,7 +407,7 @@ impl App {
             remove_source: clip.cut,
         };
         let kind = if clip.cut { Kind::Move } else { Kind::Copy };
-        let from = format!("s3://{}/{}", clip.bucket, what_word(&clip.sources));
+        let from = place_of(&clip.bucket, &clip.sources);
         let to = format!("s3://{bucket}/{prefix}");
         self.start_transfer(kind, spec, (from, to), touches, fx);
         if clip.cut {
@@ -438,9 +476,9 @@ impl App {
         };
         match source {
             // A prefix: show what moves first (count and size).
-            S3Source::Prefix(_) => super::confirm::preview(
+            S3Source::Prefix(_) => super::question::delete::preview(
                 self,
-                super::confirm::Purpose::Rename {
+                super::question::delete::Purpose::Rename {
                     spec,
                     touches,
                     to: new,
@@ -464,7 +502,7 @@ impl App {
         let Some((bucket, prefix)) = self.prefix_here() else {
             return;
         };
-        let label = format!("New folder in s3://{}/{}: ", clean(&bucket), clean(&prefix));
+        let label = new_folder_label(&bucket, &prefix);
         self.pending = Some(Pending {
             bucket,
             sources: Vec::new(),
@@ -479,6 +517,27 @@ impl App {
         let name = typed.trim_matches('/');
         if name.is_empty() {
             self.set_status("No folder created: no name given");
+            return;
+        }
+        // "a/../b" or "a//b" would make a key no tool shows as that folder.
+        if let Some(bad) = name
+            .split('/')
+            .find(|s| s.is_empty() || *s == "." || *s == "..")
+        {
+            let why = if bad.is_empty() {
+                "an empty name between two slashes".to_owned()
+            } else {
+                format!("a {bad:?} segment")
+            };
+            let mut prompt = Prompt::new(
+                PromptKind::NewFolder,
+                new_folder_label(&p.bucket, &p.prefix),
+                typed,
+            );
+            prompt.note = Some(format!("A folder name cannot hold {why}"));
+            self.pending = Some(p);
+            self.modals.push(Modal::Prompt(prompt));
+            self.set_error(format!("No folder created: the name holds {why}"));
             return;
         }
         let key = format!("{}{name}/", p.prefix);
@@ -503,16 +562,53 @@ impl App {
         let Some((bucket, sources)) = self.selection() else {
             return;
         };
-        super::confirm::preview(self, super::confirm::Purpose::Delete, bucket, sources, fx);
+        use super::question::delete;
+        delete::preview(self, delete::Purpose::Delete, bucket, sources, fx);
     }
 }
 
-/// "report.pdf", "docs/2026/", "3 items".
+/// "report.pdf", "docs/2026/", "3 items", raw (a key as it is): cleaned
+/// where it is shown.
 pub fn what_word(sources: &[S3Source]) -> String {
     match sources {
-        [one] => clean(one.key()).into_owned(),
+        [one] => one.key().to_owned(),
         many => crate::format::count(many.len() as u64, "item", "items"),
     }
+}
+
+/// Where a delete or rename takes from, for its summary: the one key, or
+/// "3 items in s3://b/docs/" (the folder they share).
+pub(crate) fn place_of(bucket: &str, sources: &[S3Source]) -> String {
+    match sources {
+        [one] => format!("s3://{bucket}/{}", one.key()),
+        many => {
+            let first = many
+                .first()
+                .map_or("", |s| crate::engine::parent_of(s.key()));
+            let shared = if many
+                .iter()
+                .all(|s| crate::engine::parent_of(s.key()) == first)
+            {
+                first
+            } else {
+                ""
+            };
+            format!(
+                "{} in s3://{bucket}/{shared}",
+                crate::format::count(many.len() as u64, "item", "items")
+            )
+        }
+    }
+}
+
+/// The new-folder prompt's label.
+fn new_folder_label(bucket: &str, prefix: &str) -> String {
+    format!("New folder in s3://{}/{}: ", clean(bucket), clean(prefix))
+}
+
+/// The upload prompt's label.
+fn upload_label(bucket: &str, prefix: &str) -> String {
+    format!("Upload to s3://{}/{} from: ", clean(bucket), clean(prefix))
 }
 
 /// The folder part of a typed path: "~/pics/a" → "~/pics/", "a" → "".

@@ -142,6 +142,7 @@ fn complete_now(app: &mut App) {
 
 /// A folder's entries arrived (or could not be read).
 pub(super) fn on_dir(app: &mut App, r: Result<Vec<LocalEntry>, String>) {
+    app.picker.listed = true;
     match r {
         Ok(entries) => {
             app.picker.entries = entries;

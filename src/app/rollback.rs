@@ -5,9 +5,9 @@
 //! of change with every key, confirmed by typing the number of changes. The
 //! job's summary says how to undo it: roll forward to the moment it started.
 
-use super::ask::{Ask, AskJob};
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::question::{Answer, Planned, Question, Said, Tone};
 use super::transfers::Kind;
 use super::{App, Effect, Job, Owner, TaskId};
 use crate::engine::rollback::{Change, RollbackPlan, parse_moment};
@@ -18,6 +18,15 @@ use crate::store::StoreResult;
 impl App {
     pub(crate) fn ask_rollback_moment(&mut self, bucket: String, prefix: String) {
         let place = format!("s3://{}/{}", clean(&bucket), clean(&prefix));
+        // A bucket known never to have been versioned has no past to go
+        // back to: say so before asking for a moment.
+        if self.known_versioning(&bucket).as_deref() == Some("Never enabled") {
+            self.set_error(format!(
+                "Nothing to roll back: versioning was never enabled on s3://{}, so it keeps no history",
+                clean(&bucket)
+            ));
+            return;
+        }
         self.pending = Some(super::ops::Pending {
             bucket,
             sources: Vec::new(),
@@ -32,6 +41,25 @@ impl App {
         );
         p.note = Some("Every key under it becomes what it was then; you see the plan first".into());
         self.modals.push(Modal::Prompt(p));
+    }
+
+    /// The bucket's versioning status, when the inspector read it.
+    fn known_versioning(&self, bucket: &str) -> Option<String> {
+        let ready = |l: &Option<super::Load<crate::store::BucketInfo>>| match l {
+            Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
+            _ => None,
+        };
+        self.browse
+            .as_ref()
+            .filter(|b| b.tree.bucket == bucket)
+            .and_then(|b| ready(&b.info))
+            .or_else(|| {
+                self.buckets
+                    .rows
+                    .iter()
+                    .find(|r| r.name == bucket)
+                    .and_then(|r| ready(&r.info))
+            })
     }
 
     fn now_secs(&self) -> i64 {
@@ -115,26 +143,30 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             return;
         }
     };
-    let place = format!("s3://{}/{}", clean(&plan.bucket), clean(&plan.prefix));
+    let place = format!("s3://{}/{}", plan.bucket, plan.prefix);
     let changes = plan.changes();
     let blocked = plan.tally(|c| matches!(c, Change::Blocked(_)));
     if changes == 0 && blocked.keys == 0 {
         app.set_status(format!(
-            "Nothing to roll back: {place} already is what it was at {}",
+            "Nothing to roll back: {} already is what it was at {}",
+            clean(&place),
             app.moment_words(plan.at)
         ));
         return;
     }
     let line = |label: &str, t: crate::engine::rollback::Tally, what: &str| {
-        format!(
+        Said::plain(format!(
             "{label:<10} {:>7}  {:>10}  {what}",
             count(t.keys, "key", "keys"),
             human_size(t.bytes)
-        )
+        ))
     };
     let mut lines = vec![
-        format!("Roll {place} back to {}", app.moment_words(plan.at)),
-        String::new(),
+        Said::tone(
+            Tone::Strong,
+            format!("Roll {place} back to {}", app.moment_words(plan.at)),
+        ),
+        Said::plain(""),
         line(
             "restore",
             plan.tally(|c| *c == Change::Restore),
@@ -153,19 +185,22 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
         line("unchanged", plan.tally(|c| *c == Change::Unchanged), ""),
     ];
     if blocked.keys > 0 {
-        lines.push(format!(
-            "⚠ blocked  {:>7}  {:>10}  cannot be rolled back here (see the list)",
-            count(blocked.keys, "key", "keys"),
-            human_size(blocked.bytes)
+        lines.push(Said::tone(
+            Tone::Warn,
+            format!(
+                "⚠ blocked  {:>7}  {:>10}  cannot be rolled back here (see the list)",
+                count(blocked.keys, "key", "keys"),
+                human_size(blocked.bytes)
+            ),
         ));
     }
-    lines.push(String::new());
-    lines.push(format!(
+    lines.push(Said::plain(""));
+    lines.push(Said::plain(format!(
         "Read {} in {}. Only new versions and delete markers are written, nothing is removed: \
          rolling forward to the moment it starts undoes it.",
         count(plan.versions_listed, "version", "versions"),
         count(plan.requests, "request", "requests")
-    ));
+    )));
     let list: Vec<String> = plan
         .keys
         .iter()
@@ -179,50 +214,50 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             match &k.change {
                 Change::Restore => format!(
                     "restore   {}  ← {} of {when} ({})",
-                    clean(&k.key),
-                    clean(v.map(|v| v.version_id.as_str()).unwrap_or("")),
+                    k.key,
+                    v.map(|v| v.version_id.as_str()).unwrap_or(""),
                     human_size(v.map(|v| v.size).unwrap_or(0))
                 ),
                 Change::Undelete => format!(
                     "undelete  {}  ← {} of {when} ({})",
-                    clean(&k.key),
-                    clean(v.map(|v| v.version_id.as_str()).unwrap_or("")),
+                    k.key,
+                    v.map(|v| v.version_id.as_str()).unwrap_or(""),
                     human_size(v.map(|v| v.size).unwrap_or(0))
                 ),
-                Change::Delete => format!("delete    {}", clean(&k.key)),
-                Change::Blocked(why) => format!("blocked   {}  ({})", clean(&k.key), clean(why)),
+                Change::Delete => format!("delete    {}", k.key),
+                Change::Blocked(why) => format!("blocked   {}  ({why})", k.key),
                 Change::Unchanged => String::new(),
             }
         })
         .collect();
     app.set_status(format!(
-        "Rollback plan for {place}: {}",
+        "Rollback plan for {}: {}",
+        clean(&place),
         count(changes, "change", "changes")
     ));
-    let mut ask = Ask::new(" Roll back in time? ", lines);
-    ask.list = list;
+    let mut q = Question::new(" Roll back in time? ", lines, "roll back", true).with_list(list);
     if changes > 0 {
-        ask.typed_needed = Some(changes.to_string());
-        ask.lines.push(format!(
-            "Type {changes} (the number of changes) and Enter; Esc cancels."
-        ));
-        ask.job = Some(AskJob {
-            kind: Kind::Rollback,
-            spec: crate::engine::Spec::History {
-                bucket: plan.bucket.clone(),
-                steps: plan.steps(),
-            },
-            from: place.clone(),
-            to: place.clone(),
-            touches: vec![(plan.bucket.clone(), plan.prefix.clone())],
-            after: Some(format!(
-                "to undo, roll {place} forward to {{started}} (v on it, type that moment)"
-            )),
-        });
+        q = q
+            .typed(changes.to_string(), "the number of changes")
+            .start(Planned {
+                kind: Kind::Rollback,
+                spec: crate::engine::Spec::History {
+                    bucket: plan.bucket.clone(),
+                    steps: plan.steps(),
+                },
+                from: place.clone(),
+                to: place.clone(),
+                touches: vec![(plan.bucket.clone(), plan.prefix.clone())],
+                after: Some(format!(
+                    "to undo, roll {place} forward to {{started}} (v on it, type that moment)"
+                )),
+                clear_marks: false,
+            });
     } else {
-        ask.lines
-            .push("Nothing can change here (every difference is blocked). Esc closes.".into());
-        ask.typed_needed = Some("\u{0}".into());
+        q.lines.push(Said::plain(
+            "Nothing can change here (every difference is blocked).",
+        ));
+        q.answer = Answer::Close;
     }
-    app.modals.push(Modal::Ask(Box::new(ask)));
+    app.ask(q);
 }

@@ -149,7 +149,7 @@ impl Share {
         if secs > MAX_SECS {
             return Err(format!(
                 "{} is longer than 7 days: SigV4 signatures cannot live longer",
-                crate::format::duration(secs)
+                crate::format::duration_exact(secs)
             ));
         }
         Ok(secs)
@@ -198,13 +198,21 @@ fn file_name(key: &str) -> &str {
     key.trim_end_matches('/').rsplit('/').next().unwrap_or(key)
 }
 
-/// A key as one field of a `key<TAB>URL` line: the characters that would
-/// break the line are percent-encoded, as in the URL beside it.
-fn tsv_field(key: &str) -> String {
-    key.replace('%', "%25")
-        .replace('\t', "%09")
-        .replace('\n', "%0A")
-        .replace('\r', "%0D")
+/// A key as one field of a `key<TAB>URL` line: the real key, byte for
+/// byte (`100%.txt` stays `100%.txt`, a script reading the lines gets the
+/// key it can use). Only a key that holds a tab or a line break cannot be
+/// one field of one line: that key alone is written with `\t`, `\n`, `\r`
+/// (and its backslashes doubled), and the status line says so.
+fn tsv_field(key: &str) -> (String, bool) {
+    if !key.contains(['\t', '\n', '\r']) {
+        return (key.to_owned(), false);
+    }
+    let escaped = key
+        .replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r");
+    (escaped, true)
 }
 
 /// Single-quoted for a POSIX shell.
@@ -301,6 +309,13 @@ pub(super) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Ef
             fx.extend(app.tasks.cancel(id));
         }
         app.modals.pop();
+        return;
+    }
+    if action == Some(Action::Help) && !text_field(&s) {
+        app.modals.push(Modal::Help {
+            scroll: 0,
+            context: Context::Share,
+        });
         return;
     }
     match s.stage.clone() {
@@ -424,11 +439,16 @@ fn what(s: &Share) -> String {
 
 fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
     let _ = app;
+    let mut escaped = 0u64;
     let text = match links {
         [one] => one.presigned.url.clone(),
         many => many
             .iter()
-            .map(|l| format!("{}\t{}", tsv_field(&l.object.key), l.presigned.url))
+            .map(|l| {
+                let (key, was) = tsv_field(&l.object.key);
+                escaped += u64::from(was);
+                format!("{key}\t{}", l.presigned.url)
+            })
             .collect::<Vec<_>>()
             .join("\n"),
     };
@@ -446,7 +466,14 @@ fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
                 "links (key<TAB>URL)"
             },
             what(s)
-        ),
+        ) + &if escaped > 0 {
+            format!(
+                " ({} with a tab or line break written as \\t, \\n)",
+                crate::format::count(escaped, "key", "keys")
+            )
+        } else {
+            String::new()
+        },
     });
 }
 
@@ -490,4 +517,18 @@ pub(super) fn on_presigned(
     s.stage = Stage::Done(links.clone());
     let share = (**s).clone();
     copy_links(app, &share, &links, fx);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tsv_field;
+
+    #[test]
+    fn a_tsv_field_is_the_real_key_unless_it_cannot_be_one_field() {
+        for key in ["100%.txt", "a%09b", r"win\path.txt", "ünï 😀.txt"] {
+            assert_eq!(tsv_field(key), (key.to_owned(), false), "{key}");
+        }
+        assert_eq!(tsv_field("a\tb"), (r"a\tb".to_owned(), true));
+        assert_eq!(tsv_field("x\\y\nz"), (r"x\\y\nz".to_owned(), true));
+    }
 }

@@ -83,6 +83,11 @@ pub enum Job {
         prefix: String,
         at: i64,
     },
+    /// The open multipart uploads under a prefix, with their parts.
+    ListOpenUploads {
+        bucket: String,
+        prefix: String,
+    },
 }
 
 impl Job {
@@ -129,6 +134,11 @@ impl Job {
                     clean(prefix)
                 )
             }
+            Job::ListOpenUploads { bucket, prefix } => format!(
+                "listing open uploads of s3://{}/{}",
+                clean(bucket),
+                clean(prefix)
+            ),
             Job::Presign(r) => format!(
                 "signing {}",
                 crate::format::count(r.len() as u64, "link", "links")
@@ -178,6 +188,7 @@ impl Job {
             Job::PlanRollback { .. } => TaskEvent::RollbackPlan(Box::new(Err(err))),
             Job::ListDeleted { .. } => TaskEvent::DeletedLevel(Err(err)),
             Job::PlanUndelete { exact, .. } => TaskEvent::UndeletePlan(*exact, Box::new(Err(err))),
+            Job::ListOpenUploads { .. } => TaskEvent::OpenUploads(Err(err)),
         }
     }
 }
@@ -213,6 +224,8 @@ pub enum TaskEvent {
         bool,
         Box<StoreResult<crate::engine::rollback::RollbackPlan>>,
     ),
+    /// The open uploads panel's listing.
+    OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }
 
 /// A sample of a transfer job: counters, the items finished since the last
@@ -226,6 +239,10 @@ pub struct TransferReport {
     pub finished: bool,
     /// The job's task died (a panic): why.
     pub crashed: Option<String>,
+    /// With the last report of a job with failures: the first failure the
+    /// store saw that a person can act on (denied, clock, endpoint), so a
+    /// failed item's detail can explain it as the popups do.
+    pub telling: Option<crate::store::StoreError>,
 }
 
 /// One entry of a local folder, for the upload prompt.
@@ -270,6 +287,8 @@ pub enum Owner {
     RollbackPlan,
     /// The deleted entries of a folder of the tree, by prefix.
     Deleted(String),
+    /// The open uploads panel's listing.
+    Uploads,
 }
 
 impl Owner {

@@ -28,6 +28,8 @@ pub enum Kind {
     Purge,
     /// A prefix rolled back (or forward) to a moment.
     Rollback,
+    /// Open multipart uploads aborted.
+    Abort,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::Undelete => "undelete",
             Kind::Purge => "delete version",
             Kind::Rollback => "rollback",
+            Kind::Abort => "abort uploads",
         }
     }
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Undelete => "Undeleted",
             Kind::Purge => "Permanently deleted",
             Kind::Rollback => "Rolled back",
+            Kind::Abort => "Aborted",
         }
     }
 
@@ -69,7 +73,7 @@ impl Kind {
         match self {
             Kind::Download => "↓",
             Kind::Upload => "↑",
-            Kind::Delete => "✕",
+            Kind::Delete | Kind::Abort => "✕",
             _ => "⇄",
         }
     }
@@ -94,6 +98,8 @@ pub struct TransferJob {
     samples: VecDeque<(i64, u64)>,
     pub finished: bool,
     pub crashed: Option<String>,
+    /// The failure worth explaining that the store saw during the job.
+    pub telling: Option<crate::store::StoreError>,
     /// (bucket, prefix) the job changes, refreshed in the tree when it ends.
     pub touches: Vec<(String, String)>,
     /// A sentence the closing summary ends with (how to undo a rollback).
@@ -129,7 +135,7 @@ impl TransferJob {
             (s.bytes_done, s.bytes_total)
         } else {
             (
-                s.objects_done + s.skipped + s.failed + s.refused,
+                s.objects_done + s.skipped + s.failed + s.refused + s.cancelled,
                 s.objects_total,
             )
         };
@@ -153,10 +159,33 @@ impl TransferJob {
         self.snap.phase
     }
 
+    /// Where the one object a job wrote landed, when that is not where it
+    /// was planned (a "keep both" name): `s3://bucket/key` or a path.
+    fn landed_elsewhere(&self) -> Option<String> {
+        let mut done = self
+            .items
+            .iter()
+            .filter(|i| matches!(i.outcome, Outcome::Done { .. }));
+        let (Some(one), None) = (done.next(), done.next()) else {
+            return None;
+        };
+        let dest = one.dest.as_deref()?;
+        Some(match &self.spec {
+            Spec::Copy { dest_bucket, .. } => format!("s3://{dest_bucket}/{dest}"),
+            Spec::Upload { bucket, .. } => format!("s3://{bucket}/{dest}"),
+            Spec::Download { dest: dir, .. } => dir.join(dest).display().to_string(),
+            _ => return None,
+        })
+    }
+
     /// The closing line: "Downloaded 12 objects (3.4 MiB) to ~/x · 0 failed".
     pub fn summary(&self) -> String {
         let place = match self.kind {
+            _ if self.landed_elsewhere().is_some() => {
+                format!("to {}", clean(&self.landed_elsewhere().unwrap_or_default()))
+            }
             Kind::Delete | Kind::Purge => format!("from {}", clean(&self.from)),
+            Kind::Abort => format!("in {}", clean(&self.from)),
             Kind::NewFolder => clean(&self.to).into_owned(),
             Kind::Restore | Kind::Undelete | Kind::Rollback => format!("in {}", clean(&self.to)),
             _ => format!("to {}", clean(&self.to)),
@@ -172,11 +201,12 @@ impl TransferJob {
         s
     }
 
-    /// Items that did not succeed, for the retry.
+    /// Items that failed or were cancelled before they finished, for the
+    /// retry (r).
     pub fn failed_items(&self) -> impl Iterator<Item = &Item> {
         self.items
             .iter()
-            .filter(|i| matches!(i.outcome, Outcome::Failed(_)))
+            .filter(|i| matches!(i.outcome, Outcome::Failed(_) | Outcome::Cancelled))
     }
 }
 
@@ -271,6 +301,11 @@ pub fn describe(spec: &Spec) -> String {
             crate::format::count(steps.len() as u64, "key", "keys"),
             clean(bucket)
         ),
+        Spec::AbortUploads { bucket, uploads } => format!(
+            "aborting {} in {}",
+            crate::format::count(uploads.len() as u64, "open upload", "open uploads"),
+            clean(bucket)
+        ),
     }
 }
 
@@ -308,6 +343,7 @@ impl App {
             samples: VecDeque::new(),
             finished: false,
             crashed: None,
+            telling: None,
             touches,
             after: None,
         });
@@ -335,10 +371,13 @@ impl App {
         if let Some(why) = r.crashed {
             job.crashed = Some(why);
         }
+        if r.telling.is_some() {
+            job.telling = r.telling;
+        }
         let asked = r.question.is_some() && job.question.is_none();
         job.question = r.question;
         if asked {
-            super::confirm::ask_conflict(self, id);
+            super::question::conflict::ask(self, id);
         }
         if r.finished {
             self.transfer_finished(id, fx);
@@ -354,12 +393,16 @@ impl App {
         job.ended_ms = Some(now);
         job.question = None;
         // Failures first in the items view.
-        job.items
-            .sort_by_key(|i| !matches!(i.outcome, Outcome::Failed(_) | Outcome::Refused(_)));
+        job.items.sort_by_key(|i| {
+            !matches!(
+                i.outcome,
+                Outcome::Failed(_) | Outcome::Refused(_) | Outcome::Cancelled
+            )
+        });
         let summary = job.summary();
-        let failed = job.snap.failed > 0 || job.crashed.is_some();
+        let failed = job.snap.failed > 0 || job.snap.refused > 0 || job.crashed.is_some();
         let touches = job.touches.clone();
-        super::confirm::conflict_gone(self, id);
+        super::question::conflict::gone(self, id);
         if failed {
             self.set_error(summary);
         } else {
@@ -368,6 +411,7 @@ impl App {
         for (bucket, prefix) in touches {
             self.refresh_changed(&bucket, &prefix, fx);
             super::versions::refresh_if_showing(self, &bucket, &prefix, fx);
+            super::uploads::refresh_if_showing(self, &bucket, &prefix, fx);
         }
     }
 
@@ -412,7 +456,7 @@ impl App {
         }
         let failed: Vec<String> = job.failed_items().map(|i| i.name.clone()).collect();
         if failed.is_empty() {
-            self.set_status("Nothing failed in that job");
+            self.set_status("Nothing failed or was cancelled in that job");
             return;
         }
         for spec in retry_specs(&job.spec, &failed) {
@@ -484,6 +528,14 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
                 .collect(),
         },
         Spec::MakeFolder { .. } => spec.clone(),
+        Spec::AbortUploads { bucket, uploads } => Spec::AbortUploads {
+            bucket: bucket.clone(),
+            uploads: uploads
+                .iter()
+                .filter(|(k, _)| failed.contains(k))
+                .cloned()
+                .collect(),
+        },
         Spec::History { bucket, steps } => Spec::History {
             bucket: bucket.clone(),
             steps: steps

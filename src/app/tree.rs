@@ -298,7 +298,7 @@ impl Tree {
                 continue;
             }
             new_entries.push(Entry {
-                plain: !crate::sanitize::is_suspicious(&p),
+                plain: !crate::sanitize::needs_escape(&p),
                 key: p.into_boxed_str(),
                 size: 0,
                 modified: i64::MIN,
@@ -313,7 +313,7 @@ impl Tree {
             }
             let class = self.class_index(o.storage_class.as_deref());
             new_entries.push(Entry {
-                plain: !crate::sanitize::is_suspicious(&o.key),
+                plain: !crate::sanitize::needs_escape(&o.key),
                 key: o.key.into_boxed_str(),
                 size: o.size,
                 modified: o.modified.unwrap_or(i64::MIN),
@@ -373,7 +373,7 @@ impl Tree {
         for p in level.prefixes {
             if p.starts_with(&f.prefix) && p != f.prefix && !live.contains(p.as_str()) {
                 f.entries.push(Entry {
-                    plain: !crate::sanitize::is_suspicious(&p),
+                    plain: !crate::sanitize::needs_escape(&p),
                     key: p.into_boxed_str(),
                     size: 0,
                     modified: i64::MIN,
@@ -386,7 +386,7 @@ impl Tree {
         for (k, class) in level.keys.into_iter().zip(classes) {
             if k.key.starts_with(&f.prefix) && !live.contains(k.key.as_str()) {
                 f.entries.push(Entry {
-                    plain: !crate::sanitize::is_suspicious(&k.key),
+                    plain: !crate::sanitize::needs_escape(&k.key),
                     key: k.key.into_boxed_str(),
                     size: k.size,
                     modified: k.modified.unwrap_or(i64::MIN),

@@ -37,6 +37,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // Rows the bigger window reveals need their regions too.
             app.ensure_regions(&mut fx);
         }
+        Msg::Now(ms) => app.clock.now_ms = ms,
         Msg::Tick(clock) => {
             app.tick += 1;
             app.clock = clock;
@@ -48,6 +49,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Copied(Err(why)) => app.set_error(format!("Copy failed: {}", clean(&why))),
         Msg::Resumed => app.set_status("Welcome back"),
         Msg::CleaningUp(n) => app.cleaning_up = Some(n),
+        Msg::LeftoversAborted(aborted) => {
+            if let Some(text) = crate::engine::journal::describe(&aborted) {
+                if aborted.iter().all(|a| a.result.is_ok()) {
+                    app.set_status(text);
+                } else {
+                    app.set_error(text);
+                }
+            }
+        }
     }
     fx
 }
@@ -153,8 +163,12 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Delete => app.delete(fx),
         Action::Share => app.share(),
         Action::Transfers => {
-            let n = app.transfers.jobs.len();
-            app.transfers.selected = app.transfers.selected.min(n.saturating_sub(1));
+            // The newest running job is what one looks for; else the newest.
+            let jobs = &app.transfers.jobs;
+            app.transfers.selected = jobs
+                .iter()
+                .rposition(|j| !j.finished)
+                .unwrap_or(jobs.len().saturating_sub(1));
             app.modals.push(Modal::Transfers);
         }
         Action::Mark => mark(app, fx),
@@ -201,7 +215,15 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::CopyLink
         | Action::CopyCurl
         | Action::ShowQr
-        | Action::Edit => {}
+        | Action::Edit
+        | Action::Confirm
+        | Action::Overwrite
+        | Action::Skip
+        | Action::SkipIdentical
+        | Action::KeepBoth
+        | Action::CancelJob
+        | Action::AbortAll => {}
+        Action::OpenUploads => app.open_uploads(fx),
         Action::Versions => app.versions(fx),
         Action::ShowDeleted => app.toggle_deleted(fx),
         Action::Undelete => app.undelete(fx),
@@ -363,8 +385,8 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Page(r) => app.on_page(id, action, r, fx),
         TaskEvent::Object(r) => app.on_object(id, *r),
         TaskEvent::Totals(r) => app.on_totals(id, r),
-        TaskEvent::Planning(n) => super::confirm::on_planning(app, id, n),
-        TaskEvent::DeletePlan(r) => super::confirm::on_plan(app, id, *r),
+        TaskEvent::Planning(n) => super::question::delete::on_planning(app, id, n),
+        TaskEvent::DeletePlan(r) => super::question::delete::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
         TaskEvent::Presigned(r) => super::share::on_presigned(app, id, r, fx),
         TaskEvent::Versions(r) => super::versions::on_page(app, id, r, fx),
@@ -373,6 +395,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
         TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
+        TaskEvent::OpenUploads(r) => super::uploads::on_rows(app, id, r),
         TaskEvent::Transfer(_) => {}
     }
 }

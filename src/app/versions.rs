@@ -8,8 +8,8 @@
 //! versioning has only the current object; a Suspended one is warned about
 //! before a restore replaces its `null` version.
 
-use super::ask::{Ask, AskJob};
 use super::modal::Modal;
+use super::question::{Planned, Question, Said, Tone};
 use super::transfers::Kind;
 use super::{App, Effect, Job, Load, Owner, Screen, TaskId};
 use crate::engine::S3Source;
@@ -231,6 +231,10 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Restore) => restore(app),
         Some(Action::Delete) => purge(app),
         Some(Action::Undelete) => undelete(app, fx),
+        Some(Action::Help) => app.modals.push(Modal::Help {
+            scroll: 0,
+            context: Context::Versions,
+        }),
         _ => {}
     }
 }
@@ -293,27 +297,33 @@ fn restore(app: &mut App) {
     }
     let when = v.modified.map(|t| long_time(t, app.tz)).unwrap_or_default();
     let mut lines = vec![
-        format!(
+        Said::plain(format!(
             "Copy version {} ({}, {}) over s3://{}/{}.",
-            clean(&v.version_id),
+            v.version_id,
             human_size(v.size),
             when,
-            clean(&bucket),
-            clean(&v.key)
+            bucket,
+            v.key
+        )),
+        Said::plain(
+            "It becomes the new latest version, with its metadata and tags; every other version stays.",
         ),
-        "It becomes the new latest version, with its metadata and tags; every other version stays."
-            .into(),
     ];
-    if p.suspended() {
-        lines.push(
+    // Suspended: the copy replaces the `null` version, which is lost.
+    let suspended = p.suspended();
+    if suspended {
+        lines.push(Said::tone(
+            Tone::Warn,
             "⚠ Versioning is Suspended on this bucket: the copy is written as the `null` version and \
-             replaces any existing `null` version for good."
-                .into(),
-        );
+             replaces any existing `null` version for good.",
+        ));
     }
-    let mut ask = Ask::new(" Restore this version? ", lines);
-    ask.job = Some(key_job(Kind::Restore, &bucket, Step::restore(&v)));
-    app.modals.push(Modal::Ask(Box::new(ask)));
+    let q = Question::new(" Restore this version? ", lines, "restore", suspended).start(key_job(
+        Kind::Restore,
+        &bucket,
+        Step::restore(&v),
+    ));
+    app.ask(q);
 }
 
 /// `X`: this version (or marker) removed for good, after typing the first
@@ -332,50 +342,54 @@ fn purge(app: &mut App) {
         "version"
     };
     let mut lines = vec![
-        format!(
+        Said::plain(format!(
             "Remove {what} {} of s3://{}/{} for good.",
-            clean(&v.version_id),
-            clean(&bucket),
-            clean(&v.key)
-        ),
+            v.version_id, bucket, v.key
+        )),
         if v.delete_marker {
-            "Removing a delete marker brings back the version under it.".into()
+            Said::plain("Removing a delete marker brings back the version under it.")
         } else {
-            "⚠ This cannot be undone: the bytes of this version are gone, no other version changes."
-                .into()
+            Said::tone(
+                Tone::Warn,
+                "⚠ This cannot be undone: the bytes of this version are gone, no other version changes.",
+            )
         },
     ];
     if let Some(info) = p.loaded_info(&v.version_id) {
         if let Some(mode) = &info.object_lock_mode {
-            lines.push(format!(
-                "⚠ Object lock {} until {}: the server will refuse.",
-                clean(mode),
-                info.object_lock_retain_until
-                    .map(|t| long_time(t, app.tz))
-                    .unwrap_or_else(|| "?".into())
+            lines.push(Said::tone(
+                Tone::Warn,
+                format!(
+                    "⚠ Object lock {} until {}: the server will refuse.",
+                    mode,
+                    info.object_lock_retain_until
+                        .map(|t| long_time(t, app.tz))
+                        .unwrap_or_else(|| "?".into())
+                ),
             ));
         }
         if info.legal_hold.as_deref() == Some("ON") {
-            lines.push("⚠ A legal hold is ON: the server will refuse until it is lifted.".into());
+            lines.push(Said::tone(
+                Tone::Warn,
+                "⚠ A legal hold is ON: the server will refuse until it is lifted.",
+            ));
         }
     }
     let prefix: String = v.version_id.chars().take(TYPED_ID_CHARS).collect();
-    lines.push(format!(
-        "Type {} (the first characters of the version id) and Enter.",
-        clean(&prefix)
-    ));
-    let mut ask = Ask::new(format!(" Delete this {what} permanently? "), lines);
-    ask.typed_needed = Some(prefix);
-    ask.job = Some(key_job(
-        Kind::Purge,
-        &bucket,
-        Step::Purge {
-            key: v.key.clone(),
-            version_id: v.version_id.clone(),
-            size: v.size,
-        },
-    ));
-    app.modals.push(Modal::Ask(Box::new(ask)));
+    let step = Step::Purge {
+        key: v.key.clone(),
+        version_id: v.version_id.clone(),
+        size: v.size,
+    };
+    let q = Question::new(
+        format!(" Delete this {what} permanently? "),
+        lines,
+        "delete it for good",
+        true,
+    )
+    .typed(prefix, "the first characters of the version id")
+    .start(key_job(Kind::Purge, &bucket, step));
+    app.ask(q);
 }
 
 /// `U` on a deleted key: its delete markers on top go, the newest version
@@ -400,14 +414,14 @@ fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
         markers,
         size,
     };
-    app.start_ask_job(key_job(Kind::Undelete, &bucket, step), fx);
+    app.start_planned(key_job(Kind::Undelete, &bucket, step), fx);
 }
 
 /// A history job on one key, refreshing the folder it is in.
-fn key_job(kind: Kind, bucket: &str, step: Step) -> AskJob {
+fn key_job(kind: Kind, bucket: &str, step: Step) -> Planned {
     let key = step.key().to_owned();
     let place = format!("s3://{bucket}/{key}");
-    AskJob {
+    Planned {
         kind,
         spec: crate::engine::Spec::History {
             bucket: bucket.to_owned(),
@@ -421,6 +435,7 @@ fn key_job(kind: Kind, bucket: &str, step: Step) -> AskJob {
         },
         touches: vec![(bucket.to_owned(), crate::engine::parent_of(&key).to_owned())],
         after: None,
+        clear_marks: false,
     }
 }
 

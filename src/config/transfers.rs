@@ -24,6 +24,10 @@ pub(super) struct TransfersFile {
     /// "none", "sse-s3" or "sse-kms".
     encryption: Option<String>,
     kms_key_id: Option<String>,
+    /// "escape" or "verbatim".
+    local_names: Option<String>,
+    case_insensitive: Option<bool>,
+    folder_markers: Option<bool>,
 }
 
 /// The transfers section as pail uses it.
@@ -92,6 +96,21 @@ impl Transfers {
         e.verify = f.verify.unwrap_or(e.verify);
         e.preserve_mtime = f.preserve_mtime.unwrap_or(e.preserve_mtime);
         e.follow_symlinks = f.follow_symlinks.unwrap_or(e.follow_symlinks);
+        e.folder_markers = f.folder_markers.unwrap_or(e.folder_markers);
+        if f.case_insensitive.is_some() {
+            e.case_insensitive = f.case_insensitive;
+        }
+        match f.local_names.as_deref() {
+            None => {}
+            Some("escape") => e.local_names = crate::engine::LocalNames::Escape,
+            Some("verbatim") => e.local_names = crate::engine::LocalNames::Verbatim,
+            Some(other) => {
+                return Err((
+                    "local_names",
+                    format!("{other:?}: expected \"escape\" or \"verbatim\""),
+                ));
+            }
+        }
         if let Some(d) = &f.download_dir {
             self.download_dir = Some(expand_home(d));
         }
@@ -162,5 +181,11 @@ mod tests {
             "storage_class"
         );
         assert_eq!(parse("concurrency = 0").unwrap_err().0, "concurrency");
+        assert_eq!(parse("local_names = \"raw\"").unwrap_err().0, "local_names");
+        let t = parse("local_names = \"verbatim\"\ncase_insensitive = true\nfolder_markers = true")
+            .unwrap();
+        assert_eq!(t.engine.local_names, crate::engine::LocalNames::Verbatim);
+        assert_eq!(t.engine.case_insensitive, Some(true));
+        assert!(t.engine.folder_markers);
     }
 }

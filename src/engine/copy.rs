@@ -5,14 +5,20 @@
 //! tags and headers read from the source first. A move deletes a source
 //! only after its copy was checked (HeadObject: size, and ETag or checksum
 //! where they must match): a failed copy leaves its source untouched.
+//! Within one bucket, an item that would write over another item's source
+//! meets that source as it meets an earlier item of the job, whichever
+//! runs first, and a move never deletes a key the job itself wrote.
 
-use super::expand::{self, Found};
-use super::retry::retried;
-use super::upload::{Remote, claim_keep_both, existing};
-use super::{Choice, Env, Mapping, Outcome, Question, S3Source, parts, say};
-use crate::store::{ContentHeaders, GetRequest, ObjectRef, ObjectSummary, PutRequest};
+use super::claims::{Claim, Claims, existing};
+use super::complete::{NotCompleted, complete};
+use super::expand;
+use super::place::{Cond, Incoming, ensure_absent, place};
+use super::progress::{Refusal, Side};
+use super::retry::{Stop, retried_stop};
+use super::{Env, Mapping, Outcome, S3Source, parts, say};
+use crate::store::{ContentHeaders, GetRequest, ObjectRef, ObjectSummary, PutRequest, StoreError};
 use futures::StreamExt;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
@@ -32,8 +38,8 @@ pub async fn run(
             && m.to.starts_with(p.as_str())
         {
             env.progress.found(0);
-            let msg = format!("cannot copy {p} into itself ({})", m.to);
-            env.progress.finish(p, Outcome::Failed(msg), 0);
+            let why = Refusal::IntoItself(m.to.clone());
+            env.progress.finish(p, Outcome::Refused(why), 0);
             return;
         }
     }
@@ -58,15 +64,31 @@ pub async fn run(
         bucket: bucket.to_owned(),
         dest_bucket: dest_bucket.to_owned(),
         sources,
-        there: Mutex::new(there),
+        claims: Claims::new(there),
         remove_source,
         moved: Mutex::new(Vec::new()),
+        written: Mutex::new(HashSet::new()),
     });
     let (tx, rx) = mpsc::channel(1024);
     let workers = expand::stream(rx)
         .map(|found| {
+            // Claimed here, one at a time in listing order, before any
+            // worker writes: the first item to a key keeps it.
+            let target = ctx.sources[found.mapping].target(&found.obj.key);
+            let first = target.as_ref().and_then(|t| {
+                ctx.source_claim(t, &found.obj.key).or_else(|| {
+                    ctx.claims.claim(
+                        t,
+                        Claim {
+                            item: found.obj.key.clone(),
+                            size: found.obj.size,
+                            etag: found.obj.etag.clone(),
+                        },
+                    )
+                })
+            });
             let (env, ctx) = (env.clone(), ctx.clone());
-            tokio::spawn(async move { item(&env, &ctx, found).await })
+            tokio::spawn(async move { item(&env, &ctx, found.obj, target, first).await })
         })
         .buffer_unordered(env.settings.concurrency.max(1))
         .for_each(|_| async {});
@@ -80,92 +102,156 @@ struct Ctx {
     bucket: String,
     dest_bucket: String,
     sources: Vec<Mapping>,
-    there: Mutex<HashMap<String, Remote>>,
+    claims: Claims,
     remove_source: bool,
     /// Sources whose copy was verified, to delete at the end of a move.
     moved: Mutex<Vec<(String, u64)>>,
+    /// Keys this job wrote: a move never deletes one as a source.
+    written: Mutex<HashSet<String>>,
 }
 
-async fn item(env: &Env, ctx: &Ctx, found: Found) {
-    let obj = found.obj;
-    let size = obj.size;
-    let done = |o: Outcome| env.progress.finish(&obj.key, o, size);
-    if env.cancelled() {
-        return done(Outcome::Skipped("cancelled".into()));
+impl Ctx {
+    /// The claim a source of this job holds on `key`, when an item other
+    /// than its own would write there: in one bucket, a marked object, or
+    /// a key a marked prefix holds. A source is read (and, by a move,
+    /// deleted) by its own item, in whatever order the items run, so
+    /// another item meets it as it meets an earlier item of the job:
+    /// writing over it could be copied in its place, or deleted with it.
+    fn source_claim(&self, key: &str, item: &str) -> Option<Claim> {
+        if self.bucket != self.dest_bucket || key == item {
+            return None;
+        }
+        self.sources.iter().find_map(|m| match &m.source {
+            S3Source::Object(o) if o.key == key => Some(Claim {
+                item: o.key.clone(),
+                size: o.size,
+                etag: o.etag.clone(),
+            }),
+            S3Source::Prefix(p) if key.starts_with(p.as_str()) => {
+                self.claims.there(key).map(|r| Claim {
+                    item: key.to_owned(),
+                    size: r.size,
+                    etag: r.etag,
+                })
+            }
+            _ => None,
+        })
     }
-    let Some(mut target) = ctx.sources[found.mapping].target(&obj.key) else {
-        return done(Outcome::Refused("outside the copied prefix".into()));
+}
+
+async fn item(
+    env: &Env,
+    ctx: &Ctx,
+    obj: ObjectSummary,
+    target: Option<String>,
+    first: Option<Claim>,
+) {
+    let size = obj.size;
+    let done = |o: Outcome, dest: Option<String>| env.progress.finish_at(&obj.key, o, size, dest);
+    if env.cancelled() {
+        return done(Outcome::Cancelled, None);
+    }
+    let Some(target) = target else {
+        let why = Refusal::UnsafeName("outside the copied prefix".into());
+        return done(Outcome::Refused(why), None);
     };
     if ctx.bucket == ctx.dest_bucket && target == obj.key {
-        return done(Outcome::Refused(
-            "source and destination are the same".into(),
-        ));
+        return done(Outcome::Refused(Refusal::SameObject), None);
     }
-    let remote = ctx
-        .there
+    let ours = Incoming {
+        item: &obj.key,
+        side: Side {
+            label: if ctx.remove_source {
+                "in the source"
+            } else {
+                "copied"
+            },
+            size,
+            modified: obj.modified,
+        },
+        etag: obj.etag.as_deref(),
+    };
+    let same_etag = |r: crate::engine::claims::Remote| {
+        let same = r.size == size
+            && r.etag.is_some()
+            && r.etag.as_deref().map(|e| e.trim_matches('"'))
+                == obj.etag.as_deref().map(|e| e.trim_matches('"'));
+        async move { same }
+    };
+    let src = ObjectRef::new(&ctx.bucket, &obj.key);
+    let write = |key: String, cond: Cond| {
+        let src = src.clone();
+        let class = obj.storage_class.clone();
+        async move {
+            let dst = ObjectRef::new(&ctx.dest_bucket, &key);
+            copy_one(env, &src, &dst, size, class.as_deref(), cond).await
+        }
+    };
+    let placed = place(
+        env,
+        &ctx.claims,
+        &ctx.dest_bucket,
+        &target,
+        first,
+        ours,
+        same_etag,
+        write,
+    )
+    .await;
+    let written = match placed {
+        Ok(k) => k,
+        Err(outcome) => return done(outcome, None),
+    };
+    ctx.written
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .get(&target)
-        .cloned();
-    if let Some(remote) = remote {
-        let q = Question {
-            target: format!("s3://{}/{}", ctx.dest_bucket, target),
-            detail: format!("{} B there, {} B copied", remote.size, size),
-        };
-        let Some(choice) = env.resolve(q).await else {
-            return done(Outcome::Skipped("cancelled".into()));
-        };
-        match choice {
-            Choice::Overwrite => {}
-            Choice::Skip => return done(Outcome::Skipped("exists".into())),
-            Choice::SkipIdentical => {
-                let same = remote.size == size
-                    && remote.etag.is_some()
-                    && remote.etag.as_deref().map(|e| e.trim_matches('"'))
-                        == obj.etag.as_deref().map(|e| e.trim_matches('"'));
-                if same {
-                    return done(Outcome::Skipped("identical".into()));
-                }
-            }
-            Choice::KeepBoth => target = claim_keep_both(&ctx.there, &target, size),
-            Choice::Cancel => {
-                env.cancel.cancel();
-                return done(Outcome::Skipped("cancelled".into()));
-            }
-        }
-    }
-    let src = ObjectRef::new(&ctx.bucket, &obj.key);
-    let dst = ObjectRef::new(&ctx.dest_bucket, &target);
-    let copied = if size > env.settings.copy_threshold {
-        multipart_copy(env, &src, &dst, size).await
-    } else {
-        let _slot = env.lane.slot().await;
-        retried(env, || {
-            env.store
-                .copy_object(&src, &dst, obj.storage_class.as_deref())
-        })
-        .await
-        .map(|_| ())
-    };
-    if let Err(e) = copied {
-        return done(env.failed(e));
-    }
+        .insert(written.clone());
+    let moved_to = (written != target).then(|| written.clone());
     env.progress.moved(size);
     if ctx.remove_source {
+        let dst = ObjectRef::new(&ctx.dest_bucket, &written);
         if let Err(why) = check_copy(env, &obj, &dst).await {
-            return done(Outcome::Failed(format!(
-                "copied, but the copy does not match ({why}); the source is kept"
-            )));
+            let msg = format!("copied, but the copy does not match ({why}); the source is kept");
+            return done(Outcome::Failed(msg), moved_to);
         }
         ctx.moved
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((obj.key.clone(), size));
     }
-    done(Outcome::Done {
-        bytes: size,
-        note: None,
+    done(
+        Outcome::Done {
+            bytes: size,
+            note: None,
+        },
+        moved_to,
+    )
+}
+
+/// One copy to `dst` under `cond`: CopyObject, or UploadPartCopy above
+/// the copy threshold.
+async fn copy_one(
+    env: &Env,
+    src: &ObjectRef,
+    dst: &ObjectRef,
+    size: u64,
+    class: Option<&str>,
+    cond: Cond,
+) -> Result<(), Stop> {
+    if size > env.settings.copy_threshold {
+        return multipart_copy(env, src, dst, size, cond).await;
+    }
+    let _slot = env.lane.slot().await;
+    if cond.check_first {
+        ensure_absent(env, &dst.bucket, &dst.key)
+            .await
+            .map_err(Stop::failed)?;
+    }
+    retried_stop(env, || {
+        env.store.copy_object(src, dst, class, cond.if_absent)
     })
+    .await
+    .map(|_| ())
 }
 
 /// A move's check before the source goes: same size, and the same ETag
@@ -200,10 +286,11 @@ pub(super) async fn multipart_copy(
     src: &ObjectRef,
     dst: &ObjectRef,
     size: u64,
-) -> Result<(), String> {
+    cond: Cond,
+) -> Result<(), Stop> {
     let info = {
         let _slot = env.lane.slot().await;
-        retried(env, || env.store.object_info_at(src)).await?
+        retried_stop(env, || env.store.object_info_at(src)).await?
     };
     let tagging = (!info.tags.is_empty()).then(|| {
         let enc = |s: &str| {
@@ -228,15 +315,17 @@ pub(super) async fn multipart_copy(
         },
         metadata: info.metadata.clone(),
         tagging,
+        if_absent: cond.if_absent,
         ..PutRequest::default()
     };
     let upload_id = {
         let _slot = env.lane.slot().await;
-        retried(env, || env.store.create_multipart(&req)).await?
+        super::retry::retried_uncut(env, || env.store.create_multipart(&req)).await?
     };
+    env.upload_started(&req.bucket, &req.key, &upload_id);
     let part = parts::part_size(size, env.settings.part_size.max(parts::MIN_PART));
     let ranges: Vec<(u64, u64)> = parts::ranges(size, part).collect();
-    let results: Vec<Result<crate::store::Part, String>> =
+    let results: Vec<Result<crate::store::Part, Stop>> =
         futures::stream::iter(ranges.into_iter().enumerate())
             .map(|(i, range)| {
                 let (env, src, req, id) =
@@ -244,14 +333,14 @@ pub(super) async fn multipart_copy(
                 tokio::spawn(async move {
                     let _slot = env.lane.slot().await;
                     let n = i as i32 + 1;
-                    retried(&env, || {
+                    retried_stop(&env, || {
                         env.store.upload_part_copy(&src, &req, &id, n, range)
                     })
                     .await
                 })
             })
             .buffer_unordered(env.settings.concurrency.max(1))
-            .map(|j| j.unwrap_or_else(|e| Err(format!("part task: {e}"))))
+            .map(|j| j.unwrap_or_else(|e| Err(Stop::failed(task_died(e)))))
             .collect()
             .await;
     let mut done = Vec::new();
@@ -264,30 +353,43 @@ pub(super) async fn multipart_copy(
             }
         }
     }
-    let result = match failed {
-        Some(e) => Err(e),
+    let result: Result<(), NotCompleted> = match failed {
+        Some(e) => Err(e.into()),
         None => {
             done.sort_by_key(|p| p.number);
             let _slot = env.lane.slot().await;
-            retried(env, || {
-                env.store.complete_multipart(&req, &upload_id, &done)
-            })
-            .await
-            .map(|_| ())
+            let checked = if cond.check_first {
+                ensure_absent(env, &req.bucket, &req.key)
+                    .await
+                    .map_err(Stop::failed)
+            } else {
+                Ok(())
+            };
+            match checked {
+                Ok(()) => complete(env, &req, &upload_id, &done, size).await,
+                Err(e) => Err(e.into()),
+            }
         }
     };
-    if result.is_err() {
-        let _ = env
-            .store
-            .abort_multipart(&req.bucket, &req.key, &upload_id)
-            .await;
-    }
-    result
+    super::complete::finish(env, &req, &upload_id, result).await
+}
+
+/// A part task that panicked or was dropped: its part failed.
+pub(super) fn task_died(e: tokio::task::JoinError) -> StoreError {
+    StoreError::new(
+        crate::store::ErrorKind::Other,
+        format!("part task ended: {e}"),
+    )
 }
 
 /// The end of a move: deletes the sources whose copies were checked.
 async fn remove_sources(env: &Env, ctx: &Ctx) {
-    let moved = std::mem::take(&mut *ctx.moved.lock().unwrap_or_else(|p| p.into_inner()));
+    let mut moved = std::mem::take(&mut *ctx.moved.lock().unwrap_or_else(|p| p.into_inner()));
+    if ctx.bucket == ctx.dest_bucket {
+        // A source another item wrote over holds that item's copy now.
+        let written = ctx.written.lock().unwrap_or_else(|p| p.into_inner());
+        moved.retain(|(k, _)| !written.contains(k));
+    }
     for batch in moved.chunks(1000) {
         let keys: Vec<String> = batch.iter().map(|(k, _)| k.clone()).collect();
         let _slot = env.lane.slot().await;

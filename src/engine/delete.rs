@@ -87,8 +87,7 @@ async fn batch_once(env: &Env, bucket: &str, batch: Vec<(String, u64)>) {
     let _slot = env.lane.slot().await;
     if env.cancelled() {
         for (k, size) in &batch {
-            env.progress
-                .finish(k, Outcome::Skipped("cancelled".into()), *size);
+            env.progress.finish(k, Outcome::Cancelled, *size);
         }
         return;
     }

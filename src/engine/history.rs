@@ -99,7 +99,7 @@ async fn step(env: &Env, bucket: &str, s: Step) {
     let size = s.bytes();
     let done = |o: Outcome| env.progress.finish(&key, o, size);
     if env.cancelled() {
-        return done(Outcome::Skipped("cancelled".into()));
+        return done(Outcome::Cancelled);
     }
     let result = match &s {
         Step::Restore {
@@ -115,11 +115,18 @@ async fn step(env: &Env, bucket: &str, s: Step) {
             };
             let dst = ObjectRef::new(bucket, key);
             if *size > env.settings.copy_threshold {
-                super::copy::multipart_copy(env, &src, &dst, *size).await
+                let cond = super::place::Cond {
+                    if_absent: false,
+                    check_first: false,
+                };
+                super::copy::multipart_copy(env, &src, &dst, *size, cond)
+                    .await
+                    .map_err(|e| e.to_string())
             } else {
                 let _slot = env.lane.slot().await;
                 retried(env, || {
-                    env.store.copy_object(&src, &dst, storage_class.as_deref())
+                    env.store
+                        .copy_object(&src, &dst, storage_class.as_deref(), false)
                 })
                 .await
                 .map(|_| ())

@@ -7,24 +7,30 @@
 //! cleans up itself (aborts multipart uploads, drops temp files) before
 //! [`run`] returns.
 
+pub mod claims;
+mod complete;
 pub mod conflict;
 mod copy;
 mod delete;
 mod download;
 mod expand;
 pub mod history;
+pub mod journal;
 pub mod limit;
 pub mod parts;
+mod place;
 pub mod progress;
 mod retry;
 pub mod rollback;
 pub mod scheduler;
+pub mod stream;
 mod upload;
+pub mod uploads;
 pub mod verify;
 
 pub use conflict::{Choice, Policy};
 pub use delete::{DeletePlan, plan_delete};
-pub use progress::{Item, Outcome, Phase, Progress, Question, Snapshot};
+pub use progress::{Item, Outcome, Phase, Progress, Question, Refusal, Side, Skip, Snapshot};
 pub use scheduler::{Lane, Scheduler};
 
 use crate::store::{Encryption, ObjectSummary, Store};
@@ -57,6 +63,24 @@ pub struct Settings {
     pub retries: u32,
     /// Send a CRC32 the server checks with every upload.
     pub send_checksums: bool,
+    /// How downloads name files for keys with control or bidi characters.
+    pub local_names: LocalNames,
+    /// Whether download destinations tell `a.txt` from `A.txt`: `None`
+    /// probes the folder (macOS and Windows volumes, casefolded folders
+    /// do not).
+    pub case_insensitive: Option<bool>,
+    /// Upload an empty folder as a zero-byte `name/` marker.
+    pub folder_markers: bool,
+}
+
+/// `[transfers] local_names`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LocalNames {
+    /// Written with visible escapes (`evil\x1b[2J.txt`), said in the summary.
+    #[default]
+    Escape,
+    /// Written as the key has them.
+    Verbatim,
 }
 
 impl Default for Settings {
@@ -74,6 +98,9 @@ impl Default for Settings {
             stall_timeout: Duration::from_secs(30),
             retries: 4,
             send_checksums: true,
+            local_names: LocalNames::Escape,
+            case_insensitive: None,
+            folder_markers: false,
         }
     }
 }
@@ -83,6 +110,11 @@ impl Default for Settings {
 pub struct UploadOptions {
     pub storage_class: Option<String>,
     pub encryption: Encryption,
+    /// Upload the one picked file as exactly this key instead of under
+    /// the prefix by its own name (`pail cp f.txt s3://b/k.txt`). Only the
+    /// picked entry itself is renamed: a picked folder's files keep their
+    /// keys under the prefix.
+    pub as_key: Option<String>,
 }
 
 /// Something picked in S3: an object (with what its listing said) or a
@@ -176,6 +208,11 @@ pub enum Spec {
         bucket: String,
         steps: Vec<history::Step>,
     },
+    /// Open multipart uploads aborted: (key, upload id).
+    AbortUploads {
+        bucket: String,
+        uploads: Vec<(String, String)>,
+    },
 }
 
 /// What a job runs with.
@@ -187,6 +224,12 @@ pub struct Env {
     pub progress: Arc<Progress>,
     pub cancel: CancellationToken,
     pub limiter: Option<Arc<limit::Limiter>>,
+    /// The server refused `If-None-Match: *`: writes that must not
+    /// replace anything are checked with a HEAD first instead.
+    conditional_refused: Arc<std::sync::atomic::AtomicBool>,
+    /// Where multipart uploads are noted while open, so a killed pail's
+    /// are aborted by the next one; `None` keeps no notes (tests).
+    pub journal: Option<Arc<journal::Journal>>,
 }
 
 impl Env {
@@ -203,11 +246,37 @@ impl Env {
             progress: Arc::new(Progress::new()),
             cancel: CancellationToken::new(),
             limiter,
+            conditional_refused: Arc::default(),
+            journal: None,
+        }
+    }
+
+    /// Notes a multipart upload that was just created.
+    fn upload_started(&self, bucket: &str, key: &str, upload_id: &str) {
+        if let Some(j) = &self.journal {
+            j.started(bucket, key, upload_id);
+        }
+    }
+
+    /// Crosses out a multipart upload that was completed or aborted.
+    fn upload_ended(&self, upload_id: &str) {
+        if let Some(j) = &self.journal {
+            j.ended(upload_id);
         }
     }
 
     fn cancelled(&self) -> bool {
         self.cancel.is_cancelled()
+    }
+
+    fn conditional_refused(&self) -> bool {
+        self.conditional_refused
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_conditional_refused(&self) {
+        self.conditional_refused
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Waits until the bandwidth limit lets `bytes` go. A cancel ends the
@@ -231,11 +300,11 @@ impl Env {
     /// How an item that did not make it ended: cut short by a cancel is
     /// "cancelled" (as the items the cancel kept from starting), not a
     /// failure the summary would count.
-    fn failed(&self, why: String) -> Outcome {
+    fn failed(&self, why: impl Into<String>) -> Outcome {
         if self.cancelled() {
-            Outcome::Skipped("cancelled".into())
+            Outcome::Cancelled
         } else {
-            Outcome::Failed(why)
+            Outcome::Failed(why.into())
         }
     }
 
@@ -288,11 +357,17 @@ pub async fn run(env: &Env, spec: Spec) {
         Spec::Delete { bucket, keys } => delete::run(env, &bucket, keys).await,
         Spec::MakeFolder { bucket, key } => upload::make_folder(env, &bucket, &key).await,
         Spec::History { bucket, steps } => history::run(env, &bucket, steps).await,
+        Spec::AbortUploads { bucket, uploads } => uploads::run(env, &bucket, uploads).await,
     }
+    settle(env);
+}
+
+/// Sets the final phase from what the items did.
+fn settle(env: &Env) {
     let s = env.progress.snapshot();
     env.progress.set_phase(if env.cancelled() {
         Phase::Cancelled
-    } else if s.failed > 0 {
+    } else if s.failed > 0 || s.refused > 0 {
         Phase::Failed
     } else {
         Phase::Done

@@ -62,11 +62,118 @@ pub enum Outcome {
         bytes: u64,
         note: Option<String>,
     },
-    /// Left alone on purpose (conflict policy, special file).
-    Skipped(String),
-    /// Refused as unsafe (a key that would leave the destination).
-    Refused(String),
+    /// Left alone: on purpose (the conflict answer), or because it is not
+    /// something pail transfers (a special file, an unreadable path).
+    Skipped(Skip),
+    /// Refused: doing it would be unsafe or would lose data.
+    Refused(Refusal),
     Failed(String),
+    /// Stopped by a cancel before it finished; a retry does it again.
+    Cancelled,
+}
+
+/// Why an item was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// The destination exists and the answer was "skip".
+    Exists,
+    /// The destination already holds the same content ("skip identical").
+    Identical,
+    /// Another item of the same job goes to the same destination, and the
+    /// answer was "skip": the raw name of that item.
+    SameTarget(String),
+    /// Not a thing to transfer (a socket, a FIFO, a symlink not followed,
+    /// an unreadable file, a name that is not UTF-8), in words.
+    NotAFile(String),
+    /// An empty folder: S3 has no folders (`[transfers] folder_markers`
+    /// makes a `name/` marker instead).
+    EmptyFolder,
+}
+
+impl Skip {
+    /// Whether the user asked for this skip (a conflict answer): a script
+    /// is told about the other kind with exit code 2.
+    pub fn asked_for(&self) -> bool {
+        !matches!(self, Skip::NotAFile(_))
+    }
+
+    /// In words, for the items list ("exists", "identical"...).
+    pub fn describe(&self) -> String {
+        match self {
+            Skip::Exists => "exists".into(),
+            Skip::Identical => "identical".into(),
+            Skip::SameTarget(other) => format!(
+                "another item of this job ({}) goes to the same place",
+                crate::sanitize::clean(other)
+            ),
+            Skip::NotAFile(why) => why.clone(),
+            Skip::EmptyFolder => {
+                "empty folder (S3 has no folders; [transfers] folder_markers = true makes name/ markers)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// Why an item was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The key cannot be a local name safely (`../`, absolute, NUL...).
+    UnsafeName(String),
+    /// Source and destination are the same object.
+    SameObject,
+    /// A prefix copied into itself.
+    IntoItself(String),
+    /// Another item of the same job goes to the same destination, and
+    /// writing both would lose one (the raw name of that item).
+    Collision(String),
+    /// Keys that differ only by case, on a file system that does not tell
+    /// them apart (the raw key already written).
+    CaseClash(String),
+}
+
+impl Refusal {
+    /// The summary's group word: "2 refused (unsafe names)".
+    pub fn group(&self) -> &'static str {
+        match self {
+            Refusal::UnsafeName(_) => "unsafe names",
+            Refusal::SameObject => "same source and destination",
+            Refusal::IntoItself(_) => "into itself",
+            Refusal::Collision(_) => "same destination as another item",
+            Refusal::CaseClash(_) => "names differ only by case",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        use crate::sanitize::clean;
+        match self {
+            Refusal::UnsafeName(why) => why.clone(),
+            Refusal::SameObject => "source and destination are the same".into(),
+            Refusal::IntoItself(to) => format!("cannot copy it into itself ({})", clean(to)),
+            Refusal::Collision(other) => format!(
+                "another item of this job ({}) goes to the same place; overwriting would lose one of them",
+                clean(other)
+            ),
+            Refusal::CaseClash(other) => format!(
+                "{} differs only by case, and this file system does not tell them apart",
+                clean(other)
+            ),
+        }
+    }
+}
+
+impl Outcome {
+    /// The outcome in words for the items list and `pail cp`'s report,
+    /// `None` for plain success.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Outcome::Done { note, .. } => note.clone(),
+            Outcome::Skipped(s) => Some(format!("skipped: {}", s.describe())),
+            Outcome::Refused(r) => Some(format!("refused: {}", r.describe())),
+            Outcome::Failed(w) => Some(format!("failed: {w}")),
+            Outcome::Cancelled => Some("cancelled".into()),
+        }
+    }
 }
 
 /// One item's outcome; `name` is raw (a key or a path) and is escaped
@@ -75,6 +182,9 @@ pub enum Outcome {
 pub struct Item {
     pub name: String,
     pub outcome: Outcome,
+    /// Where it was written, when that is not where the plan said (a
+    /// "keep both" name), raw.
+    pub dest: Option<String>,
 }
 
 /// A job's first conflict, waiting for the user's choice.
@@ -82,8 +192,23 @@ pub struct Item {
 pub struct Question {
     /// The destination that exists (a local path or a key), raw.
     pub target: String,
-    /// Whether both sides' sizes match (helps choose "skip identical").
-    pub detail: String,
+    /// What the job would write there.
+    pub ours: Side,
+    /// What is there now.
+    pub theirs: Side,
+    /// Another item of this same job goes to `target` (its raw name):
+    /// the question is about the job's own items, not something there.
+    pub within_job: Option<String>,
+}
+
+/// One side of a conflict, as the question shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Side {
+    /// Where it is: "here" (a local file), "in S3", "in the source", "there".
+    pub label: &'static str,
+    pub size: u64,
+    /// Seconds since the epoch.
+    pub modified: Option<i64>,
 }
 
 #[derive(Default)]
@@ -94,8 +219,14 @@ pub struct Progress {
     bytes_done: AtomicU64,
     failed: AtomicU64,
     skipped: AtomicU64,
+    /// Skips the user did not ask for (special or unreadable files).
+    skipped_unasked: AtomicU64,
     refused: AtomicU64,
+    cancelled: AtomicU64,
     unverified: AtomicU64,
+    escaped: AtomicU64,
+    /// Refusals by their group word, for the summary.
+    refusals: Mutex<Vec<(&'static str, u64)>>,
     listing: AtomicBool,
     phase: AtomicU8,
     items: Mutex<Vec<Item>>,
@@ -113,8 +244,15 @@ pub struct Snapshot {
     pub bytes_done: u64,
     pub failed: u64,
     pub skipped: u64,
+    /// Of `skipped`, those nobody asked for (special or unreadable files).
+    pub skipped_unasked: u64,
     pub refused: u64,
+    /// Refusals by kind ("unsafe names", "same source and destination").
+    pub refusals: Vec<(&'static str, u64)>,
+    pub cancelled: u64,
     pub unverified: u64,
+    /// Files written under escaped names (control or bidi characters).
+    pub escaped: u64,
     /// The sources are still being listed: totals will grow.
     pub listing: bool,
     pub phase: Phase,
@@ -147,9 +285,20 @@ impl Progress {
         self.bytes_total.fetch_add(bytes, Relaxed);
     }
 
+    /// More bytes of an item already found: a stream learns its size only
+    /// as it reads.
+    pub fn grew(&self, bytes: u64) {
+        self.bytes_total.fetch_add(bytes, Relaxed);
+    }
+
     /// Bytes moved (or, for a retry, taken back with a negative count).
     pub fn moved(&self, bytes: u64) {
         self.bytes_done.fetch_add(bytes, Relaxed);
+    }
+
+    /// An item was written under an escaped local name.
+    pub fn escaped_name(&self) {
+        self.escaped.fetch_add(1, Relaxed);
     }
 
     pub fn unmoved(&self, bytes: u64) {
@@ -161,6 +310,12 @@ impl Progress {
     /// Records how an item ended. `size` is what `found` counted for it: an
     /// item that did not move its bytes takes them off the total.
     pub fn finish(&self, name: &str, outcome: Outcome, size: u64) {
+        self.finish_at(name, outcome, size, None)
+    }
+
+    /// [`Progress::finish`] for an item written somewhere other than the
+    /// plan said (`dest`, raw: a "keep both" name).
+    pub fn finish_at(&self, name: &str, outcome: Outcome, size: u64, dest: Option<String>) {
         match &outcome {
             Outcome::Done { note, .. } => {
                 self.objects_done.fetch_add(1, Relaxed);
@@ -168,14 +323,25 @@ impl Progress {
                     self.unverified.fetch_add(1, Relaxed);
                 }
             }
-            Outcome::Skipped(_) => {
+            Outcome::Skipped(why) => {
                 self.skipped.fetch_add(1, Relaxed);
+                if !why.asked_for() {
+                    self.skipped_unasked.fetch_add(1, Relaxed);
+                }
             }
-            Outcome::Refused(_) => {
+            Outcome::Refused(why) => {
                 self.refused.fetch_add(1, Relaxed);
+                let mut r = lock(&self.refusals);
+                match r.iter_mut().find(|(g, _)| *g == why.group()) {
+                    Some((_, n)) => *n += 1,
+                    None => r.push((why.group(), 1)),
+                }
             }
             Outcome::Failed(_) => {
                 self.failed.fetch_add(1, Relaxed);
+            }
+            Outcome::Cancelled => {
+                self.cancelled.fetch_add(1, Relaxed);
             }
         }
         if !matches!(outcome, Outcome::Done { .. }) {
@@ -186,6 +352,7 @@ impl Progress {
         lock(&self.items).push(Item {
             name: name.to_owned(),
             outcome,
+            dest,
         });
     }
 
@@ -197,7 +364,11 @@ impl Progress {
             bytes_done: self.bytes_done.load(Relaxed),
             failed: self.failed.load(Relaxed),
             skipped: self.skipped.load(Relaxed),
+            skipped_unasked: self.skipped_unasked.load(Relaxed),
             refused: self.refused.load(Relaxed),
+            refusals: lock(&self.refusals).clone(),
+            cancelled: self.cancelled.load(Relaxed),
+            escaped: self.escaped.load(Relaxed),
             unverified: self.unverified.load(Relaxed),
             listing: self.listing.load(Relaxed),
             phase: self.phase(),
@@ -259,17 +430,26 @@ pub fn summary(verb: &str, s: &Snapshot, place: &str) -> String {
         out.push(' ');
         out.push_str(place);
     }
-    if s.phase == Phase::Cancelled {
+    if s.phase == Phase::Cancelled && s.cancelled == 0 {
         out.push_str(" · cancelled");
+    }
+    if s.cancelled > 0 {
+        out.push_str(&format!(" · {} cancelled", s.cancelled));
     }
     if s.skipped > 0 {
         out.push_str(&format!(" · {} skipped", s.skipped));
     }
-    if s.refused > 0 {
-        out.push_str(&format!(" · {} refused (unsafe names)", s.refused));
+    for (group, n) in &s.refusals {
+        out.push_str(&format!(" · {n} refused ({group})"));
     }
     if s.unverified > 0 {
         out.push_str(&format!(" · {} not verified", s.unverified));
+    }
+    if s.escaped > 0 {
+        out.push_str(&format!(
+            " · {} written escaped (control characters)",
+            count(s.escaped, "name", "names")
+        ));
     }
     out.push_str(&format!(" · {} failed", s.failed));
     out
@@ -295,7 +475,7 @@ mod tests {
             },
             10,
         );
-        p.finish("b", Outcome::Skipped("identical".into()), 20);
+        p.finish("b", Outcome::Skipped(Skip::Identical), 20);
         p.finish(
             "c",
             Outcome::Done {
@@ -319,9 +499,16 @@ mod tests {
         for i in 0..3 {
             let p = p.clone();
             waiters.push(tokio::spawn(async move {
+                let side = Side {
+                    label: "here",
+                    size: 1,
+                    modified: None,
+                };
                 p.ask(Question {
                     target: format!("f{i}"),
-                    detail: String::new(),
+                    ours: side.clone(),
+                    theirs: side,
+                    within_job: None,
                 })
                 .await
             }));

@@ -29,8 +29,40 @@ pub fn worth_retrying(e: &StoreError) -> bool {
     }
 }
 
+/// Why a retried call gave up.
+#[derive(Debug)]
+pub(super) enum Stop {
+    Cancelled,
+    Failed(Box<StoreError>),
+}
+
+impl Stop {
+    pub fn failed(e: StoreError) -> Stop {
+        Stop::Failed(Box::new(e))
+    }
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Cancelled => write!(f, "cancelled"),
+            Stop::Failed(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// Runs `op` with the job's retries for what the SDK did not retry.
-pub(super) async fn retried<T, F, Fut>(env: &Env, mut op: F) -> Result<T, String>
+pub(super) async fn retried<T, F, Fut>(env: &Env, op: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = StoreResult<T>>,
+{
+    retried_stop(env, op).await.map_err(|s| s.to_string())
+}
+
+/// [`retried`], keeping the store's error (a 412 means something else
+/// than a 500) and telling a cancel apart.
+pub(super) async fn retried_stop<T, F, Fut>(env: &Env, mut op: F) -> Result<T, Stop>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = StoreResult<T>>,
@@ -39,7 +71,7 @@ where
     loop {
         let r = tokio::select! {
             r = op() => r,
-            _ = env.cancel.cancelled() => return Err("cancelled".into()),
+            _ = env.cancel.cancelled() => return Err(Stop::Cancelled),
         };
         match r {
             Ok(v) => return Ok(v),
@@ -47,8 +79,36 @@ where
                 tries += 1;
                 // A cancel ends the wait; the next round returns "cancelled".
                 env.pause(backoff(tries)).await;
+                if env.cancelled() {
+                    return Err(Stop::Cancelled);
+                }
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(Stop::failed(e)),
+        }
+    }
+}
+
+/// [`retried_stop`] for a request a cancel must not cut off half-way:
+/// CreateMultipartUpload starts an upload on the server whose id only its
+/// answer carries, and an upload whose id was never read cannot be
+/// aborted (it stays, billed, until a lifecycle rule removes it). The
+/// request is short; a cancel is seen once it answered, and the caller
+/// then aborts what it started.
+pub(super) async fn retried_uncut<T, F, Fut>(env: &Env, mut op: F) -> Result<T, Stop>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = StoreResult<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match op().await {
+            Ok(v) => return Ok(v),
+            Err(_) if env.cancelled() => return Err(Stop::Cancelled),
+            Err(e) if tries < env.settings.retries && worth_retrying(&e) => {
+                tries += 1;
+                env.pause(backoff(tries)).await;
+            }
+            Err(e) => return Err(Stop::failed(e)),
         }
     }
 }

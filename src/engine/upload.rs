@@ -5,56 +5,25 @@
 //! checks where it can. A multipart upload that fails or is cancelled is
 //! aborted before the job ends: no parts are left behind.
 
+use super::claims::{Claim, Claims, Remote, existing};
+use super::complete::{NotCompleted, complete};
 use super::conflict::{Fingerprint, identical};
-use super::retry::retried;
+use super::place::{Cond, Incoming, ensure_absent, place};
+use super::progress::{Side, Skip};
+use super::retry::{Stop, retried_stop};
 use super::verify::crc32_b64;
-use super::{Choice, Env, Outcome, Question, UploadOptions, parts, say};
+use super::{Env, Outcome, UploadOptions, parts, say};
 use crate::local::walk::{WalkItem, walk};
-use crate::store::{ListRequest, Part, PutRequest, StoreResult};
+use crate::store::{ErrorKind, Part, PutRequest, StoreError};
 use bytes::Bytes;
 use futures::StreamExt;
 use std::collections::HashMap;
+use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 use tokio::sync::mpsc;
-
-/// What is already at a destination key (from one listing of the prefix).
-#[derive(Clone, Debug)]
-pub(super) struct Remote {
-    pub size: u64,
-    pub etag: Option<String>,
-    pub modified: Option<i64>,
-}
-
-/// Every key under `prefix` (at any depth), for conflict checks without a
-/// HEAD per file.
-pub(super) async fn existing(
-    env: &Env,
-    bucket: &str,
-    prefix: &str,
-) -> StoreResult<HashMap<String, Remote>> {
-    let mut found = HashMap::new();
-    let mut req = ListRequest::recursive(bucket, prefix, 1000);
-    loop {
-        let page = env.store.list_page(&req).await?;
-        for o in page.objects {
-            found.insert(
-                o.key,
-                Remote {
-                    size: o.size,
-                    etag: o.etag,
-                    modified: o.modified,
-                },
-            );
-        }
-        match page.next {
-            Some(t) => req.token = Some(t),
-            None => return Ok(found),
-        }
-    }
-}
 
 pub async fn run(
     env: &Env,
@@ -70,7 +39,11 @@ pub async fn run(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match existing(env, bucket, &format!("{prefix}{name}")).await {
+        let probe = match &options.as_key {
+            Some(key) => key.clone(),
+            None => format!("{prefix}{name}"),
+        };
+        match existing(env, bucket, &probe).await {
             Ok(m) => there.extend(m),
             Err(e) => {
                 env.progress.found(0);
@@ -81,7 +54,7 @@ pub async fn run(
             }
         }
     }
-    let there = Arc::new(std::sync::Mutex::new(there));
+    let claims = Arc::new(Claims::new(there));
     let (tx, rx) = mpsc::channel::<WalkItem>(1024);
     let follow = env.settings.follow_symlinks;
     let walker = tokio::task::spawn_blocking(move || {
@@ -99,10 +72,28 @@ pub async fn run(
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
     stream
         .map(|item| {
-            let (env, ctx, there) = (env.clone(), ctx.clone(), there.clone());
+            // Claimed in walk order before any worker writes: the first
+            // file to a key keeps it (two picked folders may both hold it).
+            let first = match &item {
+                WalkItem::File {
+                    path,
+                    key_rel,
+                    size,
+                    ..
+                } => claims.claim(
+                    &target_key(prefix, key_rel, options.as_key.as_deref()),
+                    Claim {
+                        item: path.display().to_string(),
+                        size: *size,
+                        etag: None,
+                    },
+                ),
+                WalkItem::Skipped { .. } | WalkItem::EmptyDir { .. } => None,
+            };
+            let (env, ctx, claims) = (env.clone(), ctx.clone(), claims.clone());
             tokio::spawn(async move {
                 let (bucket, prefix, options) = &*ctx;
-                one(&env, bucket, prefix, options, &there, item).await
+                one(&env, bucket, prefix, options, &claims, item, first).await
             })
         })
         .buffer_unordered(env.settings.concurrency.max(1))
@@ -112,21 +103,88 @@ pub async fn run(
     env.progress.set_listing(false);
 }
 
-pub(super) type Taken = std::sync::Mutex<HashMap<String, Remote>>;
+/// Where a walked file goes: under the prefix by its path from the picked
+/// entry, or, for the picked file itself, the key it was given.
+fn target_key(prefix: &str, key_rel: &str, as_key: Option<&str>) -> String {
+    match as_key {
+        // The picked entry itself has a one-segment path.
+        Some(key) if !key_rel.contains('/') => key.to_owned(),
+        _ => format!("{prefix}{key_rel}"),
+    }
+}
+
+/// A file as the walk saw it: an upload sends exactly this, or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Seen {
+    pub size: u64,
+    pub mtime: Option<SystemTime>,
+}
+
+impl Seen {
+    /// Why `file` is no longer what was seen, if it is not.
+    fn changed(&self, file: &File) -> Option<String> {
+        let Ok(m) = file.metadata() else {
+            return Some("it can no longer be read".into());
+        };
+        if m.len() != self.size {
+            return Some(format!("{} → {} bytes", self.size, m.len()));
+        }
+        match (self.mtime, m.modified().ok()) {
+            (Some(a), Some(b)) if a != b => Some("modified meanwhile".into()),
+            _ => None,
+        }
+    }
+}
+
+fn changed_error(path: &Path, why: &str) -> Stop {
+    Stop::failed(StoreError::new(
+        ErrorKind::Other,
+        format!(
+            "changed while uploading ({why}): nothing was written; retry (r) sends it as it is now ({})",
+            crate::sanitize::clean(&path.display().to_string())
+        ),
+    ))
+}
+
+/// Opens the file and checks it is still what the walk saw.
+fn open_seen(path: &Path, seen: Seen) -> Result<File, Stop> {
+    let f = File::open(path).map_err(|e| Stop::failed(read_error(&e)))?;
+    match seen.changed(&f) {
+        Some(why) => Err(changed_error(path, &why)),
+        None => Ok(f),
+    }
+}
+
+fn read_error(e: &std::io::Error) -> StoreError {
+    StoreError::new(ErrorKind::Other, format!("cannot read: {e}"))
+}
 
 async fn one(
     env: &Env,
     bucket: &str,
     prefix: &str,
     options: &UploadOptions,
-    there: &Taken,
+    claims: &Claims,
     item: WalkItem,
+    first: Option<Claim>,
 ) {
     let (path, rel, size, mtime) = match item {
         WalkItem::Skipped { path, reason } => {
             env.progress.found(0);
             let name = path.display().to_string();
-            return env.progress.finish(&name, Outcome::Skipped(reason), 0);
+            let why = Skip::NotAFile(reason);
+            return env.progress.finish(&name, Outcome::Skipped(why), 0);
+        }
+        WalkItem::EmptyDir { path, key_rel } => {
+            let name = path.display().to_string();
+            if !env.settings.folder_markers {
+                env.progress.found(0);
+                return env
+                    .progress
+                    .finish(&name, Outcome::Skipped(Skip::EmptyFolder), 0);
+            }
+            let key = format!("{prefix}{key_rel}/");
+            return marker(env, bucket, &key, &name).await;
         }
         WalkItem::File {
             path,
@@ -137,64 +195,64 @@ async fn one(
     };
     env.progress.found(size);
     let name = path.display().to_string();
-    let done = |o: Outcome| env.progress.finish(&name, o, size);
+    let done = |o: Outcome, dest: Option<String>| env.progress.finish_at(&name, o, size, dest);
     if env.cancelled() {
-        return done(Outcome::Skipped("cancelled".into()));
+        return done(Outcome::Cancelled, None);
     }
-    let mut key = format!("{prefix}{rel}");
-    let remote = there
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&key)
-        .cloned();
-    if let Some(remote) = remote {
-        let q = Question {
-            target: format!("s3://{bucket}/{key}"),
-            detail: format!("{size} B here, {} B in S3", remote.size),
+    let target = target_key(prefix, &rel, options.as_key.as_deref());
+    let seen = Seen { size, mtime };
+    let ours = Incoming {
+        item: &name,
+        side: Side {
+            label: "here",
+            size,
+            modified: mtime
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs() as i64),
+        },
+        etag: None,
+    };
+    let same = |r: Remote| {
+        let path = path.clone();
+        async move { same_as_remote(&path, size, mtime, &r).await }
+    };
+    let content_type = mime_guess::from_path(&path)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned();
+    let write = |key: String, cond: Cond| {
+        let req = PutRequest {
+            bucket: bucket.to_owned(),
+            key,
+            content_type: Some(content_type.clone()),
+            storage_class: options.storage_class.clone(),
+            encryption: options.encryption.clone(),
+            if_absent: cond.if_absent,
+            ..PutRequest::default()
         };
-        let Some(choice) = env.resolve(q).await else {
-            return done(Outcome::Skipped("cancelled".into()));
-        };
-        match choice {
-            Choice::Overwrite => {}
-            Choice::Skip => return done(Outcome::Skipped("exists".into())),
-            Choice::SkipIdentical => {
-                if same_as_remote(&path, size, mtime, &remote).await {
-                    return done(Outcome::Skipped("identical".into()));
-                }
-            }
-            Choice::KeepBoth => key = claim_keep_both(there, &key, size),
-            Choice::Cancel => {
-                env.cancel.cancel();
-                return done(Outcome::Skipped("cancelled".into()));
+        let path = path.clone();
+        async move {
+            if size >= env.settings.multipart_threshold {
+                multipart(env, &req, &path, seen, cond).await
+            } else {
+                single(env, &req, &path, seen, cond).await
             }
         }
+    };
+    let placed = place(env, claims, bucket, &target, first, ours, same, write).await;
+    match placed {
+        Ok(written) => {
+            let dest = (written != target).then_some(written);
+            done(
+                Outcome::Done {
+                    bytes: size,
+                    note: None,
+                },
+                dest,
+            )
+        }
+        Err(outcome) => done(outcome, None),
     }
-    let req = PutRequest {
-        bucket: bucket.to_owned(),
-        key,
-        content_type: Some(
-            mime_guess::from_path(&path)
-                .first_or_octet_stream()
-                .essence_str()
-                .to_owned(),
-        ),
-        storage_class: options.storage_class.clone(),
-        encryption: options.encryption.clone(),
-        ..PutRequest::default()
-    };
-    let result = if size >= env.settings.multipart_threshold {
-        multipart(env, &req, &path, size).await
-    } else {
-        single(env, &req, &path, size).await
-    };
-    done(match result {
-        Ok(()) => Outcome::Done {
-            bytes: size,
-            note: None,
-        },
-        Err(msg) => env.failed(msg),
-    })
 }
 
 /// Skip-identical for an upload: same size, then the MD5 when the ETag is
@@ -231,63 +289,59 @@ async fn same_as_remote(path: &Path, size: u64, mtime: Option<SystemTime>, r: &R
     r.size == size && matches!((local, r.modified), (Some(l), Some(m)) if m >= l)
 }
 
-/// Picks the "keep both" name for `key` among the keys known at the
-/// destination and claims it, so two items of one job never pick the same.
-pub(super) fn claim_keep_both(there: &Taken, key: &str, size: u64) -> String {
-    let mut taken = there.lock().unwrap_or_else(|p| p.into_inner());
-    let free = keep_both_key(key, |k| taken.contains_key(k));
-    taken.insert(
-        free.clone(),
-        Remote {
-            size,
-            etag: None,
-            modified: None,
-        },
-    );
-    free
-}
-
-/// "a/report.pdf" → "a/report (1).pdf", the first that `taken` says is free.
-pub(super) fn keep_both_key(key: &str, taken: impl Fn(&str) -> bool) -> String {
-    let (dir, name) = match key.rfind('/') {
-        Some(i) => key.split_at(i + 1),
-        None => ("", key),
-    };
-    let (stem, ext) = match name.rfind('.') {
-        Some(i) if i > 0 => name.split_at(i),
-        _ => (name, ""),
-    };
-    (1..)
-        .map(|n| format!("{dir}{stem} ({n}){ext}"))
-        .find(|k| !taken(k))
-        .unwrap_or_else(|| key.to_owned())
-}
-
-fn read_range(path: &Path, start: u64, len: u64) -> std::io::Result<Bytes> {
-    let f = std::fs::File::open(path)?;
-    let mut buf = vec![0u8; len as usize];
-    f.read_exact_at(&mut buf, start)?;
-    Ok(Bytes::from(buf))
-}
-
-async fn single(env: &Env, req: &PutRequest, path: &Path, size: u64) -> Result<(), String> {
+/// One PutObject: the file is opened, checked against what the walk saw,
+/// read whole, and checked again after its last byte, so a file that grew
+/// or changed is never sent torn.
+async fn single(
+    env: &Env,
+    req: &PutRequest,
+    path: &Path,
+    seen: Seen,
+    cond: Cond,
+) -> Result<(), Stop> {
     let _slot = env.lane.slot().await;
     let p = path.to_owned();
-    let body = tokio::task::spawn_blocking(move || read_range(&p, 0, size))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot read: {e}"))?;
+    let body = tokio::task::spawn_blocking(move || -> Result<Bytes, Stop> {
+        let f = open_seen(&p, seen)?;
+        let mut buf = vec![0u8; seen.size as usize];
+        f.read_exact_at(&mut buf, 0).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => changed_error(&p, "shorter than it was"),
+            _ => Stop::failed(read_error(&e)),
+        })?;
+        if let Some(why) = seen.changed(&f) {
+            return Err(changed_error(&p, &why));
+        }
+        Ok(Bytes::from(buf))
+    })
+    .await
+    .map_err(|e| Stop::failed(super::copy::task_died(e)))??;
     let mut req = req.clone();
     if env.settings.send_checksums {
         req.crc32 = Some(crc32_b64(&body));
     }
-    env.throttle(size).await;
-    retried(env, || env.store.put_object(&req, body.clone())).await?;
-    env.progress.moved(size);
+    if cond.check_first {
+        ensure_absent(env, &req.bucket, &req.key)
+            .await
+            .map_err(Stop::failed)?;
+    }
+    env.throttle(seen.size).await;
+    retried_stop(env, || env.store.put_object(&req, body.clone())).await?;
+    env.progress.moved(seen.size);
     Ok(())
 }
 
-async fn multipart(env: &Env, req: &PutRequest, path: &Path, size: u64) -> Result<(), String> {
+async fn multipart(
+    env: &Env,
+    req: &PutRequest,
+    path: &Path,
+    seen: Seen,
+    cond: Cond,
+) -> Result<(), Stop> {
+    let p = path.to_owned();
+    let file = tokio::task::spawn_blocking(move || open_seen(&p, seen))
+        .await
+        .map_err(|e| Stop::failed(super::copy::task_died(e)))??;
+    let file = Arc::new(file);
     let mut create = req.clone();
     if env.settings.send_checksums {
         // Marks the upload as one whose parts carry CRC32s.
@@ -295,20 +349,11 @@ async fn multipart(env: &Env, req: &PutRequest, path: &Path, size: u64) -> Resul
     }
     let upload_id = {
         let _slot = env.lane.slot().await;
-        retried(env, || env.store.create_multipart(&create)).await?
+        super::retry::retried_uncut(env, || env.store.create_multipart(&create)).await?
     };
-    let result = parts_and_complete(env, req, &upload_id, path, size).await;
-    if result.is_err() {
-        // Not cancellable and without a slot: nothing may be left behind.
-        if let Err(e) = env
-            .store
-            .abort_multipart(&req.bucket, &req.key, &upload_id)
-            .await
-        {
-            tracing::warn!(error = %e, "abort of a multipart upload failed");
-        }
-    }
-    result
+    env.upload_started(&req.bucket, &req.key, &upload_id);
+    let result = parts_and_complete(env, req, &upload_id, path, &file, seen, cond).await;
+    super::complete::finish(env, req, &upload_id, result).await
 }
 
 /// Parts of one file read and sent at once. Each is a part-sized buffer,
@@ -321,32 +366,44 @@ async fn parts_and_complete(
     req: &PutRequest,
     upload_id: &str,
     path: &Path,
-    size: u64,
-) -> Result<(), String> {
+    file: &Arc<File>,
+    seen: Seen,
+    cond: Cond,
+) -> Result<(), NotCompleted> {
+    let size = seen.size;
     let part = parts::part_size(size, env.settings.part_size);
     let ranges: Vec<(u64, u64)> = parts::ranges(size, part).collect();
-    let results: Vec<Result<Part, String>> = futures::stream::iter(ranges.into_iter().enumerate())
+    let results: Vec<Result<Part, Stop>> = futures::stream::iter(ranges.into_iter().enumerate())
         .map(|(i, (start, end))| {
-            let (env, req, upload_id, path) = (
+            let (env, req, upload_id, file, path) = (
                 env.clone(),
                 req.clone(),
                 upload_id.to_owned(),
+                file.clone(),
                 path.to_owned(),
             );
             tokio::spawn(async move {
                 let _slot = env.lane.slot().await;
                 if env.cancelled() {
-                    return Err("cancelled".to_owned());
+                    return Err(Stop::Cancelled);
                 }
-                let body =
-                    tokio::task::spawn_blocking(move || read_range(&path, start, end - start))
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .map_err(|e| format!("cannot read: {e}"))?;
+                let body = tokio::task::spawn_blocking(move || {
+                    let mut buf = vec![0u8; (end - start) as usize];
+                    file.read_exact_at(&mut buf, start)
+                        .map(|()| Bytes::from(buf))
+                        .map_err(|e| match e.kind() {
+                            std::io::ErrorKind::UnexpectedEof => {
+                                changed_error(&path, "shorter than it was")
+                            }
+                            _ => Stop::failed(read_error(&e)),
+                        })
+                })
+                .await
+                .map_err(|e| Stop::failed(super::copy::task_died(e)))??;
                 let crc = env.settings.send_checksums.then(|| crc32_b64(&body));
                 env.throttle(end - start).await;
                 let number = i as i32 + 1;
-                let p = retried(&env, || {
+                let p = retried_stop(&env, || {
                     env.store
                         .upload_part(&req, &upload_id, number, body.clone(), crc.clone())
                 })
@@ -356,7 +413,7 @@ async fn parts_and_complete(
             })
         })
         .buffer_unordered(PARTS_IN_FLIGHT.min(env.settings.concurrency.max(1)))
-        .map(|j| j.unwrap_or_else(|e| Err(format!("part task: {e}"))))
+        .map(|j| j.unwrap_or_else(|e| Err(Stop::failed(super::copy::task_died(e)))))
         .collect()
         .await;
     let mut done = Vec::with_capacity(results.len());
@@ -369,39 +426,79 @@ async fn parts_and_complete(
             }
         }
     }
+    let sent: u64 = done.iter().map(|p| part_len(p.number, part, size)).sum();
     if let Some(e) = first_err {
-        env.progress.unmoved(done.len() as u64 * part);
-        return Err(e);
+        env.progress.unmoved(sent);
+        return Err(e.into());
     }
     done.sort_by_key(|p| p.number);
-    let now = std::fs::metadata(path).map(|m| m.len()).unwrap_or(size);
-    if now != size {
-        return Err(format!(
-            "the file changed while uploading ({size} → {now} bytes)"
-        ));
+    // Every byte is read: the file must still be what the walk saw.
+    let f = file.clone();
+    let changed = tokio::task::spawn_blocking(move || seen.changed(&f))
+        .await
+        .unwrap_or_else(|e| Some(e.to_string()));
+    if let Some(why) = changed {
+        env.progress.unmoved(sent);
+        return Err(changed_error(path, &why).into());
     }
     let _slot = env.lane.slot().await;
-    retried(env, || env.store.complete_multipart(req, upload_id, &done))
-        .await
-        .map(|_| ())
+    if cond.check_first
+        && let Err(e) = ensure_absent(env, &req.bucket, &req.key).await
+    {
+        env.progress.unmoved(sent);
+        return Err(Stop::failed(e).into());
+    }
+    let r = complete(env, req, upload_id, &done, size).await;
+    if r.is_err() {
+        env.progress.unmoved(sent);
+    }
+    r
+}
+
+/// Bytes in part `number` (1-based) of `size` cut into `part`-sized parts.
+fn part_len(number: i32, part: u64, size: u64) -> u64 {
+    let start = (number as u64 - 1) * part;
+    size.saturating_sub(start).min(part)
 }
 
 /// A zero-byte `name/` marker, as the S3 console's "Create folder" makes.
 pub async fn make_folder(env: &Env, bucket: &str, key: &str) {
+    marker(env, bucket, key, key).await
+}
+
+/// Writes the marker `key` for the item `name`. A marker that exists
+/// already is left as it is (it is the same empty folder).
+async fn marker(env: &Env, bucket: &str, key: &str, name: &str) {
     env.progress.found(0);
     let req = PutRequest {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
+        if_absent: true,
         ..PutRequest::default()
     };
-    let outcome = match retried(env, || env.store.put_object(&req, Bytes::new())).await {
+    let mut put = retried_stop(env, || env.store.put_object(&req, Bytes::new())).await;
+    if let Err(Stop::Failed(e)) = &put
+        && e.kind == ErrorKind::NotImplemented
+    {
+        // A server that does not do conditional writes: the marker is
+        // empty, so writing it over an existing one loses nothing.
+        let plain = PutRequest {
+            if_absent: false,
+            ..req.clone()
+        };
+        put = retried_stop(env, || env.store.put_object(&plain, Bytes::new())).await;
+    }
+    let outcome = match put {
         Ok(_) => Outcome::Done {
             bytes: 0,
             note: None,
         },
-        Err(e) => env.failed(e),
+        Err(super::retry::Stop::Failed(e)) if super::place::exists_now(&e) => {
+            Outcome::Skipped(Skip::Exists)
+        }
+        Err(e) => env.failed(e.to_string()),
     };
-    env.progress.finish(key, outcome, 0);
+    env.progress.finish(name, outcome, 0);
 }
 
 #[cfg(test)]
@@ -409,12 +506,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keep_both_appends_a_number_before_the_extension() {
-        let taken = ["a/report (1).pdf"];
-        let free = |k: &str| taken.contains(&k);
-        assert_eq!(keep_both_key("a/report.pdf", free), "a/report (2).pdf");
-        assert_eq!(keep_both_key("notes", |_| false), "notes (1)");
-        assert_eq!(keep_both_key(".env", |_| false), ".env (1)");
-        assert_eq!(keep_both_key("d.x/name", |_| false), "d.x/name (1)");
+    fn part_lengths_add_up() {
+        let (part, size) = (5, 12);
+        let total: u64 = (1..=3).map(|n| part_len(n, part, size)).sum();
+        assert_eq!(total, size);
+        assert_eq!(part_len(3, part, size), 2);
     }
 }

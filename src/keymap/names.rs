@@ -11,14 +11,20 @@ pub enum Context {
     Messages,
     Prompt,
     Copy,
+    /// The quit question.
     Confirm,
+    /// A question before a change to data (delete, rename, conflict,
+    /// restore, undelete, permanent delete, rollback).
+    Question,
     Transfers,
     Versions,
     Share,
+    /// The open multipart uploads panel.
+    Uploads,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Buckets,
         Context::Tree,
         Context::Inspector,
@@ -27,9 +33,11 @@ impl Context {
         Context::Prompt,
         Context::Copy,
         Context::Confirm,
+        Context::Question,
         Context::Transfers,
         Context::Versions,
         Context::Share,
+        Context::Uploads,
     ];
 
     pub fn name(self) -> &'static str {
@@ -42,9 +50,11 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Copy => "copy",
             Context::Confirm => "confirm",
+            Context::Question => "question",
             Context::Transfers => "transfers",
             Context::Versions => "versions",
             Context::Share => "share",
+            Context::Uploads => "uploads",
         }
     }
 
@@ -57,10 +67,12 @@ impl Context {
             Context::Messages => "message log",
             Context::Prompt => "prompt",
             Context::Copy => "copy menu",
-            Context::Confirm => "question",
+            Context::Confirm => "quit question",
+            Context::Question => "question before a change",
             Context::Transfers => "transfers panel",
             Context::Versions => "versions panel",
             Context::Share => "share popup",
+            Context::Uploads => "open uploads panel",
         }
     }
 
@@ -126,6 +138,14 @@ pub enum Action {
     CopyCurl,
     ShowQr,
     Edit,
+    Confirm,
+    Overwrite,
+    Skip,
+    SkipIdentical,
+    KeepBoth,
+    CancelJob,
+    OpenUploads,
+    AbortAll,
 }
 
 use Context as C;
@@ -137,12 +157,27 @@ const SCROLLS: &[Context] = &[
     C::Inspector,
     C::Help,
     C::Messages,
+    C::Question,
     C::Transfers,
     C::Versions,
+    C::Uploads,
 ];
+/// Where `?` opens the help: the views and every panel or question.
+const HELPS: &[Context] = &[
+    C::Buckets,
+    C::Tree,
+    C::Inspector,
+    C::Question,
+    C::Transfers,
+    C::Versions,
+    C::Share,
+    C::Uploads,
+];
+/// The answers of a conflict question.
+const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 62] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -197,6 +232,14 @@ impl Action {
         Action::CopyCurl,
         Action::ShowQr,
         Action::Edit,
+        Action::Confirm,
+        Action::Overwrite,
+        Action::Skip,
+        Action::SkipIdentical,
+        Action::KeepBoth,
+        Action::CancelJob,
+        Action::OpenUploads,
+        Action::AbortAll,
     ];
 
     /// The contexts this action does something in.
@@ -209,15 +252,15 @@ impl Action {
             | Action::PageDown
             | Action::PageUp => SCROLLS,
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
+            Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
             Action::Expand
             | Action::SwitchFocus
             | Action::Filter
-            | Action::Refresh
             | Action::CopyMenu
             | Action::Messages
-            | Action::Help
             | Action::Clear
             | Action::Quit => LISTS,
+            Action::Help => HELPS,
             Action::Collapse
             | Action::RootUp
             | Action::SortCycle
@@ -237,16 +280,31 @@ impl Action {
                 C::Prompt,
                 C::Copy,
                 C::Confirm,
+                C::Question,
                 C::Transfers,
                 C::Versions,
                 C::Share,
+                C::Uploads,
             ],
             Action::ForceQuit => &Context::ALL,
-            Action::Close => &[C::Help, C::Messages, C::Transfers, C::Versions, C::Share],
+            Action::Close => &[
+                C::Help,
+                C::Messages,
+                C::Transfers,
+                C::Versions,
+                C::Share,
+                C::Uploads,
+            ],
             Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {
                 &[C::Prompt]
             }
-            Action::Yes | Action::No => &[C::Confirm],
+            Action::Yes | Action::No => &[C::Confirm, C::Question],
+            Action::Confirm => &[C::Question],
+            Action::Overwrite
+            | Action::Skip
+            | Action::SkipIdentical
+            | Action::KeepBoth
+            | Action::CancelJob => CHOICES,
             Action::Download => &[C::Tree, C::Inspector, C::Versions],
             Action::Upload
             | Action::Yank
@@ -254,7 +312,7 @@ impl Action {
             | Action::Paste
             | Action::Rename
             | Action::NewFolder => BROWSE,
-            Action::Delete => &[C::Tree, C::Inspector, C::Transfers, C::Versions],
+            Action::Delete => &[C::Tree, C::Inspector, C::Transfers, C::Versions, C::Uploads],
             Action::Transfers => LISTS,
             Action::Retry | Action::ClearFinished => &[C::Transfers],
             Action::Share => &[C::Tree, C::Inspector, C::Versions],
@@ -266,6 +324,8 @@ impl Action {
             Action::CopyCurl => &[C::Share],
             Action::ShowQr => &[C::Share],
             Action::Edit => &[C::Share],
+            Action::OpenUploads => LISTS,
+            Action::AbortAll => &[C::Uploads],
         }
     }
 
@@ -325,6 +385,14 @@ impl Action {
             Action::CopyCurl => "copy_curl",
             Action::ShowQr => "show_qr",
             Action::Edit => "edit",
+            Action::Confirm => "confirm",
+            Action::Overwrite => "overwrite",
+            Action::Skip => "skip",
+            Action::SkipIdentical => "skip_identical",
+            Action::KeepBoth => "keep_both",
+            Action::CancelJob => "cancel_job",
+            Action::OpenUploads => "uploads",
+            Action::AbortAll => "abort_all",
         }
     }
 
@@ -363,7 +431,7 @@ impl Action {
             Action::Next => "next choice / move down",
             Action::Prev => "previous choice / move up",
             Action::Yes => "yes",
-            Action::No => "no",
+            Action::No => "no: nothing changes (a conflict question: cancel the job)",
             Action::Download => "download to a local folder",
             Action::Upload => "upload files or folders here",
             Action::Yank => "copy the selection to pail's clipboard (paste with p)",
@@ -371,7 +439,9 @@ impl Action {
             Action::Paste => "paste pail's clipboard into the prefix under the cursor",
             Action::Rename => "rename the object or prefix (moves every key under it)",
             Action::NewFolder => "create a folder (a zero-byte name/ marker)",
-            Action::Delete => "delete (shows exactly what first); in transfers: cancel the job",
+            Action::Delete => {
+                "delete (shows exactly what first); in transfers: cancel the job; in open uploads: abort it"
+            }
             Action::Transfers => "transfers panel: jobs, progress, cancel, retry",
             Action::Retry => "retry the job's failed items",
             Action::ClearFinished => "clear finished jobs",
@@ -386,6 +456,20 @@ impl Action {
             Action::CopyCurl => "copy as a ready curl command",
             Action::ShowQr => "show the link as a QR code (for a phone)",
             Action::Edit => "back to the form (method, expiry, options)",
+            Action::Confirm => {
+                "confirm a question that loses nothing, or once the asked text is typed"
+            }
+            Action::Overwrite => "conflict: overwrite what is there (every conflict of the job)",
+            Action::Skip => "conflict: skip (every conflict of the job)",
+            Action::SkipIdentical => {
+                "conflict: skip what is identical, overwrite the rest (every conflict of the job)"
+            }
+            Action::KeepBoth => "conflict: keep both, writing this one under a free name",
+            Action::CancelJob => "conflict: cancel the job",
+            Action::OpenUploads => {
+                "open multipart uploads here (started, never completed): list, abort"
+            }
+            Action::AbortAll => "abort every open upload listed (shows them first)",
         }
     }
 

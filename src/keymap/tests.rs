@@ -146,3 +146,68 @@ fn the_default_keymap_has_no_conflicts() {
     let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(map.action(Context::Prompt, &esc), Some(Action::Cancel));
 }
+
+fn default_map() -> Keymap {
+    let text = crate::config::DEFAULT_KEYMAP;
+    let v: toml::Table = toml::from_str(text).unwrap();
+    let table =
+        |name: &str| -> Option<BindingTable> { v.get(name).map(|c| c.clone().try_into().unwrap()) };
+    let contexts = v.get("context").and_then(|k| k.as_table());
+    let b = Bindings::from_toml(table("keys"), contexts, table("copy")).unwrap();
+    Keymap::build(&[&b]).unwrap()
+}
+
+#[test]
+fn questions_have_their_own_keys_where_q_and_esc_are_no() {
+    let map = default_map();
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let q = Context::Question;
+    assert_eq!(map.action(q, &ev('q')), Some(Action::No));
+    assert_eq!(map.action(q, &esc), Some(Action::No));
+    assert_eq!(map.action(q, &ev('y')), Some(Action::Yes));
+    assert_eq!(map.action(q, &enter), Some(Action::Confirm));
+    assert_eq!(map.action(q, &ev('o')), Some(Action::Overwrite));
+    assert_eq!(map.action(q, &ev('k')), Some(Action::KeepBoth));
+    assert_eq!(map.action(q, &ev('?')), Some(Action::Help));
+    // The quit question keeps its own keys.
+    assert_eq!(map.action(Context::Confirm, &ev('q')), Some(Action::Yes));
+    for ctx in [Context::Transfers, Context::Versions, Context::Share] {
+        assert_eq!(map.action(ctx, &ev('?')), Some(Action::Help), "{ctx:?}");
+    }
+}
+
+#[test]
+fn q_esc_or_enter_cannot_go_ahead_in_a_question() {
+    let question = |action: &str, key: &str| {
+        let mut b = Bindings::default();
+        b.contexts
+            .insert("question".into(), table(&[(action, &[key])]));
+        Keymap::build(&[&b])
+    };
+    for (action, key) in [
+        ("yes", "q"),
+        ("yes", "Esc"),
+        ("confirm", "q"),
+        ("overwrite", "Esc"),
+        ("keep_both", "q"),
+        ("yes", "Enter"),
+        ("overwrite", "Enter"),
+        ("skip_identical", "Enter"),
+    ] {
+        let e = question(action, key).unwrap_err();
+        assert_eq!(e.name, action);
+        assert!(
+            e.message.contains(&format!("{action} = {key:?}")),
+            "{}",
+            e.message
+        );
+    }
+    // A global binding reaches the question too.
+    let e = Keymap::build(&[&global(&[("yes", &["y", "q"])])]).unwrap_err();
+    assert!(e.message.contains("question"), "{e}");
+    // No and cancel may have them; skip may have Enter.
+    assert!(question("no", "q").is_ok());
+    assert!(question("cancel_job", "Esc").is_ok());
+    assert!(question("skip", "Enter").is_ok());
+}

@@ -31,7 +31,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::styled(format!("{when} "), dim()),
-                Span::styled(crate::sanitize::clean(&m.text).into_owned(), style),
+                Span::styled(crate::sanitize::clean_text(&m.text).into_owned(), style),
             ])
         })
         .collect()

@@ -13,23 +13,24 @@
 //!
 //! A download is invisible until it is complete: an interrupted or cancelled
 //! transfer never leaves a half-written file under the real name, and
-//! dropping a [`Pending`] removes whatever it created.
+//! dropping a [`Pending`] removes whatever it created. What a `kill -9`
+//! leaves (a named temp, where O_TMPFILE is not there) is removed by the
+//! next download into that folder (dest/temp.rs).
 
-use std::collections::hash_map::RandomState;
+use std::collections::HashSet;
 use std::fs::File;
-use std::hash::{BuildHasher, Hasher};
 use std::io;
-#[cfg(target_os = "linux")]
-use std::os::fd::AsRawFd;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::paths::{MAX_SEGMENT_BYTES, RelPath};
+
+mod temp;
 
 /// The download destination: a directory held open, so everything below it
 /// is reached from this descriptor, whatever happens to its path later.
@@ -39,6 +40,9 @@ pub struct Dest {
     /// Whether to try O_TMPFILE first; tests turn it off to cover the
     /// named-temp path on filesystems that do support it.
     tmpfile: bool,
+    /// Folders (parent segments joined with `/`) already cleared of temps
+    /// a killed pail left, so each is read once per job.
+    swept: Mutex<HashSet<String>>,
 }
 
 /// What kind of entry already sits at a name (seen with lstat).
@@ -97,7 +101,31 @@ impl Dest {
             root: root.to_path_buf(),
             dir,
             tmpfile: cfg!(target_os = "linux"),
+            swept: Mutex::default(),
         })
+    }
+
+    /// Whether the destination folder tells `a.txt` from `A.txt`: a probe
+    /// file with a lowercase name is created, and its uppercase name looked
+    /// up. macOS and Windows volumes, FAT/exFAT sticks and casefolded ext4
+    /// or tmpfs folders answer that they are the same file. A folder that
+    /// cannot be written to says "sensitive" (nothing will be written).
+    pub fn case_insensitive(&self) -> bool {
+        let lower = format!(".pail-case-probe-{}", std::process::id());
+        let upper = lower.to_uppercase();
+        let created = rfs::openat(
+            &self.dir,
+            lower.as_str(),
+            OFlags::CREATE | OFlags::EXCL | OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::from_raw_mode(0o600),
+        );
+        let Ok(fd) = created else {
+            return false;
+        };
+        drop(fd);
+        let same = rfs::statat(&self.dir, upper.as_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok();
+        let _ = rfs::unlinkat(&self.dir, lower.as_str(), AtFlags::empty());
+        same
     }
 
     #[cfg(test)]
@@ -130,9 +158,12 @@ impl Dest {
 
     /// Starts a download of `rel`: creates its parent directories, then an
     /// invisible temporary file beside where it will live (O_TMPFILE where
-    /// the filesystem has it, else `.NAME.pail-XXXXXX.tmp`).
+    /// the filesystem has it, else `.NAME.pail-PID-XXXXXX.tmp`). The first
+    /// time in a folder, removes the temps a killed pail left there.
     pub fn create(&self, rel: &RelPath) -> io::Result<Pending> {
-        let dir = self.make_dir_chain(parent_segments(rel))?;
+        let parents = parent_segments(rel);
+        let dir = self.make_dir_chain(parents)?;
+        self.sweep_once(parents, &dir);
         let name = rel.file_name();
         let shown = rel.to_string();
         // Fail before the transfer rather than after it: a folder at the
@@ -146,7 +177,7 @@ impl Dest {
         }
         #[cfg(target_os = "linux")]
         if self.tmpfile
-            && let Some(file) = open_tmpfile(&dir)?
+            && let Some(file) = temp::open_tmpfile(&dir)?
         {
             return Ok(Pending {
                 file,
@@ -156,7 +187,7 @@ impl Dest {
                 shown,
             });
         }
-        let (file, temp) = create_named_temp(&dir, name)?;
+        let (file, temp) = temp::create_named(&dir, name)?;
         Ok(Pending {
             file,
             dir,
@@ -173,6 +204,16 @@ impl Dest {
     /// free when checked; [`Pending::commit`] with `overwrite = false` is
     /// what guarantees nothing is replaced if another writer takes it first.
     pub fn keep_both_name(&self, rel: &RelPath) -> io::Result<RelPath> {
+        self.keep_both_name_except(rel, |_| false)
+    }
+
+    /// [`Dest::keep_both_name`], also passing over names `taken` says
+    /// another item of the same job claimed.
+    pub fn keep_both_name_except(
+        &self,
+        rel: &RelPath,
+        taken: impl Fn(&RelPath) -> bool,
+    ) -> io::Result<RelPath> {
         let (stem, ext) = split_extension(rel.file_name());
         for n in 1..=9999u32 {
             let suffix = format!(" ({n}){ext}");
@@ -180,7 +221,7 @@ impl Dest {
             let candidate = rel
                 .with_file_name(&format!("{stem}{suffix}"))
                 .map_err(|r| io::Error::new(io::ErrorKind::InvalidInput, r))?;
-            if self.existing(&candidate)?.is_none() {
+            if !taken(&candidate) && self.existing(&candidate)?.is_none() {
                 return Ok(candidate);
             }
         }
@@ -188,6 +229,18 @@ impl Dest {
             io::ErrorKind::AlreadyExists,
             format!("no free name like {rel} (1) through (9999)"),
         ))
+    }
+
+    /// [`temp::sweep`] of the folder `segs`, unless this job did already.
+    fn sweep_once(&self, segs: &[String], dir: &OwnedFd) {
+        let first = self
+            .swept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(segs.join("/"));
+        if first {
+            temp::sweep(dir);
+        }
     }
 
     fn make_dir_chain(&self, segs: &[String]) -> io::Result<OwnedFd> {
@@ -306,81 +359,6 @@ fn existing_from_stat(st: &rfs::Stat) -> Existing {
     }
 }
 
-/// An unnamed file in `dir`, or None when this kernel or filesystem cannot
-/// make one (the caller then uses a named temp).
-#[cfg(target_os = "linux")]
-fn open_tmpfile(dir: &OwnedFd) -> io::Result<Option<File>> {
-    let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
-    match rfs::openat(dir, ".", flags, Mode::from_raw_mode(FILE_MODE)) {
-        Ok(fd) => {
-            let file = File::from(fd);
-            // Giving it a name later goes through /proc; without /proc the
-            // downloaded data could never be linked in, so do not start.
-            match rfs::statat(rfs::CWD, proc_fd_path(&file), AtFlags::empty()) {
-                Ok(_) => Ok(Some(file)),
-                Err(_) => Ok(None),
-            }
-        }
-        // EISDIR: a kernel without O_TMPFILE sees only O_DIRECTORY.
-        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL | Errno::NOSYS) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn proc_fd_path(file: &File) -> String {
-    format!("/proc/self/fd/{}", file.as_raw_fd())
-}
-
-/// `.NAME.pail-XXXXXX.tmp`: hidden, recognisably pail's, and never longer
-/// than a file name may be (NAME is shortened to fit).
-fn temp_name(final_name: &str) -> String {
-    let budget = MAX_SEGMENT_BYTES - ".".len() - ".pail-XXXXXX.tmp".len();
-    format!(
-        ".{}.pail-{}.tmp",
-        truncate(final_name, budget),
-        random_suffix()
-    )
-}
-
-/// Six characters that differ between calls, processes and runs. Not
-/// cryptographic: O_EXCL is what makes the name ours, this only makes a
-/// clash unlikely.
-fn random_suffix() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.write_u32(std::process::id());
-    if let Ok(t) = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
-        h.write_u128(t.as_nanos());
-    }
-    let mut n = h.finish();
-    (0..6)
-        .map(|_| {
-            let c = ALPHABET[(n % 36) as usize] as char;
-            n /= 36;
-            c
-        })
-        .collect()
-}
-
-fn create_named_temp(dir: &OwnedFd, final_name: &str) -> io::Result<(File, String)> {
-    let flags = OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::RDWR | OFlags::CLOEXEC;
-    for _ in 0..100 {
-        let temp = temp_name(final_name);
-        match rfs::openat(dir, temp.as_str(), flags, Mode::from_raw_mode(FILE_MODE)) {
-            Ok(fd) => return Ok((File::from(fd), temp)),
-            Err(Errno::EXIST) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "no free temporary name after 100 tries",
-    ))
-}
-
 /// The longest prefix of `s` within `max` bytes that ends on a character.
 fn truncate(s: &str, max: usize) -> &str {
     let mut cut = s.len().min(max);
@@ -474,7 +452,7 @@ impl Pending {
     /// Gives the O_TMPFILE file the name `name` in its directory.
     #[cfg(target_os = "linux")]
     fn link_tmpfile(&self, name: &str) -> Result<(), Errno> {
-        let proc = proc_fd_path(&self.file);
+        let proc = temp::proc_fd_path(&self.file);
         rfs::linkat(
             rfs::CWD,
             proc.as_str(),
@@ -493,7 +471,7 @@ impl Pending {
     /// failed rename still cleans it up, and returns that name.
     fn link_tmpfile_temp(&mut self) -> io::Result<String> {
         for _ in 0..100 {
-            let temp = temp_name(&self.name);
+            let temp = temp::temp_name(&self.name);
             match self.link_tmpfile(&temp) {
                 Ok(()) => {
                     self.temp = Some(temp.clone());

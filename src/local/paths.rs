@@ -134,6 +134,32 @@ impl RelPath {
         Ok(RelPath(segments))
     }
 
+    /// This path with every name that holds a control, bidi or invisible
+    /// character written escaped (`evil\x1b[2J.txt`), as `[transfers]
+    /// local_names = "escape"` wants: a file name a terminal would act on
+    /// when a shell lists it. `None` when no name needed it.
+    pub fn escaped(&self) -> Option<Result<RelPath, Refusal>> {
+        if !self.0.iter().any(|s| crate::sanitize::is_suspicious(s)) {
+            return None;
+        }
+        let segs: Vec<String> = self
+            .0
+            .iter()
+            .map(|s| {
+                if crate::sanitize::is_suspicious(s) {
+                    crate::sanitize::clean(s).into_owned()
+                } else {
+                    s.clone()
+                }
+            })
+            .collect();
+        Some(
+            segs.iter()
+                .try_for_each(|s| check_segment(s))
+                .map(|()| RelPath(segs.clone())),
+        )
+    }
+
     /// For display and for callers that need a path relative to the
     /// destination root; writes go through [`super::Dest`], which never
     /// resolves this as a whole path.
@@ -286,6 +312,19 @@ mod tests {
     fn backslash_is_part_of_the_name_on_unix() {
         assert_eq!(file(r"a\b"), ok_file(&[r"a\b"]));
         assert_eq!(file(r"..\..\x"), ok_file(&[r"..\..\x"]));
+    }
+
+    #[test]
+    fn hostile_names_escape_only_when_asked_and_only_themselves() {
+        let p = RelPath::parse("ok\\dir/evil\u{1b}[2J\u{202e}.txt").unwrap();
+        let e = p.escaped().unwrap().unwrap();
+        assert_eq!(e.segments(), ["ok\\dir", "evil\\x1b[2J\\u{202e}.txt"]);
+        assert_eq!(RelPath::parse("plain/name.txt").unwrap().escaped(), None);
+        let long = format!("{}\u{7}", "a".repeat(254));
+        assert_eq!(
+            RelPath::parse(&long).unwrap().escaped(),
+            Some(Err(Refusal::TooLong))
+        );
     }
 
     #[test]

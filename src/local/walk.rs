@@ -31,6 +31,9 @@ pub enum WalkItem {
         size: u64,
         mtime: Option<SystemTime>,
     },
+    /// A folder with nothing in it: S3 has no folders, so it is reported
+    /// (or made a `name/` marker when the user asks for those).
+    EmptyDir { path: PathBuf, key_rel: String },
     /// Something that will not be uploaded, and why.
     Skipped { path: PathBuf, reason: String },
 }
@@ -59,8 +62,9 @@ struct Frame {
 /// Walks `picked` (a file or a folder). Symlinks are skipped unless
 /// `follow_symlinks`, the picked entry included: the setting means the same
 /// everywhere. When followed, a link back to a folder already on the
-/// current path is skipped as a loop. Empty folders produce nothing (S3 has
-/// no folders to create). Picking `/` gives keys without a leading name.
+/// current path is skipped as a loop. An empty folder is an
+/// [`WalkItem::EmptyDir`] (S3 has no folders: the upload says so, or makes a
+/// marker). Picking `/` gives keys without a leading name.
 pub fn walk(picked: &Path, follow_symlinks: bool) -> Walk {
     let mut pending = Vec::new();
     let start = match picked_name(picked) {
@@ -226,6 +230,9 @@ impl Walk {
                     reason: unreadable(&e),
                 }),
             }
+        }
+        if names.is_empty() && self.pending.is_empty() {
+            return Some(WalkItem::EmptyDir { path, key_rel: key });
         }
         names.sort_unstable();
         self.stack.push(Frame {

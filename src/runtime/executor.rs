@@ -101,6 +101,8 @@ pub struct Executor {
     /// Running transfers' shared progress, where answers to their
     /// conflict questions are delivered.
     transfers: HashMap<TaskId, Arc<Progress>>,
+    /// Where transfers note their open multipart uploads.
+    journal: Option<Arc<crate::engine::journal::Journal>>,
 }
 
 impl Executor {
@@ -122,7 +124,14 @@ impl Executor {
             transfer_settings: Arc::new(Settings::default()),
             limiter: None,
             transfers: HashMap::new(),
+            journal: None,
         }
+    }
+
+    /// Notes transfers' open multipart uploads in `journal`.
+    pub fn with_journal(mut self, journal: Option<Arc<crate::engine::journal::Journal>>) -> Self {
+        self.journal = journal;
+        self
     }
 
     /// Uses `settings` for transfer jobs (request slots, bandwidth limit).
@@ -199,12 +208,13 @@ impl Executor {
         let store = self.store.clone();
         let tx = self.tx.clone();
         if let Job::Transfer(spec) = job {
-            let env = Env::new(
+            let mut env = Env::new(
                 store,
                 self.transfer_settings.clone(),
                 &self.scheduler,
                 self.limiter.clone(),
             );
+            env.journal = self.journal.clone();
             self.transfers.insert(id, env.progress.clone());
             self.spawn(id, move |ctx| {
                 super::transfers::run(env, *spec, id, tx, ctx).boxed()

@@ -149,6 +149,10 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
                 });
             send(TaskEvent::UndeletePlan(exact, Box::new(plan)));
         }
+        Job::ListOpenUploads { bucket, prefix } => {
+            let rows = crate::engine::uploads::list_open(&*store, &bucket, &prefix).await;
+            send(TaskEvent::OpenUploads(rows));
+        }
         Job::PlanRollback { bucket, prefix, at } => {
             let plan = async {
                 // What the bucket says decides what can be done at all.

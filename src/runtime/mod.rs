@@ -51,9 +51,26 @@ fn new_terminal() -> io::Result<Term> {
     ))?))
 }
 
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Feeds one message to `update`. Input and task reports come with the
+/// time they arrive (`Msg::Now` first): a question opened by one records
+/// when, and a key too soon after it is not taken as an answer. Ticks
+/// carry their own time.
+fn feed(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if !matches!(msg, Msg::Tick(_)) {
+        fx.extend(update(app, Msg::Now(now_ms())));
+    }
+    fx.extend(update(app, msg));
+    fx
+}
+
 fn clock(store: &dyn Store) -> Clock {
     Clock {
-        now_ms: chrono::Utc::now().timestamp_millis(),
+        now_ms: now_ms(),
         waiting: store.stalled().map(|s| s.describe()),
     }
 }
@@ -83,13 +100,27 @@ pub async fn run(
     store: Arc<dyn Store>,
     tick_ms: u64,
     clipboard: ClipboardMode,
+    journal: Option<Arc<crate::engine::journal::Journal>>,
 ) -> io::Result<Ending> {
     let guard = TerminalGuard::enter(app.settings.mouse)?;
     let mut terminal = new_terminal()?;
     let (tx, mut rx) = unbounded_channel();
     let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
+    if let Some(j) = journal.clone() {
+        // Uploads a killed pail left open: aborted in the background,
+        // reported when done.
+        let (store, tx) = (store.clone(), tx.clone());
+        tokio::spawn(async move {
+            let limit = Duration::from_secs(30);
+            let aborted = crate::engine::journal::abort_leftovers(&*store, &j, limit).await;
+            if !aborted.is_empty() {
+                let _ = tx.send(Msg::LeftoversAborted(aborted));
+            }
+        });
+    }
     let mut exec = Executor::new(store.clone(), tx, clipboard, fallback_tx)
-        .with_transfers(app.settings.transfers.engine.clone());
+        .with_transfers(app.settings.transfers.engine.clone())
+        .with_journal(journal);
     let mut pending = exec.apply(initial);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(tick_ms.max(10)));
@@ -149,13 +180,13 @@ pub async fn run(
             {
                 panic!("panic requested by PAIL_TEST_PANIC_ON_F12");
             }
-            pending.extend(exec.apply(update(&mut app, msg)));
+            pending.extend(exec.apply(feed(&mut app, msg)));
         }
         // Take everything already queued before drawing again, so a burst
         // of listing pages costs one frame, not one frame per page.
         for _ in 0..512 {
             match rx.try_recv() {
-                Ok(m) => pending.extend(exec.apply(update(&mut app, m))),
+                Ok(m) => pending.extend(exec.apply(feed(&mut app, m))),
                 Err(_) => break,
             }
         }

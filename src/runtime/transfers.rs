@@ -14,12 +14,19 @@ use tokio::sync::mpsc::UnboundedSender;
 pub const REPORT_EVERY: Duration = Duration::from_millis(250);
 
 fn report(env: &Env, finished: bool) -> TransferReport {
+    let snapshot = env.progress.snapshot();
+    let telling = if finished && snapshot.failed > 0 {
+        env.store.take_telling_error()
+    } else {
+        None
+    };
     TransferReport {
-        snapshot: env.progress.snapshot(),
+        snapshot,
         items: env.progress.drain_items(),
         question: env.progress.question(),
         finished,
         crashed: None,
+        telling,
     }
 }
 

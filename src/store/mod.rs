@@ -177,6 +177,12 @@ pub enum ErrorKind {
     BadResponse,
     Credentials,
     NotImplemented,
+    /// A conditional request's condition did not hold (412): for a write
+    /// with `If-None-Match: *`, the key exists now.
+    PreconditionFailed,
+    /// A local file could not be read or written (no space, read-only,
+    /// permission denied): not a network fault, never retried.
+    Local,
     Other,
 }
 
@@ -200,6 +206,21 @@ pub struct StoreError {
 }
 
 impl StoreError {
+    /// Whether explaining this failure helps more than its one line: the
+    /// identity, a signature, the clock, credentials or the endpoint are
+    /// wrong, and every other request will fail the same way.
+    pub fn is_telling(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::AccessDenied
+                | ErrorKind::SignatureMismatch
+                | ErrorKind::ExpiredToken
+                | ErrorKind::Credentials
+                | ErrorKind::Unreachable
+                | ErrorKind::Redirect
+        ) || self.skew_secs.is_some_and(|s| s.abs() >= 300)
+    }
+
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         StoreError {
             kind,
@@ -258,6 +279,14 @@ impl Stall {
 #[async_trait]
 pub trait Store: Send + Sync {
     fn connection(&self) -> Connection;
+    /// The first failure since the last call that a person can act on (the
+    /// identity refused, a signature or clock problem, credentials, an
+    /// endpoint that cannot be reached), taken once. A job's items only
+    /// carry their failure as text; the command line asks this after a job
+    /// with failures to explain why, as the TUI's popups do.
+    fn take_telling_error(&self) -> Option<StoreError> {
+        None
+    }
     async fn credential_source(&self) -> StoreResult<CredentialSource>;
     async fn list_buckets(&self) -> StoreResult<Vec<Bucket>>;
     async fn bucket_region(&self, bucket: &str) -> StoreResult<String>;
@@ -338,15 +367,29 @@ pub trait Store: Send + Sync {
         let _ = prefix;
         Err(unsupported("ListMultipartUploads", bucket))
     }
+    /// How many parts (and bytes) an open upload holds so far.
+    async fn uploaded_parts(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+    ) -> StoreResult<UploadedParts> {
+        let _ = (key, upload_id);
+        Err(unsupported("ListParts", bucket))
+    }
     /// CopyObject: metadata, tags and content headers travel with it; the
-    /// storage class is set to `storage_class` (S3 would reset it to STANDARD).
+    /// storage class is set to `storage_class` (S3 would reset it to
+    /// STANDARD). With `if_absent` it is sent with `If-None-Match: *`: it
+    /// fails with [`ErrorKind::PreconditionFailed`] if `dst` exists (where
+    /// the server honours it).
     async fn copy_object(
         &self,
         src: &ObjectRef,
         dst: &ObjectRef,
         storage_class: Option<&str>,
+        if_absent: bool,
     ) -> StoreResult<Written> {
-        let _ = (src, storage_class);
+        let _ = (src, storage_class, if_absent);
         Err(unsupported("CopyObject", &dst.bucket))
     }
     /// DeleteObjects of up to 1,000 keys; returns the keys it refused.

@@ -78,6 +78,18 @@ impl GetRequest {
             ..GetRequest::default()
         }
     }
+
+    /// The listed object `obj` of `bucket`, pinned to its ETag: every part
+    /// of a download comes from that object, not from one written since.
+    pub fn pinned(bucket: &str, obj: &super::ObjectSummary) -> GetRequest {
+        GetRequest {
+            bucket: bucket.to_owned(),
+            key: obj.key.clone(),
+            version_id: obj.version_id.clone(),
+            if_match: obj.etag.clone(),
+            ..GetRequest::default()
+        }
+    }
 }
 
 /// What the headers of a GetObject/HeadObject answer say.
@@ -135,6 +147,10 @@ pub struct PutRequest {
     pub tagging: Option<String>,
     /// Base64 CRC32 of the body: the server checks it where it can.
     pub crc32: Option<String>,
+    /// Write only if the key does not exist (`If-None-Match: *` on
+    /// PutObject and CompleteMultipartUpload): a second writer that took
+    /// the name meanwhile makes it fail with 412 instead of being replaced.
+    pub if_absent: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -165,6 +181,19 @@ pub struct Part {
 pub struct OpenUpload {
     pub key: String,
     pub upload_id: String,
+    /// Seconds since the epoch.
+    pub initiated: Option<i64>,
+    /// Who started it (the initiator's display name or id), as the server
+    /// says; untrusted text.
+    pub initiator: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+/// What the parts of an open upload hold so far (ListParts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UploadedParts {
+    pub parts: u64,
+    pub bytes: u64,
 }
 
 /// A key DeleteObjects could not delete, with the server's reason.

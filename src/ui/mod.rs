@@ -5,10 +5,12 @@
 
 mod modal;
 mod ops;
+mod question;
 mod share;
 mod status;
 mod transfers;
 mod tree;
+mod uploads;
 mod versions;
 
 use crate::app::{App, Focus, ListState, Load, Screen};

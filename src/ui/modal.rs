@@ -43,14 +43,11 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         // The filter prompt lives in the status bar.
         Modal::Prompt(p) if p.kind == crate::app::prompt::PromptKind::Filter => {}
         Modal::Prompt(p) => super::ops::render_prompt(app, p, frame, area),
-        Modal::Preview(p) => super::ops::render_preview(p, frame, area),
-        Modal::Conflict { task, selected } => {
-            super::ops::render_conflict(app, *task, *selected, frame, area)
-        }
+        Modal::Question(q) => super::question::render(app, q, frame, area),
         Modal::Transfers => super::transfers::render_panel(app, frame, area),
         Modal::Share(s) => super::share::render(app, s, frame, area),
         Modal::Versions => super::versions::render_panel(app, frame, area),
-        Modal::Ask(a) => super::versions::render_ask(a, frame, area),
+        Modal::Uploads(p) => super::uploads::render(app, p, frame, area),
         Modal::TransferItems { task, scroll } => {
             super::transfers::render_items(app, *task, *scroll, frame, area)
         }
@@ -87,11 +84,13 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             let rect = centered(area, 30, lines.len() as u16 + 2);
             popup(frame, rect, " Copy ".into(), lines, 0);
         }
-        Modal::Error(x) => {
-            let mut lines = vec![
-                Line::styled(x.summary.clone(), Style::new().fg(Color::Red)),
-                Line::raw(""),
-            ];
+        Modal::Error(x) | Modal::Detail(x) => {
+            let tone = if matches!(modal, Modal::Error(_)) {
+                Style::new().fg(Color::Red)
+            } else {
+                accent()
+            };
+            let mut lines = vec![Line::styled(x.summary.clone(), tone), Line::raw("")];
             lines.extend(x.hints.iter().map(|h| Line::raw(h.clone())));
             lines.push(Line::raw(""));
             lines.push(Line::styled("Press any key to close", dim()));
@@ -102,7 +101,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
                 Paragraph::new(lines).wrap(Wrap { trim: false }).block(
                     Block::default()
                         .borders(Borders::ALL)
-                        .border_style(Style::new().fg(Color::Red))
+                        .border_style(tone)
                         .title(format!(" {} ", x.title)),
                 ),
                 rect,

@@ -1,20 +1,18 @@
-//! Popups of the file operations: the path and name prompts (the upload
-//! prompt with its folder listing and options), the delete/rename
-//! preview with its confirmation, and a job's conflict question.
+//! The path and name prompts of the file operations (the upload prompt
+//! with its folder listing and options). Their questions (delete, rename,
+//! conflict) are ui::question.
 
 use super::{accent, dim};
-use crate::app::confirm::{Preview, Purpose, key_line, versioning_note};
+use crate::app::App;
 use crate::app::ops::encryption_label;
 use crate::app::prompt::{Prompt, PromptKind};
-use crate::app::{App, TaskId};
-use crate::engine::Choice;
-use crate::format::{count, human_size, thousands};
+use crate::format::human_size;
 use crate::layout::centered;
 use crate::sanitize::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
@@ -125,10 +123,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
             lines.push(Line::styled(text, style));
         }
     } else {
-        lines.push(Line::styled(
-            "Enter accept · Esc cancel · Tab completes",
-            dim(),
-        ));
+        lines.push(Line::styled(prompt_keys(app, p.kind), dim()));
     }
     let title = match p.kind {
         PromptKind::Download => " Download ",
@@ -145,124 +140,19 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
     }
 }
 
-pub(super) fn render_preview(p: &Preview, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(4).clamp(8, 24);
-    let rect = centered(area, width, height);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let verb = match &p.purpose {
-        Purpose::Delete => "Delete".to_owned(),
-        Purpose::Rename { to, .. } => format!("Move to {}", clean(to)),
-    };
-    let red = Style::new().fg(Color::Red);
-    if let Some(e) = &p.error {
-        lines.push(Line::styled(clean(e).into_owned(), red));
-        lines.push(Line::styled("Press any key to close", dim()));
-        boxed(frame, rect, " Nothing changed ", lines, red);
-        return;
-    }
-    let Some(plan) = &p.plan else {
-        lines.push(Line::raw(format!(
-            "Listing everything under {} … {} keys so far",
-            crate::app::ops::what_word(&p.sources),
-            thousands(p.listed)
-        )));
-        lines.push(Line::styled(
-            "Nothing happens before the listing is complete · Esc cancels",
-            dim(),
-        ));
-        boxed(frame, rect, &format!(" {verb} "), lines, accent());
-        return;
-    };
-    let n = plan.keys.len() as u64;
-    lines.push(Line::styled(
-        format!(
-            "{verb}: {} ({}) in s3://{}",
-            count(n, "object", "objects"),
-            crate::format::size_with_bytes(plan.bytes),
-            clean(&p.bucket)
-        ),
-        Style::new().add_modifier(Modifier::BOLD),
-    ));
-    if let Some(v) = versioning_note(p) {
-        lines.push(Line::styled(v, dim()));
-    }
-    let footer = if n == 0 {
-        "The listing found nothing · any key closes".to_owned()
-    } else if p.needs_typed() {
-        format!(
-            "Type {n} and Enter to confirm · Esc cancels   > {}",
-            p.typed
-        )
-    } else {
-        "y confirms · n / Esc cancels".to_owned()
-    };
-    let list_rows = (height as usize).saturating_sub(6 + lines.len());
-    let first = (p.scroll as usize).min(plan.keys.len().saturating_sub(list_rows));
-    for (k, size) in plan.keys.iter().skip(first).take(list_rows) {
-        lines.push(Line::raw(format!("  {}", key_line(k, *size))));
-    }
-    if plan.keys.len() > list_rows {
-        lines.push(Line::styled(
-            format!(
-                "  {}–{} of {} · ↑/↓ scroll",
-                first + 1,
-                (first + list_rows).min(plan.keys.len()),
-                thousands(n)
-            ),
-            dim(),
-        ));
-    }
-    if let Some(note) = &p.note {
-        lines.push(Line::styled(
-            clean(note).into_owned(),
-            Style::new().fg(Color::Yellow),
-        ));
-    }
-    lines.push(Line::styled(footer, accent()));
-    let color = if p.purpose == Purpose::Delete {
-        red
-    } else {
-        accent()
-    };
-    boxed(frame, rect, &format!(" {verb}? "), lines, color);
-}
-
-pub(super) fn render_conflict(
-    app: &App,
-    task: TaskId,
-    selected: usize,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let Some(job) = app.transfers.get(task) else {
-        return;
-    };
-    let Some(q) = &job.question else { return };
-    let mut lines = vec![
-        Line::raw(format!("Already exists: {}", clean(&q.target))),
-        Line::styled(clean(&q.detail).into_owned(), dim()),
-        Line::raw("For this one and every other conflict of this job:"),
-    ];
-    let keys = ['o', 's', 'i', 'k', 'c'];
-    for (i, c) in Choice::ALL.iter().enumerate() {
-        let style = if i == selected {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {}  ", keys[i]), accent()),
-            Span::styled(c.label().to_owned(), style),
-        ]));
-    }
-    let width = area.width.saturating_sub(4).min(80);
-    let rect = centered(area, width, lines.len() as u16 + 4);
-    boxed(
-        frame,
-        rect,
-        &format!(" {} — conflict ", job.kind.word()),
-        lines,
-        accent(),
+/// The keys a prompt takes, from the keymap; Tab only where it completes
+/// (a local path).
+fn prompt_keys(app: &App, kind: PromptKind) -> String {
+    use crate::keymap::{Action, Context};
+    let key = |a| app.keymap.key_for(Context::Prompt, a).unwrap_or_default();
+    let mut text = format!(
+        "{} accept · {} cancel",
+        key(Action::Submit),
+        key(Action::Cancel)
     );
+    let tab = key(Action::Complete);
+    if kind == PromptKind::Download && !tab.is_empty() {
+        text.push_str(&format!(" · {tab} completes"));
+    }
+    text
 }

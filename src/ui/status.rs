@@ -68,16 +68,24 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if !app.tasks.is_empty() {
         let frame_i = (app.tick as usize) % SPINNER.len();
         spans.push(Span::styled(
-            format!("{} {} running ", SPINNER[frame_i], app.tasks.len()),
+            format!("{} {} running", SPINNER[frame_i], app.tasks.len()),
             accent(),
         ));
     }
+    // Each part stands apart: "68.7 MiB/s Copied link" read as one.
+    let sep = |spans: &mut Vec<Span>| {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", dim()));
+        }
+    };
     if let Some(t) = app.transfers.status() {
-        spans.push(Span::styled(format!("{t} "), accent()));
+        sep(&mut spans);
+        spans.push(Span::styled(t, accent()));
     }
     if let Some(w) = &app.clock.waiting {
+        sep(&mut spans);
         spans.push(Span::styled(
-            format!("{} ", clean(w)),
+            clean(w).into_owned(),
             Style::new().fg(Color::Yellow),
         ));
     }
@@ -88,7 +96,11 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             Style::new()
         };
-        spans.push(Span::styled(clean(&s.text).into_owned(), style));
+        sep(&mut spans);
+        spans.push(Span::styled(
+            crate::sanitize::clean_text(&s.text).into_owned(),
+            style,
+        ));
     }
     let ctx = app.view_context();
     let filter = match app.screen {

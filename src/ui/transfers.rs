@@ -7,7 +7,7 @@ use crate::app::{App, TaskId};
 use crate::engine::{Outcome, Phase};
 use crate::format::{human_size, thousands};
 use crate::layout::centered;
-use crate::sanitize::clean;
+use crate::sanitize::{clean, clean_text};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -72,9 +72,8 @@ fn job_lines(j: &TransferJob, selected: bool, width: usize) -> Vec<Line<'static>
     } else {
         thousands(s.objects_total)
     };
-    let mut detail = format!(
-        "    {} {:>3}% · {}/{} objects · {}/{}",
-        bar(j.percent(), 20),
+    let mut tail = format!(
+        " {:>3}% · {}/{} objects · {}/{}",
         j.percent(),
         thousands(s.objects_done),
         total_objects,
@@ -84,22 +83,31 @@ fn job_lines(j: &TransferJob, selected: bool, width: usize) -> Vec<Line<'static>
     if !j.finished
         && let Some(r) = j.rate()
     {
-        detail.push_str(&format!(" · {}/s", human_size(r as u64)));
+        tail.push_str(&format!(" · {}/s", human_size(r as u64)));
     }
     if let Some(e) = j.eta_secs() {
-        detail.push_str(&format!(" · ETA {}", eta(e)));
+        tail.push_str(&format!(" · ETA {}", eta(e)));
     }
     for (n, word) in [
         (s.failed, "failed"),
         (s.refused, "refused"),
+        (s.cancelled, "cancelled"),
         (s.skipped, "skipped"),
     ] {
         if n > 0 {
-            detail.push_str(&format!(" · {n} {word}"));
+            tail.push_str(&format!(" · {n} {word}"));
         }
     }
+    // The bar gives way first: rate and ETA stay readable on 80 columns.
+    let room = width.saturating_sub(4 + crate::width::width(&tail));
+    let bar_width = room.min(20);
+    let detail = if bar_width >= 5 {
+        format!("    {}{tail}", bar(j.percent(), bar_width))
+    } else {
+        format!("   {tail}")
+    };
     let head_style = if selected { accent() } else { Style::new() };
-    vec![
+    let mut lines = vec![
         Line::from(vec![
             Span::styled(
                 crate::width::truncate(&head, width.saturating_sub(18)),
@@ -109,7 +117,15 @@ fn job_lines(j: &TransferJob, selected: bool, width: usize) -> Vec<Line<'static>
             Span::styled(state, state_style(j.state())),
         ]),
         Line::styled(crate::width::truncate(&detail, width), dim()),
-    ]
+    ];
+    // How to undo a rollback: the moment, whole, however narrow the panel.
+    if let Some(after) = &j.after {
+        let text = format!("    {}", clean_text(after));
+        for row in crate::width::wrap(&text, width.max(10)) {
+            lines.push(Line::styled(row, accent()));
+        }
+    }
+    lines
 }
 
 pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
@@ -124,19 +140,28 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
             dim(),
         ));
     }
-    let per = 2usize;
-    let shown = (height.saturating_sub(3) as usize / per).max(1);
+    // Jobs take two rows, a rollback three or more (its undo moment,
+    // wrapped): start as late as keeps the selected job whole on screen.
+    let room = height.saturating_sub(3) as usize;
     let sel = app.transfers.selected;
-    let first = sel.saturating_sub(shown.saturating_sub(1));
-    for (i, j) in app
+    let blocks: Vec<Vec<Line>> = app
         .transfers
         .jobs
         .iter()
         .enumerate()
-        .skip(first)
-        .take(shown)
-    {
-        lines.extend(job_lines(j, i == sel, inner));
+        .map(|(i, j)| job_lines(j, i == sel, inner))
+        .collect();
+    let mut first = sel.min(blocks.len().saturating_sub(1));
+    let mut used = blocks.get(first).map_or(0, Vec::len);
+    while first > 0 && used + blocks[first - 1].len() <= room {
+        first -= 1;
+        used += blocks[first].len();
+    }
+    for block in blocks.into_iter().skip(first) {
+        if lines.len() + block.len() > room.max(2) && !lines.is_empty() {
+            break;
+        }
+        lines.extend(block);
     }
     let title = format!(
         " Transfers ({}) — Enter items · X cancel · r retry failed · C clear finished · Esc close ",
@@ -152,12 +177,13 @@ fn outcome_text(o: &Outcome) -> (String, Style) {
             format!("done, {}", clean(n)),
             Style::new().fg(Color::Yellow),
         ),
-        Outcome::Skipped(w) => (format!("skipped: {}", clean(w)), dim()),
+        Outcome::Skipped(w) => (format!("skipped: {}", clean_text(&w.describe())), dim()),
         Outcome::Refused(w) => (
-            format!("refused: {}", clean(w)),
+            format!("refused: {}", clean_text(&w.describe())),
             Style::new().fg(Color::Red),
         ),
         Outcome::Failed(w) => (format!("failed: {}", clean(w)), Style::new().fg(Color::Red)),
+        Outcome::Cancelled => ("cancelled".into(), dim()),
     }
 }
 
@@ -174,15 +200,21 @@ pub(super) fn render_items(app: &App, task: TaskId, scroll: u16, frame: &mut Fra
     if j.items.is_empty() {
         lines.push(Line::styled("No items have finished yet", dim()));
     }
-    for item in j.items.iter().skip(scroll as usize).take(shown) {
-        let (text, style) = outcome_text(&item.outcome);
+    for (i, item) in j.items.iter().enumerate().skip(scroll as usize).take(shown) {
+        let (text, mut style) = outcome_text(&item.outcome);
         let name = clean(&item.name).into_owned();
+        let name_style = if i == scroll as usize {
+            style = style.add_modifier(ratatui::style::Modifier::REVERSED);
+            Style::new().add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
         let name_w = inner.saturating_sub(text.chars().count().min(inner / 2) + 2);
         lines.push(Line::from(vec![
-            Span::raw(crate::width::pad(
-                &crate::width::truncate(&name, name_w),
-                name_w,
-            )),
+            Span::styled(
+                crate::width::pad(&crate::width::truncate(&name, name_w), name_w),
+                name_style,
+            ),
             Span::raw("  "),
             Span::styled(
                 crate::width::truncate(&text, inner.saturating_sub(name_w + 2)),
@@ -191,7 +223,7 @@ pub(super) fn render_items(app: &App, task: TaskId, scroll: u16, frame: &mut Fra
         ]));
     }
     let title = format!(
-        " {} — {} (failures first) · Esc back ",
+        " {} — {} (failures first) · ↑/↓ · Enter shows one whole · Esc back ",
         j.kind.word(),
         crate::format::count(j.items.len() as u64, "item", "items")
     );

@@ -1,12 +1,10 @@
-//! The versions panel (a table of one key's versions and delete markers,
-//! newest first, with the selected version's details under it) and the
-//! question before a change to history (restore, permanent delete,
-//! rollback), whose list of keys scrolls.
+//! The versions panel: a table of one key's versions and delete markers,
+//! newest first, with the selected version's details under it. Its
+//! questions (restore, permanent delete) are ui::question.
 
 use super::{accent, dim, warn};
 use crate::app::App;
 use crate::app::Load;
-use crate::app::ask::Ask;
 use crate::app::versions::Panel;
 use crate::format::{human_size, long_time, short_time};
 use crate::layout::centered;
@@ -220,55 +218,4 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
         crate::format::count(p.rows.len() as u64, "row", "rows"),
     );
     frame_box(frame, rect, title, lines);
-}
-
-pub(super) fn render_ask(a: &Ask, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(110);
-    let inner = width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line<'static>> = a
-        .lines
-        .iter()
-        .map(|l| {
-            let style = if l.starts_with('⚠') {
-                warn()
-            } else {
-                Style::new()
-            };
-            Line::styled(clean(l).into_owned(), style)
-        })
-        .collect();
-    let room = (area.height as usize)
-        .saturating_sub(lines.len() + 8)
-        .max(3);
-    if !a.list.is_empty() {
-        lines.push(Line::raw(""));
-        let shown = a.list.len().min(room);
-        let first = a.scroll.min(a.list.len().saturating_sub(shown));
-        for l in a.list.iter().skip(first).take(shown) {
-            lines.push(Line::styled(truncate(&clean(l), inner), dim()));
-        }
-        if a.list.len() > shown {
-            lines.push(Line::styled(
-                format!(
-                    "{}–{} of {} · ↑/↓ PgUp/PgDn scroll",
-                    first + 1,
-                    first + shown,
-                    a.list.len()
-                ),
-                dim(),
-            ));
-        }
-    }
-    lines.push(Line::raw(""));
-    match &a.typed_needed {
-        Some(_) => lines.push(Line::from(vec![
-            Span::styled("Type to confirm: ", accent()),
-            Span::raw(clean(&a.typed).into_owned()),
-            Span::raw("▏"),
-        ])),
-        None => lines.push(Line::styled("y yes · n / Esc no", accent())),
-    }
-    let height = (super::share::wrapped_rows(&lines, inner) as u16 + 2).min(area.height);
-    let rect = centered(area, width, height);
-    frame_box(frame, rect, a.title.clone(), lines);
 }

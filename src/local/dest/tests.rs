@@ -348,5 +348,183 @@ fn longest_names_still_get_a_temp_name() {
         assert_eq!(fs::read(tmp.path().join(&name)).unwrap(), b"y");
     }
     assert_eq!(listing(tmp.path()).len(), 2);
-    assert!(temp_name(&"x".repeat(255)).len() <= 255);
+    assert!(temp::temp_name(&"x".repeat(255)).len() <= 255);
+}
+
+#[test]
+fn a_case_sensitive_folder_says_so_and_the_probe_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Dest::open(dir.path()).unwrap();
+    // Linux temp folders tell a.txt from A.txt (a casefolded one would not).
+    assert!(!d.case_insensitive());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+// Temps a killed pail left ----------------------------------------------------
+
+/// A pid no process has: a child that ran `true`, reaped.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    child.wait().unwrap();
+    child.id()
+}
+
+fn pid(n: u32) -> Option<rustix::process::Pid> {
+    rustix::process::Pid::from_raw(n as i32)
+}
+
+#[test]
+fn temp_names_name_their_writer() {
+    let ours = std::process::id();
+    let t = temp::temp_name("a.txt");
+    assert!(t.starts_with(&format!(".a.txt.pail-{ours}-")), "{t}");
+    assert_eq!(temp::temp_pid(&t), pid(ours));
+    assert_eq!(temp::temp_pid(".a.txt.pail-123-abcd09.tmp"), pid(123));
+    // A downloaded file named like a temp: its own temp's pid counts.
+    assert_eq!(
+        temp::temp_pid(".x.pail-1-abcdef.tmp.pail-77-zzzzzz.tmp"),
+        pid(77)
+    );
+    for not_ours in [
+        ".a.txt.pail-123-abcdef.tmp.bak",
+        "a.txt.pail-123-abcdef.tmp",
+        ".a.txt.pail-0123-abcdef.tmp",
+        ".a.txt.pail-0-abcdef.tmp",
+        ".a.txt.pail-+123-abcdef.tmp",
+        ".a.txt.pail-99999999999-abcdef.tmp",
+        ".a.txt.pail--abcdef.tmp",
+        ".a.txt.pail-123-ABCDEF.tmp",
+        ".a.txt.pail-123-abcde.tmp",
+        ".a.txt.pail-123-abcdefg.tmp",
+        ".a.txt.pail-abcdef.tmp",
+        ".pail-123-abcdef.tmp",
+        "..pail-123-abcdef.tmp",
+    ] {
+        assert_eq!(temp::temp_pid(not_ours), None, "{not_ours}");
+    }
+}
+
+#[test]
+fn a_dead_pails_temps_go_when_their_folder_is_next_written() {
+    let dead = dead_pid();
+    let ours = std::process::id();
+    let temp = |pid: &dyn std::fmt::Display, r: &str| format!(".a.txt.pail-{pid}-{r}.tmp");
+    for dest_kind in 0..2 {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let dest = both_kinds(root).swap_remove(dest_kind);
+        let dead_here = temp(&dead, "aaaaaa");
+        fs::write(root.join(&dead_here), b"partial").unwrap();
+        fs::create_dir(root.join("sub")).unwrap();
+        let dead_below = format!(".b.txt.pail-{dead}-bbbbbb.tmp");
+        fs::write(root.join("sub").join(&dead_below), b"partial").unwrap();
+        // Files that stay: a live writer's (ours; init's), and a user's
+        // that only look like a temp (or an older pail's, with no pid).
+        for keep in [
+            temp(&ours, "cccccc"),
+            temp(&1, "dddddd"),
+            format!("{}.bak", temp(&dead, "eeeeee")),
+            format!(".a.txt.pail-0{dead}-ffffff.tmp"),
+            ".a.txt.pail-gggggg.tmp".to_string(),
+            format!("a.txt.pail-{dead}-hhhhhh.tmp"),
+        ] {
+            fs::write(root.join(keep), b"user's").unwrap();
+        }
+        // The dead shape, but not a regular file: never touched.
+        fs::create_dir(root.join(temp(&dead, "iiiiii"))).unwrap();
+        symlink(&dead_here, root.join(temp(&dead, "jjjjjj"))).unwrap();
+        let fifo = temp(&dead, "kkkkkk");
+        let mode = Mode::from_raw_mode(0o600);
+        rfs::mknodat(rfs::CWD, root.join(fifo), FileType::Fifo, mode, 0).unwrap();
+        // The dead shape, but locked: a live pail in another pid namespace
+        // (or on another NFS client), whose pid means nothing here.
+        let locked = root.join(temp(&dead, "llllll"));
+        fs::write(&locked, b"in use").unwrap();
+        let holder = File::open(&locked).unwrap();
+        rfs::flock(&holder, rfs::FlockOperation::LockExclusive).unwrap();
+
+        let mut want = listing(root);
+        write(&dest, "a.txt", b"new", false).unwrap();
+        want.retain(|n| *n != dead_here);
+        want.push("a.txt".into());
+        want.sort();
+        assert_eq!(listing(root), want, "kind {dest_kind}");
+        // A folder is cleared when a file is written there, not before.
+        let sub = root.join("sub");
+        assert_eq!(listing(&sub), [dead_below]);
+        write(&dest, "sub/b.txt", b"new", false).unwrap();
+        assert_eq!(listing(&sub), ["b.txt"], "kind {dest_kind}");
+        assert_eq!(fs::read(&locked).unwrap(), b"in use");
+    }
+}
+
+#[test]
+fn a_download_running_beside_leaves_our_temp_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = Dest::open(tmp.path()).unwrap().without_tmpfile();
+    let pending = first.create(&rel("a.txt")).unwrap();
+    pending.file().write_all_at(b"first", 0).unwrap();
+    // Another job into the same folder (it sweeps it) meanwhile.
+    let second = Dest::open(tmp.path()).unwrap();
+    write(&second, "b.txt", b"second", false).unwrap();
+    pending.commit(None, false).unwrap();
+    assert_eq!(listing(tmp.path()), ["a.txt", "b.txt"]);
+    assert_eq!(fs::read(tmp.path().join("a.txt")).unwrap(), b"first");
+}
+
+const KILLED_WRITER_DIR: &str = "PAIL_TEST_KILLED_WRITER_DIR";
+const WRITING: &str = "pail-killed-writer: writing";
+
+/// Run only as the child of the test below, which kills it: starts a
+/// download with a named temp in the folder it was given, says so on
+/// stdout, and waits (until its stdin closes, so it never outlives the
+/// test).
+#[test]
+#[ignore = "a helper: the child process of a_killed_writers_temp_..."]
+fn killed_writer_child() {
+    let Some(dir) = std::env::var_os(KILLED_WRITER_DIR) else {
+        return;
+    };
+    let dest = Dest::open(Path::new(&dir)).unwrap().without_tmpfile();
+    let pending = dest.create(&rel("big.bin")).unwrap();
+    pending.file().write_all_at(b"half of it", 0).unwrap();
+    println!("\n{WRITING}");
+    let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+    drop(pending);
+}
+
+/// A download killed with SIGKILL (this test binary run again as the
+/// writer) leaves its named temp; the next download into the folder
+/// removes it.
+#[test]
+fn a_killed_writers_temp_is_removed_by_the_next_download() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "local::dest::tests::killed_writer_child"])
+        .args(["--ignored", "--nocapture", "--test-threads=1"])
+        .env(KILLED_WRITER_DIR, tmp.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut said = String::new();
+    while !said.contains(WRITING) {
+        if out.read_line(&mut said).unwrap() == 0 {
+            let _ = child.kill();
+            panic!("the writer ended before writing: {said}");
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = listing(tmp.path());
+    assert_eq!(left.len(), 1, "kill -9 left the temp: {left:?}");
+    assert!(
+        left[0].starts_with(&format!(".big.bin.pail-{}-", child.id())),
+        "{left:?}"
+    );
+    write(&Dest::open(tmp.path()).unwrap(), "other.txt", b"x", false).unwrap();
+    assert_eq!(listing(tmp.path()), ["other.txt"]);
 }

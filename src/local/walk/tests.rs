@@ -22,6 +22,7 @@ fn summary(picked: &Path, follow: bool, base: &Path) -> Vec<(String, String)> {
                 format!("skip {}", path.strip_prefix(base).unwrap().display()),
                 reason,
             ),
+            WalkItem::EmptyDir { key_rel, .. } => (format!("{key_rel}/"), "empty".into()),
         })
         .collect()
 }
@@ -61,12 +62,13 @@ fn nested_folders_depth_first_in_sorted_order() {
             ("photos/a/z.jpg", "1"),
             ("photos/a-b", "0"),
             ("photos/b.jpg", "2"),
+            ("photos/empty/emptier/", "empty"),
         ])
     );
     // A trailing slash or a "." does not change the picked name.
     assert_eq!(
         summary(&tmp.path().join("photos/"), false, tmp.path()).len(),
-        5
+        6
     );
     assert_eq!(
         summary(&photos.join("a/y/.."), false, tmp.path())[0].0,
@@ -98,9 +100,13 @@ fn a_file_picked_directly_is_its_own_name() {
 }
 
 #[test]
-fn empty_folder_gives_nothing() {
+fn an_empty_folder_is_reported_as_one() {
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(walk(tmp.path(), false).count(), 0);
+    let items: Vec<WalkItem> = walk(tmp.path(), false).collect();
+    assert!(
+        matches!(&items[..], [WalkItem::EmptyDir { path, .. }] if path == tmp.path()),
+        "{items:?}"
+    );
 }
 
 #[test]

@@ -22,7 +22,11 @@ pub(super) fn classify(code: Option<&str>, status: u16, has_key: bool) -> ErrorK
             ErrorKind::Redirect
         }
         Some("NotImplemented") => ErrorKind::NotImplemented,
+        // 409 ConditionalRequestConflict: another conditional write of the
+        // same key is under way; either way the key is not ours to take.
+        Some("PreconditionFailed" | "ConditionalRequestConflict") => ErrorKind::PreconditionFailed,
         _ => match status {
+            412 => ErrorKind::PreconditionFailed,
             301 | 307 => ErrorKind::Redirect,
             403 => ErrorKind::AccessDenied,
             404 if has_key => ErrorKind::NoSuchKey,

@@ -86,6 +86,8 @@ pub struct AwsStore {
     clients: Mutex<HashMap<String, s3::Client>>,
     regions: Mutex<HashMap<String, String>>,
     monitor: Arc<Monitor>,
+    /// The first failure worth explaining (see `Store::take_telling_error`).
+    telling: Mutex<Option<StoreError>>,
 }
 
 impl AwsStore {
@@ -217,6 +219,7 @@ impl AwsStore {
                 max_attempts,
                 opts.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
             )),
+            telling: Mutex::new(None),
         }
     }
 
@@ -371,14 +374,26 @@ impl AwsStore {
                 let raw = se.raw();
                 let status = raw.status().as_u16();
                 let code = se.err().code().map(str::to_owned);
-                let message = se
-                    .err()
-                    .message()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("HTTP {status} with no error body"));
+                let message = se.err().message().map(str::to_owned);
                 let headers = raw.headers();
-                let mut e =
-                    StoreError::new(classify(code.as_deref(), status, key.is_some()), message);
+                // A 2xx the SDK could not read as the operation's answer
+                // (an HTML page, moto 5.2.1's wrapped XML): the request may
+                // well have succeeded; say what could not be read.
+                let unreadable = code.is_none() && (200..300).contains(&status);
+                let kind = if unreadable {
+                    ErrorKind::BadResponse
+                } else {
+                    classify(code.as_deref(), status, key.is_some())
+                };
+                let message = match message {
+                    Some(m) => m,
+                    None if unreadable => format!(
+                        "the server answered HTTP {status}, but its answer could not be read as S3's ({})",
+                        concise(&detail)
+                    ),
+                    None => format!("HTTP {status} with no error body"),
+                };
+                let mut e = StoreError::new(kind, message);
                 e.code = code;
                 e.status = Some(status);
                 e.region_hint = headers.get("x-amz-bucket-region").map(str::to_owned);
@@ -418,6 +433,10 @@ impl AwsStore {
         e.bucket = bucket.map(str::to_owned);
         e.key = key.map(str::to_owned);
         tracing::info!(kind = ?e.kind, code = ?e.code, status = ?e.status, bucket = ?e.bucket, "request failed");
+        if e.is_telling() {
+            let mut slot = self.telling.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(|| e.clone());
+        }
         e
     }
 }
@@ -426,6 +445,13 @@ impl AwsStore {
 impl Store for AwsStore {
     fn connection(&self) -> Connection {
         self.conn.clone()
+    }
+
+    fn take_telling_error(&self) -> Option<StoreError> {
+        self.telling
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     fn stalled(&self) -> Option<Stall> {
@@ -723,14 +749,24 @@ impl Store for AwsStore {
     async fn open_uploads(&self, bucket: &str, prefix: &str) -> StoreResult<Vec<OpenUpload>> {
         self.open_uploads_impl(bucket, prefix).await
     }
+    async fn uploaded_parts(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+    ) -> StoreResult<crate::store::UploadedParts> {
+        self.uploaded_parts_impl(bucket, key, upload_id).await
+    }
 
     async fn copy_object(
         &self,
         src: &ObjectRef,
         dst: &ObjectRef,
         storage_class: Option<&str>,
+        if_absent: bool,
     ) -> StoreResult<Written> {
-        self.copy_object_impl(src, dst, storage_class).await
+        self.copy_object_impl(src, dst, storage_class, if_absent)
+            .await
     }
 
     async fn delete_objects(

@@ -1,0 +1,204 @@
+//! Keys of a question, all read from the keymap's `question` context. The
+//! order of the checks is the promise: scrolling and help always work; any
+//! other key in the first [`GUARD_MS`] is ignored (and the question says
+//! so); typed text types; no is no; only then can anything go ahead.
+
+use super::conflict::{choice_action, overwrites};
+use super::{Answer, GUARD_MS, Question, Then};
+use crate::app::modal::Modal;
+use crate::app::{App, Effect};
+use crate::engine::Choice;
+use crate::keymap::{Action, Context};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Longest text the typed confirmation takes.
+const TYPED_MAX: usize = 64;
+
+pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let action = app.keymap.action(Context::Question, &key);
+    let typing = types(&q, &key, action);
+    if !typing && scroll(&mut q, action) {
+        return put_back(app, q);
+    }
+    if !typing && action == Some(Action::Help) {
+        put_back(app, q);
+        app.modals.push(Modal::Help {
+            scroll: 0,
+            context: Context::Question,
+        });
+        return;
+    }
+    let now = app.clock.now_ms;
+    if now < q.opened_ms || now.saturating_sub(q.opened_ms) < GUARD_MS {
+        // The clock went back: count from now.
+        q.opened_ms = q.opened_ms.min(now);
+        q.note =
+            Some("That key came as the question opened, so it was ignored: press it again".into());
+        return put_back(app, q);
+    }
+    q.note = None;
+    if typing {
+        if let KeyCode::Char(c) = key.code
+            && q.typed.chars().count() < TYPED_MAX
+        {
+            q.typed.push(c);
+        }
+        return put_back(app, q);
+    }
+    if key.code == KeyCode::Backspace && q.typed_needed().is_some() {
+        q.typed.pop();
+        return put_back(app, q);
+    }
+    if matches!(q.answer, Answer::Close) {
+        app.modals.pop();
+        app.set_status("Nothing changed");
+        return;
+    }
+    if action == Some(Action::No) {
+        return no(app, q, fx);
+    }
+    let go = match (&q.answer, action) {
+        (Answer::Wait, _) | (_, None) => None,
+        (Answer::Key { .. }, Some(Action::Yes)) => Some(None),
+        (Answer::Key { destructive: false }, Some(Action::Confirm)) => Some(None),
+        (Answer::Key { destructive: true }, Some(Action::Confirm)) => {
+            q.note = Some(format!(
+                "Enter does not {} what cannot be undone: press {}",
+                q.verb,
+                key_of(app, Action::Yes)
+            ));
+            None
+        }
+        (Answer::Typed { text, .. }, Some(Action::Confirm)) if q.typed.trim() == text => Some(None),
+        (Answer::Typed { text, what, .. }, Some(Action::Yes | Action::Confirm)) => {
+            q.note = Some(format!(
+                "Type {text} ({what}), then {}",
+                key_of(app, Action::Confirm)
+            ));
+            None
+        }
+        (Answer::Choices { selected }, Some(Action::Confirm)) => {
+            let c = Choice::ALL.get(*selected).copied().unwrap_or(Choice::Skip);
+            if overwrites(c) {
+                q.note = Some(format!(
+                    "Enter does not overwrite: press {} for {}",
+                    key_of(app, choice_action(c)),
+                    c.label()
+                ));
+                None
+            } else {
+                Some(Some(c))
+            }
+        }
+        (Answer::Choices { .. }, Some(a)) => choice_of(a).map(Some),
+        _ => None,
+    };
+    match go {
+        Some(choice) => yes(app, q, choice, fx),
+        None => put_back(app, q),
+    }
+}
+
+/// Whether this key types into the confirmation text: a printable key
+/// without Ctrl or Alt, a digit when a count is asked, and for other
+/// text anything but the help key (unless the text holds it).
+fn types(q: &Question, key: &KeyEvent, action: Option<Action>) -> bool {
+    let Answer::Typed { text, digits, .. } = &q.answer else {
+        return false;
+    };
+    let KeyCode::Char(c) = key.code else {
+        return false;
+    };
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return false;
+    }
+    if *digits {
+        c.is_ascii_digit()
+    } else {
+        action != Some(Action::Help) || text.contains(c)
+    }
+}
+
+/// Scrolls the list, or moves the highlighted choice; false when the
+/// action does neither.
+fn scroll(q: &mut Question, action: Option<Action>) -> bool {
+    if let Answer::Choices { selected } = &mut q.answer {
+        let n = Choice::ALL.len();
+        match action {
+            Some(Action::MoveDown) => *selected = (*selected + 1) % n,
+            Some(Action::MoveUp) => *selected = (*selected + n - 1) % n,
+            Some(Action::Top) => *selected = 0,
+            Some(Action::Bottom) => *selected = n - 1,
+            _ => return false,
+        }
+        return true;
+    }
+    let max = q.list.len().saturating_sub(1);
+    let s = &mut q.scroll;
+    match action {
+        Some(Action::MoveDown) => *s = s.saturating_add(1).min(max),
+        Some(Action::MoveUp) => *s = s.saturating_sub(1),
+        Some(Action::PageDown) => *s = s.saturating_add(10).min(max),
+        Some(Action::PageUp) => *s = s.saturating_sub(10),
+        Some(Action::Top) => *s = 0,
+        Some(Action::Bottom) => *s = max,
+        _ => return false,
+    }
+    true
+}
+
+fn choice_of(a: Action) -> Option<Choice> {
+    Some(match a {
+        Action::Overwrite => Choice::Overwrite,
+        Action::Skip => Choice::Skip,
+        Action::SkipIdentical => Choice::SkipIdentical,
+        Action::KeepBoth => Choice::KeepBoth,
+        Action::CancelJob => Choice::Cancel,
+        _ => return None,
+    })
+}
+
+fn key_of(app: &App, action: Action) -> String {
+    app.keymap
+        .key_for(Context::Question, action)
+        .unwrap_or_else(|| format!("the {} key", action.name()))
+}
+
+fn put_back(app: &mut App, q: Question) {
+    if let Some(Modal::Question(top)) = app.modals.last_mut() {
+        **top = q;
+    }
+}
+
+/// No: nothing changes. A running listing stops; a conflict question
+/// cancels its job, as it always has.
+fn no(app: &mut App, q: Question, fx: &mut Vec<Effect>) {
+    if let Then::Answer(_) = q.then {
+        return yes(app, q, Some(Choice::Cancel), fx);
+    }
+    if let Some(id) = q.listing_task() {
+        fx.extend(app.tasks.cancel(id));
+    }
+    app.modals.pop();
+    app.set_status("Nothing changed");
+}
+
+fn yes(app: &mut App, q: Question, choice: Option<Choice>, fx: &mut Vec<Effect>) {
+    app.modals.pop();
+    match q.then {
+        Then::Start(job) => app.start_planned(*job, fx),
+        Then::Answer(task) => {
+            let choice = choice.unwrap_or(Choice::Cancel);
+            super::conflict::gone(app, task);
+            fx.push(Effect::Answer(task, choice));
+            if let Some(job) = app.transfers.get_mut(task) {
+                job.question = None;
+            }
+            app.set_status(format!("Conflicts: {}", choice.label()));
+        }
+        Then::Nothing | Then::Listing(_) => {}
+    }
+}

@@ -1,0 +1,335 @@
+//! The flags and help of `pail cp`, `pail mv` and `pail rm`, kept apart
+//! from start-up so each subcommand's `--help` reads as its manual: what
+//! every argument means, where things land, and examples.
+
+use crate::engine::{Policy, Settings};
+
+const CP_ABOUT: &str = "Copy: upload, download, server-side copy, or stream with -";
+
+const CP_LONG: &str = "\
+Copy files to S3 (upload), objects to files (download), objects to other \
+keys or buckets (server-side copy), or one object to or from a pipe (-).
+
+Where things land, as aws s3 cp and cp(1):
+  - One object or file to a destination that does not end in / (and, \
+locally, is not an existing folder) is written as that name: \
+s3://b/x ./new.txt writes the file new.txt; ./f.txt s3://b/k.txt \
+uploads the key k.txt; s3://b/a s3://b/b copies to the key b.
+  - A destination ending in /, a bucket (s3://b), or an existing local \
+folder gets each source inside it under its own name: s3://b/x ~/dl/ \
+writes ~/dl/x; ./photos s3://b/2026/ uploads 2026/photos/...; \
+s3://b/p/ ./out writes ./out/p/...
+  - Several sources need a folder or prefix destination.
+  - s3://b/k (no trailing /) is that object if it exists, else everything \
+under k/; a source that matches nothing is an error.
+
+Exit status: 0 every item done; 1 at least one failed; 2 a usage error, a \
+missing source, or items refused or skipped without being asked (an \
+unreadable or special file, an unsafe name, the same source and \
+destination, two items meeting at one destination); 130, 143 or 129 after \
+Ctrl-C, SIGTERM or SIGHUP (open multipart uploads are aborted and \
+temporary files removed first).";
+
+const CP_EXAMPLES: &str = "\
+Examples:
+  pail cp ./report.pdf s3://bucket/docs/       upload as docs/report.pdf
+  pail cp ./report.pdf s3://bucket/docs/r.pdf  upload as docs/r.pdf
+  pail cp ./photos s3://bucket/2026/           upload a folder: 2026/photos/...
+  pail cp s3://bucket/docs/r.pdf .             download into the current folder
+  pail cp s3://bucket/docs/r.pdf ./copy.pdf    download as the file copy.pdf
+  pail cp s3://bucket/2026/photos/ ~/pics      download a prefix: ~/pics/photos/...
+  pail cp s3://bucket/a/ s3://other/b/         server-side copy: b/a/...
+  pail cp s3://bucket/log.gz - | zcat          an object to stdout
+  tar c dir | pail cp - s3://bucket/dir.tar    stdin to a key (multipart when long)
+  pail cp --json s3://bucket/p/ ./out | jq .   one JSON line per item, then a summary";
+
+const MV_ABOUT: &str = "Move or rename objects within S3 (copy, check the copy, delete the source)";
+
+const MV_LONG: &str = "\
+Move objects within S3: each is copied server-side, the copy is checked, \
+and only then is the source deleted. A source whose copy failed, was \
+refused or skipped stays where it is.
+
+Destinations work as for pail cp: one object to a key not ending in / is \
+renamed to that key; a destination ending in / (or a bucket) gets each \
+source inside it under its own name; several sources need such a \
+destination. Two sources that would land on one key are not both moved: \
+the second is refused (exit 2), or with --conflict keep-both lands as \
+'name (1).ext'.
+
+Exit status as for pail cp (see pail cp --help).";
+
+const MV_EXAMPLES: &str = "\
+Examples:
+  pail mv s3://bucket/a.txt s3://bucket/b.txt      rename a.txt to b.txt
+  pail mv s3://bucket/a.txt s3://bucket/archive/   move into archive/
+  pail mv s3://bucket/logs/ s3://bucket/old/       move a prefix: old/logs/...
+  pail mv s3://bucket/x s3://other-bucket/         to another bucket";
+
+const RM_ABOUT: &str = "Delete objects or prefixes (shows the plan; deletes only with --yes)";
+
+const RM_LONG: &str = "\
+Delete objects, or everything under prefixes. Every target is listed \
+first. Without --yes, pail prints that plan (the first keys of each \
+target, counts and bytes, and whether the bucket is versioned, where a \
+delete only adds delete markers) and exits 0 having deleted nothing. With \
+--yes it prints the same plan and deletes exactly the keys it lists, \
+nothing found later.
+
+s3://b/k (no trailing /) is that object if it exists, else everything \
+under k/; s3://b/p/ is everything under p/. A whole bucket (s3://b) also \
+needs --recursive, or typing the bucket's name when asked on a terminal. \
+A target that matches nothing is an error (exit 2).
+
+Exit status: 0 done (or only planned); 1 at least one key failed; 2 a \
+usage error or a target that matches nothing; 130, 143 or 129 after \
+Ctrl-C, SIGTERM or SIGHUP.";
+
+const RM_EXAMPLES: &str = "\
+Examples:
+  pail rm s3://bucket/tmp/                 show what would be deleted
+  pail rm --yes s3://bucket/tmp/           delete everything under tmp/
+  pail rm --yes s3://bucket/a.txt s3://bucket/b.txt
+  pail rm --yes --recursive s3://bucket    empty the whole bucket
+  pail rm --json s3://bucket/tmp/ | jq -r 'select(.type==\"plan\") | .name'";
+
+const UPLOADS_ABOUT: &str = "List or abort open multipart uploads (started, never completed)";
+
+const UPLOADS_LONG: &str = "\
+Multipart uploads that were started and never completed or aborted keep \
+their parts, which cost storage and show in no listing of objects: a tool \
+that was killed mid-upload (kill -9, a closed laptop) leaves them. pail \
+notes its own uploads while they are open and aborts what a stopped pail \
+left at its next start; these commands show and abort anyone's.
+
+A lifecycle rule with AbortIncompleteMultipartUpload (e.g. after 7 days) \
+makes S3 clean them up by itself.";
+
+const UPLOADS_EXAMPLES: &str = "\
+Examples:
+  pail uploads ls s3://bucket                  every open upload in the bucket
+  pail uploads ls s3://bucket/backups/         those under backups/
+  pail uploads abort s3://bucket/backups/      show what would be aborted
+  pail uploads abort --yes s3://bucket/backups/
+  pail uploads abort --yes --upload-id 2~abc s3://bucket/big.tar";
+
+/// `pail uploads ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum UploadsCommand {
+    /// List the open multipart uploads under a bucket or prefix: when each
+    /// was started, its parts and bytes so far, its key and upload id
+    Ls {
+        /// s3://bucket or s3://bucket/prefix/ (keys starting with prefix)
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        #[command(flatten)]
+        output: OutputOpts,
+    },
+    /// Abort open multipart uploads (shows the plan; aborts only with --yes)
+    Abort {
+        /// s3://bucket or s3://bucket/prefix/ (keys starting with prefix)
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// Only these uploads (ids as `pail uploads ls` shows them); may be
+        /// given several times
+        #[arg(long = "upload-id", value_name = "ID")]
+        ids: Vec<String>,
+        /// Abort what the plan lists (without it: only show the plan)
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        output: OutputOpts,
+    },
+}
+
+/// The transfer engine without the UI (for scripts and benchmarks).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    #[command(about = CP_ABOUT, long_about = CP_LONG, after_help = CP_EXAMPLES)]
+    Cp {
+        /// What to copy: local files or folders, s3://bucket/key objects,
+        /// s3://bucket/prefix/ prefixes (all local or all s3://), or - for
+        /// stdin (alone)
+        #[arg(required = true, num_args = 1.., value_name = "SRC")]
+        sources: Vec<String>,
+        /// Where to: a local path, s3://bucket/key, s3://bucket/prefix/,
+        /// or - for stdout (one object)
+        #[arg(value_name = "DST")]
+        dest: String,
+        #[command(flatten)]
+        transfer: TransferOpts,
+        #[command(flatten)]
+        output: OutputOpts,
+    },
+    #[command(about = MV_ABOUT, long_about = MV_LONG, after_help = MV_EXAMPLES)]
+    Mv {
+        /// What to move: s3://bucket/key objects or s3://bucket/prefix/
+        /// prefixes
+        #[arg(required = true, num_args = 1.., value_name = "SRC")]
+        sources: Vec<String>,
+        /// Where to: s3://bucket/new-key (one object: a rename) or
+        /// s3://bucket/prefix/
+        #[arg(value_name = "DST")]
+        dest: String,
+        #[command(flatten)]
+        transfer: TransferOpts,
+        #[command(flatten)]
+        output: OutputOpts,
+    },
+    #[command(about = RM_ABOUT, long_about = RM_LONG, after_help = RM_EXAMPLES)]
+    Rm {
+        /// What to delete: s3://bucket/key, s3://bucket/prefix/, or
+        /// s3://bucket (with --recursive)
+        #[arg(required = true, value_name = "S3_URI")]
+        targets: Vec<String>,
+        /// Delete what the plan lists (without it: only show the plan)
+        #[arg(long)]
+        yes: bool,
+        /// Allow a whole bucket as a target (s3://bucket); prefixes need
+        /// no flag
+        #[arg(long, short = 'r')]
+        recursive: bool,
+        /// Requests in flight (default: [transfers] concurrency, 32); a
+        /// delete sends up to 4 batches of 1,000 keys at once
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
+        #[command(flatten)]
+        output: OutputOpts,
+    },
+    #[command(about = UPLOADS_ABOUT, long_about = UPLOADS_LONG, after_help = UPLOADS_EXAMPLES)]
+    Uploads {
+        #[command(subcommand)]
+        action: UploadsCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TransferOpts {
+    /// When a destination exists: overwrite, skip, skip-identical (same
+    /// size and MD5, else overwrite) or keep-both (writes 'name (1).ext').
+    /// Default: [transfers] conflict in the config, where "ask" means
+    /// overwrite here, as aws s3 cp does
+    #[arg(long, value_name = "POLICY")]
+    pub conflict: Option<String>,
+    /// Requests in flight (default: [transfers] concurrency, 32)
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct OutputOpts {
+    /// Print only errors (no progress, no summary)
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
+    /// Print one JSON object per item and a summary object at the end on
+    /// stdout, one per line (no progress line; errors still go to stderr)
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Command {
+    pub fn output(&self) -> OutputOpts {
+        match self {
+            Command::Cp { output, .. }
+            | Command::Mv { output, .. }
+            | Command::Rm { output, .. } => *output,
+            Command::Uploads { action } => match action {
+                UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
+            },
+        }
+    }
+
+    /// The settings this command runs with: the config's, then its flags.
+    pub fn settings(&self, mut settings: Settings) -> Result<Settings, String> {
+        let (conflict, concurrency) = match self {
+            Command::Cp { transfer, .. } | Command::Mv { transfer, .. } => {
+                (transfer.conflict.as_deref(), transfer.concurrency)
+            }
+            Command::Rm { concurrency, .. } => (None, *concurrency),
+            Command::Uploads { .. } => (None, None),
+        };
+        settings.conflict = match conflict {
+            None if settings.conflict == Policy::Ask => Policy::Overwrite,
+            None => settings.conflict,
+            Some("overwrite") => Policy::Overwrite,
+            Some("skip") => Policy::Skip,
+            Some("skip-identical") => Policy::SkipIdentical,
+            Some("keep-both") => Policy::KeepBoth,
+            Some(other) => {
+                return Err(format!(
+                    "--conflict {:?}: expected overwrite, skip, skip-identical or keep-both",
+                    crate::sanitize::clean(other)
+                ));
+            }
+        };
+        if let Some(n) = concurrency {
+            if !(1..=512).contains(&n) {
+                return Err(format!("--concurrency must be 1..=512, not {n}"));
+            }
+            settings.concurrency = n;
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_and_concurrency_apply_over_the_config() {
+        let cmd = |args: &[&str]| {
+            use clap::Parser;
+            let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+            cli.command.unwrap()
+        };
+        let s = cmd(&["pail", "cp", "--conflict", "keep-both", "a", "s3://b/"])
+            .settings(Settings::default())
+            .unwrap();
+        assert_eq!(s.conflict, Policy::KeepBoth);
+        let s = cmd(&["pail", "rm", "s3://b/x"])
+            .settings(Settings::default())
+            .unwrap();
+        assert_eq!(s.conflict, Policy::Overwrite, "ask means overwrite");
+        assert!(
+            cmd(&["pail", "mv", "--concurrency", "0", "s3://b/a", "s3://b/c"])
+                .settings(Settings::default())
+                .is_err()
+        );
+        assert!(
+            cmd(&["pail", "cp", "--conflict", "ask", "a", "s3://b/"])
+                .settings(Settings::default())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn rm_has_no_conflict_flag_and_sources_end_before_the_destination() {
+        use clap::Parser;
+        assert!(
+            crate::cli::Cli::try_parse_from(["pail", "rm", "--conflict", "skip", "s3://b/x"])
+                .is_err()
+        );
+        let cli =
+            crate::cli::Cli::try_parse_from(["pail", "cp", "a", "b", "-", "s3://b/"]).unwrap();
+        let Some(Command::Cp { sources, dest, .. }) = cli.command else {
+            panic!("cp")
+        };
+        assert_eq!(sources, ["a", "b", "-"]);
+        assert_eq!(dest, "s3://b/");
+        assert!(crate::cli::Cli::try_parse_from(["pail", "cp", "only-one"]).is_err());
+        let cli = crate::cli::Cli::try_parse_from([
+            "pail",
+            "cp",
+            "a",
+            "s3://b/",
+            "--endpoint-url",
+            "http://127.0.0.1:9000",
+            "--region",
+            "eu-west-1",
+        ])
+        .unwrap();
+        assert_eq!(cli.endpoint_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(cli.region.as_deref(), Some("eu-west-1"));
+    }
+}

@@ -1,0 +1,92 @@
+//! The question component's shapes rendered into TestBackend and compared
+//! with insta (tests/snapshots/): a delete of one object (confirmed with a
+//! key, in red), a key that came too soon, a conflict between two items of
+//! one job, and the help of a question. The typed count, the conflict with
+//! both sides and the rollback preview are in snapshots.rs and
+//! snapshots_history.rs.
+
+use crate::common::fixtures::*;
+use crossterm::event::KeyCode;
+use pail::app::{App, Msg, TaskEvent, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pail::ui::render(app, f)).unwrap();
+    t
+}
+
+fn no_control_chars(t: &Terminal<TestBackend>) {
+    for cell in t.backend().buffer().content() {
+        for c in cell.symbol().chars() {
+            assert!(
+                !c.is_control() || c == ' ',
+                "raw control character {c:?} on screen"
+            );
+        }
+    }
+}
+
+/// Browsing `b`: `a.txt` (3 B) and a hostile key.
+fn browsing() -> App {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&[], &[("a.txt", 3), ("evil\u{1b}[2J.txt", 7)], false),
+    );
+    later(&mut app, 1_000_000);
+    app
+}
+
+#[test]
+fn delete_of_one_object_wants_y() {
+    let mut app = browsing();
+    send(&mut app, [key('j'), key('X')]);
+    let t = draw(&app, 90, 14);
+    no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn a_key_too_soon_is_ignored_and_said() {
+    let mut app = browsing();
+    send(&mut app, [key('X')]);
+    later(&mut app, 80);
+    send(&mut app, [key('y')]);
+    insta::assert_snapshot!(draw(&app, 90, 14).backend());
+}
+
+#[test]
+fn conflict_between_two_items_of_one_job() {
+    let mut app = browsing();
+    send(&mut app, [key('d'), code(KeyCode::Enter)]);
+    let id = app.transfers.jobs[0].id;
+    let r = pail::app::task::TransferReport {
+        question: Some(pail::engine::Question {
+            target: "/home/me/Downloads/r0.txt".into(),
+            ours: pail::engine::Side {
+                label: "in S3",
+                size: 2_400,
+                modified: Some(1_793_534_400),
+            },
+            theirs: pail::engine::Side {
+                label: "from another item",
+                size: 1_300_000,
+                modified: None,
+            },
+            within_job: Some("a/r0.txt".into()),
+        }),
+        ..Default::default()
+    };
+    update(&mut app, Msg::Task(id, TaskEvent::Transfer(Box::new(r))));
+    insta::assert_snapshot!(draw(&app, 100, 20).backend());
+}
+
+#[test]
+fn help_of_a_question_lists_its_keys() {
+    let mut app = browsing();
+    send(&mut app, [key('X'), key('?')]);
+    insta::assert_snapshot!(draw(&app, 100, 40).backend());
+}
