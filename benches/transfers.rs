@@ -11,6 +11,11 @@
 //!
 //! Medians of several runs; no assertion, a report.
 
+// The tests' s3s-fs server (kept out of the pail binary).
+#[path = "../tests/it/common/s3s_fs.rs"]
+#[allow(dead_code)]
+mod s3s_fs;
+
 use pail::app::task::TransferReport;
 use pail::app::{App, Msg, TaskEvent, update};
 use pail::engine::{self, Env, Item, Outcome, Phase, Scheduler, Settings, Snapshot, Spec};
@@ -26,8 +31,8 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn demo_store(dir: &std::path::Path) -> (pail::demo::DemoServer, Arc<dyn Store>) {
-    let server = pail::demo::serve(dir).await.expect("demo server");
+async fn demo_store(dir: &std::path::Path) -> (s3s_fs::DemoServer, Arc<dyn Store>) {
+    let server = s3s_fs::serve(dir).await.expect("demo server");
     let opts = ConnectOptions {
         endpoint_url: Some(server.endpoint()),
         region: Some(pail::demo::DEMO_REGION.into()),

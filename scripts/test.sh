@@ -62,7 +62,7 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 
 log "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --release -- -D warnings
+cargo clippy --all-targets --release --features test-hooks -- -D warnings
 
 log "cargo test --release (unit, state, snapshot, integration, end-to-end)"
-cargo test --release --lib --bins --tests -- --test-threads=2
+cargo test --release --features test-hooks --lib --bins --tests -- --test-threads=2

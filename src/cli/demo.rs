@@ -74,7 +74,9 @@ pub async fn start_demo(
         }
     };
     // Lets the start-up tests signal pail while it is still setting up,
-    // with the seeded snapshot files in the temp dir.
+    // with the seeded snapshot files in the temp dir (`test-hooks` builds
+    // only: scripts/test.sh).
+    #[cfg(feature = "test-hooks")]
     if std::env::var_os("PAIL_TEST_HOLD_DEMO_SETUP").is_some() {
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}

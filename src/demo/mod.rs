@@ -2,22 +2,18 @@
 //! buckets laid out the way people actually use S3, so anyone can try pail
 //! without an AWS account and nothing leaves the machine.
 //!
-//! Two servers live here, both checking SigV4 against the demo credentials:
-//! - [`serve_versioned`]: rustack's in-memory S3, which has versioning
-//!   (delete markers, version ids), tagging, multipart and presigned URLs.
-//!   `pail --demo` runs on it, and [`seed_versioned`] adds a versioned
-//!   bucket with a history worth exploring to the demo data set.
-//! - [`serve`]: s3s-fs over a directory, the signature-checking server of
-//!   the integration tests and benches; [`seed`] fills it with the same
-//!   data set, without the versioned bucket (s3s-fs has no versioning).
+//! The server is rustack's in-memory S3 ([`serve_versioned`]), checking
+//! SigV4 against the demo credentials; it has versioning (delete markers,
+//! version ids), tagging, multipart and presigned URLs. [`seed_versioned`]
+//! fills it with the demo data set and a versioned bucket with a history
+//! worth exploring. (The tests' s3s-fs server lives in `tests/it/common`,
+//! so it never ships in the binary.)
 
 mod data;
 mod fixes;
-mod fs;
 mod history;
 mod rustack;
 
-pub use fs::{DemoS3, DemoServer, seed, serve};
 pub use history::{HISTORY_BUCKET, seed_versioned};
 pub use rustack::{VersionedServer, serve_versioned};
 
@@ -25,7 +21,7 @@ pub use rustack::{VersionedServer, serve_versioned};
 /// `serve` makes of it. Connections live in one set owned by the returned
 /// task, so aborting it (stopping the server) also cuts keep-alive
 /// connections mid-response, as a crashed server would.
-pub(crate) async fn listen<F, Fut>(
+pub async fn listen<F, Fut>(
     serve: F,
 ) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)>
 where

@@ -128,8 +128,11 @@ pub async fn run(
     let mut term_signal =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut hup_signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
-    // Lets the end-to-end tests prove the panic hook restores the terminal.
-    let panic_key = std::env::var_os("PAIL_TEST_PANIC_ON_F12").is_some();
+    // Lets the end-to-end tests prove the panic hook restores the terminal
+    // (only in builds with the `test-hooks` feature, which scripts/test.sh
+    // turns on; shipped builds have no such key).
+    let panic_key =
+        cfg!(feature = "test-hooks") && std::env::var_os("PAIL_TEST_PANIC_ON_F12").is_some();
     if let Ok(size) = terminal.size() {
         pending.extend(exec.apply(update(&mut app, Msg::Resize(size.width, size.height))));
     }

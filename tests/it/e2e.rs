@@ -338,6 +338,9 @@ fn bad_config_exits_2_before_touching_the_terminal() {
     assert!(!raw.contains("\x1b[?1049h"), "terminal was touched");
 }
 
+/// Needs the `test-hooks` build (scripts/test.sh): shipped builds have no
+/// panic key.
+#[cfg(feature = "test-hooks")]
 #[test]
 fn panic_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
@@ -364,7 +367,9 @@ fn wrong_secret_shows_a_readable_error() {
     // with the right access key and the wrong secret.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let server = rt.block_on(pail::demo::serve(dir.path())).unwrap();
+    let server = rt
+        .block_on(crate::common::s3s_fs::serve(dir.path()))
+        .unwrap();
     let home = tempfile::tempdir().unwrap();
     let ep = server.endpoint();
     let mut t = Term::spawn(

@@ -1,5 +1,5 @@
 //! Integration tests against a server that checks SigV4 signatures: s3s-fs,
-//! in-process (`pail::demo::serve`; `pail --demo` itself runs rustack, see
+//! in-process (`common::s3s_fs::serve`; `pail --demo` itself runs rustack, see
 //! tests/demo_versions.rs). It needs no setup, so these always run. Also
 //! the faults only a server we control can produce: a refused connection,
 //! and a server that dies in the middle of a listing.
@@ -10,9 +10,9 @@ use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use pail::store::{ErrorKind, ListRequest, Store};
 use std::time::Duration;
 
-async fn server() -> (pail::demo::DemoServer, tempfile::TempDir) {
+async fn server() -> (crate::common::s3s_fs::DemoServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let s = pail::demo::serve(dir.path()).await.unwrap();
+    let s = crate::common::s3s_fs::serve(dir.path()).await.unwrap();
     (s, dir)
 }
 

@@ -277,9 +277,12 @@ fn log_file_path_expands_home_and_is_private() {
 }
 
 /// Keeps pail in its demo set-up after seeding (which takes a fraction of
-/// a second) until it is signalled.
+/// a second) until it is signalled; the `test-hooks` build only
+/// (scripts/test.sh), as are the tests that use it.
+#[cfg(feature = "test-hooks")]
 const HOLD: (&str, &str) = ("PAIL_TEST_HOLD_DEMO_SETUP", "1");
 
+#[cfg(feature = "test-hooks")]
 #[test]
 fn ctrl_c_while_the_demo_seeds_removes_its_temp_dir() {
     let h = home("");
@@ -299,6 +302,7 @@ fn ctrl_c_while_the_demo_seeds_removes_its_temp_dir() {
     assert_eq!(demo_dirs(&tmp), Vec::<String>::new());
 }
 
+#[cfg(feature = "test-hooks")]
 #[test]
 fn sigterm_while_the_demo_seeds_removes_its_temp_dir() {
     let h = home("");

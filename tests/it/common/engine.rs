@@ -43,7 +43,7 @@ pub struct Server {
     pub sdk: aws_sdk_s3::Client,
     pub store: Arc<dyn Store>,
     pub caps: Caps,
-    _demo: Option<(pail::demo::DemoServer, tempfile::TempDir)>,
+    _demo: Option<(crate::common::s3s_fs::DemoServer, tempfile::TempDir)>,
     _rustack: Option<pail::demo::VersionedServer>,
 }
 
@@ -103,7 +103,7 @@ impl Server {
     pub async fn s3s() -> Option<Server> {
         use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
         let dir = tempfile::tempdir().unwrap();
-        let demo = pail::demo::serve(dir.path()).await.unwrap();
+        let demo = crate::common::s3s_fs::serve(dir.path()).await.unwrap();
         let caps = Caps {
             newline_keys: true,
             folder_markers: false,

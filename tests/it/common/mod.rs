@@ -31,6 +31,7 @@ pub mod model;
 pub mod oracle;
 pub mod proxy;
 pub mod pty;
+pub mod s3s_fs;
 pub mod scenarios;
 pub mod tap;
 

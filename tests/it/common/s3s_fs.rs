@@ -1,15 +1,15 @@
 //! A real S3-compatible server (s3s-fs, in-process) on 127.0.0.1 that
 //! checks SigV4 signatures against the demo credentials: the
-//! signature-checking server of the integration tests and benches. [`seed`]
-//! fills it with the demo data set; `pail --demo` itself runs on rustack
-//! (see [`super::rustack`]), which has versioning.
+//! signature-checking server of the integration tests and benches
+//! (`benches/transfers.rs` includes this file). It lives with the tests so
+//! that s3s and s3s-fs never ship in the pail binary; `pail --demo` runs on
+//! rustack (`pail::demo`), which has versioning.
 //!
 //! s3s-fs lacks object tagging and versioning status, and echoes
 //! `EncodingType=url` without encoding keys; [`DemoS3`] adds the first two in
 //! memory and fixes the third, delegating everything else unchanged.
 
-use super::data::{BUCKETS, Seed, seeds};
-use super::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use pail::demo::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 use s3s::dto::*;
 use s3s::{S3, S3Request, S3Response, S3Result};
 use std::collections::HashMap;
@@ -19,7 +19,6 @@ use std::sync::{Arc, RwLock};
 
 type TagStore = Arc<RwLock<HashMap<(String, String), Vec<(String, String)>>>>;
 
-/// Cheap to clone: s3s owns one copy, the seeder uses another.
 #[derive(Clone)]
 pub struct DemoS3 {
     fs: Arc<s3s_fs::FileSystem>,
@@ -29,7 +28,7 @@ pub struct DemoS3 {
 
 fn encode_key(s: &str) -> String {
     // Form-style like AWS: everything but unreserved characters and '/'.
-    crate::links::encode_key(s)
+    pail::links::encode_key(s)
 }
 
 /// Forwards S3 operations to `self.$field`.
@@ -182,7 +181,6 @@ impl DemoS3 {
 pub struct DemoServer {
     pub addr: SocketAddr,
     accept: tokio::task::JoinHandle<()>,
-    backend: DemoS3,
 }
 
 impl DemoServer {
@@ -212,7 +210,7 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
         tags: Arc::default(),
     };
     let service = {
-        let mut b = s3s::service::S3ServiceBuilder::new(backend.clone());
+        let mut b = s3s::service::S3ServiceBuilder::new(backend);
         b.set_auth(s3s::auth::SimpleAuth::from_single(
             DEMO_ACCESS_KEY,
             DEMO_SECRET_KEY,
@@ -220,7 +218,7 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
         b.build()
     };
     let http = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-    let (addr, accept) = super::listen(move |socket| {
+    let (addr, accept) = pail::demo::listen(move |socket| {
         let conn = http
             .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
             .into_owned();
@@ -229,86 +227,5 @@ pub async fn serve(root: &Path) -> std::io::Result<DemoServer> {
         }
     })
     .await?;
-    Ok(DemoServer {
-        addr,
-        accept,
-        backend,
-    })
-}
-
-fn request<T>(input: T) -> S3Request<T> {
-    S3Request {
-        input,
-        method: http::Method::PUT,
-        uri: http::Uri::from_static("/"),
-        headers: Default::default(),
-        extensions: Default::default(),
-        credentials: None,
-        region: None,
-        service: None,
-        trailing_headers: None,
-    }
-}
-
-/// Creates the demo buckets and objects through the S3 API of `server`.
-pub async fn seed(server: &DemoServer) -> Result<usize, String> {
-    let s3 = &server.backend;
-    for b in BUCKETS {
-        let input = CreateBucketInput::builder()
-            .bucket(b.to_owned())
-            .build()
-            .map_err(|e| e.to_string())?;
-        if let Err(e) = s3.create_bucket(request(input)).await
-            && !format!("{e:?}").contains("BucketAlreadyExists")
-        {
-            return Err(format!("create bucket {b}: {e:?}"));
-        }
-    }
-    let seeds = seeds();
-    let n = seeds.len();
-    let mut pending = futures::stream::FuturesUnordered::new();
-    use futures::StreamExt;
-    for s in seeds {
-        pending.push(put(s3, s));
-        if pending.len() >= 32
-            && let Some(r) = pending.next().await
-        {
-            r?;
-        }
-    }
-    while let Some(r) = pending.next().await {
-        r?;
-    }
-    Ok(n)
-}
-
-async fn put(s3: &DemoS3, s: Seed) -> Result<(), String> {
-    let metadata: Option<HashMap<String, String>> = (!s.metadata.is_empty()).then(|| {
-        s.metadata
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect()
-    });
-    let input = PutObjectInput::builder()
-        .bucket(s.bucket.to_owned())
-        .key(s.key.clone())
-        .content_length(Some(s.body.len() as i64))
-        .content_type(Some(s.content_type.to_owned()))
-        .metadata(metadata)
-        .body(Some(StreamingBlob::from(s3s::Body::from(s.body))))
-        .build()
-        .map_err(|e| e.to_string())?;
-    s3.put_object(request(input))
-        .await
-        .map_err(|e| format!("put {}: {e:?}", crate::sanitize::clean(&s.key)))?;
-    if !s.tags.is_empty() {
-        s3.tags.write().unwrap_or_else(|p| p.into_inner()).insert(
-            (s.bucket.to_owned(), s.key),
-            s.tags
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-        );
-    }
-    Ok(())
+    Ok(DemoServer { addr, accept })
 }
