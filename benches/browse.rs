@@ -297,7 +297,7 @@ fn main() {
                 TaskId(1),
                 job,
                 tx,
-                pail::runtime::executor::TaskCtx::standalone(),
+                pail::runtime::task_ctx::TaskCtx::standalone(),
             )
             .await
         });

@@ -4,12 +4,12 @@
 //! reported as a plain message naming file, line and key (exit code 2)
 //! instead of a half-drawn screen.
 
-mod transfers;
+mod transfer_settings;
 use crate::keymap::{BindingTable, Bindings, Keymap};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
-pub use transfers::{STORAGE_CLASSES, Transfers};
+pub use transfer_settings::{STORAGE_CLASSES, Transfers};
 
 pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
@@ -122,7 +122,7 @@ struct FileConfig {
     /// `[context.NAME]` tables: bindings for one context only.
     context: Option<toml::Table>,
     copy: Option<BindingTable>,
-    transfers: Option<transfers::TransfersFile>,
+    transfers: Option<transfer_settings::TransfersFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]

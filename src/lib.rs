@@ -7,16 +7,13 @@
 
 pub mod app;
 pub mod cli;
-pub mod clipboard;
 pub mod config;
 pub mod demo;
 pub mod diagnose;
-pub mod endpoint;
 pub mod engine;
 pub mod format;
 pub mod keymap;
 pub mod layout;
-pub mod links;
 pub mod local;
 pub mod logging;
 pub mod runtime;

@@ -7,7 +7,7 @@
 //! plans from every version under it and previews the counts first.
 
 use super::question::{Planned, Question, Said};
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, TaskId};
 use crate::engine::rollback::{Change, RollbackPlan};

@@ -12,7 +12,7 @@
 
 pub mod browse;
 pub mod buckets;
-mod copy;
+mod clipboard_menu;
 mod deleted;
 pub mod inspect;
 pub mod marks;
@@ -27,7 +27,7 @@ pub mod question;
 mod rollback;
 pub mod share;
 pub mod task;
-pub mod transfers;
+pub mod transfer_jobs;
 pub mod tree;
 mod update;
 pub mod uploads;
@@ -182,7 +182,7 @@ pub struct App {
     /// Set while quitting waits for tasks to clean up.
     pub cleaning_up: Option<usize>,
     /// Every transfer job of the session (the transfers panel).
-    pub transfers: transfers::Transfers,
+    pub transfers: transfer_jobs::Transfers,
     /// pail's own clipboard (`y`/`x`, pasted with `p`).
     pub clip: Option<ops::Clip>,
     /// What the open operation prompt acts on.
@@ -240,7 +240,7 @@ impl App {
             size,
             action: 0,
             cleaning_up: None,
-            transfers: transfers::Transfers::default(),
+            transfers: transfer_jobs::Transfers::default(),
             clip: None,
             pending: None,
             picker: ops::UploadPicker::default(),

@@ -120,7 +120,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 return;
             }
             match app.keymap.copy_target(&key) {
-                Some(what) => super::copy::copy(app, what, fx),
+                Some(what) => super::clipboard_menu::copy(app, what, fx),
                 None => app.set_status("Nothing copied"),
             }
         }

@@ -6,7 +6,7 @@
 
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptKind};
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, parent_prefix};
 use crate::engine::{Mapping, S3Source, Spec, parent_of};

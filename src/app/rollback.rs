@@ -8,19 +8,19 @@
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
 use super::question::{Answer, Planned, Question, Said, Tone};
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Owner, TaskId};
 use crate::engine::rollback::{Change, RollbackPlan, parse_moment};
 use crate::format::{count, human_size, long_time, short_time};
 use crate::sanitize::clean;
-use crate::store::StoreResult;
+use crate::store::{StoreResult, Versioning};
 
 impl App {
     pub(crate) fn ask_rollback_moment(&mut self, bucket: String, prefix: String) {
         let place = format!("s3://{}/{}", clean(&bucket), clean(&prefix));
         // A bucket known never to have been versioned has no past to go
         // back to: say so before asking for a moment.
-        if self.known_versioning(&bucket).as_deref() == Some("Never enabled") {
+        if self.known_versioning(&bucket) == Some(Versioning::NeverEnabled) {
             self.set_error(format!(
                 "Nothing to roll back: versioning was never enabled on s3://{}, so it keeps no history",
                 clean(&bucket)
@@ -44,7 +44,7 @@ impl App {
     }
 
     /// The bucket's versioning status, when the inspector read it.
-    fn known_versioning(&self, bucket: &str) -> Option<String> {
+    fn known_versioning(&self, bucket: &str) -> Option<Versioning> {
         let ready = |l: &Option<super::Load<crate::store::BucketInfo>>| match l {
             Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
             _ => None,

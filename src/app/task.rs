@@ -104,7 +104,7 @@ impl Job {
             Job::CountPrefix { bucket, prefix, .. } => {
                 format!("counting s3://{}/{}", clean(bucket), clean(prefix))
             }
-            Job::Transfer(spec) => super::transfers::describe(spec),
+            Job::Transfer(spec) => super::transfer_jobs::describe(spec),
             Job::PlanDelete { bucket, .. } => {
                 format!("listing what to delete in {}", clean(bucket))
             }

@@ -8,7 +8,7 @@
 
 use super::modal::{Modal, scrolled};
 use super::question::{Planned, Question, Said, Tone};
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Load, Owner, Screen, TaskId};
 use crate::engine::Spec;
 use crate::engine::uploads::{OpenRow, totals};

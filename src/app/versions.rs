@@ -10,7 +10,7 @@
 
 use super::modal::Modal;
 use super::question::{Planned, Question, Said, Tone};
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Load, Owner, Screen, TaskId};
 use crate::engine::S3Source;
 use crate::engine::history::Step;
@@ -18,7 +18,7 @@ use crate::format::{human_size, long_time};
 use crate::keymap::{Action, Context};
 use crate::sanitize::clean;
 use crate::store::{
-    LinkMethod, ObjectInfo, ObjectSummary, ObjectVersion, StoreResult, VersionsPage,
+    LinkMethod, ObjectInfo, ObjectSummary, ObjectVersion, StoreResult, Versioning, VersionsPage,
 };
 use crossterm::event::KeyEvent;
 
@@ -35,9 +35,8 @@ pub struct Panel {
     pub listing: Option<TaskId>,
     pub error: Option<String>,
     pub cursor: usize,
-    /// The bucket's versioning status when known: "Enabled", "Suspended",
-    /// "Never enabled".
-    pub versioning: Option<String>,
+    /// The bucket's versioning status when known.
+    pub versioning: Option<Versioning>,
     /// Details of the selected version.
     pub info: Option<(String, Load<Box<ObjectInfo>>)>,
 }
@@ -48,11 +47,11 @@ impl Panel {
     }
 
     pub fn never_versioned(&self) -> bool {
-        self.versioning.as_deref() == Some("Never enabled")
+        self.versioning == Some(Versioning::NeverEnabled)
     }
 
     pub fn suspended(&self) -> bool {
-        self.versioning.as_deref() == Some("Suspended")
+        self.versioning == Some(Versioning::Suspended)
     }
 
     /// The key is deleted: its latest is a delete marker.

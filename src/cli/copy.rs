@@ -7,7 +7,7 @@
 //! prefix ending in `/` or a bucket gets each source inside it under its
 //! own name; several sources need such a destination.
 
-use super::batch::Ctx;
+use super::ctx::Ctx;
 use super::output::{self, DestOf, Tally, View};
 use super::resolve::{self, LocalSource, Place, is_into, nothing_there};
 use crate::engine::{self, Mapping, S3Source, Snapshot, Spec};

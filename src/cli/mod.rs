@@ -9,6 +9,7 @@
 mod args;
 mod batch;
 mod copy;
+mod ctx;
 mod demo;
 mod output;
 mod resolve;
@@ -154,7 +155,7 @@ pub fn check_typed(cli: &Cli, config: &config::Config) -> Result<(), String> {
         _ => None,
     };
     if let Some((url, source)) = endpoint {
-        crate::endpoint::check_url(url, source)?;
+        crate::store::endpoint::check_url(url, source)?;
     }
     let region = match (&cli.region, &config.s3.region) {
         (Some(r), _) => Some((r, "--region")),
@@ -162,7 +163,7 @@ pub fn check_typed(cli: &Cli, config: &config::Config) -> Result<(), String> {
         _ => None,
     };
     if let Some((r, source)) = region {
-        crate::endpoint::check_region(r, source)?;
+        crate::store::endpoint::check_region(r, source)?;
     }
     for (name, source) in [
         (&cli.profile, "--profile"),

@@ -5,12 +5,13 @@
 //! whole bucket needs `--recursive` too, or its name typed on a terminal:
 //! `pail rm --yes s3://bucket` is one slip away from `s3://bucket/tmp/`.
 
-use super::batch::Ctx;
+use super::ctx::Ctx;
 use super::output::{self, Mode, Tally, USAGE, View};
 use super::resolve::{self, Place, nothing_there};
 use crate::engine::{self, DeletePlan, Spec};
 use crate::format::{count, human_size};
 use crate::sanitize::{clean, json_string};
+use crate::store::Versioning;
 use std::io::IsTerminal;
 
 /// Keys shown for each target before "… and N more".
@@ -146,8 +147,11 @@ fn by_bucket(planned: Vec<Target>) -> Vec<(String, Vec<(String, u64)>)> {
 
 /// Buckets of the plan where a delete adds delete markers (versioning
 /// enabled or suspended), or whose versioning could not be read (said so).
-async fn versioned_buckets(ctx: &Ctx, planned: &[Target]) -> Vec<(String, Option<String>)> {
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
+/// A bucket's versioning, or why it could not be read.
+type VersionState = Option<Result<Versioning, String>>;
+
+async fn versioned_buckets(ctx: &Ctx, planned: &[Target]) -> Vec<(String, VersionState)> {
+    let mut out: Vec<(String, VersionState)> = Vec::new();
     for t in planned {
         let b = &t.plan.bucket;
         if out.iter().any(|(ob, _)| ob == b) {
@@ -155,18 +159,18 @@ async fn versioned_buckets(ctx: &Ctx, planned: &[Target]) -> Vec<(String, Option
         }
         let state = match ctx.store.bucket_info(b).await {
             Ok(info) => match info.versioning {
-                Ok(v) if v == "Enabled" || v == "Suspended" => Some(v),
+                Ok(v) if v.keeps_versions() => Some(Ok(v)),
                 Ok(_) => None,
-                Err(e) => Some(format!("unknown ({e})")),
+                Err(e) => Some(Err(e)),
             },
-            Err(e) => Some(format!("unknown ({e})")),
+            Err(e) => Some(Err(e.to_string())),
         };
         out.push((b.clone(), state));
     }
     out
 }
 
-fn show_plan(ctx: &Ctx, planned: &[Target], versioned: &[(String, Option<String>)], yes: bool) {
+fn show_plan(ctx: &Ctx, planned: &[Target], versioned: &[(String, VersionState)], yes: bool) {
     let out = &ctx.out;
     match out.mode {
         Mode::Quiet => return,
@@ -180,13 +184,16 @@ fn show_plan(ctx: &Ctx, planned: &[Target], versioned: &[(String, Option<String>
                 }
             }
             for (b, state) in versioned {
-                if let Some(state) = state {
-                    out.stdout_line(&format!(
-                        "{{\"type\":\"versioning\",\"bucket\":{},\"state\":{}}}",
-                        json_string(b),
-                        json_string(state)
-                    ));
-                }
+                let state = match state {
+                    Some(Ok(v)) => v.to_string(),
+                    Some(Err(e)) => format!("unknown ({e})"),
+                    None => continue,
+                };
+                out.stdout_line(&format!(
+                    "{{\"type\":\"versioning\",\"bucket\":{},\"state\":{}}}",
+                    json_string(b),
+                    json_string(&state)
+                ));
             }
             return;
         }
@@ -219,16 +226,16 @@ fn show_plan(ctx: &Ctx, planned: &[Target], versioned: &[(String, Option<String>
         ));
     }
     for (b, state) in versioned {
-        match state.as_deref() {
-            Some(s) if s.starts_with("unknown") => out.stdout_line(&format!(
-                "s3://{}: versioning {}: if it is on, deleting adds delete markers and keeps every version",
+        match state {
+            Some(Err(e)) => out.stdout_line(&format!(
+                "s3://{}: versioning unknown ({}): if it is on, deleting adds delete markers and keeps every version",
                 clean(b),
-                clean(s)
+                clean(e)
             )),
-            Some(s) => out.stdout_line(&format!(
+            Some(Ok(v)) => out.stdout_line(&format!(
                 "s3://{} is versioned ({}): deleting adds a delete marker to each key; every version stays (and is still billed) and can be undeleted",
                 clean(b),
-                s.to_lowercase()
+                v.to_string().to_lowercase()
             )),
             None => {}
         }

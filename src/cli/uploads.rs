@@ -4,7 +4,7 @@
 //! go unnoticed; these list them with what each holds, and abort them the
 //! way `pail rm` deletes: the plan first, exactly that plan with `--yes`.
 
-use super::batch::Ctx;
+use super::ctx::Ctx;
 use super::output::{self, Mode, Tally, USAGE, View};
 use super::resolve::Place;
 use crate::engine::uploads::{OpenRow, list_open, totals};

@@ -1,13 +1,15 @@
 //! Where rustack answers differently from S3 in a way pail would notice,
-//! the bridge ([`super::rustack`]) calls these instead of rustack's own
+//! the bridge (rustack.rs) calls these instead of rustack's own
 //! handler; each still does the work with rustack's S3 operations.
 
-use super::rustack::Reply;
 use regex::Regex;
 use rustack_s3_core::RustackS3;
 use rustack_s3_http::IntoS3Response;
 use rustack_s3_model::{S3Error, StreamingBlob, input, output, types};
 use std::sync::LazyLock;
+
+/// What the bridge sends back for one S3 request.
+pub(super) type Reply = Result<http::Response<rustack_s3_http::S3ResponseBody>, S3Error>;
 
 /// rustack's UploadPartCopy copies the whole source into the part, whatever
 /// `x-amz-copy-source-range` says, and without a versionId it looks for the
@@ -131,7 +133,7 @@ pub(super) fn listing<L: Listing>(mut out: L) -> Reply {
 
 fn enc(s: &mut Option<String>) {
     if let Some(v) = s {
-        *v = crate::links::encode_key(v);
+        *v = crate::store::links::encode_key(v);
     }
 }
 

@@ -9,7 +9,7 @@
 //! (listing encoding, UploadPartCopy ranges, DeleteObjects keys), the table
 //! calls [`super::fixes`] instead.
 
-use super::fixes;
+use super::fixes::{self, Reply};
 use bytes::Bytes;
 use rustack_s3_core::{RustackS3, S3Config, storage::StagedUpload};
 use rustack_s3_http::{
@@ -21,8 +21,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-
-pub(super) type Reply = Result<http::Response<S3ResponseBody>, S3Error>;
 
 /// Hands rustack-s3-http's routed requests to rustack-s3-core.
 #[derive(Clone)]

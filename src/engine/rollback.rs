@@ -14,7 +14,7 @@
 //! asked for by name, removes the markers.)
 
 use super::history::Step;
-use crate::store::{ObjectVersion, Store, StoreResult, VersionsRequest};
+use crate::store::{ObjectVersion, Store, StoreResult, Versioning, VersionsRequest};
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use tokio_util::sync::CancellationToken;
 
@@ -101,15 +101,15 @@ impl RollbackPlan {
 /// can be rolled back: only a versioned bucket keeps what a rollback's
 /// deletes hide; anywhere else they would be permanent. `Ok(true)` means
 /// Suspended (every write blocked in the plan).
-pub fn versioning_allows(status: &Result<String, String>) -> Result<bool, String> {
-    match status.as_deref() {
-        Ok("Enabled") => Ok(false),
-        Ok("Suspended") => Ok(true),
-        Ok("Never enabled") => Err(
+pub fn versioning_allows(status: &Result<Versioning, String>) -> Result<bool, String> {
+    match status {
+        Ok(Versioning::Enabled) => Ok(false),
+        Ok(Versioning::Suspended) => Ok(true),
+        Ok(Versioning::NeverEnabled) => Err(
             "versioning was never enabled on this bucket: there is no history to roll back to"
                 .into(),
         ),
-        Ok(s) => Err(format!(
+        Ok(Versioning::Other(s)) => Err(format!(
             "versioning reads {:?}: a rollback needs it Enabled",
             crate::sanitize::clean(s)
         )),
@@ -523,9 +523,10 @@ mod tests {
 
     #[test]
     fn only_a_versioned_bucket_can_be_rolled_back() {
-        assert_eq!(versioning_allows(&Ok("Enabled".into())), Ok(false));
-        assert_eq!(versioning_allows(&Ok("Suspended".into())), Ok(true));
-        assert!(versioning_allows(&Ok("Never enabled".into())).is_err());
+        assert_eq!(versioning_allows(&Ok(Versioning::Enabled)), Ok(false));
+        assert_eq!(versioning_allows(&Ok(Versioning::Suspended)), Ok(true));
+        assert!(versioning_allows(&Ok(Versioning::NeverEnabled)).is_err());
+        assert!(versioning_allows(&Ok(Versioning::Other("Paused".into()))).is_err());
         // Unreadable (AccessDenied, not implemented): refused, since a
         // delete on an unversioned bucket would be for good.
         assert!(versioning_allows(&Err("AccessDenied".into())).is_err());

@@ -7,9 +7,9 @@ use crate::app::tree::{FolderState, Selected};
 use crate::app::{App, Load, Screen};
 use crate::format::{count, human_size, long_time};
 use crate::keymap::{Action, Context};
-use crate::links;
 use crate::sanitize::clean;
 use crate::store::ObjectInfo;
+use crate::store::links;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -159,7 +159,7 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
         Some(Load::Ready(i)) => lines.push(kv(
             "Versioning",
             match &i.versioning {
-                Ok(v) => clean(v).into_owned(),
+                Ok(v) => clean(&v.to_string()).into_owned(),
                 Err(e) => format!("unknown ({})", clean(e)),
             },
         )),
@@ -284,7 +284,7 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
                 lines.push(kv(
                     "Versioning",
                     match &i.versioning {
-                        Ok(v) => clean(v).into_owned(),
+                        Ok(v) => clean(&v.to_string()).into_owned(),
                         Err(e) => format!("unknown ({})", clean(e)),
                     },
                 ));

@@ -7,77 +7,26 @@
 //! Quitting cancels everything and waits, bounded, for the cleanups.
 
 use crate::app::{Effect, Job, Msg, TaskId};
-use crate::clipboard::{Route, SystemClipboard};
 use crate::config::ClipboardMode;
 use crate::engine::limit::Limiter;
 use crate::engine::{Env, Progress, Scheduler, Settings};
+use crate::runtime::clipboard::{Route, SystemClipboard};
 use crate::store::Store;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::io;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use super::task_ctx::TaskCtx;
+
 /// A copy the system clipboard refused, to be sent by OSC 52 instead.
 pub type Fallback = (String, String);
-
-/// What a running task sees of the executor: the cancel signal, and where
-/// to register cleanup that must run however the task ends.
-#[derive(Clone)]
-pub struct TaskCtx {
-    token: CancellationToken,
-    cleanups: Arc<Mutex<Vec<BoxFuture<'static, ()>>>>,
-}
-
-impl TaskCtx {
-    fn new(token: CancellationToken) -> TaskCtx {
-        TaskCtx {
-            token,
-            cleanups: Arc::new(Mutex::new(Vec::new())),
-        }
-    }
-
-    /// A context of its own, for running a job outside the executor
-    /// (benchmarks, tests).
-    pub fn standalone() -> TaskCtx {
-        TaskCtx::new(CancellationToken::new())
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.token.is_cancelled()
-    }
-
-    /// Resolves when the task is asked to stop.
-    pub async fn cancelled(&self) {
-        self.token.cancelled().await
-    }
-
-    /// Registers a step that runs after the task's work ends, finished,
-    /// failed, cancelled or panicked; it is not interrupted by cancel.
-    /// Steps run in reverse order of registration.
-    pub fn on_cleanup(&self, step: BoxFuture<'static, ()>) {
-        self.cleanups
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(step);
-    }
-
-    async fn run_cleanups(&self) {
-        let steps: Vec<_> =
-            std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
-        for step in steps.into_iter().rev() {
-            // A panicking cleanup must not skip the others.
-            if AssertUnwindSafe(step).catch_unwind().await.is_err() {
-                tracing::error!("a cleanup step panicked");
-            }
-        }
-    }
-}
 
 fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>()
@@ -145,14 +94,14 @@ impl Executor {
     /// Writes OSC 52 on the UI thread, between frames, so it never
     /// interleaves with drawing.
     pub fn osc52(&self, text: &str, what: &str) {
-        let result = crate::clipboard::write_osc52(&mut io::stdout(), text)
+        let result = crate::runtime::clipboard::write_osc52(&mut io::stdout(), text)
             .map(|_| format!("Copied {what} via OSC 52 (your terminal's clipboard)"))
             .map_err(|e| e.to_string());
         let _ = self.tx.send(Msg::Copied(result));
     }
 
     fn copy(&self, text: String, what: String) {
-        match crate::clipboard::route(self.clipboard) {
+        match crate::runtime::clipboard::route(self.clipboard) {
             Route::Osc52 => self.osc52(&text, &what),
             Route::System { fallback } => {
                 let system = self.system.clone();
@@ -217,7 +166,7 @@ impl Executor {
             env.journal = self.journal.clone();
             self.transfers.insert(id, env.progress.clone());
             self.spawn(id, move |ctx| {
-                super::transfers::run(env, *spec, id, tx, ctx).boxed()
+                super::run_transfer::run(env, *spec, id, tx, ctx).boxed()
             });
             return;
         }

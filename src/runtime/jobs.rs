@@ -2,7 +2,7 @@
 //! when cancelled (nothing to undo); jobs that write register a cleanup on
 //! their [`TaskCtx`] before they start changing things.
 
-use super::executor::TaskCtx;
+use super::task_ctx::TaskCtx;
 use crate::app::{Job, Msg, TaskEvent, TaskId};
 use crate::store::{ListPage, ListRequest, PrefixTotals, Store, StoreResult};
 use std::sync::Arc;

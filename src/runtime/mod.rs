@@ -4,10 +4,12 @@
 //! the [`executor::Executor`], and draws. Input is never blocked by work:
 //! every S3 call runs in its own task and reports through a channel.
 
+pub mod clipboard;
 pub mod executor;
 pub mod jobs;
+mod run_transfer;
+pub mod task_ctx;
 mod terminal;
-mod transfers;
 
 pub use terminal::restore_terminal;
 

@@ -5,6 +5,8 @@
 //! real server will not produce on demand).
 
 pub mod aws;
+pub mod endpoint;
+pub mod links;
 mod objects;
 mod versions;
 
@@ -117,8 +119,49 @@ pub struct ObjectInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BucketInfo {
     pub region: String,
-    /// "Enabled", "Suspended", or "Never enabled"; Err if it could not be read.
-    pub versioning: Result<String, String>,
+    /// Err (why) if it could not be read.
+    pub versioning: Result<Versioning, String>,
+}
+
+/// A bucket's versioning status, as GetBucketVersioning tells it. Once
+/// enabled, versioning can be suspended but never turned off again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Versioning {
+    Enabled,
+    /// Versions written so far stay; new writes replace the `null` version.
+    Suspended,
+    /// No status in the answer: the bucket keeps no history.
+    NeverEnabled,
+    /// A status pail does not know, as the server said it (untrusted text).
+    Other(String),
+}
+
+impl Versioning {
+    /// From the status S3 answers (`None`: the element is absent).
+    pub fn from_status(status: Option<&str>) -> Versioning {
+        match status {
+            None => Versioning::NeverEnabled,
+            Some("Enabled") => Versioning::Enabled,
+            Some("Suspended") => Versioning::Suspended,
+            Some(other) => Versioning::Other(other.to_owned()),
+        }
+    }
+
+    /// Whether the bucket keeps versions (a delete adds a marker).
+    pub fn keeps_versions(&self) -> bool {
+        matches!(self, Versioning::Enabled | Versioning::Suspended)
+    }
+}
+
+impl std::fmt::Display for Versioning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Versioning::Enabled => "Enabled",
+            Versioning::Suspended => "Suspended",
+            Versioning::NeverEnabled => "Never enabled",
+            Versioning::Other(s) => s,
+        })
+    }
 }
 
 /// Recursive totals under a prefix.

@@ -8,7 +8,7 @@ mod ops;
 mod question;
 mod share;
 mod status;
-mod transfers;
+mod transfer_panel;
 mod tree;
 mod uploads;
 mod versions;

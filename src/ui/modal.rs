@@ -44,12 +44,12 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         Modal::Prompt(p) if p.kind == crate::app::prompt::PromptKind::Filter => {}
         Modal::Prompt(p) => super::ops::render_prompt(app, p, frame, area),
         Modal::Question(q) => super::question::render(app, q, frame, area),
-        Modal::Transfers => super::transfers::render_panel(app, frame, area),
+        Modal::Transfers => super::transfer_panel::render_panel(app, frame, area),
         Modal::Share(s) => super::share::render(app, s, frame, area),
         Modal::Versions => super::versions::render_panel(app, frame, area),
         Modal::Uploads(p) => super::uploads::render(app, p, frame, area),
         Modal::TransferItems { task, scroll } => {
-            super::transfers::render_items(app, *task, *scroll, frame, area)
+            super::transfer_panel::render_items(app, *task, *scroll, frame, area)
         }
         Modal::Help { scroll, context } => {
             let (rect, lines) = layout::help::popup(app, *context, area);

@@ -315,7 +315,7 @@ mod history {
         }
     }
 
-    fn restore(versioning: &str) -> App {
+    fn restore(versioning: pail::store::Versioning) -> App {
         let mut app = panel(
             versioning,
             vec![
@@ -329,7 +329,7 @@ mod history {
 
     fn purge() -> App {
         let mut app = panel(
-            "Enabled",
+            pail::store::Versioning::Enabled,
             vec![
                 version("a.txt", "v2", NOW - 100, true, false),
                 version("a.txt", "Zk8pQ2vYx", NOW - 200, false, false),
@@ -340,7 +340,7 @@ mod history {
     }
 
     fn rollback() -> App {
-        let mut app = browsing("Enabled");
+        let mut app = browsing(pail::store::Versioning::Enabled);
         send(&mut app, [key('k'), key('v')]);
         send(&mut app, "3h ago".chars().map(key));
         let fx = send(&mut app, [code(KeyCode::Enter)]);
@@ -395,7 +395,7 @@ mod history {
 
     #[test]
     fn q_and_esc_are_never_yes_in_history_questions() {
-        q_and_esc_say_no(|| restore("Enabled"));
+        q_and_esc_say_no(|| restore(pail::store::Versioning::Enabled));
         q_and_esc_say_no(purge);
         q_and_esc_say_no(rollback);
         q_and_esc_say_no(undelete_folder);
@@ -404,14 +404,14 @@ mod history {
     #[test]
     fn enter_confirms_what_loses_nothing_and_nothing_else_untyped() {
         // Restore and undelete lose nothing: Enter confirms them.
-        for mut app in [restore("Enabled"), undelete_folder()] {
+        for mut app in [restore(pail::store::Versioning::Enabled), undelete_folder()] {
             later(&mut app, 300);
             let fx = send(&mut app, [code(KeyCode::Enter)]);
             assert_eq!(transfers(&fx).len(), 1, "{:?}", app.modals);
         }
         // A restore on a suspended bucket replaces the `null` version for
         // good: y, not Enter.
-        let mut app = restore("Suspended");
+        let mut app = restore(pail::store::Versioning::Suspended);
         later(&mut app, 300);
         let fx = send(&mut app, [code(KeyCode::Enter)]);
         assert!(transfers(&fx).is_empty());

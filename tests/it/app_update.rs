@@ -434,7 +434,7 @@ fn bucket_info_arrives_for_the_selected_bucket() {
         .unwrap();
     let info = pail::store::BucketInfo {
         region: "ap-south-1".into(),
-        versioning: Ok("Enabled".into()),
+        versioning: Ok(pail::store::Versioning::Enabled),
     };
     update(
         &mut app,

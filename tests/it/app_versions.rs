@@ -45,7 +45,7 @@ fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 
 #[test]
 fn a_get_link_is_signed_shown_copied_and_offered_as_curl_and_qr() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('P')]);
     assert_eq!(share(&app).method, LinkMethod::Get);
     let fx = send(&mut app, [code(KeyCode::Enter)]);
@@ -80,7 +80,7 @@ fn a_get_link_is_signed_shown_copied_and_offered_as_curl_and_qr() {
 
 #[test]
 fn expiry_presets_typed_durations_and_the_seven_day_limit() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('P')]);
     // ← from "1 hour" is "15 min".
     send(&mut app, [code(KeyCode::Left)]);
@@ -125,7 +125,7 @@ fn expiry_presets_typed_durations_and_the_seven_day_limit() {
 
 #[test]
 fn a_put_link_signs_the_content_type_for_a_typed_key() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(
         &mut app,
         [key('P'), code(KeyCode::Up), code(KeyCode::Right)],
@@ -157,7 +157,7 @@ fn a_put_link_signs_the_content_type_for_a_typed_key() {
 
 #[test]
 fn marked_objects_get_one_link_each_as_key_tab_url_lines() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key(' '), key(' '), key('P')]);
     assert_eq!(share(&app).objects.len(), 2);
     assert!(
@@ -181,7 +181,7 @@ fn marked_objects_get_one_link_each_as_key_tab_url_lines() {
 
 #[test]
 fn without_credentials_the_popup_explains_and_signs_nothing() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     app.conn.unsigned = true;
     send(&mut app, [key('P')]);
     assert!(
@@ -211,7 +211,7 @@ fn history_job(fx: &[Effect]) -> Vec<Step> {
 #[test]
 fn the_versions_panel_lists_exactly_the_key_and_restores_after_asking() {
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![
             version("a.txt", "v3", NOW - 100, true, false),
             version("a.txt", "v2", NOW - 200, false, false),
@@ -251,7 +251,7 @@ fn the_versions_panel_lists_exactly_the_key_and_restores_after_asking() {
 #[test]
 fn a_version_download_names_the_version_in_its_prompt() {
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![
             version(
                 "a.txt",
@@ -279,7 +279,7 @@ fn a_version_download_names_the_version_in_its_prompt() {
 #[test]
 fn a_version_is_removed_for_good_only_after_typing_its_id() {
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![
             version("a.txt", "3HL4kqtJlcpXroDTDmJ", NOW - 100, true, false),
             version("a.txt", "Zk8pQ2vYx", NOW - 200, false, false),
@@ -314,7 +314,7 @@ fn a_version_is_removed_for_good_only_after_typing_its_id() {
 #[test]
 fn undelete_removes_the_markers_on_top() {
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![
             version("a.txt", "m2", NOW - 50, true, true),
             version("a.txt", "m1", NOW - 60, false, true),
@@ -338,7 +338,7 @@ fn suspended_and_never_versioned_buckets_say_what_that_means() {
         version("a.txt", "v2", NOW - 100, true, false),
         version("a.txt", "null", NOW - 200, false, false),
     ];
-    let mut app = panel("Suspended", rows.clone());
+    let mut app = panel(pail::store::Versioning::Suspended, rows.clone());
     send(&mut app, [key('j'), key('r')]);
     let Some(Modal::Question(a)) = app.modals.last() else {
         panic!("question expected")
@@ -351,7 +351,7 @@ fn suspended_and_never_versioned_buckets_say_what_that_means() {
         a.lines
     );
     let mut app = panel(
-        "Never enabled",
+        pail::store::Versioning::NeverEnabled,
         vec![version("a.txt", "null", NOW - 100, true, false)],
     );
     assert!(app.versions.as_ref().unwrap().never_versioned());
@@ -464,7 +464,7 @@ fn u_on_a_deleted_key_plans_and_runs_and_on_a_prefix_previews_first() {
 
 #[test]
 fn a_rollback_reads_a_moment_previews_the_plan_and_wants_the_count_typed() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('k'), key('v')]);
     let Some(Modal::Prompt(p)) = app.modals.last() else {
         panic!("moment prompt expected")
@@ -552,7 +552,7 @@ fn a_rollback_reads_a_moment_previews_the_plan_and_wants_the_count_typed() {
 
 #[test]
 fn a_rollback_of_a_never_versioned_bucket_is_refused_before_the_moment() {
-    let mut app = browsing("Never enabled");
+    let mut app = browsing(pail::store::Versioning::NeverEnabled);
     let fx = send(&mut app, [key('k'), key('v')]);
     assert!(spawned(&fx).is_empty(), "{fx:?}");
     assert!(
@@ -566,7 +566,7 @@ fn a_rollback_of_a_never_versioned_bucket_is_refused_before_the_moment() {
         status.text
     );
     // A moment in the future is refused where it is typed.
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('k'), key('v')]);
     type_text(&mut app, "2099-01-01 00:00");
     let fx = send(&mut app, [code(KeyCode::Enter)]);
@@ -581,7 +581,7 @@ fn a_rollback_of_a_never_versioned_bucket_is_refused_before_the_moment() {
 fn question_mark_opens_the_help_of_the_versions_panel_and_the_share_popup() {
     use pail::keymap::Context;
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![version("a.txt", "v1", NOW - 100, true, false)],
     );
     send(&mut app, [key('?')]);
@@ -595,7 +595,7 @@ fn question_mark_opens_the_help_of_the_versions_panel_and_the_share_popup() {
     // Closing it goes back to the panel.
     send(&mut app, [key('?')]);
     assert_eq!(app.modals.last(), Some(&Modal::Versions));
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('P'), key('?')]);
     assert_eq!(
         app.modals.last(),

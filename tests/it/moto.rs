@@ -59,7 +59,7 @@ async fn paginates_2500_keys_in_one_prefix() {
         TaskId(1),
         job,
         tx,
-        pail::runtime::executor::TaskCtx::standalone(),
+        pail::runtime::task_ctx::TaskCtx::standalone(),
     )
     .await;
     let mut tree = pail::app::tree::Tree::new(b.clone(), "big/".into(), TaskId(1));
@@ -192,12 +192,12 @@ async fn versioning_status_is_reported() {
     let store = store(&ep, "us-east-1", "testing", "testing").await;
     assert_eq!(
         store.bucket_info(&b).await.unwrap().versioning,
-        Ok("Never enabled".into())
+        Ok(pail::store::Versioning::NeverEnabled)
     );
     enable_versioning(&c, &b).await;
     assert_eq!(
         store.bucket_info(&b).await.unwrap().versioning,
-        Ok("Enabled".into())
+        Ok(pail::store::Versioning::Enabled)
     );
     put(&c, &b, "v.txt", b"1").await;
     let i = store.object_info(&b, "v.txt").await.unwrap();
@@ -253,7 +253,7 @@ async fn object_urls_fetch_exactly_that_key_with_curl() {
     let conn = store.connection();
     assert!(conn.path_style, "an IP endpoint is path-style");
     for k in keys {
-        let url = pail::links::object_url(&conn, "us-east-1", &b, k);
+        let url = pail::store::links::object_url(&conn, "us-east-1", &b, k);
         let out = std::process::Command::new("curl")
             .args(["-s", "-f", &url])
             .output()

@@ -43,7 +43,7 @@ async fn metadata_tags_and_versioning() {
     let store = store(&ep, "us-east-1", KEY, SECRET).await;
     assert_eq!(
         store.bucket_info(&b).await.unwrap().versioning,
-        Ok("Never enabled".into())
+        Ok(pail::store::Versioning::NeverEnabled)
     );
     enable_versioning(&c, &b).await;
     c.put_object()
@@ -76,6 +76,6 @@ async fn metadata_tags_and_versioning() {
     assert!(i.version_id.is_some());
     assert_eq!(
         store.bucket_info(&b).await.unwrap().versioning,
-        Ok("Enabled".into())
+        Ok(pail::store::Versioning::Enabled)
     );
 }

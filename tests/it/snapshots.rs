@@ -89,7 +89,7 @@ fn bucket_list() {
         if let Job::BucketInfo { .. } = job {
             let info = BucketInfo {
                 region: "eu-west-1".into(),
-                versioning: Ok("Enabled".into()),
+                versioning: Ok(pail::store::Versioning::Enabled),
             };
             update(&mut app, Msg::Task(id, TaskEvent::BucketInfo(Ok(info))));
         }

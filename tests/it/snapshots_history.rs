@@ -30,14 +30,14 @@ fn no_control_chars(t: &Terminal<TestBackend>) {
 
 #[test]
 fn share_popup_form() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('P')]);
     insta::assert_debug_snapshot!(draw(&app, 100, 30).backend());
 }
 
 #[test]
 fn share_popup_with_a_link_that_dies_with_its_credentials() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     let fx = send(
         &mut app,
         [
@@ -69,7 +69,7 @@ fn share_popup_with_a_link_that_dies_with_its_credentials() {
 
 #[test]
 fn share_popup_qr_code() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     let fx = send(&mut app, [key('P'), code(KeyCode::Enter)]);
     let (id, req) = spawned(&fx)
         .into_iter()
@@ -99,7 +99,7 @@ fn share_popup_qr_code() {
 #[test]
 fn versions_panel_with_markers_and_hostile_ids() {
     let mut app = panel(
-        "Enabled",
+        pail::store::Versioning::Enabled,
         vec![
             version("a.txt", "m9\u{1b}[2Jx", NOW - 50, true, true),
             version(
@@ -117,7 +117,7 @@ fn versions_panel_with_markers_and_hostile_ids() {
     insta::assert_debug_snapshot!(t.backend());
     send(&mut app, [key('j')]);
     let never = panel(
-        "Never enabled",
+        pail::store::Versioning::NeverEnabled,
         vec![version("a.txt", "null", NOW - 100, true, false)],
     );
     insta::assert_debug_snapshot!(
@@ -134,7 +134,7 @@ fn deleted_rows_in_the_tree() {
 
 #[test]
 fn rollback_preview() {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     send(&mut app, [key('k'), key('v')]);
     send(&mut app, "yesterday 14:00".chars().map(key));
     let prompt = draw(&app, 100, 30);

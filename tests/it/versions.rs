@@ -399,7 +399,12 @@ async fn null_versions_and_suspended_buckets(s: &Server) {
     let b = s.bucket("nullv").await;
     put_meta(s, &b, "old.txt", b"before versioning", "pre").await;
     let info = s.store.bucket_info(&b).await.unwrap();
-    assert_eq!(info.versioning, Ok("Never enabled".into()), "{}", s.name);
+    assert_eq!(
+        info.versioning,
+        Ok(pail::store::Versioning::NeverEnabled),
+        "{}",
+        s.name
+    );
     enable_versioning(s, &b, aws_sdk_s3::types::BucketVersioningStatus::Enabled).await;
     put_meta(s, &b, "old.txt", b"after", "post").await;
     let (rows, _) = versions_of(s, &b, "old.txt", None).await;
@@ -423,7 +428,12 @@ async fn null_versions_and_suspended_buckets(s: &Server) {
     );
     enable_versioning(s, &b, aws_sdk_s3::types::BucketVersioningStatus::Suspended).await;
     let info = s.store.bucket_info(&b).await.unwrap();
-    assert_eq!(info.versioning, Ok("Suspended".into()), "{}", s.name);
+    assert_eq!(
+        info.versioning,
+        Ok(pail::store::Versioning::Suspended),
+        "{}",
+        s.name
+    );
     // A rollback on a Suspended bucket blocks every write it would make.
     let (rows, _) = rollback::list_all(&*s.store, &b, "", None, &CancellationToken::new(), |_| {})
         .await

@@ -7,11 +7,11 @@
 
 use super::{Answer, Planned, Question, Said, Then, Tone};
 use crate::app::modal::Modal;
-use crate::app::transfers::Kind;
+use crate::app::transfer_jobs::Kind;
 use crate::app::{App, Effect, Job, Load, Owner, TaskId};
 use crate::engine::{DeletePlan, S3Source, Spec, parent_of};
 use crate::format::{count, human_size, size_with_bytes, thousands};
-use crate::store::StoreResult;
+use crate::store::{StoreResult, Versioning};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -32,8 +32,8 @@ pub struct Listing {
     pub sources: Vec<S3Source>,
     /// The listing task while it runs.
     pub task: Option<TaskId>,
-    /// The bucket's versioning status when known ("Enabled", ...).
-    pub versioning: Option<String>,
+    /// The bucket's versioning status when known.
+    pub versioning: Option<Versioning>,
 }
 
 impl Listing {
@@ -212,11 +212,11 @@ fn ready(l: Listing, plan: DeletePlan) -> Question {
 
 /// What the question says about versioning.
 fn versioning_note(l: &Listing) -> Option<String> {
-    match (l.purpose == Purpose::Delete, l.versioning.as_deref()) {
-        (true, Some("Enabled")) => Some(
+    match (l.purpose == Purpose::Delete, &l.versioning) {
+        (true, Some(Versioning::Enabled)) => Some(
             "Versioning is on: this adds delete markers; older versions stay restorable".into(),
         ),
-        (true, Some("Suspended")) => Some(
+        (true, Some(Versioning::Suspended)) => Some(
             "Versioning is suspended: objects without versions are removed for good; older versions stay"
                 .into(),
         ),

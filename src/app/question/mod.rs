@@ -23,7 +23,7 @@ pub mod delete;
 mod keys;
 
 use super::modal::Modal;
-use super::transfers::Kind;
+use super::transfer_jobs::Kind;
 use super::{App, Effect, TaskId};
 use crate::engine::Spec;
 

@@ -12,8 +12,8 @@ use super::{
     ByteStream, DeleteFailure, GetRequest, ObjectHead, ObjectRef, OpenUpload, Part, PutRequest,
     Written,
 };
-use super::{PresignRequest, Presigned, VersionsPage, VersionsRequest};
-use crate::endpoint::{Endpoint, ProfileEndpoints};
+use super::{PresignRequest, Presigned, Versioning, VersionsPage, VersionsRequest};
+use crate::store::endpoint::{Endpoint, ProfileEndpoints};
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
 use s3::config::http::HttpResponse;
@@ -50,7 +50,7 @@ fn resolve_endpoint(opts: &ConnectOptions, profile: &ProfileEndpoints) -> Option
             .clone()
             .unwrap_or_else(|| "--endpoint-url".to_owned()),
     });
-    crate::endpoint::resolve(explicit, &crate::endpoint::ProcessEnv, profile)
+    crate::store::endpoint::resolve(explicit, &crate::store::endpoint::ProcessEnv, profile)
 }
 
 /// How to reach S3, as resolved from flags, config file and environment.
@@ -142,16 +142,16 @@ impl AwsStore {
         let endpoints = profiles.as_ref().map(profile_endpoints).unwrap_or_default();
         let endpoint = resolve_endpoint(&opts, &endpoints);
         if let Some(e) = &endpoint {
-            crate::endpoint::check_url(&e.url, &e.source)?;
+            crate::store::endpoint::check_url(&e.url, &e.source)?;
         }
         if let Some(r) = &opts.region {
-            crate::endpoint::check_region(r, "--region")?;
+            crate::store::endpoint::check_region(r, "--region")?;
         }
         let store = Self::build(opts.clone(), endpoint).await;
         if opts.region.is_none()
             && let Some(r) = store.sdk.region()
         {
-            crate::endpoint::check_region(r.as_ref(), &region_source(&endpoints.profile))?;
+            crate::store::endpoint::check_region(r.as_ref(), &region_source(&endpoints.profile))?;
         }
         Ok(store)
     }
@@ -191,7 +191,7 @@ impl AwsStore {
         // bucket under `localhost` resolves nowhere useful: path-style.
         let local = endpoint
             .as_ref()
-            .is_some_and(|e| crate::endpoint::is_local_or_ip(&e.url));
+            .is_some_and(|e| crate::store::endpoint::is_local_or_ip(&e.url));
         let region = sdk
             .region()
             .map(|r| r.to_string())
@@ -546,7 +546,7 @@ impl Store for AwsStore {
             })
             .await
         {
-            Ok(status) => Ok(status.unwrap_or_else(|| "Never enabled".to_owned())),
+            Ok(status) => Ok(Versioning::from_status(status.as_deref())),
             Err(e) if e.kind == ErrorKind::NoSuchBucket => return Err(e),
             Err(e) => Err(e.to_string()),
         };

@@ -150,7 +150,7 @@ impl s3::config::Intercept for StallInterceptor {
         cfg: &mut s3::config::ConfigBag,
     ) -> Result<(), s3::error::BoxError> {
         if let Some(t) = cfg.load::<TicketRef>() {
-            let host = crate::endpoint::authority(ctx.request().uri()).unwrap_or_default();
+            let host = crate::store::endpoint::authority(ctx.request().uri()).unwrap_or_default();
             self.0.attempt(t.0.id, host);
         }
         Ok(())

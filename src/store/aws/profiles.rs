@@ -2,7 +2,7 @@
 //! which profile, and what it says about endpoints and regions.
 
 use super::ConnectOptions;
-use crate::endpoint::ProfileEndpoints;
+use crate::store::endpoint::ProfileEndpoints;
 
 /// The AWS shared config and credentials files as the SDK finds them,
 /// for messages that name what was searched.

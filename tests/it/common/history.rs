@@ -5,7 +5,7 @@
 use super::fixtures::*;
 use pail::app::{App, Clock, Effect, Job, Msg, TaskEvent, update};
 use pail::store::{
-    BucketInfo, DeletedLevel, ObjectVersion, PresignRequest, Presigned, VersionsPage,
+    BucketInfo, DeletedLevel, ObjectVersion, PresignRequest, Presigned, Versioning, VersionsPage,
 };
 
 /// 2026-11-25 12:00:00 UTC.
@@ -13,7 +13,7 @@ pub const NOW: i64 = 1_795_608_000;
 
 /// Browsing bucket `b`: `docs/`, `a.txt`, `b.txt`; the cursor on `a.txt`;
 /// versioning as given.
-pub fn browsing(versioning: &str) -> App {
+pub fn browsing(versioning: Versioning) -> App {
     let (mut app, fx) = new_app(Some(("b", "")));
     deliver(
         &mut app,
@@ -26,7 +26,7 @@ pub fn browsing(versioning: &str) -> App {
     {
         let info = BucketInfo {
             region: "eu-west-1".into(),
-            versioning: Ok(versioning.into()),
+            versioning: Ok(versioning),
         };
         update(&mut app, Msg::Task(id, TaskEvent::BucketInfo(Ok(info))));
     }
@@ -73,7 +73,7 @@ pub fn version(key: &str, id: &str, t: i64, latest: bool, marker: bool) -> Objec
 }
 
 /// `v` on a.txt with these rows listed (a sibling's rows mixed in).
-pub fn panel(versioning: &str, rows: Vec<ObjectVersion>) -> App {
+pub fn panel(versioning: Versioning, rows: Vec<ObjectVersion>) -> App {
     let mut app = browsing(versioning);
     let fx = send(&mut app, [key('v')]);
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
@@ -102,7 +102,7 @@ pub fn panel(versioning: &str, rows: Vec<ObjectVersion>) -> App {
 
 /// `H` on: the deleted entries of the root arrive.
 pub fn with_deleted() -> (App, Vec<Effect>) {
-    let mut app = browsing("Enabled");
+    let mut app = browsing(pail::store::Versioning::Enabled);
     let fx = send(&mut app, [key('H')]);
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
     assert_eq!(

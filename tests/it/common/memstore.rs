@@ -237,7 +237,7 @@ impl Store for MemStore {
     async fn bucket_info(&self, _bucket: &str) -> StoreResult<BucketInfo> {
         Ok(BucketInfo {
             region: "us-east-1".into(),
-            versioning: Ok("Never enabled".into()),
+            versioning: Ok(pail::store::Versioning::NeverEnabled),
         })
     }
 

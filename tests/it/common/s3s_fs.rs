@@ -28,7 +28,7 @@ pub struct DemoS3 {
 
 fn encode_key(s: &str) -> String {
     // Form-style like AWS: everything but unreserved characters and '/'.
-    pail::links::encode_key(s)
+    pail::store::links::encode_key(s)
 }
 
 /// Forwards S3 operations to `self.$field`.

@@ -5,8 +5,8 @@
 
 use super::{App, Effect, Load, Screen};
 use crate::keymap::CopyWhat;
-use crate::links;
 use crate::sanitize::clean;
+use crate::store::links;
 
 /// What the copy popup acts on: (bucket, key or prefix, display name).
 fn copy_target(app: &App) -> Option<(String, String, String)> {

@@ -4,7 +4,7 @@
 //! never dropped mid-way: it is asked to stop and returns once it has
 //! cleaned up (multipart uploads aborted, temp files gone).
 
-use super::executor::TaskCtx;
+use super::task_ctx::TaskCtx;
 use crate::app::task::TransferReport;
 use crate::app::{Msg, TaskEvent, TaskId};
 use crate::engine::{self, Env, Spec};

@@ -109,7 +109,7 @@ pub fn object_url(conn: &Connection, bucket_region: &str, bucket: &str, key: &st
             let endpoint = endpoint.trim_end_matches('/');
             let http = endpoint.to_ascii_lowercase().starts_with("http://");
             if conn.path_style
-                || crate::endpoint::is_local_or_ip(endpoint)
+                || crate::store::endpoint::is_local_or_ip(endpoint)
                 || !virtual_hostable(bucket, http)
             {
                 format!("{endpoint}/{bucket}/{key}")
