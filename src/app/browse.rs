@@ -106,7 +106,7 @@ impl App {
         let job = Job::ListPrefix {
             bucket: bucket.clone(),
             prefix: prefix.clone(),
-            page_size: self.settings.page_size,
+            page_size: self.session.settings.page_size,
         };
         let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
         fx.push(spawn);
@@ -145,7 +145,7 @@ impl App {
     }
 
     pub(crate) fn expand_selected(&mut self, fx: &mut Vec<Effect>) {
-        let page_size = self.settings.page_size;
+        let page_size = self.session.settings.page_size;
         let Some(b) = &self.browse else { return };
         let Some(Selected::Prefix(prefix)) = b.tree.selected() else {
             return;
@@ -278,7 +278,7 @@ impl App {
     /// Lists `prefix` and its open sub-folders again, each by a task of
     /// its own; the rows stay until the new listings replace them.
     fn relist(&mut self, prefix: &str, fx: &mut Vec<Effect>) {
-        let page_size = self.settings.page_size;
+        let page_size = self.session.settings.page_size;
         let Some(b) = &self.browse else { return };
         let bucket = b.tree.bucket.clone();
         let mut prefixes = vec![prefix.to_owned()];
@@ -334,7 +334,7 @@ impl App {
         if self.screen != Screen::Browse {
             return;
         }
-        let page_size = self.settings.page_size;
+        let page_size = self.session.settings.page_size;
         let Some(b) = &self.browse else { return };
         let prefix = match (b.tree.selected(), b.tree.selected_row()) {
             (Some(Selected::Prefix(p)), _) => p,
@@ -553,6 +553,6 @@ impl App {
                     _ => None,
                 },
             )
-            .unwrap_or_else(|| self.conn.region.clone())
+            .unwrap_or_else(|| self.session.conn.region.clone())
     }
 }

@@ -60,7 +60,7 @@ pub(super) fn copy(app: &mut App, what: CopyWhat, fx: &mut Vec<Effect>) {
     let text = match what {
         CopyWhat::Uri => links::s3_uri(&bucket, &key),
         CopyWhat::Key => key.clone(),
-        CopyWhat::Url => links::object_url(&app.conn, &region, &bucket, &key),
+        CopyWhat::Url => links::object_url(&app.session.conn, &region, &bucket, &key),
         CopyWhat::Arn => links::arn(&bucket, &key, &region),
         CopyWhat::Name => name.clone(),
         CopyWhat::Etag => {

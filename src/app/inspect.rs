@@ -13,12 +13,13 @@ impl App {
     /// Details are fetched once the cursor rests, so holding `j` through a
     /// long listing does not fire a HeadObject per row.
     pub(crate) fn schedule_inspect(&mut self) {
-        self.inspect_due = Some(self.tick + self.settings.inspect_delay_ticks.max(1));
+        self.inspect_due =
+            Some(self.session.tick + self.session.settings.inspect_delay_ticks.max(1));
     }
 
     /// Runs a scheduled fetch whose time has come.
     pub(crate) fn inspect_if_due(&mut self, fx: &mut Vec<Effect>) {
-        if self.inspect_due.is_some_and(|due| self.tick >= due) {
+        if self.inspect_due.is_some_and(|due| self.session.tick >= due) {
             self.inspect_now(fx);
         }
     }

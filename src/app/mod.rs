@@ -25,6 +25,7 @@ mod picker;
 pub mod prompt;
 pub mod question;
 mod rollback;
+pub mod session;
 pub mod share;
 pub mod task;
 pub mod transfer_jobs;
@@ -36,28 +37,18 @@ pub mod versions;
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
 pub use buckets::{BucketRow, BucketsView, ListState};
 pub use modal::Modal;
+pub use session::{Clock, Session, Settings};
 pub use task::{Job, Owner, Task, TaskEvent, TaskId, Tasks};
 pub use update::update;
 
 use crate::config::Config;
 use crate::diagnose::Explanation;
-use crate::keymap::{Context, Keymap};
+use crate::keymap::Context;
 use crate::store::{Connection, CredentialSource, StoreError};
 use chrono::FixedOffset;
 use crossterm::event::{KeyEvent, MouseEvent};
 use messages::Messages;
 use tree::SortKey;
-
-/// What the clock and the network look like at a tick. Time comes in as
-/// data so `update` stays pure and testable.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Clock {
-    /// Wall-clock time, milliseconds since the epoch.
-    pub now_ms: i64,
-    /// A request that has waited long for an answer, in words
-    /// ("waiting for 127.0.0.1:9000 · 20 s · attempt 2/3").
-    pub waiting: Option<String>,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
@@ -141,23 +132,10 @@ pub struct Status {
 /// Ticks a plain status message stays (about 8 s at the default 100 ms).
 pub const STATUS_TICKS: u64 = 80;
 
-/// Settings update needs, derived from the config once.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    pub page_size: i32,
-    pub inspect_delay_ticks: u64,
-    pub mouse: bool,
-    /// `[transfers]`: the engine's settings and the upload defaults.
-    pub transfers: crate::config::Transfers,
-}
-
 #[derive(Clone, Debug)]
 pub struct App {
-    pub settings: Settings,
-    pub keymap: Keymap,
-    pub conn: Connection,
-    pub creds: Option<Result<CredentialSource, String>>,
-    pub tz: FixedOffset,
+    /// What every feature reads: connection, keymap, settings, clock, size.
+    pub session: Session,
     pub screen: Screen,
     pub buckets: BucketsView,
     pub browse: Option<Browse>,
@@ -172,9 +150,6 @@ pub struct App {
     pub tasks: Tasks,
     /// The sort the user chose; it survives moving between prefixes.
     pub sort: (SortKey, bool),
-    pub tick: u64,
-    pub clock: Clock,
-    pub size: (u16, u16),
     /// Numbers the user's actions (keys, clicks); a task remembers the one
     /// that started it, so only an error the user's last action caused
     /// interrupts with a popup.
@@ -212,18 +187,8 @@ impl App {
         tz: FixedOffset,
         size: (u16, u16),
     ) -> (App, Vec<Effect>) {
-        let tick = config.ui.tick_ms.max(1);
         let mut app = App {
-            settings: Settings {
-                page_size: config.s3.page_size,
-                inspect_delay_ticks: config.ui.inspect_delay_ms.div_ceil(tick),
-                mouse: config.ui.mouse,
-                transfers: config.transfers.clone(),
-            },
-            keymap: config.keymap.clone(),
-            conn,
-            creds: None,
-            tz,
+            session: Session::new(config, conn, tz, size),
             screen: Screen::Buckets,
             buckets: BucketsView::default(),
             browse: None,
@@ -235,9 +200,6 @@ impl App {
             status: None,
             tasks: Tasks::default(),
             sort: (SortKey::Name, false),
-            tick: 0,
-            clock: Clock::default(),
-            size,
             action: 0,
             cleaning_up: None,
             transfers: transfer_jobs::Transfers::default(),
@@ -271,7 +233,7 @@ impl App {
 
     /// Rows of the tree or bucket list that fit on screen.
     pub fn list_height(&self) -> usize {
-        let areas = crate::layout::areas(self.size.0, self.size.1);
+        let areas = crate::layout::areas(self.session.size.0, self.session.size.1);
         areas.list.height.saturating_sub(2).max(1) as usize
     }
 
@@ -294,21 +256,21 @@ impl App {
 
     pub fn set_status(&mut self, text: impl Into<String>) {
         let text = text.into();
-        self.messages.push(self.clock.now_ms, false, &text);
+        self.messages.push(self.session.clock.now_ms, false, &text);
         self.status = Some(Status {
             text,
             error: false,
-            since: self.tick,
+            since: self.session.tick,
         });
     }
 
     pub fn set_error(&mut self, text: impl Into<String>) {
         let text = text.into();
-        self.messages.push(self.clock.now_ms, true, &text);
+        self.messages.push(self.session.clock.now_ms, true, &text);
         self.status = Some(Status {
             text,
             error: true,
-            since: self.tick,
+            since: self.session.tick,
         });
     }
 
@@ -325,13 +287,13 @@ impl App {
         };
         self.set_error(line);
         if action == self.action && self.modals.is_empty() {
-            let explanation = crate::diagnose::explain(err, &self.conn, self.creds());
+            let explanation = crate::diagnose::explain(err, &self.session.conn, self.creds());
             self.modals.push(Modal::Error(explanation));
         }
     }
 
     pub fn creds(&self) -> Option<&CredentialSource> {
-        self.creds.as_ref().and_then(|c| c.as_ref().ok())
+        self.session.creds()
     }
 
     /// The bucket being browsed, if any.

@@ -85,7 +85,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     let Some(top) = app.modals.last().cloned() else {
         return;
     };
-    let action = app.keymap.action(top.context(), &key);
+    let action = app.session.keymap.action(top.context(), &key);
     if action == Some(Action::Suspend) {
         fx.push(Effect::Suspend);
         return;
@@ -119,7 +119,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             if key.code == KeyCode::Esc {
                 return;
             }
-            match app.keymap.copy_target(&key) {
+            match app.session.keymap.copy_target(&key) {
                 Some(what) => super::clipboard_menu::copy(app, what, fx),
                 None => app.set_status("Nothing copied"),
             }
@@ -137,7 +137,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             if p.kind == PromptKind::Upload && super::picker::on_key(app, &p, &key, fx) {
                 return;
             }
-            let ev = p.handle(&app.keymap, &key);
+            let ev = p.handle(&app.session.keymap, &key);
             set_top(app, Modal::Prompt(p.clone()));
             on_prompt(app, &p, ev, fx);
         }

@@ -10,10 +10,10 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 const DOUBLE_CLICK_TICKS: u64 = 4;
 
 pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
-    if !app.settings.mouse || !app.modals.is_empty() {
+    if !app.session.settings.mouse || !app.modals.is_empty() {
         return;
     }
-    let areas = crate::layout::areas(app.size.0, app.size.1);
+    let areas = crate::layout::areas(app.session.size.0, app.session.size.1);
     let inside = |r: ratatui::layout::Rect| {
         m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
     };
@@ -47,9 +47,11 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             app.focus = Focus::Tree;
             let offset = (m.row - areas.list.y - 1) as usize;
             let double = app.last_click.is_some_and(|(c, r, t)| {
-                r == m.row && c.abs_diff(m.column) <= 2 && app.tick - t <= DOUBLE_CLICK_TICKS
+                r == m.row
+                    && c.abs_diff(m.column) <= 2
+                    && app.session.tick - t <= DOUBLE_CLICK_TICKS
             });
-            app.last_click = Some((m.column, m.row, app.tick));
+            app.last_click = Some((m.column, m.row, app.session.tick));
             let height = app.list_height();
             let hit = match app.screen {
                 Screen::Browse => app.browse.as_mut().is_some_and(|b| {

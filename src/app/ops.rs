@@ -148,7 +148,7 @@ impl App {
         let dest = self
             .last_download_dir
             .clone()
-            .or(self.settings.transfers.download_dir.clone())
+            .or(self.session.settings.transfers.download_dir.clone())
             .unwrap_or_else(|| PathBuf::from("."));
         let mut what = what_word(&sources);
         // An old version is not the object the tree shows: say which.
@@ -157,7 +157,7 @@ impl App {
         {
             let when = o
                 .modified
-                .map(|t| format!(", {}", crate::format::short_time(t, self.tz)))
+                .map(|t| format!(", {}", crate::format::short_time(t, self.session.tz)))
                 .unwrap_or_default();
             what = format!("{what} (version {}{when})", crate::width::truncate(id, 16));
         }
@@ -325,7 +325,7 @@ impl App {
 
     /// Cycles bucket default → SSE-S3 → SSE-KMS (the configured key).
     pub(crate) fn cycle_encryption(&mut self) {
-        let key = self.settings.transfers.upload.encryption.clone();
+        let key = self.session.settings.transfers.upload.encryption.clone();
         let kms_key = match key {
             Encryption::Kms(k) => k,
             _ => None,

@@ -77,7 +77,7 @@ pub(super) fn on_items_key(app: &mut App, task: TaskId, scroll: u16, action: Opt
             if let (Outcome::Failed(why), Some(e)) = (&item.outcome, &job.telling)
                 && why.contains(&e.to_string())
             {
-                let x = crate::diagnose::explain(e, &app.conn, app.creds());
+                let x = crate::diagnose::explain(e, &app.session.conn, app.creds());
                 hints.push(String::new());
                 hints.push(format!("{}: {}", x.title, x.summary));
                 hints.extend(x.hints);

@@ -63,19 +63,19 @@ impl App {
     }
 
     fn now_secs(&self) -> i64 {
-        self.clock.now_ms.div_euclid(1000)
+        self.session.clock.now_ms.div_euclid(1000)
     }
 
     /// "2026-11-24 14:00:00 +01:00 (13:00:00 UTC)".
     fn moment_words(&self, at: i64) -> String {
-        long_time(at, self.tz)
+        long_time(at, self.session.tz)
     }
 }
 
 /// The moment prompt: the parsed moment shown back as you type; Enter
 /// starts the plan, or says why the text is not a moment.
 pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
-    let parsed = parse_moment(p.value(), app.now_secs(), app.tz);
+    let parsed = parse_moment(p.value(), app.now_secs(), app.session.tz);
     match ev {
         PromptEvent::Edited => {
             let note = match &parsed {
@@ -209,7 +209,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             let v = k.version.as_ref();
             let when = v
                 .and_then(|v| v.modified)
-                .map(|t| short_time(t, app.tz))
+                .map(|t| short_time(t, app.session.tz))
                 .unwrap_or_default();
             match &k.change {
                 Change::Restore => format!(

@@ -289,7 +289,7 @@ impl App {
     }
 
     pub(crate) fn open_share(&mut self, mut share: Share) {
-        if self.conn.unsigned {
+        if self.session.conn.unsigned {
             share.error = Some(
                 "pail runs without credentials (--no-sign-request), and a presigned link is \
                  signed with yours: there is nothing to sign it with. Start pail with \
@@ -303,7 +303,7 @@ impl App {
 
 /// A key for the share popup.
 pub(super) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = app.keymap.action(Context::Share, &key);
+    let action = app.session.keymap.action(Context::Share, &key);
     if key.code == KeyCode::Esc || (action == Some(Action::Close) && !text_field(&s)) {
         if let Stage::Signing(id) = s.stage {
             fx.extend(app.tasks.cancel(id));
@@ -359,7 +359,7 @@ fn text_field(s: &Share) -> bool {
 }
 
 fn form_key(app: &mut App, s: &mut Share, key: KeyEvent, fx: &mut Vec<Effect>) {
-    if app.conn.unsigned {
+    if app.session.conn.unsigned {
         return;
     }
     match key.code {

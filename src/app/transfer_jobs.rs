@@ -338,7 +338,7 @@ impl App {
             snap: Snapshot::default(),
             items: Vec::new(),
             question: None,
-            started_ms: self.clock.now_ms,
+            started_ms: self.session.clock.now_ms,
             ended_ms: None,
             samples: VecDeque::new(),
             finished: false,
@@ -353,7 +353,7 @@ impl App {
     /// A report from a transfer job, live or cancelled (a cancelled job
     /// still reports how it ended).
     pub fn on_transfer(&mut self, id: TaskId, r: TransferReport, fx: &mut Vec<Effect>) {
-        let now = self.clock.now_ms;
+        let now = self.session.clock.now_ms;
         let Some(job) = self.transfers.get_mut(id) else {
             return;
         };
@@ -385,7 +385,7 @@ impl App {
     }
 
     fn transfer_finished(&mut self, id: TaskId, fx: &mut Vec<Effect>) {
-        let now = self.clock.now_ms;
+        let now = self.session.clock.now_ms;
         let Some(job) = self.transfers.get_mut(id) else {
             return;
         };

@@ -28,7 +28,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) => modal::on_paste(app, &text, &mut fx),
         Msg::Resize(w, h) => {
-            app.size = (w, h);
+            app.session.size = (w, h);
             let height = app.list_height();
             if let Some(b) = &mut app.browse {
                 b.tree.fit(height);
@@ -37,10 +37,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // Rows the bigger window reveals need their regions too.
             app.ensure_regions(&mut fx);
         }
-        Msg::Now(ms) => app.clock.now_ms = ms,
+        Msg::Now(ms) => app.session.clock.now_ms = ms,
         Msg::Tick(clock) => {
-            app.tick += 1;
-            app.clock = clock;
+            app.session.tick += 1;
+            app.session.clock = clock;
             app.inspect_if_due(&mut fx);
         }
         Msg::Task(id, ev) => on_task(app, id, ev, &mut fx),
@@ -64,7 +64,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-    let action = app.keymap.action(app.context(), &key);
+    let action = app.session.keymap.action(app.context(), &key);
     if action == Some(Action::ForceQuit) || ctrl_c {
         fx.push(Effect::Quit);
         return;
@@ -377,7 +377,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             if let Err(e) = &r {
                 app.set_error(format!("Credentials: {}", diagnose::short(e)));
             }
-            app.creds = Some(r.map_err(|e| diagnose::short(&e)));
+            app.session.creds = Some(r.map_err(|e| diagnose::short(&e)));
         }
         TaskEvent::Buckets(r) => app.on_buckets(id, action, r, fx),
         TaskEvent::Region(r) => app.on_region(id, r),

@@ -201,7 +201,7 @@ pub fn row_text(app: &App, r: &OpenRow) -> String {
     let u = &r.upload;
     let when = u
         .initiated
-        .map(|t| long_time(t, app.tz))
+        .map(|t| long_time(t, app.session.tz))
         .unwrap_or_else(|| "started ?".into());
     let held = match &r.parts {
         Ok(p) => format!(

@@ -196,7 +196,7 @@ pub(super) fn on_info(app: &mut App, id: TaskId, info: StoreResult<ObjectInfo>) 
 }
 
 pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = app.keymap.action(Context::Versions, &key);
+    let action = app.session.keymap.action(Context::Versions, &key);
     let Some(p) = &mut app.versions else {
         app.modals.pop();
         return;
@@ -294,7 +294,10 @@ fn restore(app: &mut App) {
         ));
         return;
     }
-    let when = v.modified.map(|t| long_time(t, app.tz)).unwrap_or_default();
+    let when = v
+        .modified
+        .map(|t| long_time(t, app.session.tz))
+        .unwrap_or_default();
     let mut lines = vec![
         Said::plain(format!(
             "Copy version {} ({}, {}) over s3://{}/{}.",
@@ -362,7 +365,7 @@ fn purge(app: &mut App) {
                     "⚠ Object lock {} until {}: the server will refuse.",
                     mode,
                     info.object_lock_retain_until
-                        .map(|t| long_time(t, app.tz))
+                        .map(|t| long_time(t, app.session.tz))
                         .unwrap_or_else(|| "?".into())
                 ),
             ));

@@ -17,7 +17,7 @@ fn binding(keys: &[String], what: &str) -> Line<'static> {
 }
 
 pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
-    let km = &app.keymap;
+    let km = &app.session.keymap;
     let mine = km.help(context);
     let mut lines = vec![section(&format!(
         "Keys (from your keymap) in the {}",
@@ -84,7 +84,7 @@ pub fn popup(app: &App, context: Context, area: Rect) -> (Rect, Vec<Line<'static
 }
 
 fn screen(app: &App) -> Rect {
-    Rect::new(0, 0, app.size.0, app.size.1)
+    Rect::new(0, 0, app.session.size.0, app.session.size.1)
 }
 
 /// How far the help can scroll before its last line leaves the popup.

@@ -127,7 +127,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
 /// How far the inspector can scroll before its last line leaves the pane;
 /// `update` clamps to it so the last line is always reachable.
 pub fn max_scroll(app: &App) -> u16 {
-    let area = super::areas(app.size.0, app.size.1).inspector;
+    let area = super::areas(app.session.size.0, app.session.size.1).inspector;
     let n = lines(app, area.width.saturating_sub(2) as usize).len();
     n.saturating_sub(area.height.saturating_sub(2) as usize) as u16
 }
@@ -152,7 +152,7 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
     lines.push(kv(
         "Created",
         row.created
-            .map(|t| long_time(t, app.tz))
+            .map(|t| long_time(t, app.session.tz))
             .unwrap_or_else(|| "-".into()),
     ));
     match &row.info {
@@ -166,7 +166,7 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
         Some(Load::Loading(_)) | None => lines.push(kv("Versioning", "…")),
         Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
     }
-    let region = region.unwrap_or_else(|| app.conn.region.clone());
+    let region = region.unwrap_or_else(|| app.session.conn.region.clone());
     lines.push(Line::raw(""));
     lines.push(kv("URI", clean(&links::s3_uri(&row.name, "")).into_owned()));
     lines.push(kv(
@@ -175,7 +175,13 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(&app.conn, &region, &row.name, "")).into_owned(),
+        clean(&links::object_url(
+            &app.session.conn,
+            &region,
+            &row.name,
+            "",
+        ))
+        .into_owned(),
     ));
     lines
 }
@@ -185,7 +191,7 @@ fn browse_lines(app: &App) -> Vec<Line<'static>> {
         return vec![];
     };
     let bucket = &b.tree.bucket;
-    let region = b.region().unwrap_or(&app.conn.region).to_owned();
+    let region = b.region().unwrap_or(&app.session.conn.region).to_owned();
     match b.tree.selected() {
         Some(Selected::Object(key)) => match b.objects.get(&key) {
             Some(Load::Ready(info)) => object_lines(app, bucket, &region, info),
@@ -195,7 +201,7 @@ fn browse_lines(app: &App) -> Vec<Line<'static>> {
                     crate::diagnose::short(e),
                     Style::new().fg(Color::Red),
                 ));
-                let x = crate::diagnose::explain(e, &app.conn, app.creds());
+                let x = crate::diagnose::explain(e, &app.session.conn, app.creds());
                 lines.extend(x.hints.into_iter().map(Line::raw));
                 lines
             }
@@ -245,6 +251,7 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         None => lines.push(kv("Loaded", "not listed yet (expand it)")),
     }
     let key = app
+        .session
         .keymap
         .key_for(Context::Tree, Action::CountPrefix)
         .unwrap_or_else(|| "?".into());
@@ -276,7 +283,7 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
             .find(|r| r.name == bucket)
             .and_then(|r| r.created);
         if let Some(t) = created {
-            lines.push(kv("Created", long_time(t, app.tz)));
+            lines.push(kv("Created", long_time(t, app.session.tz)));
         }
         match &b.info {
             Some(Load::Ready(i)) => {
@@ -300,7 +307,13 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(&app.conn, region, bucket, prefix)).into_owned(),
+        clean(&links::object_url(
+            &app.session.conn,
+            region,
+            bucket,
+            prefix,
+        ))
+        .into_owned(),
     ));
     lines
 }
@@ -317,7 +330,7 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     lines.push(kv(
         "Modified",
         i.modified
-            .map(|t| long_time(t, app.tz))
+            .map(|t| long_time(t, app.session.tz))
             .unwrap_or_else(|| "-".into()),
     ));
     opt(&mut lines, "ETag", &i.etag);
@@ -353,7 +366,7 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     if let Some(mode) = &i.object_lock_mode {
         let until = i
             .object_lock_retain_until
-            .map(|t| long_time(t, app.tz))
+            .map(|t| long_time(t, app.session.tz))
             .unwrap_or_else(|| "-".into());
         lines.push(kv("Object lock", format!("{} until {until}", clean(mode))));
     }
@@ -387,7 +400,13 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(&app.conn, region, bucket, &i.key)).into_owned(),
+        clean(&links::object_url(
+            &app.session.conn,
+            region,
+            bucket,
+            &i.key,
+        ))
+        .into_owned(),
     ));
     lines.push(kv(
         "ARN",

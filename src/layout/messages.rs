@@ -18,7 +18,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             let when = if m.at_ms == 0 {
                 "--:--:--".to_owned()
             } else {
-                app.tz
+                app.session
+                    .tz
                     .timestamp_millis_opt(m.at_ms)
                     .single()
                     .map(|t| t.format("%H:%M:%S").to_string())
@@ -47,7 +48,7 @@ pub fn popup(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
 }
 
 fn screen(app: &App) -> Rect {
-    Rect::new(0, 0, app.size.0, app.size.1)
+    Rect::new(0, 0, app.session.size.0, app.session.size.1)
 }
 
 pub fn max_scroll(app: &App) -> u16 {

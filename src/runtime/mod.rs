@@ -104,7 +104,7 @@ pub async fn run(
     clipboard: ClipboardMode,
     journal: Option<Arc<crate::engine::journal::Journal>>,
 ) -> io::Result<Ending> {
-    let guard = TerminalGuard::enter(app.settings.mouse)?;
+    let guard = TerminalGuard::enter(app.session.settings.mouse)?;
     let mut terminal = new_terminal()?;
     let (tx, mut rx) = unbounded_channel();
     let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
@@ -121,7 +121,7 @@ pub async fn run(
         });
     }
     let mut exec = Executor::new(store.clone(), tx, clipboard, fallback_tx)
-        .with_transfers(app.settings.transfers.engine.clone())
+        .with_transfers(app.session.settings.transfers.engine.clone())
         .with_journal(journal);
     let mut pending = exec.apply(initial);
     let mut events = EventStream::new();

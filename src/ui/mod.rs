@@ -63,8 +63,8 @@ fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
-    let conn = &app.conn;
-    let creds = match &app.creds {
+    let conn = &app.session.conn;
+    let creds = match &app.session.creds {
         None => "resolving…".to_owned(),
         Some(Ok(c)) => match &c.key_hint {
             Some(k) => format!("{} (…{})", clean(&c.provider), clean(k)),
@@ -192,7 +192,7 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
         }
         if date_w > 0 {
             text.push_str(&match row.created {
-                Some(t) => short_time(t, app.tz),
+                Some(t) => short_time(t, app.session.tz),
                 None => "-".into(),
             });
         }

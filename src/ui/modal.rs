@@ -74,7 +74,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         }
         Modal::Copy => {
             let mut lines = Vec::new();
-            for (keys, what) in app.keymap.copy_help() {
+            for (keys, what) in app.session.keymap.copy_help() {
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {:<6}", keys.join(" ")), accent()),
                     Span::raw(what.describe()),

@@ -144,7 +144,12 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
 /// (a local path).
 fn prompt_keys(app: &App, kind: PromptKind) -> String {
     use crate::keymap::{Action, Context};
-    let key = |a| app.keymap.key_for(Context::Prompt, a).unwrap_or_default();
+    let key = |a| {
+        app.session
+            .keymap
+            .key_for(Context::Prompt, a)
+            .unwrap_or_default()
+    };
     let mut text = format!(
         "{} accept · {} cancel",
         key(Action::Submit),

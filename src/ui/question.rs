@@ -35,7 +35,7 @@ fn tone(t: Tone) -> Style {
 
 /// "n / q / Esc" for an action of the question context.
 fn keys(app: &App, action: Action) -> String {
-    let k = app.keymap.keys_for(Context::Question, action);
+    let k = app.session.keymap.keys_for(Context::Question, action);
     if k.is_empty() {
         format!("({} is unbound)", action.name())
     } else {
@@ -44,7 +44,8 @@ fn keys(app: &App, action: Action) -> String {
 }
 
 fn first_key(app: &App, action: Action) -> String {
-    app.keymap
+    app.session
+        .keymap
         .key_for(Context::Question, action)
         .unwrap_or_else(|| "-".into())
 }
@@ -52,7 +53,7 @@ fn first_key(app: &App, action: Action) -> String {
 /// The keys that say no. While any text types, a printable one types
 /// instead, so only the others are offered.
 fn no_keys(app: &App, q: &Question) -> String {
-    let mut k = app.keymap.keys_for(Context::Question, Action::No);
+    let mut k = app.session.keymap.keys_for(Context::Question, Action::No);
     if let Answer::Typed { digits: false, .. } = q.answer {
         k.retain(|l| l.chars().count() > 1);
     }

@@ -106,12 +106,12 @@ fn form_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::raw(""));
     if let Ok(secs) = s.expiry() {
-        let until = app.clock.now_ms / 1000 + secs as i64;
+        let until = app.session.clock.now_ms / 1000 + secs as i64;
         lines.push(Line::styled(
             format!(
                 "  valid {} · until about {}",
                 duration(secs),
-                long_time(until, app.tz)
+                long_time(until, app.session.tz)
             ),
             dim(),
         ));
@@ -156,7 +156,7 @@ fn done_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
         )));
     }
     lines.push(Line::styled(
-        format!("Expires {}", long_time(p.expires_at, app.tz)),
+        format!("Expires {}", long_time(p.expires_at, app.session.tz)),
         Style::new().fg(Color::Green),
     ));
     if let Some(c) = p.credentials_expire
@@ -165,7 +165,7 @@ fn done_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
         lines.push(Line::styled(
             format!(
                 "Signed with temporary credentials that expire {}: the link stops working then, not at its own expiry.",
-                long_time(c, app.tz)
+                long_time(c, app.session.tz)
             ),
             warn(),
         ));

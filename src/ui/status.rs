@@ -66,7 +66,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut spans = Vec::new();
     if !app.tasks.is_empty() {
-        let frame_i = (app.tick as usize) % SPINNER.len();
+        let frame_i = (app.session.tick as usize) % SPINNER.len();
         spans.push(Span::styled(
             format!("{} {} running", SPINNER[frame_i], app.tasks.len()),
             accent(),
@@ -82,14 +82,14 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         sep(&mut spans);
         spans.push(Span::styled(t, accent()));
     }
-    if let Some(w) = &app.clock.waiting {
+    if let Some(w) = &app.session.clock.waiting {
         sep(&mut spans);
         spans.push(Span::styled(
             clean(w).into_owned(),
             Style::new().fg(Color::Yellow),
         ));
     }
-    let fresh = |s: &&Status| s.error || app.tick < s.since + STATUS_TICKS;
+    let fresh = |s: &&Status| s.error || app.session.tick < s.since + STATUS_TICKS;
     if let Some(s) = app.status.as_ref().filter(fresh) {
         let style = if s.error {
             Style::new().fg(Color::Red)
@@ -108,7 +108,11 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Buckets => Some(app.buckets.filter.clone()),
     }
     .filter(|f| !f.is_empty());
-    let help = app.keymap.key_for(ctx, Action::Help).unwrap_or_default();
+    let help = app
+        .session
+        .keymap
+        .key_for(ctx, Action::Help)
+        .unwrap_or_default();
     let mut right = String::from(" ");
     if !app.marks.is_empty() {
         right.push_str(&format!(
@@ -124,7 +128,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         right.push_str(&format!("filter: {} · ", clean(&f)));
     }
     if app.messages.unseen_errors > 0
-        && let Some(m) = app.keymap.key_for(ctx, Action::Messages)
+        && let Some(m) = app.session.keymap.key_for(ctx, Action::Messages)
     {
         right.push_str(&format!(
             "{m} {} · ",

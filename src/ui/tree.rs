@@ -147,7 +147,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
                 let when = if e.modified == i64::MIN {
                     "-".to_owned()
                 } else {
-                    short_time(e.modified, app.tz)
+                    short_time(e.modified, app.session.tz)
                 };
                 text.push_str(&format!("{:>w$}", when, w = date_w));
             }

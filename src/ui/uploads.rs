@@ -32,7 +32,7 @@ pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect)
                 crate::diagnose::short(e),
                 Style::new().fg(Color::Red),
             ));
-            let x = crate::diagnose::explain(e, &app.conn, app.creds());
+            let x = crate::diagnose::explain(e, &app.session.conn, app.creds());
             lines.extend(x.hints.into_iter().map(Line::raw));
         }
         Load::Ready(rows) if rows.is_empty() => {
@@ -57,7 +57,7 @@ pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect)
             }
         }
     }
-    let keys = |a: Action| app.keymap.keys_for(Context::Uploads, a).join("/");
+    let keys = |a: Action| app.session.keymap.keys_for(Context::Uploads, a).join("/");
     let footer = format!(
         "{} abort it · {} abort all · {} list again · {} help · {} close",
         keys(Action::Delete),

@@ -79,7 +79,7 @@ fn details(app: &App, p: &Panel, inner: usize) -> Vec<Line<'static>> {
             ));
             out.push(kv("Size", crate::format::size_with_bytes(i.size)));
             if let Some(m) = i.modified {
-                out.push(kv("Modified", long_time(m, app.tz)));
+                out.push(kv("Modified", long_time(m, app.session.tz)));
             }
             for (k, val) in &i.metadata {
                 out.push(kv(&format!("meta {}", clean(k)), clean(val).into_owned()));
@@ -101,7 +101,7 @@ fn details(app: &App, p: &Panel, inner: usize) -> Vec<Line<'static>> {
                         "Object lock {} until {}",
                         clean(mode),
                         i.object_lock_retain_until
-                            .map(|t| long_time(t, app.tz))
+                            .map(|t| long_time(t, app.session.tz))
                             .unwrap_or_else(|| "?".into())
                     ),
                     warn(),
@@ -159,7 +159,7 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
                 pad(&truncate(&clean(&v.version_id), id_w), id_w),
                 "-",
                 v.modified
-                    .map(|t| short_time(t, app.tz))
+                    .map(|t| short_time(t, app.session.tz))
                     .unwrap_or_default(),
             )
         } else {
@@ -169,7 +169,7 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
                 pad(&truncate(&clean(&v.version_id), id_w), id_w),
                 human_size(v.size),
                 v.modified
-                    .map(|t| short_time(t, app.tz))
+                    .map(|t| short_time(t, app.session.tz))
                     .unwrap_or_default(),
                 truncate(
                     &clean(v.etag.as_deref().unwrap_or("").trim_matches('"')),

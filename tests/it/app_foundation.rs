@@ -488,7 +488,7 @@ fn waiting_requests_show_in_the_tick() {
             waiting: Some(w.clone()),
         }),
     );
-    assert_eq!(app.clock.waiting, Some(w));
+    assert_eq!(app.session.clock.waiting, Some(w));
     assert!(matches!(
         tree(&app).root_folder().state,
         FolderState::Loading(_)

@@ -182,7 +182,7 @@ fn marked_objects_get_one_link_each_as_key_tab_url_lines() {
 #[test]
 fn without_credentials_the_popup_explains_and_signs_nothing() {
     let mut app = browsing(pail::store::Versioning::Enabled);
-    app.conn.unsigned = true;
+    app.session.conn.unsigned = true;
     send(&mut app, [key('P')]);
     assert!(
         share(&app)

@@ -52,7 +52,7 @@ pub(crate) fn open(app: &mut App, id: TaskId) {
         return;
     };
     let Some(c) = &job.question else { return };
-    let tz = app.tz;
+    let tz = app.session.tz;
     let w = c.ours.label.len().max(c.theirs.label.len()) + 1;
     let side_text = |s: &Side| side_text(s, tz, w);
     let mut lines = match &c.within_job {

@@ -109,7 +109,7 @@ pub(crate) fn on_planning(app: &mut App, id: TaskId, n: u64) {
 
 /// The listing is complete: the question can be answered from now on.
 pub(crate) fn on_plan(app: &mut App, id: TaskId, r: StoreResult<DeletePlan>) {
-    let now = app.clock.now_ms;
+    let now = app.session.clock.now_ms;
     let Some(q) = preview_mut(app, id) else {
         return;
     };

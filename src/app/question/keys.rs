@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 const TYPED_MAX: usize = 64;
 
 pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = app.keymap.action(Context::Question, &key);
+    let action = app.session.keymap.action(Context::Question, &key);
     let typing = types(&q, &key, action);
     if !typing && scroll(&mut q, action) {
         return put_back(app, q);
@@ -28,7 +28,7 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
         });
         return;
     }
-    let now = app.clock.now_ms;
+    let now = app.session.clock.now_ms;
     if now < q.opened_ms || now.saturating_sub(q.opened_ms) < GUARD_MS {
         // The clock went back: count from now.
         q.opened_ms = q.opened_ms.min(now);
@@ -162,7 +162,8 @@ fn choice_of(a: Action) -> Option<Choice> {
 }
 
 fn key_of(app: &App, action: Action) -> String {
-    app.keymap
+    app.session
+        .keymap
         .key_for(Context::Question, action)
         .unwrap_or_else(|| format!("the {} key", action.name()))
 }

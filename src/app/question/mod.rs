@@ -203,14 +203,15 @@ impl Question {
 impl App {
     /// Opens a question: keys count as answers from [`GUARD_MS`] on.
     pub(crate) fn ask(&mut self, mut q: Question) {
-        q.opened_ms = self.clock.now_ms;
+        q.opened_ms = self.session.clock.now_ms;
         self.modals.push(Modal::Question(Box::new(q)));
     }
 
     /// Starts a planned job; `{started}` in its closing sentence becomes
     /// the moment it started (local time and UTC).
     pub(crate) fn start_planned(&mut self, job: Planned, fx: &mut Vec<Effect>) {
-        let started = crate::format::long_time(self.clock.now_ms.div_euclid(1000), self.tz);
+        let started =
+            crate::format::long_time(self.session.clock.now_ms.div_euclid(1000), self.session.tz);
         self.start_transfer(job.kind, job.spec, (job.from, job.to), job.touches, fx);
         if let Some(last) = self.transfers.jobs.last_mut() {
             last.after = job.after.map(|a| a.replace("{started}", &started));
@@ -224,7 +225,7 @@ impl App {
 /// The question on top was uncovered (the help over it closed): it counts
 /// as opening again, so the key that closed the help does not answer it.
 pub(super) fn uncovered(app: &mut App) {
-    let now = app.clock.now_ms;
+    let now = app.session.clock.now_ms;
     if let Some(Modal::Question(q)) = app.modals.last_mut() {
         q.opened_ms = now;
     }

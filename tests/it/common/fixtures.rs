@@ -120,7 +120,7 @@ pub fn tree(app: &App) -> &pail::app::tree::Tree {
 /// `ms` milliseconds of wall-clock time pass (as the runtime says before
 /// each input): long enough, a question takes keys as answers.
 pub fn later(app: &mut App, ms: i64) {
-    let now = app.clock.now_ms + ms;
+    let now = app.session.clock.now_ms + ms;
     pail::app::update(app, Msg::Now(now));
 }
 
