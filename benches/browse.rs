@@ -451,7 +451,7 @@ fn main() {
             &cfg,
             conn,
             Some((BUCKET.into(), PREFIX.into())),
-            chrono::FixedOffset::east_opt(0).unwrap(),
+            pail::format::Zone::UTC,
             (200, 50),
         );
         let id = fx

@@ -81,7 +81,7 @@ fn frames() {
     ])
     .unwrap();
     let conn = pail::store::Connection::default();
-    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let tz = pail::format::Zone::UTC;
     let (mut app, fx) = App::new(&config, conn, Some(("b".into(), "".into())), tz, (120, 40));
     let list = fx
         .iter()

@@ -2,7 +2,53 @@
 //! renderer so the same words appear in the tree, the inspector and the logs,
 //! and so they can be tested without a terminal.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+
+/// The time zone times are shown and typed in. `Local` asks the system's
+/// rules for each instant, so a summer time shown in winter (or a moment
+/// typed across a daylight-saving change) gets the offset of its own date,
+/// not the offset pail started with; `Fixed` is for tests and `Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Zone {
+    Local,
+    Fixed(FixedOffset),
+}
+
+impl Zone {
+    pub const UTC: Zone = Zone::Fixed(match FixedOffset::east_opt(0) {
+        Some(z) => z,
+        None => unreachable!(),
+    });
+
+    /// The offset in force at `t`.
+    pub fn offset_at(self, t: &DateTime<Utc>) -> FixedOffset {
+        match self {
+            Zone::Local => *t.with_timezone(&chrono::Local).offset(),
+            Zone::Fixed(o) => o,
+        }
+    }
+
+    /// Seconds since the epoch of a wall-clock time in this zone. A time
+    /// the clocks skip (spring forward) is refused; a time that happens
+    /// twice (fall back) is the earlier of the two, and the caller can say
+    /// so.
+    pub fn resolve(self, local: &NaiveDateTime) -> Result<i64, String> {
+        let r = match self {
+            Zone::Local => chrono::Local
+                .from_local_datetime(local)
+                .map(|d| d.timestamp()),
+            Zone::Fixed(o) => o.from_local_datetime(local).map(|d| d.timestamp()),
+        };
+        match r {
+            chrono::LocalResult::Single(t) => Ok(t),
+            chrono::LocalResult::Ambiguous(a, b) => Ok(a.min(b)),
+            chrono::LocalResult::None => Err(format!(
+                "{} does not exist in local time (the clocks skip it)",
+                local.format("%Y-%m-%d %H:%M")
+            )),
+        }
+    }
+}
 
 /// `1536` -> `1.5 KiB`; exact below 1 KiB.
 pub fn human_size(bytes: u64) -> String {
@@ -53,10 +99,10 @@ pub fn from_epoch(secs: i64) -> Option<DateTime<Utc>> {
 }
 
 /// Short local time for list columns: `2026-11-24 23:14`.
-pub fn short_time(secs: i64, offset: FixedOffset) -> String {
+pub fn short_time(secs: i64, zone: Zone) -> String {
     match from_epoch(secs) {
         Some(t) => t
-            .with_timezone(&offset)
+            .with_timezone(&zone.offset_at(&t))
             .format("%Y-%m-%d %H:%M")
             .to_string(),
         None => "-".into(),
@@ -65,8 +111,12 @@ pub fn short_time(secs: i64, offset: FixedOffset) -> String {
 
 /// Full time for the inspector: local and UTC side by side, or UTC alone
 /// when local time is UTC (the same time twice reads like two times).
-pub fn long_time(secs: i64, offset: FixedOffset) -> String {
-    match from_epoch(secs) {
+pub fn long_time(secs: i64, zone: Zone) -> String {
+    let Some(t) = from_epoch(secs) else {
+        return "-".into();
+    };
+    let offset = zone.offset_at(&t);
+    match Some(t) {
         Some(t) if offset.local_minus_utc() == 0 => {
             format!("{} UTC", t.format("%Y-%m-%d %H:%M:%S"))
         }
@@ -110,9 +160,9 @@ mod tests {
 
     #[test]
     fn times() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = Zone::UTC;
         assert_eq!(short_time(0, utc), "1970-01-01 00:00");
-        let cet = FixedOffset::east_opt(3600).unwrap();
+        let cet = Zone::Fixed(FixedOffset::east_opt(3600).unwrap());
         assert_eq!(
             long_time(0, cet),
             "1970-01-01 01:00:00 +01:00 (1970-01-01 00:00:00 UTC)"

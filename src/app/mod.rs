@@ -43,9 +43,9 @@ pub use update::update;
 
 use crate::config::Config;
 use crate::diagnose::Explanation;
+use crate::format::Zone;
 use crate::keymap::Context;
 use crate::store::{Connection, CredentialSource, StoreError};
-use chrono::FixedOffset;
 use crossterm::event::{KeyEvent, MouseEvent};
 use messages::Messages;
 use tree::SortKey;
@@ -184,7 +184,7 @@ impl App {
         config: &Config,
         conn: Connection,
         start: Option<(String, String)>,
-        tz: FixedOffset,
+        tz: Zone,
         size: (u16, u16),
     ) -> (App, Vec<Effect>) {
         let mut app = App {

@@ -5,9 +5,9 @@
 //! beside its own state instead of the whole app.
 
 use crate::config::Config;
+use crate::format::Zone;
 use crate::keymap::Keymap;
 use crate::store::{Connection, CredentialSource};
-use chrono::FixedOffset;
 
 /// What the clock and the network look like at a tick. Time comes in as
 /// data so `update` stays pure and testable.
@@ -37,7 +37,8 @@ pub struct Session {
     pub conn: Connection,
     /// Who the store says we are, once asked (Err: why it could not tell).
     pub creds: Option<Result<CredentialSource, String>>,
-    pub tz: FixedOffset,
+    /// The zone times are shown and typed in (the system's, per instant).
+    pub tz: Zone,
     /// Ticks since start (status messages fade by it).
     pub tick: u64,
     pub clock: Clock,
@@ -46,7 +47,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(config: &Config, conn: Connection, tz: FixedOffset, size: (u16, u16)) -> Session {
+    pub fn new(config: &Config, conn: Connection, tz: Zone, size: (u16, u16)) -> Session {
         let tick = config.ui.tick_ms.max(1);
         Session {
             settings: Settings {

@@ -309,7 +309,7 @@ pub fn main() -> i32 {
         let store: Arc<dyn Store> = Arc::new(store);
         let conn = store.connection();
         tracing::info!(endpoint = %conn.endpoint_label(), source = ?conn.endpoint_source, region = %conn.region, path_style = conn.path_style, "connected");
-        let tz = *chrono::Local::now().offset();
+        let tz = crate::format::Zone::Local;
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let endpoint = conn.endpoint_label();
         let (app, fx) = App::new(&config, conn, start, tz, size);

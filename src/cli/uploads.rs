@@ -127,7 +127,7 @@ async fn listed(ctx: &Ctx, bucket: &str, prefix: &str) -> Option<Vec<OpenRow>> {
 
 /// The rows: a table for people, a JSON line each for scripts.
 fn show(ctx: &Ctx, bucket: &str, rows: &[OpenRow]) {
-    let tz = *chrono::Local::now().offset();
+    let tz = crate::format::Zone::Local;
     for r in rows {
         let u = &r.upload;
         match ctx.out.mode {

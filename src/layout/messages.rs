@@ -2,7 +2,6 @@
 
 use super::style::dim;
 use crate::app::App;
-use chrono::TimeZone;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -18,11 +17,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             let when = if m.at_ms == 0 {
                 "--:--:--".to_owned()
             } else {
-                app.session
-                    .tz
-                    .timestamp_millis_opt(m.at_ms)
-                    .single()
-                    .map(|t| t.format("%H:%M:%S").to_string())
+                chrono::DateTime::from_timestamp_millis(m.at_ms)
+                    .map(|t| {
+                        let offset = app.session.tz.offset_at(&t);
+                        t.with_timezone(&offset).format("%H:%M:%S").to_string()
+                    })
                     .unwrap_or_else(|| "--:--:--".into())
             };
             let style = if m.error {

@@ -81,7 +81,13 @@ pub(crate) fn open(app: &mut App, id: TaskId) {
     };
     lines.push(Said::tone(
         Tone::Dim,
-        format!("Dates in local time (UTC{}).", tz),
+        format!(
+            "Dates in local time (UTC{}).",
+            tz.offset_at(
+                &chrono::DateTime::from_timestamp_millis(app.session.clock.now_ms)
+                    .unwrap_or_default()
+            )
+        ),
     ));
     lines.push(Said::plain(
         "For this one and every other conflict of this job:",
@@ -95,7 +101,7 @@ pub(crate) fn open(app: &mut App, id: TaskId) {
 
 /// "in S3:  12.0 KiB, modified 2026-11-02 10:00" for one side, its label
 /// padded to `width` so both sides line up.
-pub fn side_text(side: &Side, tz: chrono::FixedOffset, width: usize) -> String {
+pub fn side_text(side: &Side, tz: crate::format::Zone, width: usize) -> String {
     let when = match side.modified {
         Some(t) => format!("modified {}", short_time(t, tz)),
         None => "date unknown".to_owned(),

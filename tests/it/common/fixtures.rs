@@ -24,8 +24,8 @@ pub fn conn() -> Connection {
     }
 }
 
-pub fn utc() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(0).unwrap()
+pub fn utc() -> pail::format::Zone {
+    pail::format::Zone::UTC
 }
 
 pub fn new_app(start: Option<(&str, &str)>) -> (App, Vec<Effect>) {
