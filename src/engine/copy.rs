@@ -88,7 +88,12 @@ pub async fn run(
                 })
             });
             let (env, ctx) = (env.clone(), ctx.clone());
-            tokio::spawn(async move { item(&env, &ctx, found.obj, target, first).await })
+            let (name, size) = (found.obj.key.clone(), found.obj.size);
+            async move {
+                let env2 = env.clone();
+                let work = async move { item(&env2, &ctx, found.obj, target, first).await };
+                super::item_task::run_item(&env, name, size, work).await
+            }
         })
         .buffer_unordered(env.settings.concurrency.max(1))
         .for_each(|_| async {});

@@ -15,6 +15,7 @@ mod delete;
 mod download;
 mod expand;
 pub mod history;
+mod item_task;
 pub mod journal;
 pub mod limit;
 pub mod parts;

@@ -91,10 +91,20 @@ pub async fn run(
                 WalkItem::Skipped { .. } | WalkItem::EmptyDir { .. } => None,
             };
             let (env, ctx, claims) = (env.clone(), ctx.clone(), claims.clone());
-            tokio::spawn(async move {
-                let (bucket, prefix, options) = &*ctx;
-                one(&env, bucket, prefix, options, &claims, item, first).await
-            })
+            let (name, size) = match &item {
+                WalkItem::File { path, size, .. } => (path.display().to_string(), *size),
+                WalkItem::Skipped { path, .. } | WalkItem::EmptyDir { path, .. } => {
+                    (path.display().to_string(), 0)
+                }
+            };
+            async move {
+                let env2 = env.clone();
+                let work = async move {
+                    let (bucket, prefix, options) = &*ctx;
+                    one(&env2, bucket, prefix, options, &claims, item, first).await
+                };
+                super::item_task::run_item(&env, name, size, work).await
+            }
         })
         .buffer_unordered(env.settings.concurrency.max(1))
         .for_each(|_| async {})

@@ -563,3 +563,59 @@ fn keep_both_names_of_one_download_are_never_picked_twice() {
         });
     }
 }
+
+// An item that panics ------------------------------------------------------------
+
+/// A bug that panics inside one item (here, the store call of `boom.txt`)
+/// is that item's failure: the job used to drop the item's task handle, so
+/// the item vanished from the report and the job said every other item
+/// was done, and a move counted nothing as failed.
+#[test]
+fn an_item_that_panics_is_reported_failed_and_its_source_kept() {
+    runtime().block_on(async {
+        let mem = Arc::new(MemStore::new(&[ONE, TWO], 1000));
+        let store: Arc<dyn Store> = mem.clone();
+        for key in ["a.txt", "boom.txt"] {
+            let req = PutRequest {
+                bucket: ONE.into(),
+                key: key.into(),
+                ..PutRequest::default()
+            };
+            store.put_object(&req, body(1).into()).await.unwrap();
+        }
+        mem.panic_on("boom.txt");
+        // A copy, then a move into a fresh prefix (no conflict to ask about).
+        for (remove_source, into) in [(false, ""), (true, "moved/")] {
+            let env = env_with(store.clone(), Settings::default());
+            let spec = Spec::Copy {
+                bucket: ONE.into(),
+                sources: vec![Mapping::into_prefix(S3Source::Prefix(String::new()), into)],
+                dest_bucket: TWO.into(),
+                remove_source,
+            };
+            let r = run(&env, spec).await;
+            match r.outcome("boom.txt") {
+                pail::engine::Outcome::Failed(why) => assert!(why.contains("a bug"), "{why}"),
+                other => panic!("boom.txt: {other:?}"),
+            }
+            assert_eq!(r.snap.failed, 1, "{:?}", r.items);
+            assert!(
+                mem.objects(ONE).contains_key("boom.txt"),
+                "a move kept its source"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let env = env_with(store.clone(), Settings::default());
+        let spec = Spec::Download {
+            bucket: ONE.into(),
+            sources: vec![Mapping::into_prefix(S3Source::Prefix(String::new()), "")],
+            dest: dir.path().to_owned(),
+        };
+        let r = run(&env, spec).await;
+        assert!(matches!(
+            r.outcome("boom.txt"),
+            pail::engine::Outcome::Failed(_)
+        ));
+        assert_eq!(r.snap.failed, 1, "{:?}", r.items);
+    });
+}

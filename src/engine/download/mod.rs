@@ -77,11 +77,15 @@ pub async fn run(env: &Env, bucket: &str, sources: Vec<Mapping>, dest: &Path) {
             };
             let (env, bucket, dest, claims) =
                 (env.clone(), bucket.clone(), dest.clone(), claims.clone());
-            // Spawned, so hashing and writing use every core.
-            tokio::spawn(async move {
-                let named = Named { mapped, escaped };
-                item(&env, &bucket, &dest, &claims, found.obj, named, first).await
-            })
+            let (name, size) = (found.obj.key.clone(), found.obj.size);
+            async move {
+                let env2 = env.clone();
+                let work = async move {
+                    let named = Named { mapped, escaped };
+                    item(&env2, &bucket, &dest, &claims, found.obj, named, first).await
+                };
+                super::item_task::run_item(&env, name, size, work).await
+            }
         })
         .buffer_unordered(env.settings.concurrency.max(1))
         .for_each(|_| async {});

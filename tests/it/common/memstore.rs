@@ -62,6 +62,8 @@ pub struct MemStore {
     state: Mutex<State>,
     /// Most keys a listing page holds, whatever the request asks.
     page_limit: usize,
+    /// A key whose reads and copies panic (a bug inside one item).
+    panic_on: Mutex<Option<String>>,
 }
 
 fn md5_hex(data: &[u8]) -> String {
@@ -124,6 +126,25 @@ impl MemStore {
         MemStore {
             state: Mutex::new(state),
             page_limit: page_limit.max(1),
+            panic_on: Mutex::new(None),
+        }
+    }
+
+    /// From now on, reading or copying `key` panics inside the store call,
+    /// as a bug inside one item of a job would.
+    pub fn panic_on(&self, key: &str) {
+        *self.panic_on.lock().unwrap_or_else(|p| p.into_inner()) = Some(key.to_owned());
+    }
+
+    fn maybe_panic(&self, key: &str) {
+        let hit = self
+            .panic_on
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+            == Some(key);
+        if hit {
+            panic!("memstore told to panic on {key}");
         }
     }
 
@@ -328,6 +349,7 @@ impl Store for MemStore {
     }
 
     async fn get_object(&self, req: &GetRequest) -> GetResult {
+        self.maybe_panic(&req.key);
         let (head, body) = self.read(req)?;
         // Two chunks, so the engine's streaming is exercised.
         let mid = body.len() / 2;
@@ -497,6 +519,7 @@ impl Store for MemStore {
         storage_class: Option<&str>,
         if_absent: bool,
     ) -> StoreResult<Written> {
+        self.maybe_panic(&src.key);
         if src.version_id.is_some() {
             return Err(bad("InvalidArgument", &src.bucket, &src.key));
         }
