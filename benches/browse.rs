@@ -284,7 +284,7 @@ fn main() {
     let mut entries = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (tx, mut rx) = pail::runtime::mailbox::mailbox(64);
         let job = Job::ListPrefix {
             bucket: BUCKET.into(),
             prefix: PREFIX.into(),

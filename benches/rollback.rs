@@ -20,8 +20,8 @@
 
 use aws_sdk_s3 as s3;
 use futures::StreamExt;
-use pail::engine::rollback::{RollbackPlan, plan_rollback};
 use pail::engine::{self, Env, Phase, Scheduler, Settings, Spec};
+use pail::plan::rollback::{RollbackPlan, plan_rollback};
 use pail::store::Store;
 use pail::store::aws::{AwsStore, ConnectOptions};
 use std::sync::Arc;

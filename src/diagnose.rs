@@ -202,6 +202,9 @@ pub fn explain(
             title = "Local file error".to_owned();
             hints.push("Reading or writing a file on this machine failed (no space left, a read-only file system, no permission); nothing was wrong with S3.".into());
         }
+        ErrorKind::Cancelled => {
+            title = "Cancelled".to_owned();
+        }
         ErrorKind::Other => {
             title = "Request failed".to_owned();
         }

@@ -2,8 +2,11 @@
 //!
 //! The crate is split so that the interesting parts are testable without a
 //! terminal or a network: [`app`] is pure state and update, [`ui`] is a pure
-//! renderer, [`store`] hides aws-sdk-s3 behind a narrow trait, and
-//! [`runtime`] is the only place that touches the terminal and spawns work.
+//! renderer (with [`layout`] the geometry both share), [`store`] hides
+//! aws-sdk-s3 behind a narrow trait, [`engine`] moves bytes and [`plan`]
+//! decides what a change will do before anyone is asked, [`cli`] is the
+//! command line, and [`runtime`] is the only place that touches the
+//! terminal and spawns work. DEVELOPERS.md draws the rooms.
 
 pub mod app;
 pub mod cli;
@@ -16,6 +19,7 @@ pub mod keymap;
 pub mod layout;
 pub mod local;
 pub mod logging;
+pub mod plan;
 pub mod runtime;
 pub mod sanitize;
 pub mod store;

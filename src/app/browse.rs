@@ -111,7 +111,7 @@ impl App {
         let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
         fx.push(spawn);
         let mut tree = Tree::new(bucket.clone(), prefix, id);
-        tree.set_sort(self.sort.0, self.sort.1);
+        tree.set_sort(self.browsing.sort.0, self.browsing.sort.1);
         // `H` stays on while moving around the same bucket.
         let show_deleted = self
             .browse
@@ -131,10 +131,10 @@ impl App {
             fx.push(spawn);
         }
         self.browse = Some(browse);
-        self.screen = Screen::Browse;
-        self.status = None;
-        self.focus = Focus::Tree;
-        self.inspector_scroll = 0;
+        self.view.screen = Screen::Browse;
+        self.messages.status = None;
+        self.view.focus = Focus::Tree;
+        self.view.inspector_scroll = 0;
         fx
     }
 
@@ -203,7 +203,7 @@ impl App {
                 fx.extend(self.open_bucket(bucket, prefix));
             }
             Some(Selected::Object(_)) => {
-                self.focus = Focus::Inspector;
+                self.view.focus = Focus::Inspector;
                 self.inspect_now(fx);
             }
             None => {}
@@ -212,7 +212,7 @@ impl App {
 
     pub(crate) fn root_up(&mut self, fx: &mut Vec<Effect>) {
         let Some(b) = &self.browse else { return };
-        if self.screen != Screen::Browse {
+        if self.view.screen != Screen::Browse {
             return;
         }
         let missing = matches!(
@@ -234,12 +234,12 @@ impl App {
     }
 
     pub(crate) fn back_to_buckets(&mut self, fx: &mut Vec<Effect>) {
-        if self.screen == Screen::Buckets {
+        if self.view.screen == Screen::Buckets {
             return;
         }
         let came_from = self.bucket().map(str::to_owned);
         fx.extend(self.leave_browse());
-        self.focus = Focus::Tree;
+        self.view.focus = Focus::Tree;
         self.show_buckets(came_from, fx);
         self.schedule_inspect();
     }
@@ -247,11 +247,11 @@ impl App {
     pub(crate) fn sort(&mut self, cycle: bool) {
         let height = self.list_height();
         let (sort, reverse) = if cycle {
-            (self.sort.0.next(), self.sort.1)
+            (self.browsing.sort.0.next(), self.browsing.sort.1)
         } else {
-            (self.sort.0, !self.sort.1)
+            (self.browsing.sort.0, !self.browsing.sort.1)
         };
-        self.sort = (sort, reverse);
+        self.browsing.sort = (sort, reverse);
         if let Some(b) = &mut self.browse {
             b.tree.set_sort(sort, reverse);
             b.tree.fit(height);
@@ -331,7 +331,7 @@ impl App {
     /// Counts every key under the prefix under the cursor; on an object,
     /// under the object's folder.
     pub(crate) fn count_prefix(&mut self, fx: &mut Vec<Effect>) {
-        if self.screen != Screen::Browse {
+        if self.view.screen != Screen::Browse {
             return;
         }
         let page_size = self.session.settings.page_size;
@@ -391,6 +391,7 @@ impl App {
                     && let Some(f) = b.tree.folder(&p)
                     && f.state == FolderState::Done
                     && self
+                        .messages
                         .status
                         .as_ref()
                         .is_some_and(|s| s.text == format!("Refreshing {}", display_prefix(&p)))
@@ -427,7 +428,9 @@ impl App {
                     b.tree.selected(),
                     Some(super::tree::Selected::Object(k)) if !b.objects.contains_key(&k)
                 );
-                if (first && !b.tree.rows().is_empty()) || (stale && self.inspect_due.is_none()) {
+                if (first && !b.tree.rows().is_empty())
+                    || (stale && self.view.inspect_due.is_none())
+                {
                     self.schedule_inspect();
                 }
                 self.settle_target(fx);

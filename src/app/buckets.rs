@@ -72,7 +72,7 @@ impl App {
         let mut fx = self.tasks.cancel_where(|o| *o == Owner::BucketList);
         let (id, spawn) = self.start_id(Owner::BucketList, Job::ListBuckets);
         self.buckets.state = ListState::Loading(id);
-        self.screen = Screen::Buckets;
+        self.view.screen = Screen::Buckets;
         fx.push(spawn);
         fx
     }
@@ -91,7 +91,7 @@ impl App {
 
     /// Looks up the regions of the rows on screen that have none yet.
     pub(crate) fn ensure_regions(&mut self, fx: &mut Vec<Effect>) {
-        if self.screen != Screen::Buckets {
+        if self.view.screen != Screen::Buckets {
             return;
         }
         let height = self.list_height();
@@ -118,7 +118,7 @@ impl App {
     /// Returns to the list with the cursor on `came_from`, now or when the
     /// list arrives.
     pub(crate) fn show_buckets(&mut self, came_from: Option<String>, fx: &mut Vec<Effect>) {
-        self.screen = Screen::Buckets;
+        self.view.screen = Screen::Buckets;
         self.buckets.filter.clear();
         match self.buckets.state {
             ListState::Idle | ListState::Failed(_) => fx.extend(self.load_buckets()),
@@ -171,14 +171,14 @@ impl App {
                 }
                 self.fit_buckets();
                 self.set_status(crate::format::count(n as u64, "bucket", "buckets"));
-                if self.screen == Screen::Buckets {
+                if self.view.screen == Screen::Buckets {
                     self.ensure_regions(fx);
                     self.schedule_inspect();
                 }
             }
             Err(e) => {
                 self.buckets.state = ListState::Failed(e.clone());
-                if self.screen == Screen::Buckets {
+                if self.view.screen == Screen::Buckets {
                     self.report(action, &e, "Listing buckets");
                 }
             }

@@ -10,7 +10,7 @@ use crate::store::links;
 
 /// What the copy popup acts on: (bucket, key or prefix, display name).
 fn copy_target(app: &App) -> Option<(String, String, String)> {
-    match app.screen {
+    match app.view.screen {
         Screen::Buckets => app
             .buckets
             .selected()

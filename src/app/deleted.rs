@@ -10,15 +10,15 @@ use super::question::{Planned, Question, Said};
 use super::transfer_jobs::Kind;
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, TaskId};
-use crate::engine::rollback::{Change, RollbackPlan};
 use crate::format::{count, human_size};
+use crate::plan::rollback::{Change, RollbackPlan};
 use crate::sanitize::clean;
 use crate::store::{DeletedLevel, StoreResult};
 
 impl App {
     /// `H`: shows or hides deleted objects and folders.
     pub(crate) fn toggle_deleted(&mut self, fx: &mut Vec<Effect>) {
-        if self.screen != Screen::Browse {
+        if self.view.screen != Screen::Browse {
             return;
         }
         let Some(b) = &mut self.browse else { return };

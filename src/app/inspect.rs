@@ -13,20 +13,24 @@ impl App {
     /// Details are fetched once the cursor rests, so holding `j` through a
     /// long listing does not fire a HeadObject per row.
     pub(crate) fn schedule_inspect(&mut self) {
-        self.inspect_due =
+        self.view.inspect_due =
             Some(self.session.tick + self.session.settings.inspect_delay_ticks.max(1));
     }
 
     /// Runs a scheduled fetch whose time has come.
     pub(crate) fn inspect_if_due(&mut self, fx: &mut Vec<Effect>) {
-        if self.inspect_due.is_some_and(|due| self.session.tick >= due) {
+        if self
+            .view
+            .inspect_due
+            .is_some_and(|due| self.session.tick >= due)
+        {
             self.inspect_now(fx);
         }
     }
 
     pub(crate) fn inspect_now(&mut self, fx: &mut Vec<Effect>) {
-        self.inspect_due = None;
-        match self.screen {
+        self.view.inspect_due = None;
+        match self.view.screen {
             Screen::Buckets => {
                 let Some(row) = self.buckets.selected() else {
                     return;

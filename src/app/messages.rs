@@ -21,7 +21,20 @@ pub struct Messages {
     entries: VecDeque<Message>,
     /// Errors logged since the log was last opened.
     pub unseen_errors: usize,
+    /// The status line: the latest message, until it fades.
+    pub status: Option<Status>,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+    /// The tick it was set at; plain messages fade after a while.
+    pub since: u64,
+}
+
+/// Ticks a plain status message stays (about 8 s at the default 100 ms).
+pub const STATUS_TICKS: u64 = 80;
 
 impl Messages {
     pub fn push(&mut self, at_ms: i64, error: bool, text: &str) {

@@ -36,6 +36,7 @@ pub mod versions;
 
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
 pub use buckets::{BucketRow, BucketsView, ListState};
+pub use messages::{STATUS_TICKS, Status};
 pub use modal::Modal;
 pub use session::{Clock, Session, Settings};
 pub use task::{Job, Owner, Task, TaskEvent, TaskId, Tasks};
@@ -121,57 +122,67 @@ pub enum Focus {
     Inspector,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-    /// The tick it was set at; plain messages fade after a while.
-    pub since: u64,
-}
-
-/// Ticks a plain status message stays (about 8 s at the default 100 ms).
-pub const STATUS_TICKS: u64 = 80;
-
+/// Where the user is: the screen, which pane has the keyboard, the
+/// inspector's scroll, and the pointer's last click.
 #[derive(Clone, Debug)]
-pub struct App {
-    /// What every feature reads: connection, keymap, settings, clock, size.
-    pub session: Session,
+pub struct View {
     pub screen: Screen,
-    pub buckets: BucketsView,
-    pub browse: Option<Browse>,
     pub focus: Focus,
     pub inspector_scroll: u16,
-    /// Prompts, questions and popups, topmost last; keys go to the top one.
-    pub modals: Vec<Modal>,
-    pub messages: Messages,
+    /// The tick at which the selected object is inspected (a short
+    /// pause, so scrolling through rows does not send a HEAD per row).
+    pub(crate) inspect_due: Option<u64>,
+    pub(crate) last_click: Option<(u16, u16, u64)>,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            screen: Screen::Buckets,
+            focus: Focus::Tree,
+            inspector_scroll: 0,
+            inspect_due: None,
+            last_click: None,
+        }
+    }
+}
+
+/// What browsing keeps across buckets and prefixes: marks, the sort the
+/// user chose, pail's clipboard, and where transfers went last.
+#[derive(Clone, Debug)]
+pub struct Browsing {
     /// Marked objects and prefixes, by bucket and key.
     pub marks: marks::Marks,
-    pub status: Option<Status>,
-    pub tasks: Tasks,
     /// The sort the user chose; it survives moving between prefixes.
     pub sort: (SortKey, bool),
-    /// Numbers the user's actions (keys, clicks); a task remembers the one
-    /// that started it, so only an error the user's last action caused
-    /// interrupts with a popup.
-    pub action: u64,
-    /// Set while quitting waits for tasks to clean up.
-    pub cleaning_up: Option<usize>,
-    /// Every transfer job of the session (the transfers panel).
-    pub transfers: transfer_jobs::Transfers,
     /// pail's own clipboard (`y`/`x`, pasted with `p`).
     pub clip: Option<ops::Clip>,
-    /// What the open operation prompt acts on.
-    pub pending: Option<ops::Pending>,
-    /// The local folder under the upload prompt; path completion.
-    pub picker: ops::UploadPicker,
     pub last_download_dir: Option<std::path::PathBuf>,
     pub last_upload_dir: Option<String>,
     /// Storage class and encryption of uploads, for the session.
     pub upload_options: crate::engine::UploadOptions,
+}
+
+/// The application: a [`Session`] every feature reads, and one field per
+/// feature. `update` routes messages to them.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// What every feature reads: connection, keymap, settings, clock, size.
+    pub session: Session,
+    pub view: View,
+    pub buckets: BucketsView,
+    pub browse: Option<Browse>,
+    pub browsing: Browsing,
+    /// Prompts, questions and popups, topmost last; keys go to the top one.
+    pub modals: modal::Modals,
+    /// The message log and the status line.
+    pub messages: Messages,
+    /// Background work, and which user action started it.
+    pub tasks: Tasks,
+    /// Every transfer job of the session (the transfers panel).
+    pub transfers: transfer_jobs::Transfers,
     /// The versions panel's state while it is open.
     pub versions: Option<versions::Panel>,
-    pub(crate) inspect_due: Option<u64>,
-    last_click: Option<(u16, u16, u64)>,
 }
 
 impl App {
@@ -189,29 +200,22 @@ impl App {
     ) -> (App, Vec<Effect>) {
         let mut app = App {
             session: Session::new(config, conn, tz, size),
-            screen: Screen::Buckets,
+            view: View::default(),
             buckets: BucketsView::default(),
             browse: None,
-            focus: Focus::Tree,
-            inspector_scroll: 0,
-            modals: Vec::new(),
+            browsing: Browsing {
+                marks: marks::Marks::default(),
+                sort: (SortKey::Name, false),
+                clip: None,
+                last_download_dir: None,
+                last_upload_dir: None,
+                upload_options: config.transfers.upload.clone(),
+            },
+            modals: modal::Modals::default(),
             messages: Messages::default(),
-            marks: marks::Marks::default(),
-            status: None,
             tasks: Tasks::default(),
-            sort: (SortKey::Name, false),
-            action: 0,
-            cleaning_up: None,
             transfers: transfer_jobs::Transfers::default(),
-            clip: None,
-            pending: None,
-            picker: ops::UploadPicker::default(),
-            last_download_dir: None,
-            last_upload_dir: None,
-            upload_options: config.transfers.upload.clone(),
             versions: None,
-            inspect_due: None,
-            last_click: None,
         };
         let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {
@@ -223,12 +227,12 @@ impl App {
 
     /// Starts `job` for `owner`, on behalf of the user's latest action.
     pub(crate) fn start(&mut self, owner: Owner, job: Job) -> Effect {
-        self.tasks.start(owner, job, self.action).1
+        self.tasks.start(owner, job, self.tasks.action).1
     }
 
     /// Like [`App::start`], also returning the new task's id.
     pub(crate) fn start_id(&mut self, owner: Owner, job: Job) -> (TaskId, Effect) {
-        self.tasks.start(owner, job, self.action)
+        self.tasks.start(owner, job, self.tasks.action)
     }
 
     /// Rows of the tree or bucket list that fit on screen.
@@ -239,7 +243,7 @@ impl App {
 
     /// Where the keyboard is when no modal is open.
     pub fn view_context(&self) -> Context {
-        match (self.screen, self.focus) {
+        match (self.view.screen, self.view.focus) {
             (_, Focus::Inspector) => Context::Inspector,
             (Screen::Buckets, _) => Context::Buckets,
             (Screen::Browse, _) => Context::Tree,
@@ -257,7 +261,7 @@ impl App {
     pub fn set_status(&mut self, text: impl Into<String>) {
         let text = text.into();
         self.messages.push(self.session.clock.now_ms, false, &text);
-        self.status = Some(Status {
+        self.messages.status = Some(Status {
             text,
             error: false,
             since: self.session.tick,
@@ -267,7 +271,7 @@ impl App {
     pub fn set_error(&mut self, text: impl Into<String>) {
         let text = text.into();
         self.messages.push(self.session.clock.now_ms, true, &text);
-        self.status = Some(Status {
+        self.messages.status = Some(Status {
             text,
             error: true,
             since: self.session.tick,
@@ -286,7 +290,7 @@ impl App {
             format!("{context}: {short}")
         };
         self.set_error(line);
-        if action == self.action && self.modals.is_empty() {
+        if action == self.tasks.action && self.modals.is_empty() {
             let explanation = crate::diagnose::explain(err, &self.session.conn, self.creds());
             self.modals.push(Modal::Error(explanation));
         }

@@ -9,6 +9,30 @@ use crate::diagnose::Explanation;
 use crate::keymap::{Action, Context};
 use crossterm::event::{KeyCode, KeyEvent};
 
+/// The modal stack, topmost last, and what the open operation prompts
+/// work on. It reads as the stack itself (`modals.last()`, `push`, `pop`).
+#[derive(Clone, Debug, Default)]
+pub struct Modals {
+    pub stack: Vec<Modal>,
+    /// What the open operation prompt acts on.
+    pub pending: Option<super::ops::Pending>,
+    /// The local folder under the upload prompt; path completion.
+    pub picker: super::ops::UploadPicker,
+}
+
+impl std::ops::Deref for Modals {
+    type Target = Vec<Modal>;
+    fn deref(&self) -> &Vec<Modal> {
+        &self.stack
+    }
+}
+
+impl std::ops::DerefMut for Modals {
+    fn deref_mut(&mut self) -> &mut Vec<Modal> {
+        &mut self.stack
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Modal {
     Prompt(Prompt),
@@ -160,7 +184,7 @@ pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
         let p = p.clone();
         on_prompt(app, &p, ev, fx);
     } else if app.modals.is_empty()
-        && app.screen == super::Screen::Browse
+        && app.view.screen == super::Screen::Browse
         && let Some(path) = super::ops::pasted_path(text)
     {
         app.upload(Some(&path), fx);
@@ -192,7 +216,7 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
         }
         PromptEvent::Cancel => {
             app.modals.pop();
-            app.pending = None;
+            app.modals.pending = None;
             fx.extend(app.tasks.cancel_where(|o| *o == super::Owner::LocalDir));
             app.set_status("Cancelled");
         }

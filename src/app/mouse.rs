@@ -26,34 +26,34 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             } else {
                 -3
             };
-            let saved = app.focus;
+            let saved = app.view.focus;
             if in_inspector {
-                app.focus = Focus::Inspector;
+                app.view.focus = Focus::Inspector;
                 super::update::move_cursor(app, delta, fx);
             } else if in_list {
-                app.focus = Focus::Tree;
+                app.view.focus = Focus::Tree;
                 super::update::move_cursor(app, delta, fx);
             }
-            app.focus = saved;
+            app.view.focus = saved;
         }
         MouseEventKind::Down(MouseButton::Left) => {
             if in_inspector {
-                app.focus = Focus::Inspector;
+                app.view.focus = Focus::Inspector;
                 return;
             }
             if !in_list || m.row <= areas.list.y || m.row >= areas.list.y + areas.list.height - 1 {
                 return;
             }
-            app.focus = Focus::Tree;
+            app.view.focus = Focus::Tree;
             let offset = (m.row - areas.list.y - 1) as usize;
-            let double = app.last_click.is_some_and(|(c, r, t)| {
+            let double = app.view.last_click.is_some_and(|(c, r, t)| {
                 r == m.row
                     && c.abs_diff(m.column) <= 2
                     && app.session.tick - t <= DOUBLE_CLICK_TICKS
             });
-            app.last_click = Some((m.column, m.row, app.session.tick));
+            app.view.last_click = Some((m.column, m.row, app.session.tick));
             let height = app.list_height();
-            let hit = match app.screen {
+            let hit = match app.view.screen {
                 Screen::Browse => app.browse.as_mut().is_some_and(|b| {
                     let i = b.tree.scroll + offset;
                     let ok = i < b.tree.rows().len();
@@ -76,8 +76,8 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             }
             app.schedule_inspect();
             if double {
-                app.last_click = None;
-                match app.screen {
+                app.view.last_click = None;
+                match app.view.screen {
                     Screen::Buckets => super::update::open_selected_bucket(app, fx),
                     Screen::Browse => {
                         let expanded = app.browse.as_ref().and_then(|b| match b.tree.selected() {

@@ -97,6 +97,7 @@ impl App {
     pub fn selection(&self) -> Option<(String, Vec<S3Source>)> {
         let bucket = self.browse.as_ref()?.tree.bucket.clone();
         let marked: Vec<S3Source> = self
+            .browsing
             .marks
             .iter()
             .filter(|((mb, _), _)| *mb == bucket)
@@ -126,7 +127,7 @@ impl App {
     }
 
     fn browsing(&mut self) -> bool {
-        if self.screen != Screen::Browse || self.browse.is_none() {
+        if self.view.screen != Screen::Browse || self.browse.is_none() {
             self.set_status("Open a bucket first");
             return false;
         }
@@ -146,6 +147,7 @@ impl App {
     /// The download prompt for `sources` (objects, versions, prefixes).
     pub(crate) fn ask_download(&mut self, bucket: String, sources: Vec<S3Source>) {
         let dest = self
+            .browsing
             .last_download_dir
             .clone()
             .or(self.session.settings.transfers.download_dir.clone())
@@ -165,7 +167,7 @@ impl App {
         if !text.ends_with('/') {
             text.push('/');
         }
-        self.pending = Some(super::ops::Pending {
+        self.modals.pending = Some(super::ops::Pending {
             bucket,
             sources,
             prefix: String::new(),
@@ -178,14 +180,16 @@ impl App {
     }
 
     pub(crate) fn submit_download(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.pending.take() else { return };
+        let Some(p) = self.modals.pending.take() else {
+            return;
+        };
         let typed = typed.trim();
         if typed.is_empty() {
             self.set_status("Nothing downloaded: no folder given");
             return;
         }
         let dest = crate::config::expand_home(std::path::Path::new(typed));
-        self.last_download_dir = Some(dest.clone());
+        self.browsing.last_download_dir = Some(dest.clone());
         let sources = p
             .sources
             .into_iter()
@@ -204,7 +208,7 @@ impl App {
             Vec::new(),
             fx,
         );
-        self.marks.clear();
+        self.browsing.marks.clear();
     }
 
     pub(crate) fn upload(&mut self, prefill: Option<&str>, fx: &mut Vec<Effect>) {
@@ -216,14 +220,14 @@ impl App {
         };
         let start = prefill
             .map(str::to_owned)
-            .or_else(|| self.last_upload_dir.clone())
+            .or_else(|| self.browsing.last_upload_dir.clone())
             .unwrap_or_else(|| "./".to_owned());
-        self.pending = Some(Pending {
+        self.modals.pending = Some(Pending {
             bucket: bucket.clone(),
             sources: Vec::new(),
             prefix: prefix.clone(),
         });
-        self.picker = UploadPicker::default();
+        self.modals.picker = UploadPicker::default();
         self.modals.push(Modal::Prompt(Prompt::new(
             PromptKind::Upload,
             upload_label(&bucket, &prefix),
@@ -238,24 +242,24 @@ impl App {
     fn missing_upload(&self, typed: &str) -> Option<String> {
         let dir = dir_part(typed);
         let name = &typed[dir.len()..];
-        if dir != self.picker.dir || name.is_empty() || !self.picker.listed {
+        if dir != self.modals.picker.dir || name.is_empty() || !self.modals.picker.listed {
             return None;
         }
-        if let Some(e) = &self.picker.error {
+        if let Some(e) = &self.modals.picker.error {
             return Some(format!("cannot read {}: {}", clean(&dir), clean(e)));
         }
-        (!self.picker.entries.iter().any(|e| e.name == name))
+        (!self.modals.picker.entries.iter().any(|e| e.name == name))
             .then(|| format!("no such file or folder: {}", clean(typed)))
     }
 
     /// Lists the folder part of `typed` under the upload prompt.
     pub(crate) fn list_local(&mut self, typed: &str, fx: &mut Vec<Effect>) {
         let dir = dir_part(typed);
-        if dir == self.picker.dir && !self.picker.entries.is_empty() {
+        if dir == self.modals.picker.dir && !self.modals.picker.entries.is_empty() {
             return;
         }
-        self.picker.dir = dir.clone();
-        self.picker.listed = false;
+        self.modals.picker.dir = dir.clone();
+        self.modals.picker.listed = false;
         fx.extend(self.tasks.cancel_where(|o| *o == Owner::LocalDir));
         let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
             "."
@@ -266,11 +270,18 @@ impl App {
     }
 
     pub(crate) fn submit_upload(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.pending.take() else { return };
+        let Some(p) = self.modals.pending.take() else {
+            return;
+        };
         // Marked entries of the listing win over the typed path.
-        let paths: Vec<PathBuf> = if !self.picker.marked.is_empty() {
-            let dir = crate::config::expand_home(std::path::Path::new(&self.picker.dir));
-            self.picker.marked.iter().map(|n| dir.join(n)).collect()
+        let paths: Vec<PathBuf> = if !self.modals.picker.marked.is_empty() {
+            let dir = crate::config::expand_home(std::path::Path::new(&self.modals.picker.dir));
+            self.modals
+                .picker
+                .marked
+                .iter()
+                .map(|n| dir.join(n))
+                .collect()
         } else {
             let t = typed.trim();
             if t.is_empty() {
@@ -286,19 +297,20 @@ impl App {
                     typed,
                 );
                 prompt.note = Some(why.clone());
-                self.pending = Some(p);
+                self.modals.pending = Some(p);
                 self.modals.push(Modal::Prompt(prompt));
                 self.set_error(format!("Nothing uploaded: {why}"));
                 return;
             }
             vec![crate::config::expand_home(std::path::Path::new(t))]
         };
-        self.last_upload_dir = Some(self.picker.dir.clone()).filter(|d| !d.is_empty());
+        self.browsing.last_upload_dir =
+            Some(self.modals.picker.dir.clone()).filter(|d| !d.is_empty());
         let spec = Spec::Upload {
             paths: paths.clone(),
             bucket: p.bucket.clone(),
             prefix: p.prefix.clone(),
-            options: self.upload_options.clone(),
+            options: self.browsing.upload_options.clone(),
         };
         let from = match paths.as_slice() {
             [one] => one.display().to_string(),
@@ -312,11 +324,11 @@ impl App {
     /// Cycles the session's upload storage class (shown in the prompt).
     pub(crate) fn cycle_storage_class(&mut self) {
         let classes = crate::config::STORAGE_CLASSES;
-        let now = self.upload_options.storage_class.clone();
+        let now = self.browsing.upload_options.storage_class.clone();
         let i = now
             .as_deref()
             .and_then(|c| classes.iter().position(|x| *x == c));
-        self.upload_options.storage_class = match i {
+        self.browsing.upload_options.storage_class = match i {
             None => Some(classes[0].to_owned()),
             Some(i) if i + 1 < classes.len() => Some(classes[i + 1].to_owned()),
             Some(_) => None,
@@ -330,7 +342,7 @@ impl App {
             Encryption::Kms(k) => k,
             _ => None,
         };
-        self.upload_options.encryption = match self.upload_options.encryption {
+        self.browsing.upload_options.encryption = match self.browsing.upload_options.encryption {
             Encryption::BucketDefault => Encryption::S3,
             Encryption::S3 => Encryption::Kms(kms_key),
             Encryption::Kms(_) => Encryption::BucketDefault,
@@ -345,12 +357,12 @@ impl App {
             return;
         };
         let what = what_word(&sources);
-        self.clip = Some(Clip {
+        self.browsing.clip = Some(Clip {
             bucket,
             sources,
             cut,
         });
-        self.marks.clear();
+        self.browsing.marks.clear();
         let verb = if cut { "Cut" } else { "Copied" };
         self.set_status(format!(
             "{verb} {} to pail's clipboard: go to a prefix and press p",
@@ -362,7 +374,7 @@ impl App {
         if !self.browsing() {
             return;
         }
-        let Some(clip) = self.clip.clone() else {
+        let Some(clip) = self.browsing.clip.clone() else {
             self.set_status("pail's clipboard is empty: y copies, x cuts");
             return;
         };
@@ -412,7 +424,7 @@ impl App {
         self.start_transfer(kind, spec, (from, to), touches, fx);
         if clip.cut {
             // The sources are moving away: a second paste would find nothing.
-            self.clip = None;
+            self.browsing.clip = None;
         }
     }
 
@@ -427,7 +439,7 @@ impl App {
             return;
         };
         let key = source.key().to_owned();
-        self.pending = Some(Pending {
+        self.modals.pending = Some(Pending {
             bucket,
             sources: vec![source],
             prefix: String::new(),
@@ -440,7 +452,9 @@ impl App {
     }
 
     pub(crate) fn submit_rename(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.pending.take() else { return };
+        let Some(p) = self.modals.pending.take() else {
+            return;
+        };
         let Some(source) = p.sources.first().cloned() else {
             return;
         };
@@ -503,7 +517,7 @@ impl App {
             return;
         };
         let label = new_folder_label(&bucket, &prefix);
-        self.pending = Some(Pending {
+        self.modals.pending = Some(Pending {
             bucket,
             sources: Vec::new(),
             prefix,
@@ -513,7 +527,9 @@ impl App {
     }
 
     pub(crate) fn submit_new_folder(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.pending.take() else { return };
+        let Some(p) = self.modals.pending.take() else {
+            return;
+        };
         let name = typed.trim_matches('/');
         if name.is_empty() {
             self.set_status("No folder created: no name given");
@@ -535,7 +551,7 @@ impl App {
                 typed,
             );
             prompt.note = Some(format!("A folder name cannot hold {why}"));
-            self.pending = Some(p);
+            self.modals.pending = Some(p);
             self.modals.push(Modal::Prompt(prompt));
             self.set_error(format!("No folder created: the name holds {why}"));
             return;

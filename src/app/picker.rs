@@ -26,52 +26,53 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
         }
         _ => {}
     }
-    let n = app.picker.entries.len();
-    let Some(cur) = app.picker.cursor else {
+    let n = app.modals.picker.entries.len();
+    let Some(cur) = app.modals.picker.cursor else {
         if key.code == KeyCode::Down && n > 0 {
-            app.picker.cursor = Some(0);
+            app.modals.picker.cursor = Some(0);
             return true;
         }
         return false;
     };
     match key.code {
-        KeyCode::Down => app.picker.cursor = Some((cur + 1).min(n.saturating_sub(1))),
-        KeyCode::Up if cur == 0 => app.picker.cursor = None,
-        KeyCode::Up => app.picker.cursor = Some(cur - 1),
-        KeyCode::PageDown => app.picker.cursor = Some((cur + 10).min(n.saturating_sub(1))),
-        KeyCode::PageUp => app.picker.cursor = Some(cur.saturating_sub(10)),
-        KeyCode::Esc => app.picker.cursor = None,
+        KeyCode::Down => app.modals.picker.cursor = Some((cur + 1).min(n.saturating_sub(1))),
+        KeyCode::Up if cur == 0 => app.modals.picker.cursor = None,
+        KeyCode::Up => app.modals.picker.cursor = Some(cur - 1),
+        KeyCode::PageDown => app.modals.picker.cursor = Some((cur + 10).min(n.saturating_sub(1))),
+        KeyCode::PageUp => app.modals.picker.cursor = Some(cur.saturating_sub(10)),
+        KeyCode::Esc => app.modals.picker.cursor = None,
         KeyCode::Char(' ') => {
-            if let Some(e) = app.picker.entries.get(cur) {
+            if let Some(e) = app.modals.picker.entries.get(cur) {
                 let name = e.name.clone();
-                if !app.picker.marked.remove(&name) {
-                    app.picker.marked.insert(name);
+                if !app.modals.picker.marked.remove(&name) {
+                    app.modals.picker.marked.insert(name);
                 }
-                app.picker.cursor = Some((cur + 1).min(n.saturating_sub(1)));
+                app.modals.picker.cursor = Some((cur + 1).min(n.saturating_sub(1)));
             }
         }
         KeyCode::Right | KeyCode::Tab => {
-            if let Some(e) = app.picker.entries.get(cur).filter(|e| e.dir) {
-                let path = format!("{}{}/", app.picker.dir, e.name);
+            if let Some(e) = app.modals.picker.entries.get(cur).filter(|e| e.dir) {
+                let path = format!("{}{}/", app.modals.picker.dir, e.name);
                 set_text(app, &path);
-                app.picker.cursor = None;
-                app.picker.marked.clear();
+                app.modals.picker.cursor = None;
+                app.modals.picker.marked.clear();
                 app.list_local(&path, fx);
             }
         }
         KeyCode::Left | KeyCode::Backspace => {
-            let parent = parent_dir(&app.picker.dir);
+            let parent = parent_dir(&app.modals.picker.dir);
             set_text(app, &parent);
-            app.picker.cursor = None;
-            app.picker.marked.clear();
+            app.modals.picker.cursor = None;
+            app.modals.picker.marked.clear();
             app.list_local(&parent, fx);
         }
         KeyCode::Enter => {
-            let picked = if app.picker.marked.is_empty() {
-                app.picker
+            let picked = if app.modals.picker.marked.is_empty() {
+                app.modals
+                    .picker
                     .entries
                     .get(cur)
-                    .map(|e| format!("{}{}", app.picker.dir, e.name))
+                    .map(|e| format!("{}{}", app.modals.picker.dir, e.name))
                     .unwrap_or_else(|| p.value().to_owned())
             } else {
                 p.value().to_owned()
@@ -105,8 +106,8 @@ fn set_text(app: &mut App, text: &str) {
 /// listing the folder first when it is not listed yet.
 pub(super) fn complete(app: &mut App, value: &str, fx: &mut Vec<Effect>) {
     let dir = dir_part(value);
-    if app.picker.dir != dir || app.picker.entries.is_empty() {
-        app.picker.complete_pending = true;
+    if app.modals.picker.dir != dir || app.modals.picker.entries.is_empty() {
+        app.modals.picker.complete_pending = true;
         app.list_local(value, fx);
         return;
     }
@@ -114,8 +115,8 @@ pub(super) fn complete(app: &mut App, value: &str, fx: &mut Vec<Effect>) {
 }
 
 fn complete_now(app: &mut App) {
-    app.picker.complete_pending = false;
-    let dir = app.picker.dir.clone();
+    app.modals.picker.complete_pending = false;
+    let dir = app.modals.picker.dir.clone();
     let downloading = matches!(
         app.modals.last(),
         Some(Modal::Prompt(Prompt {
@@ -124,6 +125,7 @@ fn complete_now(app: &mut App) {
         }))
     );
     let candidates: Vec<String> = app
+        .modals
         .picker
         .entries
         .iter()
@@ -142,19 +144,23 @@ fn complete_now(app: &mut App) {
 
 /// A folder's entries arrived (or could not be read).
 pub(super) fn on_dir(app: &mut App, r: Result<Vec<LocalEntry>, String>) {
-    app.picker.listed = true;
+    app.modals.picker.listed = true;
     match r {
         Ok(entries) => {
-            app.picker.entries = entries;
-            app.picker.error = None;
+            app.modals.picker.entries = entries;
+            app.modals.picker.error = None;
         }
         Err(e) => {
-            app.picker.entries.clear();
-            app.picker.error = Some(e);
+            app.modals.picker.entries.clear();
+            app.modals.picker.error = Some(e);
         }
     }
-    app.picker.cursor = app.picker.cursor.filter(|c| *c < app.picker.entries.len());
-    if app.picker.complete_pending {
+    app.modals.picker.cursor = app
+        .modals
+        .picker
+        .cursor
+        .filter(|c| *c < app.modals.picker.entries.len());
+    if app.modals.picker.complete_pending {
         complete_now(app);
     }
 }

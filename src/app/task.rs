@@ -5,7 +5,8 @@
 //! of a cancelled task is recognised and dropped in one place.
 
 use super::Effect;
-use crate::engine::{DeletePlan, Item, Question, S3Source, Snapshot, Spec};
+use crate::engine::{Item, Question, S3Source, Snapshot, Spec};
+use crate::plan::DeletePlan;
 use crate::sanitize::clean;
 use crate::store::{
     Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, ObjectRef, PrefixTotals,
@@ -217,13 +218,10 @@ pub enum TaskEvent {
     VersionInfo(Box<StoreResult<ObjectInfo>>),
     /// Versions read so far for a rollback plan.
     VersionsListed(u64),
-    RollbackPlan(Box<StoreResult<crate::engine::rollback::RollbackPlan>>),
+    RollbackPlan(Box<StoreResult<crate::plan::rollback::RollbackPlan>>),
     DeletedLevel(StoreResult<crate::store::DeletedLevel>),
     /// (one key only, the plan).
-    UndeletePlan(
-        bool,
-        Box<StoreResult<crate::engine::rollback::RollbackPlan>>,
-    ),
+    UndeletePlan(bool, Box<StoreResult<crate::plan::rollback::RollbackPlan>>),
     /// The open uploads panel's listing.
     OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }
@@ -329,6 +327,12 @@ pub struct Task {
 pub struct Tasks {
     running: BTreeMap<TaskId, Task>,
     next: u64,
+    /// Numbers the user's actions (keys, clicks); a task remembers the one
+    /// that started it, so only an error the user's last action caused
+    /// interrupts with a popup.
+    pub action: u64,
+    /// Set while quitting waits for tasks to clean up.
+    pub cleaning_up: Option<usize>,
 }
 
 impl Tasks {

@@ -16,13 +16,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             if key.kind != KeyEventKind::Release {
-                app.action += 1;
+                app.tasks.action += 1;
                 on_key(app, key, &mut fx);
             }
         }
         Msg::Mouse(m) => {
             if matches!(m.kind, crossterm::event::MouseEventKind::Down(_)) {
-                app.action += 1;
+                app.tasks.action += 1;
             }
             super::mouse::on_mouse(app, m, &mut fx);
         }
@@ -48,7 +48,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Copied(Ok(how)) => app.set_status(how),
         Msg::Copied(Err(why)) => app.set_error(format!("Copy failed: {}", clean(&why))),
         Msg::Resumed => app.set_status("Welcome back"),
-        Msg::CleaningUp(n) => app.cleaning_up = Some(n),
+        Msg::CleaningUp(n) => app.tasks.cleaning_up = Some(n),
         Msg::LeftoversAborted(aborted) => {
             if let Some(text) = crate::engine::journal::describe(&aborted) {
                 if aborted.iter().all(|a| a.result.is_ok()) {
@@ -81,9 +81,14 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 /// A deleted row (shown by `H`) under the cursor, with no marks to act on
 /// instead: operations on objects have nothing to work with there.
 fn on_deleted_row(app: &App) -> bool {
-    app.screen == Screen::Browse
+    app.view.screen == Screen::Browse
         && app.browse.as_ref().is_some_and(|b| {
-            b.tree.selected_deleted() && !app.marks.iter().any(|((mb, _), _)| *mb == b.tree.bucket)
+            b.tree.selected_deleted()
+                && !app
+                    .browsing
+                    .marks
+                    .iter()
+                    .any(|((mb, _), _)| *mb == b.tree.bucket)
         })
 }
 
@@ -110,28 +115,28 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::PageUp => move_cursor(app, -page.max(1), fx),
         Action::Top => move_cursor(app, isize::MIN / 2, fx),
         Action::Bottom => move_cursor(app, isize::MAX / 2, fx),
-        Action::Expand => match app.screen {
+        Action::Expand => match app.view.screen {
             Screen::Buckets => open_selected_bucket(app, fx),
             Screen::Browse => app.expand_selected(fx),
         },
         Action::Collapse => {
-            if app.screen == Screen::Browse {
+            if app.view.screen == Screen::Browse {
                 app.collapse_selected(fx);
             }
         }
-        Action::Open => match app.screen {
+        Action::Open => match app.view.screen {
             Screen::Buckets => open_selected_bucket(app, fx),
             Screen::Browse => app.open_selected(fx),
         },
         Action::RootUp => app.root_up(fx),
         Action::SwitchFocus => {
-            app.focus = match app.focus {
+            app.view.focus = match app.view.focus {
                 Focus::Tree => Focus::Inspector,
                 Focus::Inspector => Focus::Tree,
             }
         }
         Action::Filter => {
-            app.focus = Focus::Tree;
+            app.view.focus = Focus::Tree;
             let current = current_filter(app);
             app.modals.push(Modal::Prompt(Prompt::new(
                 PromptKind::Filter,
@@ -140,11 +145,11 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             )));
         }
         Action::SortCycle | Action::SortReverse => {
-            if app.screen == Screen::Browse {
+            if app.view.screen == Screen::Browse {
                 app.sort(action == Action::SortCycle);
             }
         }
-        Action::Refresh => match app.screen {
+        Action::Refresh => match app.view.screen {
             Screen::Buckets => {
                 fx.extend(app.load_buckets());
                 app.set_status("Refreshing buckets");
@@ -186,15 +191,15 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             if !current_filter(app).is_empty() {
                 set_filter(app, "");
                 app.set_status("Filter cleared");
-            } else if !app.marks.is_empty() && app.screen == Screen::Browse {
-                let n = app.marks.len() as u64;
-                app.marks.clear();
+            } else if !app.browsing.marks.is_empty() && app.view.screen == Screen::Browse {
+                let n = app.browsing.marks.len() as u64;
+                app.browsing.marks.clear();
                 app.set_status(format!(
                     "Cleared {}",
                     crate::format::count(n, "mark", "marks")
                 ));
-            } else if app.focus == Focus::Inspector {
-                app.focus = Focus::Tree;
+            } else if app.view.focus == Focus::Inspector {
+                app.view.focus = Focus::Tree;
             }
         }
         Action::Suspend => fx.push(Effect::Suspend),
@@ -237,7 +242,7 @@ fn mark(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     let bucket = b.tree.bucket.clone();
-    app.marks.toggle(&bucket, &key, m);
+    app.browsing.marks.toggle(&bucket, &key, m);
     move_cursor(app, 1, fx);
     mark_status(app);
 }
@@ -250,26 +255,29 @@ fn mark_all(app: &mut App) {
     let rows: Vec<_> = (0..b.tree.rows().len())
         .filter_map(|i| super::marks::mark_of(&b.tree, i))
         .collect();
-    let all = rows.iter().all(|(k, _)| app.marks.contains(&bucket, k));
+    let all = rows
+        .iter()
+        .all(|(k, _)| app.browsing.marks.contains(&bucket, k));
     for (k, m) in rows {
-        app.marks.set(&bucket, &k, (!all).then_some(m));
+        app.browsing.marks.set(&bucket, &k, (!all).then_some(m));
     }
     mark_status(app);
 }
 
 fn mark_status(app: &mut App) {
-    if app.marks.is_empty() {
+    if app.browsing.marks.is_empty() {
         app.set_status("No marks");
     } else {
         let counted = counted_bytes(app);
-        app.set_status(app.marks.summary(counted));
+        app.set_status(app.browsing.marks.summary(counted));
     }
 }
 
 /// Bytes that finished counts found under marked prefixes of this bucket.
 fn counted_bytes(app: &App) -> u64 {
     let Some(b) = &app.browse else { return 0 };
-    app.marks
+    app.browsing
+        .marks
         .iter()
         .filter(|((bucket, _), m)| m.is_prefix && *bucket == b.tree.bucket)
         .filter_map(|((_, k), _)| b.totals.get(k).filter(|t| t.done))
@@ -285,14 +293,14 @@ pub(super) fn open_selected_bucket(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 pub(super) fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
-    if app.focus == Focus::Inspector {
+    if app.view.focus == Focus::Inspector {
         let max = crate::layout::inspector_max_scroll(app) as isize;
-        let cur = (app.inspector_scroll as isize).min(max);
-        app.inspector_scroll = cur.saturating_add(delta).clamp(0, max) as u16;
+        let cur = (app.view.inspector_scroll as isize).min(max);
+        app.view.inspector_scroll = cur.saturating_add(delta).clamp(0, max) as u16;
         return;
     }
     let height = app.list_height();
-    match app.screen {
+    match app.view.screen {
         Screen::Browse => {
             if let Some(b) = &mut app.browse {
                 let target = (b.tree.cursor as isize).saturating_add(delta).max(0) as usize;
@@ -307,12 +315,12 @@ pub(super) fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
             app.ensure_regions(fx);
         }
     }
-    app.inspector_scroll = 0;
+    app.view.inspector_scroll = 0;
     app.schedule_inspect();
 }
 
 fn current_filter(app: &App) -> String {
-    match app.screen {
+    match app.view.screen {
         Screen::Browse => app
             .browse
             .as_ref()
@@ -324,7 +332,7 @@ fn current_filter(app: &App) -> String {
 
 fn set_filter(app: &mut App, text: &str) {
     let height = app.list_height();
-    match app.screen {
+    match app.view.screen {
         Screen::Browse => {
             if let Some(b) = &mut app.browse {
                 b.tree.set_filter(text);

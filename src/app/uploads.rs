@@ -38,7 +38,7 @@ impl App {
     /// Opens the panel for the bucket (bucket list) or the prefix under
     /// the cursor (tree).
     pub(crate) fn open_uploads(&mut self, fx: &mut Vec<Effect>) {
-        let here = match self.screen {
+        let here = match self.view.screen {
             Screen::Buckets => self
                 .buckets
                 .selected()

@@ -81,7 +81,7 @@ impl App {
     /// `v`: versions of the object under the cursor; on a prefix (or from
     /// the bucket list, a whole bucket) the rollback prompt.
     pub(crate) fn versions(&mut self, fx: &mut Vec<Effect>) {
-        if self.screen == Screen::Buckets {
+        if self.view.screen == Screen::Buckets {
             if let Some(row) = self.buckets.selected() {
                 let bucket = row.name.clone();
                 self.ask_rollback_moment(bucket, String::new());

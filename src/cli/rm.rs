@@ -8,8 +8,9 @@
 use super::ctx::Ctx;
 use super::output::{self, Mode, Tally, USAGE, View};
 use super::resolve::{self, Place, nothing_there};
-use crate::engine::{self, DeletePlan, Spec};
+use crate::engine::{self, Spec};
 use crate::format::{count, human_size};
+use crate::plan::{self, DeletePlan};
 use crate::sanitize::{clean, json_string};
 use crate::store::Versioning;
 use std::io::IsTerminal;
@@ -67,7 +68,7 @@ pub async fn run(ctx: &Ctx, targets: &[String], yes: bool, recursive: bool) -> i
                 return ctx.finish(verb, &tally);
             }
         };
-        let listing = engine::plan_delete(
+        let listing = plan::plan_delete(
             &*ctx.store,
             bucket,
             std::slice::from_ref(&src),

@@ -192,10 +192,10 @@ pub async fn existing(
 ) -> StoreResult<HashMap<String, Remote>> {
     use crate::store::ListRequest;
     let mut found = HashMap::new();
-    let mut req = ListRequest::recursive(bucket, prefix, 1000);
-    loop {
-        let page = env.store.list_page(&req).await?;
-        for o in page.objects {
+    let req = ListRequest::recursive(bucket, prefix, 1000);
+    let mut pages = crate::store::pages(&*env.store, req).cancel_on(&env.cancel);
+    while let Some(page) = pages.next().await {
+        for o in page?.objects {
             found.insert(
                 o.key,
                 Remote {
@@ -205,11 +205,8 @@ pub async fn existing(
                 },
             );
         }
-        match page.next {
-            Some(t) => req.token = Some(t),
-            None => return Ok(found),
-        }
     }
+    Ok(found)
 }
 
 #[cfg(test)]

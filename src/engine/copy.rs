@@ -55,7 +55,7 @@ pub async fn run(
             Err(e) => {
                 env.progress.found(0);
                 let msg = format!("cannot list the destination: {}", say(&e));
-                env.progress.finish(&probe, Outcome::Failed(msg), 0);
+                env.progress.finish(&probe, env.failed(msg), 0);
                 return;
             }
         }

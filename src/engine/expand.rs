@@ -3,7 +3,7 @@
 //! first transfers start while a large listing still streams.
 
 use super::{Env, Mapping, S3Source};
-use crate::store::{ListRequest, ObjectSummary};
+use crate::store::{ErrorKind, ListRequest, ObjectSummary};
 use tokio::sync::mpsc;
 
 /// An object found under one of the job's sources.
@@ -34,15 +34,9 @@ pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Send
                 }
             }
             S3Source::Prefix(p) => {
-                let mut req = ListRequest::recursive(bucket, p, 1000);
-                loop {
-                    if env.cancelled() {
-                        break 'sources;
-                    }
-                    let page = tokio::select! {
-                        r = env.store.list_page(&req) => r,
-                        _ = env.cancel.cancelled() => break 'sources,
-                    };
+                let req = ListRequest::recursive(bucket, p, 1000);
+                let mut pages = crate::store::pages(&*env.store, req).cancel_on(&env.cancel);
+                while let Some(page) = pages.next().await {
                     match page {
                         Ok(page) => {
                             for o in page.objects {
@@ -51,11 +45,9 @@ pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Send
                                     break 'sources;
                                 }
                             }
-                            match page.next {
-                                Some(t) => req.token = Some(t),
-                                None => break,
-                            }
                         }
+                        // The job was cancelled: its items say so.
+                        Err(e) if e.kind == ErrorKind::Cancelled => break 'sources,
                         Err(e) => {
                             env.progress.found(0);
                             env.progress.finish(
@@ -63,7 +55,6 @@ pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Send
                                 super::Outcome::Failed(format!("listing failed: {e}")),
                                 0,
                             );
-                            break;
                         }
                     }
                 }

@@ -22,7 +22,6 @@ pub mod parts;
 mod place;
 pub mod progress;
 mod retry;
-pub mod rollback;
 pub mod scheduler;
 pub mod stream;
 mod upload;
@@ -30,7 +29,6 @@ pub mod uploads;
 pub mod verify;
 
 pub use conflict::{Choice, Policy};
-pub use delete::{DeletePlan, plan_delete};
 pub use progress::{Item, Outcome, Phase, Progress, Question, Refusal, Side, Skip, Snapshot};
 pub use scheduler::{Lane, Scheduler};
 
@@ -196,7 +194,7 @@ pub enum Spec {
         dest_bucket: String,
         remove_source: bool,
     },
-    /// A plan made from a complete listing (see [`plan_delete`]).
+    /// A plan made from a complete listing (see `plan::plan_delete`).
     Delete {
         bucket: String,
         keys: Vec<(String, u64)>,

@@ -43,7 +43,8 @@ where
             bytes: obj.size,
             note: note.map(|n| format!("not verified: {n}")),
         },
-        Err(why) => env.failed(why),
+        Err(Failure::Cancelled) => Outcome::Cancelled,
+        Err(Failure::Final(why) | Failure::Retry(why)) => env.failed(why),
     };
     env.progress.finish(&obj.key, outcome, obj.size);
     super::settle(env);
@@ -57,7 +58,7 @@ async fn send<W>(
     obj: &ObjectSummary,
     out: &mut W,
     what: &str,
-) -> Result<Option<String>, String>
+) -> Result<Option<String>, Failure>
 where
     W: AsyncWrite + Unpin + Send,
 {
@@ -70,7 +71,7 @@ where
     let mut tries = 0;
     loop {
         if env.cancelled() {
-            return Err("cancelled".into());
+            return Err(Failure::Cancelled);
         }
         let mut r = req.clone();
         if offset > 0 {
@@ -80,16 +81,16 @@ where
             let _slot = env.lane.slot().await;
             let got = tokio::select! {
                 g = env.store.get_object(&r) => g,
-                _ = env.cancel.cancelled() => return Err("cancelled".into()),
+                _ = env.cancel.cancelled() => return Err(Failure::Cancelled),
             };
             match got {
                 Err(e) => Some(e),
                 Ok((head, _)) if offset > 0 && head.content_length != size - offset => {
                     // A server that ignores the range sends the object
                     // again from its start: those bytes are written.
-                    return Err(format!(
+                    return Err(Failure::Final(format!(
                         "the server ignored the range of a resumed download after {offset} bytes (those were written to {what})"
-                    ));
+                    )));
                 }
                 Ok((head, mut body)) => {
                     if check.is_none() {
@@ -105,7 +106,7 @@ where
                     loop {
                         let next = tokio::select! {
                             n = tokio::time::timeout(env.settings.stall_timeout, body.next()) => n,
-                            _ = env.cancel.cancelled() => return Err("cancelled".into()),
+                            _ = env.cancel.cancelled() => return Err(Failure::Cancelled),
                         };
                         let chunk = match next {
                             Ok(Some(Ok(c))) => c,
@@ -124,7 +125,7 @@ where
                         env.throttle(chunk.len() as u64).await;
                         out.write_all(&chunk)
                             .await
-                            .map_err(|e| format!("cannot write to {what}: {e}"))?;
+                            .map_err(|e| Failure::Final(format!("cannot write to {what}: {e}")))?;
                         if let Some(h) = hasher.as_mut() {
                             h.update(&chunk);
                         }
@@ -142,24 +143,25 @@ where
                 tracing::info!(tries, offset, "stream download broke off, resuming");
                 env.pause(backoff(tries)).await;
             }
-            Failure::Retry(why) | Failure::Final(why) => return Err(why),
+            Failure::Retry(why) => return Err(Failure::Final(why)),
+            f => return Err(f),
         }
     }
     out.flush()
         .await
-        .map_err(|e| format!("cannot write to {what}: {e}"))?;
+        .map_err(|e| Failure::Final(format!("cannot write to {what}: {e}")))?;
     if offset != size {
-        return Err(format!(
+        return Err(Failure::Final(format!(
             "truncated: {offset} of {size} bytes arrived (what arrived was written to {what})"
-        ));
+        )));
     }
     let check = check.unwrap_or_else(|| Check::Unverifiable("no answer".into()));
     if let Some(h) = hasher
         && let Err(why) = check.verify(&h.finish())
     {
-        return Err(format!(
+        return Err(Failure::Final(format!(
             "integrity check failed: {why}; the bytes written to {what} are not the object"
-        ));
+        )));
     }
     Ok(match check {
         Check::Unverifiable(why) => Some(why),
@@ -219,7 +221,7 @@ where
 {
     let there = existing(env, bucket, key)
         .await
-        .map_err(|e| Outcome::Failed(format!("cannot list the destination: {}", say(&e))))?;
+        .map_err(|e| env.failed(format!("cannot list the destination: {}", say(&e))))?;
     let claims = Claims::new(there);
     let part = env.settings.part_size.max(1);
     let first = stop_outcome(env, read_part(env, &mut input, part, read).await)?;

@@ -49,7 +49,7 @@ pub async fn run(
                 env.progress.found(0);
                 let what = p.display().to_string();
                 let msg = format!("cannot list the destination: {}", say(&e));
-                env.progress.finish(&what, Outcome::Failed(msg), 0);
+                env.progress.finish(&what, env.failed(msg), 0);
                 return;
             }
         }

@@ -117,7 +117,7 @@ pub fn section(title: &str) -> Line<'static> {
 /// The inspector's content for `app`, wrapped to `width` columns: every
 /// returned line fits, so the line count is exactly what scrolling sees.
 pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let lines = match app.screen {
+    let lines = match app.view.screen {
         Screen::Buckets => bucket_lines(app),
         Screen::Browse => browse_lines(app),
     };

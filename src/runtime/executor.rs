@@ -1,11 +1,13 @@
 //! Runs effects: spawns each task with an id and a cancel token, cancels it
 //! on request, copies to the clipboard. Cancelling is a request, cleanup is
 //! a duty: a task sees the signal through its [`TaskCtx`], stops at a safe
-//! point, and then the cleanups it registered (abort a multipart upload,
-//! remove a temp file) run to the end, even though it was cancelled. A task
-//! that panics still ends with a report, so its owner never waits for ever.
-//! Quitting cancels everything and waits, bounded, for the cleanups.
+//! point and undoes what it started (abort a multipart upload, remove a
+//! temp file) before its future ends; the executor never drops a task's
+//! future to cancel it. A task that panics still ends with a report, so
+//! its owner never waits for ever. Quitting cancels everything and waits,
+//! bounded, for the tasks to end.
 
+use super::mailbox::Outbox;
 use crate::app::{Effect, Job, Msg, TaskId};
 use crate::config::ClipboardMode;
 use crate::engine::limit::Limiter;
@@ -19,7 +21,7 @@ use std::io;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -37,12 +39,12 @@ fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
 
 pub struct Executor {
     store: Arc<dyn Store>,
-    tx: UnboundedSender<Msg>,
+    tx: Outbox,
     tokens: HashMap<TaskId, CancellationToken>,
     tasks: JoinSet<()>,
     clipboard: ClipboardMode,
     system: SystemClipboard,
-    fallback: UnboundedSender<Fallback>,
+    fallback: mpsc::Sender<Fallback>,
     /// One request-slot pool for every transfer job, shared fairly.
     scheduler: Scheduler,
     transfer_settings: Arc<Settings>,
@@ -57,9 +59,9 @@ pub struct Executor {
 impl Executor {
     pub fn new(
         store: Arc<dyn Store>,
-        tx: UnboundedSender<Msg>,
+        tx: Outbox,
         clipboard: ClipboardMode,
-        fallback: UnboundedSender<Fallback>,
+        fallback: mpsc::Sender<Fallback>,
     ) -> Self {
         Executor {
             store,
@@ -97,7 +99,9 @@ impl Executor {
         let result = crate::runtime::clipboard::write_osc52(&mut io::stdout(), text)
             .map(|_| format!("Copied {what} via OSC 52 (your terminal's clipboard)"))
             .map_err(|e| e.to_string());
-        let _ = self.tx.send(Msg::Copied(result));
+        // Never waits on the loop's own mailbox: a task delivers it.
+        let tx = self.tx.clone();
+        tokio::spawn(async move { tx.send(Msg::Copied(result)).await });
     }
 
     fn copy(&self, text: String, what: String) {
@@ -110,14 +114,14 @@ impl Executor {
                 tokio::task::spawn_blocking(move || match system.set(&text) {
                     Ok(()) => {
                         let msg = format!("Copied {what} to the system clipboard");
-                        let _ = tx.send(Msg::Copied(Ok(msg)));
+                        tx.blocking_send(Msg::Copied(Ok(msg)));
                     }
                     Err(e) if fallback => {
                         tracing::debug!(error = %e, "system clipboard unavailable, using OSC 52");
-                        let _ = fb.send((text, what));
+                        let _ = fb.blocking_send((text, what));
                     }
                     Err(e) => {
-                        let _ = tx.send(Msg::Copied(Err(e)));
+                        tx.blocking_send(Msg::Copied(Err(e)));
                     }
                 });
             }
@@ -176,22 +180,20 @@ impl Executor {
     }
 
     /// Spawns `work` as task `id`: it gets a [`TaskCtx`]; when it ends (or
-    /// panics) its cleanups run, then `TaskEnded` is reported.
+    /// panics) `TaskEnded` is reported.
     pub fn spawn(&mut self, id: TaskId, work: impl FnOnce(TaskCtx) -> BoxFuture<'static, ()>) {
         let token = CancellationToken::new();
         self.tokens.insert(id, token.clone());
-        let ctx = TaskCtx::new(token.clone());
-        let fut = work(ctx.clone());
+        let fut = work(TaskCtx::new(token.clone()));
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
             let result = AssertUnwindSafe(fut).catch_unwind().await;
-            ctx.run_cleanups().await;
             let panic = result.err().map(panic_text);
             if let Some(p) = &panic {
                 tracing::error!(task = id.0, panic = %crate::sanitize::clean(p), "task panicked");
             }
             token.cancel();
-            let _ = tx.send(Msg::TaskEnded(id, panic));
+            tx.send(Msg::TaskEnded(id, panic)).await;
         });
     }
 
@@ -236,7 +238,6 @@ impl Executor {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
-    use tokio::sync::mpsc::unbounded_channel;
 
     struct NoStore;
 
@@ -277,9 +278,9 @@ mod tests {
         }
     }
 
-    fn executor() -> (Executor, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
-        let (tx, rx) = unbounded_channel();
-        let (fb, _) = unbounded_channel();
+    fn executor() -> (Executor, crate::runtime::mailbox::Inbox) {
+        let (tx, rx) = crate::runtime::mailbox::mailbox(16);
+        let (fb, _) = mpsc::channel(1);
         (
             Executor::new(Arc::new(NoStore), tx, ClipboardMode::Osc52, fb),
             rx,
@@ -287,21 +288,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn cancel_runs_the_cleanup_to_the_end_and_quit_waits_for_it() {
+    async fn cancel_lets_the_task_clean_up_to_the_end_and_quit_waits_for_it() {
         let (mut ex, mut rx) = executor();
         let cleaned = Arc::new(AtomicBool::new(false));
         let flag = cleaned.clone();
         ex.spawn(TaskId(1), move |ctx| {
             async move {
-                ctx.on_cleanup(
-                    async move {
-                        // Slow, like an AbortMultipartUpload round trip.
-                        tokio::time::sleep(Duration::from_millis(300)).await;
-                        flag.store(true, Ordering::SeqCst);
-                    }
-                    .boxed(),
-                );
                 ctx.cancelled().await;
+                // Slow, like an AbortMultipartUpload round trip: the
+                // future is not dropped at cancel, it ends by itself.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                flag.store(true, Ordering::SeqCst);
             }
             .boxed()
         });
@@ -326,11 +323,9 @@ mod tests {
     #[tokio::test]
     async fn shutdown_is_bounded() {
         let (mut ex, _rx) = executor();
-        ex.spawn(TaskId(1), |ctx| {
-            async move {
-                ctx.on_cleanup(tokio::time::sleep(Duration::from_secs(60)).boxed());
-            }
-            .boxed()
+        ex.spawn(TaskId(1), |_ctx| {
+            // A task that ignores cancel.
+            tokio::time::sleep(Duration::from_secs(60)).boxed()
         });
         let started = Instant::now();
         let left = ex.shutdown(Duration::from_millis(200), |_| {}).await;

@@ -2,39 +2,50 @@
 //! when cancelled (nothing to undo); jobs that write register a cleanup on
 //! their [`TaskCtx`] before they start changing things.
 
+use super::mailbox::Outbox;
 use super::task_ctx::TaskCtx;
 use crate::app::{Job, Msg, TaskEvent, TaskId};
-use crate::store::{ListPage, ListRequest, PrefixTotals, Store, StoreResult};
+use crate::store::{ListRequest, PrefixTotals, Store};
 use std::sync::Arc;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
 
 /// Does one job against the store, reporting through `tx`, until it is done
 /// or `ctx` is cancelled.
-pub async fn run_job(
-    store: Arc<dyn Store>,
-    id: TaskId,
-    job: Job,
-    tx: UnboundedSender<Msg>,
-    ctx: TaskCtx,
-) {
+pub async fn run_job(store: Arc<dyn Store>, id: TaskId, job: Job, tx: Outbox, ctx: TaskCtx) {
+    // Read-only jobs are dropped at cancel (nothing to undo); the planners
+    // also see the token, so a listing stops between and during requests.
     tokio::select! {
         _ = ctx.cancelled() => tracing::debug!(task = id.0, "cancelled"),
-        _ = work(store, id, job, &tx) => {}
+        _ = work(store, id, job, &tx, ctx.token()) => {}
     }
 }
 
-async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<Msg>) {
-    let send = |ev: TaskEvent| {
-        let _ = tx.send(Msg::Task(id, ev));
-    };
+async fn work(
+    store: Arc<dyn Store>,
+    id: TaskId,
+    job: Job,
+    tx: &Outbox,
+    cancel: &CancellationToken,
+) {
+    // Results must arrive (the task waits while the loop is behind);
+    // counters supersede each other (mailbox.rs).
+    let send = |ev: TaskEvent| tx.send(Msg::Task(id, ev));
+    let report = |ev: TaskEvent| tx.report(id, ev);
     match job {
-        Job::Identity => send(TaskEvent::Identity(store.credential_source().await)),
-        Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)),
-        Job::BucketRegion { bucket } => send(TaskEvent::Region(store.bucket_region(&bucket).await)),
-        Job::BucketInfo { bucket } => send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)),
-        Job::ObjectInfo { bucket, key } => send(TaskEvent::Object(Box::new(
-            store.object_info(&bucket, &key).await,
-        ))),
+        Job::Identity => send(TaskEvent::Identity(store.credential_source().await)).await,
+        Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)).await,
+        Job::BucketRegion { bucket } => {
+            send(TaskEvent::Region(store.bucket_region(&bucket).await)).await
+        }
+        Job::BucketInfo { bucket } => {
+            send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)).await
+        }
+        Job::ObjectInfo { bucket, key } => {
+            send(TaskEvent::Object(Box::new(
+                store.object_info(&bucket, &key).await,
+            )))
+            .await
+        }
         Job::ListPrefix {
             bucket,
             prefix,
@@ -42,7 +53,11 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
         } => {
             let started = std::time::Instant::now();
             let req = ListRequest::level(&bucket, &prefix, page_size);
-            let pages = each_page(&*store, req, |page| send(TaskEvent::Page(page))).await;
+            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
+            while let Some(page) = pages.next().await {
+                send(TaskEvent::Page(page)).await;
+            }
+            let pages = pages.read();
             tracing::info!(
                 task = id.0,
                 pages,
@@ -57,125 +72,114 @@ async fn work(store: Arc<dyn Store>, id: TaskId, job: Job, tx: &UnboundedSender<
         } => {
             let mut totals = PrefixTotals::default();
             let req = ListRequest::recursive(&bucket, &prefix, page_size);
-            each_page(&*store, req, |page| {
-                send(TaskEvent::Totals(page.map(|p| {
+            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
+            while let Some(page) = pages.next().await {
+                report(TaskEvent::Totals(page.map(|p| {
                     totals.objects += p.objects.len() as u64;
                     totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
                     (totals, p.next.is_none())
-                })))
-            })
-            .await;
+                })));
+            }
         }
         Job::PlanDelete { bucket, sources } => {
-            // The plan job is read-only; dropping it on cancel is enough.
-            let cancel = tokio_util::sync::CancellationToken::new();
-            let plan = crate::engine::plan_delete(&*store, &bucket, &sources, &cancel, |n| {
-                send(TaskEvent::Planning(n))
+            let plan = crate::plan::plan_delete(&*store, &bucket, &sources, cancel, |n| {
+                report(TaskEvent::Planning(n))
             })
             .await;
-            send(TaskEvent::DeletePlan(Box::new(plan)));
+            send(TaskEvent::DeletePlan(Box::new(plan))).await;
         }
         Job::ReadDir { path } => {
             let read = tokio::task::spawn_blocking(move || read_dir(&path)).await;
-            send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string()))));
+            send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string())))).await;
         }
         Job::Presign(reqs) => {
             let mut out = Vec::with_capacity(reqs.len());
             for r in &reqs {
                 out.push(store.presign(r).await);
             }
-            send(TaskEvent::Presigned(out));
+            send(TaskEvent::Presigned(out)).await;
         }
         Job::ListVersions { bucket, key } => {
-            let mut req = Some(crate::store::VersionsRequest::under(&bucket, &key));
-            while let Some(r) = req {
-                match store.list_versions(&r).await {
-                    Ok(page) => {
-                        // Keys sort after `key` once its versions are done
-                        // (`a.txt.bak` after `a.txt`): no need to read on.
-                        let past = page.versions.iter().any(|v| v.key != key);
-                        req = if past { None } else { r.after(&page) };
-                        let mut page = page;
-                        if past {
-                            page.next = None;
-                        }
-                        send(TaskEvent::Versions(Ok(page)));
+            let req = crate::store::VersionsRequest::under(&bucket, &key);
+            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
+            while let Some(page) = pages.next().await {
+                let page = page.map(|mut page| {
+                    // Keys sort after `key` once its versions are done
+                    // (`a.txt.bak` after `a.txt`): no need to read on.
+                    if page.versions.iter().any(|v| v.key != key) {
+                        pages.stop();
+                        page.next = None;
                     }
-                    Err(e) => {
-                        send(TaskEvent::Versions(Err(e)));
-                        req = None;
-                    }
-                }
+                    page
+                });
+                send(TaskEvent::Versions(page)).await;
             }
         }
         Job::ListDeleted { bucket, prefix } => {
             let mut level = crate::store::DeletedLevel::default();
-            let mut req = Some(crate::store::VersionsRequest::level(&bucket, &prefix));
+            let req = crate::store::VersionsRequest::level(&bucket, &prefix);
+            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
             let mut failed = None;
-            while let Some(r) = req {
-                match store.list_versions(&r).await {
-                    Ok(page) => {
-                        req = r.after(&page);
-                        level.absorb(page);
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        req = None;
-                    }
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => level.absorb(page),
+                    Err(e) => failed = Some(e),
                 }
             }
             send(TaskEvent::DeletedLevel(match failed {
                 Some(e) => Err(e),
                 None => Ok(level),
-            }));
+            }))
+            .await;
         }
         Job::PlanUndelete {
             bucket,
             prefix,
             exact,
         } => {
-            let cancel = tokio_util::sync::CancellationToken::new();
             let only = exact.then_some(prefix.as_str());
             let plan =
-                crate::engine::rollback::list_all(&*store, &bucket, &prefix, only, &cancel, |n| {
-                    send(TaskEvent::VersionsListed(n))
+                crate::plan::rollback::list_all(&*store, &bucket, &prefix, only, cancel, |n| {
+                    report(TaskEvent::VersionsListed(n))
                 })
                 .await
                 .map(|(rows, requests)| {
                     let mut p =
-                        crate::engine::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
+                        crate::plan::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
                     p.requests = requests;
                     p
                 });
-            send(TaskEvent::UndeletePlan(exact, Box::new(plan)));
+            send(TaskEvent::UndeletePlan(exact, Box::new(plan))).await;
         }
         Job::ListOpenUploads { bucket, prefix } => {
             let rows = crate::engine::uploads::list_open(&*store, &bucket, &prefix).await;
-            send(TaskEvent::OpenUploads(rows));
+            send(TaskEvent::OpenUploads(rows)).await;
         }
         Job::PlanRollback { bucket, prefix, at } => {
             let plan = async {
                 // What the bucket says decides what can be done at all.
                 let info = store.bucket_info(&bucket).await?;
-                let suspended = crate::engine::rollback::versioning_allows(&info.versioning)
+                let suspended = crate::plan::rollback::versioning_allows(&info.versioning)
                     .map_err(|why| refusal(&bucket, why))?;
-                let cancel = tokio_util::sync::CancellationToken::new();
-                crate::engine::rollback::plan_rollback(
+                crate::plan::rollback::plan_rollback(
                     &*store,
                     &bucket,
                     &prefix,
                     at,
                     suspended,
-                    &cancel,
-                    |n| send(TaskEvent::VersionsListed(n)),
+                    cancel,
+                    |n| report(TaskEvent::VersionsListed(n)),
                 )
                 .await
             };
-            send(TaskEvent::RollbackPlan(Box::new(plan.await)));
+            send(TaskEvent::RollbackPlan(Box::new(plan.await))).await;
         }
-        Job::VersionInfo(obj) => send(TaskEvent::VersionInfo(Box::new(
-            store.object_info_at(&obj).await,
-        ))),
+        Job::VersionInfo(obj) => {
+            send(TaskEvent::VersionInfo(Box::new(
+                store.object_info_at(&obj).await,
+            )))
+            .await
+        }
         // Run by the executor through the transfer engine, not here.
         Job::Transfer(_) => {}
     }
@@ -209,31 +213,4 @@ fn read_dir(path: &std::path::Path) -> Result<Vec<crate::app::task::LocalEntry>,
     }
     out.sort_by(|a, b| b.dir.cmp(&a.dir).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
-}
-
-/// Follows continuation tokens from `req` to the last page, handing each
-/// page (or the error that ends the walk) to `f`. Returns the pages read.
-async fn each_page(
-    store: &dyn Store,
-    mut req: ListRequest,
-    mut f: impl FnMut(StoreResult<ListPage>),
-) -> u32 {
-    let mut pages = 0;
-    loop {
-        match store.list_page(&req).await {
-            Ok(page) => {
-                pages += 1;
-                let next = page.next.clone();
-                f(Ok(page));
-                match next {
-                    Some(t) => req.token = Some(t),
-                    None => return pages,
-                }
-            }
-            Err(e) => {
-                f(Err(e));
-                return pages;
-            }
-        }
-    }
 }

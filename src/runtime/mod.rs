@@ -7,6 +7,7 @@
 pub mod clipboard;
 pub mod executor;
 pub mod jobs;
+pub mod mailbox;
 mod run_transfer;
 pub mod task_ctx;
 mod terminal;
@@ -26,7 +27,7 @@ use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::time::Duration;
 use terminal::TerminalGuard;
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::mpsc;
 
 /// How long quitting waits for tasks to clean up (abort uploads, remove
 /// temp files) before giving up on them.
@@ -106,8 +107,8 @@ pub async fn run(
 ) -> io::Result<Ending> {
     let guard = TerminalGuard::enter(app.session.settings.mouse)?;
     let mut terminal = new_terminal()?;
-    let (tx, mut rx) = unbounded_channel();
-    let (fallback_tx, mut fallback_rx) = unbounded_channel::<Fallback>();
+    let (tx, mut inbox) = mailbox::mailbox(mailbox::CAPACITY);
+    let (fallback_tx, mut fallback_rx) = mpsc::channel::<Fallback>(16);
     if let Some(j) = journal.clone() {
         // Uploads a killed pail left open: aborted in the background,
         // reported when done.
@@ -116,7 +117,7 @@ pub async fn run(
             let limit = Duration::from_secs(30);
             let aborted = crate::engine::journal::abort_leftovers(&*store, &j, limit).await;
             if !aborted.is_empty() {
-                let _ = tx.send(Msg::LeftoversAborted(aborted));
+                tx.send(Msg::LeftoversAborted(aborted)).await;
             }
         });
     }
@@ -163,7 +164,7 @@ pub async fn run(
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
-            Some(m) = rx.recv() => Some(m),
+            Some(m) = inbox.recv() => Some(m),
             Some((text, what)) = fallback_rx.recv() => {
                 exec.osc52(&text, &what);
                 None
@@ -190,9 +191,9 @@ pub async fn run(
         // Take everything already queued before drawing again, so a burst
         // of listing pages costs one frame, not one frame per page.
         for _ in 0..512 {
-            match rx.try_recv() {
-                Ok(m) => pending.extend(exec.apply(feed(&mut app, m))),
-                Err(_) => break,
+            match inbox.try_recv() {
+                Some(m) => pending.extend(exec.apply(feed(&mut app, m))),
+                None => break,
             }
         }
     }

@@ -4,12 +4,12 @@
 //! never dropped mid-way: it is asked to stop and returns once it has
 //! cleaned up (multipart uploads aborted, temp files gone).
 
+use super::mailbox::Outbox;
 use super::task_ctx::TaskCtx;
 use crate::app::task::TransferReport;
-use crate::app::{Msg, TaskEvent, TaskId};
+use crate::app::{TaskEvent, TaskId};
 use crate::engine::{self, Env, Spec};
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedSender;
 
 pub const REPORT_EVERY: Duration = Duration::from_millis(250);
 
@@ -30,10 +30,9 @@ fn report(env: &Env, finished: bool) -> TransferReport {
     }
 }
 
-pub async fn run(env: Env, spec: Spec, id: TaskId, tx: UnboundedSender<Msg>, ctx: TaskCtx) {
-    let send = |r: TransferReport| {
-        let _ = tx.send(Msg::Task(id, TaskEvent::Transfer(Box::new(r))));
-    };
+pub async fn run(env: Env, spec: Spec, id: TaskId, tx: Outbox, ctx: TaskCtx) {
+    // Each sample supersedes the last unread one (mailbox.rs).
+    let send = |r: TransferReport| tx.report(id, TaskEvent::Transfer(Box::new(r)));
     let work = engine::run(&env, spec);
     tokio::pin!(work);
     let mut tick = tokio::time::interval(REPORT_EVERY);

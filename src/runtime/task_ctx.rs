@@ -1,28 +1,24 @@
-//! What a running task sees of the executor: its cancel signal, and the
-//! cleanup steps that must run however it ends (abort a multipart upload,
-//! remove a temp file). Its own module so the jobs the executor runs can
-//! take it without importing the executor.
+//! What a running task sees of the executor: its cancel signal. Its own
+//! module so the jobs the executor runs can take it without importing the
+//! executor.
+//!
+//! Cleanup has one mechanism, and it is not here: work that changes
+//! something undoes itself before its future returns (the engine aborts
+//! its multipart uploads, `local::Pending` removes its temp file on drop),
+//! so a cancelled task is only asked to stop, and the executor waits for
+//! its future to end. Nothing is registered to run "afterwards".
 
-use futures::FutureExt;
-use futures::future::BoxFuture;
-use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
-/// What a running task sees of the executor: the cancel signal, and where
-/// to register cleanup that must run however the task ends.
+/// What a running task sees of the executor: the cancel signal.
 #[derive(Clone)]
 pub struct TaskCtx {
     token: CancellationToken,
-    cleanups: Arc<Mutex<Vec<BoxFuture<'static, ()>>>>,
 }
 
 impl TaskCtx {
     pub(super) fn new(token: CancellationToken) -> TaskCtx {
-        TaskCtx {
-            token,
-            cleanups: Arc::new(Mutex::new(Vec::new())),
-        }
+        TaskCtx { token }
     }
 
     /// A context of its own, for running a job outside the executor
@@ -40,24 +36,9 @@ impl TaskCtx {
         self.token.cancelled().await
     }
 
-    /// Registers a step that runs after the task's work ends, finished,
-    /// failed, cancelled or panicked; it is not interrupted by cancel.
-    /// Steps run in reverse order of registration.
-    pub fn on_cleanup(&self, step: BoxFuture<'static, ()>) {
-        self.cleanups
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(step);
-    }
-
-    pub(super) async fn run_cleanups(&self) {
-        let steps: Vec<_> =
-            std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|p| p.into_inner()));
-        for step in steps.into_iter().rev() {
-            // A panicking cleanup must not skip the others.
-            if AssertUnwindSafe(step).catch_unwind().await.is_err() {
-                tracing::error!("a cleanup step panicked");
-            }
-        }
+    /// The cancel signal itself, for work that stops on its own (planners,
+    /// the transfer engine).
+    pub fn token(&self) -> &CancellationToken {
+        &self.token
     }
 }

@@ -8,9 +8,11 @@ pub mod aws;
 pub mod endpoint;
 pub mod links;
 mod objects;
+mod pages;
 mod versions;
 
 pub use objects::*;
+pub use pages::{PageRequest, Pages, pages};
 pub use versions::*;
 
 use async_trait::async_trait;
@@ -226,6 +228,9 @@ pub enum ErrorKind {
     /// A local file could not be read or written (no space, read-only,
     /// permission denied): not a network fault, never retried.
     Local,
+    /// The work was cancelled before an answer came (pail's own doing,
+    /// never the server's).
+    Cancelled,
     Other,
 }
 
@@ -262,6 +267,11 @@ impl StoreError {
                 | ErrorKind::Unreachable
                 | ErrorKind::Redirect
         ) || self.skew_secs.is_some_and(|s| s.abs() >= 300)
+    }
+
+    /// The answer to work that was cancelled.
+    pub fn cancelled() -> Self {
+        StoreError::new(ErrorKind::Cancelled, "cancelled")
     }
 
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {

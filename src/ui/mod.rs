@@ -32,16 +32,16 @@ pub fn render(app: &App, frame: &mut Frame) {
     let areas = layout::areas(area.width, area.height);
     render_header(app, frame, areas.header);
     render_crumb(app, frame, areas.crumb);
-    match app.screen {
+    match app.view.screen {
         Screen::Buckets => render_buckets(app, frame, areas.list),
         Screen::Browse => tree::render_tree(app, frame, areas.list),
     }
     render_inspector(app, frame, areas.inspector);
     status::render_status(app, frame, areas.status);
-    for m in &app.modals {
+    for m in app.modals.iter() {
         modal::render_modal(app, m, frame, area);
     }
-    if let Some(n) = app.cleaning_up {
+    if let Some(n) = app.tasks.cleaning_up {
         modal::render_cleanup(n, frame, area);
     }
     // Cells as the terminal will draw them: wide emoji drawn through
@@ -50,7 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Inspector;
+    let focused = app.view.focus == Focus::Inspector;
     let block = list_block(" Inspector ".into(), focused);
     let lines = layout::inspector::lines(app, area.width.saturating_sub(2) as usize);
     let max = lines
@@ -58,7 +58,7 @@ fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
         .saturating_sub(area.height.saturating_sub(2) as usize) as u16;
     let p = Paragraph::new(lines)
         .block(block)
-        .scroll((app.inspector_scroll.min(max), 0));
+        .scroll((app.view.inspector_scroll.min(max), 0));
     frame.render_widget(p, area);
 }
 
@@ -99,7 +99,7 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_crumb(app: &App, frame: &mut Frame, area: Rect) {
-    let (crumb, right) = match (&app.screen, &app.browse) {
+    let (crumb, right) = match (&app.view.screen, &app.browse) {
         (Screen::Browse, Some(b)) => {
             let dir = if b.tree.reverse { "↓" } else { "↑" };
             (
@@ -148,7 +148,7 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
         _ if !v.filter.is_empty() => format!(" {} of {}", visible.len(), v.rows.len()),
         _ => format!(" {}", thousands(v.rows.len() as u64)),
     };
-    let block = list_block(format!(" Buckets —{state} "), app.focus == Focus::Tree);
+    let block = list_block(format!(" Buckets —{state} "), app.view.focus == Focus::Tree);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -197,7 +197,7 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
             });
         }
         let style = if pos == v.cursor {
-            cursor_style(app.focus == Focus::Tree)
+            cursor_style(app.view.focus == Focus::Tree)
         } else {
             Style::new()
         };

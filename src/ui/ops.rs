@@ -60,6 +60,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
     }
     if upload {
         let class = app
+            .browsing
             .upload_options
             .storage_class
             .clone()
@@ -67,11 +68,11 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         lines.push(Line::styled(
             format!(
                 "class {class} (Ctrl-s) · encryption {} (Ctrl-e)",
-                encryption_label(&app.upload_options.encryption)
+                encryption_label(&app.browsing.upload_options.encryption)
             ),
             dim(),
         ));
-        let marked = app.picker.marked.len();
+        let marked = app.modals.picker.marked.len();
         lines.push(Line::styled(
             if marked > 0 {
                 format!("{marked} marked · Enter uploads them · Esc back to the path")
@@ -80,17 +81,22 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
             },
             dim(),
         ));
-        if let Some(e) = &app.picker.error {
+        if let Some(e) = &app.modals.picker.error {
             lines.push(Line::styled(
-                format!("cannot list {}: {}", clean(&app.picker.dir), clean(e)),
+                format!(
+                    "cannot list {}: {}",
+                    clean(&app.modals.picker.dir),
+                    clean(e)
+                ),
                 Style::new().fg(Color::Red),
             ));
         }
-        let cur = app.picker.cursor;
+        let cur = app.modals.picker.cursor;
         let first = cur
             .unwrap_or(0)
             .saturating_sub(listing_rows.saturating_sub(1));
         for (i, e) in app
+            .modals
             .picker
             .entries
             .iter()
@@ -98,7 +104,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
             .skip(first)
             .take(listing_rows)
         {
-            let m = if app.picker.marked.contains(&e.name) {
+            let m = if app.modals.picker.marked.contains(&e.name) {
                 "● "
             } else {
                 "  "
@@ -134,7 +140,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::Moment => " Roll back in time ",
     };
     boxed(frame, rect, title, lines, accent());
-    if app.picker.cursor.is_none() || !upload {
+    if app.modals.picker.cursor.is_none() || !upload {
         let x = rect.x + 1 + (cursor_col - scroll).min(inner.saturating_sub(1)) as u16;
         frame.set_cursor_position((x, rect.y + 2));
     }

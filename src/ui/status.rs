@@ -21,7 +21,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(Modal::Prompt(p)) = app.modals.last()
         && p.kind == PromptKind::Filter
     {
-        let matches = match app.screen {
+        let matches = match app.view.screen {
             Screen::Browse => app.browse.as_ref().map(|b| b.tree.matches).unwrap_or(0),
             Screen::Buckets => app.buckets.visible().len(),
         };
@@ -90,7 +90,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     let fresh = |s: &&Status| s.error || app.session.tick < s.since + STATUS_TICKS;
-    if let Some(s) = app.status.as_ref().filter(fresh) {
+    if let Some(s) = app.messages.status.as_ref().filter(fresh) {
         let style = if s.error {
             Style::new().fg(Color::Red)
         } else {
@@ -103,7 +103,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     let ctx = app.view_context();
-    let filter = match app.screen {
+    let filter = match app.view.screen {
         Screen::Browse => app.browse.as_ref().map(|b| b.tree.filter().to_owned()),
         Screen::Buckets => Some(app.buckets.filter.clone()),
     }
@@ -114,13 +114,13 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         .key_for(ctx, Action::Help)
         .unwrap_or_default();
     let mut right = String::from(" ");
-    if !app.marks.is_empty() {
+    if !app.browsing.marks.is_empty() {
         right.push_str(&format!(
             "{} marked · ",
-            crate::format::thousands(app.marks.len() as u64)
+            crate::format::thousands(app.browsing.marks.len() as u64)
         ));
     }
-    if let Some(c) = &app.clip {
+    if let Some(c) = &app.browsing.clip {
         let verb = if c.cut { "cut" } else { "copied" };
         right.push_str(&format!("{} {verb} · ", c.sources.len()));
     }

@@ -66,7 +66,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
             count(t.matches as u64, "match", "matches")
         ));
     }
-    let block = list_block(title, app.focus == Focus::Tree);
+    let block = list_block(title, app.view.focus == Focus::Tree);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
@@ -93,7 +93,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let scroll = t.scroll.min(rows.len().saturating_sub(1));
     let buf = frame.buffer_mut();
     // A mark column appears while anything in this bucket is marked.
-    let marking = app.marks.any_in(&t.bucket);
+    let marking = app.browsing.marks.any_in(&t.bucket);
     for (line, (i, row)) in rows
         .iter()
         .enumerate()
@@ -126,7 +126,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             suffix
         };
-        let marked = marking && app.marks.contains(&t.bucket, &e.key);
+        let marked = marking && app.browsing.marks.contains(&t.bucket, &e.key);
         let mark = match (marking, marked) {
             (false, _) => "",
             (true, true) => "● ",
@@ -178,7 +178,7 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
             style = style.fg(Color::Yellow);
         }
         if i == t.cursor {
-            style = style.patch(cursor_style(app.focus == Focus::Tree));
+            style = style.patch(cursor_style(app.view.focus == Focus::Tree));
         }
         let y = inner.y + line as u16;
         let end = width::put(buf, inner.x, y, &text, inner.width, style);

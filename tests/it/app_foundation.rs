@@ -94,7 +94,7 @@ fn only_the_users_last_action_opens_a_popup() {
     send(&mut app, [key('j')]);
     update(&mut app, Msg::Task(root, TaskEvent::Page(Err(denied()))));
     assert!(top(&app).is_none(), "the user moved on: log, not popup");
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.messages.status.as_ref().unwrap().error);
 }
 
 #[test]
@@ -304,7 +304,7 @@ fn sort_keeps_the_cursor_and_survives_navigation() {
 fn back_to_the_bucket_list_lands_on_the_bucket_even_when_the_list_is_late() {
     let (mut app, _) = new_app(Some(("m-bucket", "")));
     let fx = send(&mut app, [key('b')]);
-    assert_eq!(app.screen, Screen::Buckets);
+    assert_eq!(app.view.screen, Screen::Buckets);
     let id = job_task(&fx, |j| *j == Job::ListBuckets);
     let buckets = ["a", "b", "c", "m-bucket", "z"]
         .iter()
@@ -451,7 +451,7 @@ fn the_inspectors_last_wrapped_line_is_reachable() {
     let lines = pail::layout::inspector::lines(&app, area.width as usize - 2);
     assert!(lines.iter().all(|l| l.width() <= area.width as usize - 2));
     let shown = area.height as usize - 2;
-    assert_eq!(app.inspector_scroll as usize, lines.len() - shown);
+    assert_eq!(app.view.inspector_scroll as usize, lines.len() - shown);
     // The last line is the ARN, and it is on screen at the bottom.
     let last: String = lines
         .last()
@@ -471,7 +471,7 @@ fn ctrl_z_suspends_and_the_keymap_decides() {
     let (mut app, _) = new_app(Some(("b", "")));
     assert_eq!(send(&mut app, [ctrl('z')]), [Effect::Suspend]);
     update(&mut app, Msg::Resumed);
-    assert!(app.status.is_some());
+    assert!(app.messages.status.is_some());
     // Even with a popup open.
     send(&mut app, [key('?')]);
     assert_eq!(send(&mut app, [ctrl('z')]), [Effect::Suspend]);
@@ -552,16 +552,16 @@ fn marks_survive_filter_expand_and_navigation_and_esc_clears_them() {
     );
     // Space marks and moves down.
     send(&mut app, [key(' '), key(' ')]);
-    assert_eq!(app.marks.len(), 2);
+    assert_eq!(app.browsing.marks.len(), 2);
     assert_eq!(tree(&app).cursor, 2);
     send(&mut app, [key('j'), key(' ')]);
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.messages.status.as_ref().unwrap().text,
         "3 marked, 2 prefixes + 1 object, 2.0 KiB known"
     );
     // A filter, an expansion and going into a prefix keep them.
     send(&mut app, [key('/'), key('a'), code(KeyCode::Enter)]);
-    assert_eq!(app.marks.len(), 3);
+    assert_eq!(app.browsing.marks.len(), 3);
     send(&mut app, [code(KeyCode::Esc)]);
     let fx = send(&mut app, [key('g'), key('l')]);
     deliver(
@@ -576,8 +576,8 @@ fn marks_survive_filter_expand_and_navigation_and_esc_clears_them() {
         page(&[], &[("p/1", 5)], false),
     );
     send(&mut app, [code(KeyCode::Backspace)]);
-    assert_eq!(app.marks.len(), 3);
-    assert!(app.marks.contains("b", "b.txt"));
+    assert_eq!(app.browsing.marks.len(), 3);
+    assert!(app.browsing.marks.contains("b", "b.txt"));
     // A marks every visible row; again unmarks them.
     let fx = send(&mut app, [code(KeyCode::Backspace)]);
     let _ = fx;
@@ -591,18 +591,18 @@ fn marks_survive_filter_expand_and_navigation_and_esc_clears_them() {
         &mut app2,
         [key('/'), key('y'), code(KeyCode::Enter), key('A')],
     );
-    assert_eq!(app2.marks.len(), 1, "only the visible rows");
+    assert_eq!(app2.browsing.marks.len(), 1, "only the visible rows");
     send(&mut app2, [code(KeyCode::Esc), key('A')]);
-    assert_eq!(app2.marks.len(), 3);
+    assert_eq!(app2.browsing.marks.len(), 3);
     send(&mut app2, [key('A')]);
-    assert!(app2.marks.is_empty());
+    assert!(app2.browsing.marks.is_empty());
     // Esc clears the filter first, then the marks.
     send(
         &mut app2,
         [key('A'), key('/'), key('x'), code(KeyCode::Enter)],
     );
     send(&mut app2, [code(KeyCode::Esc)]);
-    assert_eq!(app2.marks.len(), 3);
+    assert_eq!(app2.browsing.marks.len(), 3);
     send(&mut app2, [code(KeyCode::Esc)]);
-    assert!(app2.marks.is_empty());
+    assert!(app2.browsing.marks.is_empty());
 }

@@ -8,7 +8,8 @@ use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
 use pail::app::task::TransferReport;
 use pail::app::{App, Effect, Job, Msg, TaskEvent, TaskId, update};
-use pail::engine::{Choice, DeletePlan, Question, Side, Spec};
+use pail::engine::{Choice, Question, Side, Spec};
+use pail::plan::DeletePlan;
 
 /// Browsing bucket `b` with `docs/` (two objects) and `a.txt`, `b.txt` at
 /// the root, at a known time.
@@ -289,7 +290,7 @@ mod history {
     use crate::common::history::*;
     use crossterm::event::KeyCode;
     use pail::app::{App, Modal, Msg, TaskEvent, update};
-    use pail::engine::rollback::{Change, KeyPlan, RollbackPlan};
+    use pail::plan::rollback::{Change, KeyPlan, RollbackPlan};
 
     fn gone(app: &App) -> bool {
         !matches!(app.modals.last(), Some(Modal::Question(_)))

@@ -6,9 +6,8 @@ use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
 use pail::app::task::TransferReport;
 use pail::app::{App, Effect, Job, Modal, Msg, TaskEvent, TaskId, update};
-use pail::engine::{
-    Choice, DeletePlan, Item, Mapping, Outcome, Phase, Question, S3Source, Snapshot, Spec,
-};
+use pail::engine::{Choice, Item, Mapping, Outcome, Phase, Question, S3Source, Snapshot, Spec};
+use pail::plan::DeletePlan;
 
 /// Browsing bucket `b` with `docs/` (two objects) and `a.txt`, `b.txt` at the root.
 fn browsing() -> App {
@@ -68,7 +67,7 @@ fn download_acts_on_the_marks_and_lands_where_typed() {
     let mut app = browsing();
     // docs/ and a.txt marked with Space (the cursor moves down each time).
     send(&mut app, [key(' '), key(' ')]);
-    assert_eq!(app.marks.len(), 2);
+    assert_eq!(app.browsing.marks.len(), 2);
     send(&mut app, [key('d')]);
     let Some(Modal::Prompt(p)) = top(&app) else {
         panic!("download prompt expected")
@@ -93,7 +92,10 @@ fn download_acts_on_the_marks_and_lands_where_typed() {
     let keys: Vec<&str> = sources.iter().map(|m| m.source.key()).collect();
     assert_eq!(keys, ["a.txt", "docs/"]);
     assert!(sources.iter().all(|m| m.from.is_empty()));
-    assert!(app.marks.is_empty(), "marks are used up by the operation");
+    assert!(
+        app.browsing.marks.is_empty(),
+        "marks are used up by the operation"
+    );
     // The next download offers the same folder.
     send(&mut app, [key('d')]);
     let Some(Modal::Prompt(p)) = top(&app) else {
@@ -195,7 +197,7 @@ fn one_object_is_deleted_with_y_and_esc_changes_nothing() {
 fn cut_and_paste_moves_into_the_prefix_under_the_cursor() {
     let mut app = browsing();
     send(&mut app, [key('j'), key('x')]); // cut a.txt
-    assert!(app.clip.as_ref().is_some_and(|c| c.cut));
+    assert!(app.browsing.clip.as_ref().is_some_and(|c| c.cut));
     // Pasting next to itself is refused.
     let fx = send(&mut app, [key('p')]);
     assert!(spawned(&fx).is_empty());
@@ -214,7 +216,7 @@ fn cut_and_paste_moves_into_the_prefix_under_the_cursor() {
     assert!(remove_source);
     assert_eq!(dest_bucket, "b");
     assert_eq!(sources[0].target("a.txt").as_deref(), Some("docs/a.txt"));
-    assert!(app.clip.is_none(), "a cut is pasted once");
+    assert!(app.browsing.clip.is_none(), "a cut is pasted once");
 }
 
 #[test]
@@ -223,7 +225,7 @@ fn a_prefix_is_not_pasted_into_itself() {
     send(&mut app, [key('y')]); // docs/
     let fx = send(&mut app, [key('p')]);
     assert!(spawned(&fx).is_empty());
-    assert!(app.status.as_ref().unwrap().text.contains("into itself"));
+    assert!(status(&app).contains("into itself"));
 }
 
 #[test]
@@ -271,7 +273,7 @@ fn rename_of_an_object_moves_it_and_of_a_prefix_shows_the_count_first() {
         dest: Some("renamed (1).txt".into()),
     };
     report(&mut app, id, snap, vec![item], true);
-    let status = &app.status.as_ref().unwrap().text;
+    let status = status(&app);
     assert!(
         status.starts_with("Renamed 1 object (10 B) to s3://b/renamed (1).txt"),
         "{status}"
@@ -359,10 +361,10 @@ fn upload_prompt_lists_the_folder_and_picks_marked_entries() {
         &mut app,
         [code(KeyCode::Down), code(KeyCode::Down), key(' '), key(' ')],
     );
-    assert_eq!(app.picker.marked.len(), 2);
+    assert_eq!(app.modals.picker.marked.len(), 2);
     send(&mut app, [ctrl('s')]);
     assert_eq!(
-        app.upload_options.storage_class.as_deref(),
+        app.browsing.upload_options.storage_class.as_deref(),
         Some("STANDARD")
     );
     let fx = send(&mut app, [code(KeyCode::Enter)]);
@@ -508,7 +510,7 @@ fn the_panel_cancels_retries_and_clears() {
     let job = &app.transfers.jobs[0];
     assert!(job.finished);
     assert_eq!(job.items[0].name, "docs/b", "failures first");
-    let status = &app.status.as_ref().unwrap().text;
+    let status = status(&app);
     assert!(status.starts_with("Downloaded 1 object"), "{status}");
     assert!(status.ends_with("1 cancelled · 1 failed"), "{status}");
     // r starts a job for the failed and the cancelled item only.

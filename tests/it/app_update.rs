@@ -26,7 +26,7 @@ fn start_on_a_prefix_needs_no_bucket_listing() {
     assert!(jobs.contains(&Job::Identity));
     assert!(jobs.iter().any(|j| matches!(j, Job::ListPrefix { bucket, prefix, .. } if bucket == "logs" && prefix == "2026/")));
     assert!(!jobs.contains(&Job::ListBuckets));
-    assert_eq!(app.screen, Screen::Browse);
+    assert_eq!(app.view.screen, Screen::Browse);
 }
 
 #[test]
@@ -59,7 +59,7 @@ fn start_without_target_lists_buckets() {
     );
     // l opens the bucket under the cursor.
     let fx = send(&mut app, [key('l')]);
-    assert_eq!(app.screen, Screen::Browse);
+    assert_eq!(app.view.screen, Screen::Browse);
     list_task(&fx, "");
 }
 
@@ -220,14 +220,14 @@ fn enter_on_object_focuses_inspector_now() {
     let (mut app, fx) = new_app(Some(("b", "")));
     deliver(&mut app, list_task(&fx, ""), page(&[], &[("a", 1)], false));
     let fx = send(&mut app, [code(KeyCode::Enter)]);
-    assert_eq!(app.focus, Focus::Inspector);
+    assert_eq!(app.view.focus, Focus::Inspector);
     let (id, _) = spawned(&fx)
         .into_iter()
         .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
         .unwrap();
     // Nothing to scroll yet: the details are three lines.
     send(&mut app, [key('j')]);
-    assert_eq!(app.inspector_scroll, 0);
+    assert_eq!(app.view.inspector_scroll, 0);
     let metadata = (0..60)
         .map(|i| (format!("k{i}"), "v".to_string()))
         .collect();
@@ -244,14 +244,14 @@ fn enter_on_object_focuses_inspector_now() {
     // With the inspector focused, j scrolls it instead of moving the cursor,
     // and never past the last line.
     send(&mut app, [key('j'), key('j')]);
-    assert_eq!(app.inspector_scroll, 2);
+    assert_eq!(app.view.inspector_scroll, 2);
     send(&mut app, [key('G')]);
     let max = pail::layout::inspector_max_scroll(&app);
-    assert!(max > 2 && app.inspector_scroll == max);
+    assert!(max > 2 && app.view.inspector_scroll == max);
     send(&mut app, [key('j'), key('k')]);
-    assert_eq!(app.inspector_scroll, max - 1);
+    assert_eq!(app.view.inspector_scroll, max - 1);
     send(&mut app, [code(KeyCode::Tab)]);
-    assert_eq!(app.focus, Focus::Tree);
+    assert_eq!(app.view.focus, Focus::Tree);
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn copy_popup_copies_uri_key_url_arn() {
         "no ETag before the inspector loads"
     );
     update(&mut app, Msg::Copied(Ok("Copied x via OSC 52".into())));
-    assert!(app.status.as_ref().unwrap().text.contains("OSC 52"));
+    assert!(status(&app).contains("OSC 52"));
 }
 
 #[test]
@@ -326,7 +326,7 @@ fn root_listing_failure_explains_itself() {
         Some(Modal::Error(x)) => assert!(x.hints.iter().any(|h| h.contains("bucket policy"))),
         other => panic!("expected an error popup, got {other:?}"),
     }
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.messages.status.as_ref().unwrap().error);
     send(&mut app, [code(KeyCode::Esc)]);
     assert_eq!(top(&app), None);
 }
@@ -340,7 +340,7 @@ fn backspace_climbs_to_the_bucket_list() {
     let fx = send(&mut app, [code(KeyCode::Backspace)]);
     list_task(&fx, "");
     let fx = send(&mut app, [code(KeyCode::Backspace)]);
-    assert_eq!(app.screen, Screen::Buckets);
+    assert_eq!(app.view.screen, Screen::Buckets);
     assert!(spawned(&fx).iter().any(|(_, j)| *j == Job::ListBuckets));
 }
 
@@ -407,7 +407,7 @@ fn count_prefix_reports_running_totals() {
     update(&mut app, Msg::Task(id, TaskEvent::Totals(Ok((t, true)))));
     let totals = &app.browse.as_ref().unwrap().totals["logs/"];
     assert!(totals.done && totals.totals.objects == 1500);
-    assert!(app.status.as_ref().unwrap().text.contains("1,500 objects"));
+    assert!(status(&app).contains("1,500 objects"));
 }
 
 #[test]
@@ -537,7 +537,7 @@ fn a_missing_bucket_goes_back_to_the_bucket_list_in_one_step() {
         Msg::Task(list_task(&fx, "x/y/"), TaskEvent::Page(Err(e))),
     );
     send(&mut app, [code(KeyCode::Esc), code(KeyCode::Backspace)]);
-    assert_eq!(app.screen, Screen::Buckets);
+    assert_eq!(app.view.screen, Screen::Buckets);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use pail::app::share::{Share, Stage};
 use pail::app::{App, Effect, Job, Modal, Msg, TaskEvent, TaskId, update};
 use pail::engine::Spec;
 use pail::engine::history::Step;
-use pail::engine::rollback::{Change, KeyPlan, RollbackPlan};
+use pail::plan::rollback::{Change, KeyPlan, RollbackPlan};
 use pail::store::{LinkMethod, PresignRequest};
 
 fn share(app: &App) -> &Share {
@@ -358,9 +358,9 @@ fn suspended_and_never_versioned_buckets_say_what_that_means() {
     send(&mut app, [key('r')]);
     assert!(!matches!(app.modals.last(), Some(Modal::Question(_))));
     assert!(
-        app.status.as_ref().unwrap().text.contains("never enabled"),
+        status(&app).contains("never enabled"),
         "{:?}",
-        app.status
+        app.messages.status
     );
 }
 
@@ -392,10 +392,10 @@ fn deleted_keys_and_folders_show_in_the_tree_and_go_with_h() {
             "{k} on a deleted row opened {:?}",
             app.modals
         );
-        assert!(app.status.as_ref().unwrap().text.contains("U undeletes"));
+        assert!(status(&app).contains("U undeletes"));
     }
     send(&mut app, [key(' ')]);
-    assert!(app.marks.is_empty());
+    assert!(app.browsing.marks.is_empty());
     send(&mut app, [key('H')]);
     assert_eq!(tree(&app).rows().len(), 3);
 }
@@ -559,7 +559,7 @@ fn a_rollback_of_a_never_versioned_bucket_is_refused_before_the_moment() {
         !matches!(app.modals.last(), Some(Modal::Prompt(_))),
         "no moment is asked for"
     );
-    let status = app.status.as_ref().unwrap();
+    let status = app.messages.status.as_ref().unwrap();
     assert!(
         status.error && status.text.contains("never enabled"),
         "{}",

@@ -48,7 +48,7 @@ async fn paginates_2500_keys_in_one_prefix() {
 
     // The same listing through the runtime's job and the tree, as the UI runs it.
     let store: Arc<dyn Store> = Arc::new(store);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = pail::runtime::mailbox::mailbox(64);
     let job = Job::ListPrefix {
         bucket: b.clone(),
         prefix: "big/".into(),

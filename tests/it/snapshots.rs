@@ -512,7 +512,7 @@ fn delete_preview_asks_for_the_count() {
         &mut app,
         Msg::Task(
             id,
-            TaskEvent::DeletePlan(Box::new(Ok(pail::engine::DeletePlan {
+            TaskEvent::DeletePlan(Box::new(Ok(pail::plan::DeletePlan {
                 bucket: "acme-datalake".into(),
                 keys,
                 bytes: 30 << 20,

@@ -7,7 +7,7 @@ use crate::common::fixtures::*;
 use crate::common::history::*;
 use crossterm::event::KeyCode;
 use pail::app::{App, Job, Msg, TaskEvent, update};
-use pail::engine::rollback::{Change, KeyPlan, RollbackPlan};
+use pail::plan::rollback::{Change, KeyPlan, RollbackPlan};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -14,8 +14,9 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use pail::engine::{
     Choice, Env, Mapping, Outcome, Phase, Policy, Question, Refusal, S3Source, Settings, Skip,
-    Spec, UploadOptions, plan_delete,
+    Spec, UploadOptions,
 };
+use pail::plan::plan_delete;
 use pail::store::aws::{AwsStore, ConnectOptions};
 use pail::store::{
     Bucket, BucketInfo, Connection, CredentialSource, DeleteFailure, GetRequest, GetResult,

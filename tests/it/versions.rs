@@ -8,7 +8,7 @@
 use crate::common::engine::*;
 use pail::engine::Spec;
 use pail::engine::history::Step;
-use pail::engine::rollback::{self, Change};
+use pail::plan::rollback::{self, Change};
 use pail::store::{
     DeletedLevel, LinkMethod, ObjectRef, ObjectVersion, PresignRequest, Presigned, Store,
     VersionsRequest,

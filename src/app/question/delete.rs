@@ -9,8 +9,9 @@ use super::{Answer, Planned, Question, Said, Then, Tone};
 use crate::app::modal::Modal;
 use crate::app::transfer_jobs::Kind;
 use crate::app::{App, Effect, Job, Load, Owner, TaskId};
-use crate::engine::{DeletePlan, S3Source, Spec, parent_of};
+use crate::engine::{S3Source, Spec, parent_of};
 use crate::format::{count, human_size, size_with_bytes, thousands};
+use crate::plan::DeletePlan;
 use crate::store::{StoreResult, Versioning};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -217,7 +217,7 @@ impl App {
             last.after = job.after.map(|a| a.replace("{started}", &started));
         }
         if job.clear_marks {
-            self.marks.clear();
+            self.browsing.marks.clear();
         }
     }
 }

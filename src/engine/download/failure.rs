@@ -12,9 +12,21 @@ pub(in crate::engine) enum Failure {
     /// Trying again could help (a broken or stalled body, a 5xx).
     Retry(String),
     Final(String),
+    /// The job was cancelled: the item ends as cancelled, not failed.
+    Cancelled,
+}
+
+impl Failure {
+    /// Whether another attempt is pointless.
+    pub(in crate::engine) fn is_final(&self) -> bool {
+        !matches!(self, Failure::Retry(_))
+    }
 }
 
 pub(in crate::engine) fn classify(e: StoreError) -> Failure {
+    if e.kind == crate::store::ErrorKind::Cancelled {
+        return Failure::Cancelled;
+    }
     if e.status == Some(412) {
         return Failure::Final("the object changed while it was being downloaded".into());
     }
@@ -32,8 +44,4 @@ pub(super) fn local_write(e: &std::io::Error) -> StoreError {
         crate::store::ErrorKind::Local,
         format!("cannot write the file: {e}"),
     )
-}
-
-pub(super) fn cancelled() -> StoreError {
-    StoreError::new(crate::store::ErrorKind::Other, "cancelled")
 }

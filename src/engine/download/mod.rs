@@ -14,6 +14,7 @@
 mod failure;
 mod ranged;
 mod settle;
+mod sink;
 mod whole;
 
 pub(super) use failure::{Failure, classify};
@@ -196,6 +197,7 @@ async fn item(
                 );
             }
             Err(Failure::Final(msg)) => return done(env.failed(msg), None),
+            Err(Failure::Cancelled) => return done(Outcome::Cancelled, None),
             Err(Failure::Retry(msg)) => {
                 tracing::info!(attempt, "download attempt failed, retrying");
                 last = msg;
@@ -235,7 +237,11 @@ async fn fetch(
         .flatten()
         .and_then(|s| u64::try_from(s).ok())
         .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
-    let commit = tokio::task::block_in_place(|| pending.commit(mtime, overwrite));
+    // Off the async threads, as every local write (sink.rs); the temp file
+    // goes with `pending` if the commit fails or its task dies.
+    let commit = tokio::task::spawn_blocking(move || pending.commit(mtime, overwrite))
+        .await
+        .map_err(|e| Failure::Final(format!("cannot move it into place: {e}")))?;
     commit.map_err(|e| Failure::Final(format!("cannot move it into place: {e}")))?;
     Ok(note)
 }

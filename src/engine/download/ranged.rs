@@ -4,8 +4,9 @@
 //! range whose body breaks off is fetched again from its start; a range
 //! that fails for good stops the others, since the attempt has failed.
 
-use super::failure::{Failure, cancelled, classify, local_write};
+use super::failure::{Failure, classify, local_write};
 use super::part_layout;
+use super::sink::Sink;
 use crate::engine::retry::backoff;
 use crate::engine::verify::{Algo, Check, Hasher, choose};
 use crate::engine::{Env, parts};
@@ -165,7 +166,7 @@ async fn range_with_retries(
     let mut tries = 0;
     loop {
         if env.cancelled() {
-            return Err(Failure::Final("cancelled".into()));
+            return Err(Failure::Cancelled);
         }
         let r = GetRequest {
             range: Some((start, end)),
@@ -177,7 +178,7 @@ async fn range_with_retries(
                 env.progress.unmoved(n);
                 tries += 1;
                 let f = classify(e);
-                if tries > env.settings.retries || matches!(f, Failure::Final(_)) {
+                if tries > env.settings.retries || f.is_final() {
                     return Err(f);
                 }
                 // The loop's start sees a cancel that ends this wait.
@@ -198,14 +199,15 @@ async fn one_range(
     let _slot = env.lane.slot().await;
     let (_, mut body) = tokio::select! {
         r = env.store.get_object(req) => r.map_err(|e| (0, e))?,
-        _ = env.cancel.cancelled() => return Err((0, cancelled())),
+        _ = env.cancel.cancelled() => return Err((0, StoreError::cancelled())),
     };
     let mut h = hash.map(Hasher::new);
+    let mut sink = Sink::new(file, start).map_err(|e| (0, local_write(&e)))?;
     let mut off = start;
     loop {
         let next = tokio::select! {
             n = tokio::time::timeout(env.settings.stall_timeout, body.next()) => n,
-            _ = env.cancel.cancelled() => return Err((off - start, cancelled())),
+            _ = env.cancel.cancelled() => return Err((off - start, StoreError::cancelled())),
         };
         let chunk = match next {
             Ok(Some(Ok(c))) => c,
@@ -224,14 +226,16 @@ async fn one_range(
             return Err((off - start, e));
         }
         env.throttle(chunk.len() as u64).await;
-        file.write_all_at(&chunk, off)
-            .map_err(|e| (off - start, local_write(&e)))?;
+        sink.write(&chunk).await.map_err(|e| (off - start, e))?;
         if let Some(h) = h.as_mut() {
             h.update(&chunk);
         }
         off += chunk.len() as u64;
         env.progress.moved(chunk.len() as u64);
     }
+    // A range is fetched again from its start when it fails, so only its
+    // end needs the bytes in the file.
+    sink.flush().await.map_err(|e| (off - start, e))?;
     if off != end {
         let e = StoreError::new(
             crate::store::ErrorKind::BadResponse,

@@ -2,15 +2,15 @@
 //! that breaks off is resumed from the byte where it stopped, pinned to the
 //! same ETag, so a flaky link costs only what was lost.
 
-use super::failure::{Failure, cancelled, classify, local_write};
+use super::failure::{Failure, classify, local_write};
 use super::part_layout;
+use super::sink::Sink;
 use crate::engine::Env;
 use crate::engine::retry::backoff;
 use crate::engine::verify::{Check, StreamHasher, choose};
 use crate::local::dest::Pending;
 use crate::store::{GetRequest, ObjectHead, StoreError};
 use futures::StreamExt;
-use std::os::unix::fs::FileExt;
 
 /// What one-GET download learns from the first answer's headers.
 struct Whole {
@@ -72,12 +72,12 @@ pub(super) async fn whole(
                 tries += 1;
                 // A cancel broke the body off: stop, do not resume.
                 let f = if env.cancelled() {
-                    Failure::Final("cancelled".into())
+                    Failure::Cancelled
                 } else {
                     classify(e)
                 };
                 // Nothing arrived: the caller starts over with a new file.
-                if tries > env.settings.retries || matches!(f, Failure::Final(_)) || offset == 0 {
+                if tries > env.settings.retries || f.is_final() || offset == 0 {
                     env.progress.unmoved(offset);
                     return Err(f);
                 }
@@ -114,21 +114,30 @@ async fn stream_into(
     let _slot = env.lane.slot().await;
     let (head, mut body) = tokio::select! {
         r = env.store.get_object(req) => r.map_err(|e| (0, e))?,
-        _ = env.cancel.cancelled() => return Err((0, cancelled())),
+        _ = env.cancel.cancelled() => return Err((0, StoreError::cancelled())),
     };
     st.on_head(&head);
-    let file = pending.file();
+    let mut sink = Sink::new(pending.file(), offset).map_err(|e| (0, local_write(&e)))?;
     let mut written = 0u64;
+    // A body that broke off is resumed after what arrived, so what arrived
+    // must be in the file first; on cancel it does not matter.
     loop {
         let next = tokio::select! {
             n = tokio::time::timeout(env.settings.stall_timeout, body.next()) => n,
-            _ = env.cancel.cancelled() => return Err((written, cancelled())),
+            _ = env.cancel.cancelled() => return Err((written, StoreError::cancelled())),
         };
         let chunk = match next {
             Ok(Some(Ok(c))) => c,
-            Ok(None) => return Ok(written),
-            Ok(Some(Err(e))) => return Err((written, e)),
+            Ok(None) => {
+                sink.flush().await.map_err(|e| (written, e))?;
+                return Ok(written);
+            }
+            Ok(Some(Err(e))) => {
+                sink.flush().await.map_err(|e| (written, e))?;
+                return Err((written, e));
+            }
             Err(_) => {
+                sink.flush().await.map_err(|e| (written, e))?;
                 let mut e = StoreError::new(
                     crate::store::ErrorKind::Timeout,
                     format!("no data for {} s", env.settings.stall_timeout.as_secs()),
@@ -138,9 +147,7 @@ async fn stream_into(
             }
         };
         env.throttle(chunk.len() as u64).await;
-        if let Err(e) = file.write_all_at(&chunk, offset + written) {
-            return Err((written, local_write(&e)));
-        }
+        sink.write(&chunk).await.map_err(|e| (written, e))?;
         if let Some(h) = st.hasher.as_mut() {
             h.update(&chunk);
         }

@@ -128,3 +128,8 @@ pub fn later(app: &mut App, ms: i64) {
 pub fn settle(app: &mut App) -> Vec<Effect> {
     send(app, std::iter::repeat_with(Msg::tick).take(5))
 }
+
+/// The status line's text (empty when there is none).
+pub fn status(app: &App) -> &str {
+    app.messages.status.as_ref().map_or("", |s| s.text.as_str())
+}

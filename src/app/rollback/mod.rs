@@ -5,13 +5,17 @@
 //! of change with every key, confirmed by typing the number of changes. The
 //! job's summary says how to undo it: roll forward to the moment it started.
 
+mod moment;
+
+pub(crate) use moment::parse_moment;
+
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
 use super::question::{Answer, Planned, Question, Said, Tone};
 use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Owner, TaskId};
-use crate::engine::rollback::{Change, RollbackPlan, parse_moment};
 use crate::format::{count, human_size, long_time, short_time};
+use crate::plan::rollback::{Change, RollbackPlan};
 use crate::sanitize::clean;
 use crate::store::{StoreResult, Versioning};
 
@@ -27,7 +31,7 @@ impl App {
             ));
             return;
         }
-        self.pending = Some(super::ops::Pending {
+        self.modals.pending = Some(super::ops::Pending {
             bucket,
             sources: Vec::new(),
             prefix,
@@ -88,7 +92,7 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
             Ok(at) if at > app.now_secs() => set_note(app, "That moment is in the future".into()),
             Ok(at) => {
                 app.modals.pop();
-                let Some(pending) = app.pending.take() else {
+                let Some(pending) = app.modals.pending.take() else {
                     return;
                 };
                 // One plan at a time: a new one replaces the one before.
@@ -113,7 +117,7 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
         },
         PromptEvent::Cancel => {
             app.modals.pop();
-            app.pending = None;
+            app.modals.pending = None;
             app.set_status("Nothing rolled back");
         }
         _ => {}
@@ -154,7 +158,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
         ));
         return;
     }
-    let line = |label: &str, t: crate::engine::rollback::Tally, what: &str| {
+    let line = |label: &str, t: crate::plan::rollback::Tally, what: &str| {
         Said::plain(format!(
             "{label:<10} {:>7}  {:>10}  {what}",
             count(t.keys, "key", "keys"),
