@@ -26,29 +26,13 @@ fn spawn(ep: &str, bucket: &str, prefix: &str, home: &Path) -> Pty {
     Pty::spawn(&[&target, "--log-file", log.to_str().unwrap()], &env, home)
 }
 
-/// Types keys one at a time, pausing so ESC is not read as Alt.
-fn keys(t: &mut Pty, keys: &[&str]) {
-    for k in keys {
-        t.keys(k);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
-
-/// Answers a question that just appeared: pail ignores keys in its first
-/// 300 ms (a key meant for the screen before must not answer it), so
-/// wait that out first, as a person reading it would.
-fn answer(t: &mut Pty, k: &[&str]) {
-    std::thread::sleep(Duration::from_millis(350));
-    keys(t, k);
-}
-
 fn type_text(t: &mut Pty, text: &str) {
     t.keys(text);
     std::thread::sleep(Duration::from_millis(200));
 }
 
 fn quit(t: &mut Pty) {
-    keys(t, &[ESC, "q"]);
+    t.press(&[ESC, "q"]);
     let s = t.wait_exit(Duration::from_secs(30));
     assert!(s.success(), "exit status {s:?}");
 }
@@ -112,14 +96,14 @@ fn mark_two_objects_and_a_prefix_and_download_them() {
     let mut t = spawn(&ep, &bucket, "", home.path());
     t.wait_for("readme.md");
     // docs/ (first row), then readme.md and z.txt.
-    keys(&mut t, &[" ", " ", " "]);
+    t.press(&[" ", " ", " "]);
     t.wait_for("3 marked");
-    keys(&mut t, &["d"]);
+    t.press(&["d"]);
     t.wait_for("Download 3 items to:");
     let dest = home.path().join("got");
-    keys(&mut t, &["\x15"]); // Ctrl-u clears the line
+    t.press(&["\x15"]); // Ctrl-u clears the line
     type_text(&mut t, dest.to_str().unwrap());
-    keys(&mut t, &[ENTER]);
+    t.press(&[ENTER]);
     t.wait_for("Downloaded 4 objects");
     assert_eq!(
         std::fs::read(dest.join("docs/a.pdf")).unwrap(),
@@ -162,25 +146,25 @@ fn upload_a_folder_then_cut_and_paste_it_across_prefixes() {
     let mut t = spawn(&ep, &bucket, "", home.path());
     t.wait_for("in/");
     // Cursor on in/: upload into it.
-    keys(&mut t, &["u"]);
+    t.press(&["u"]);
     t.wait_for("Upload to s3://");
-    keys(&mut t, &["\x15"]);
+    t.press(&["\x15"]);
     type_text(&mut t, photos.to_str().unwrap());
-    keys(&mut t, &[ENTER]);
+    t.press(&[ENTER]);
     t.wait_for("Uploaded 2 objects");
     wait_until("the keys are listed", || {
         keys_in(&rt, &ep, &bucket).contains(&"in/photos/2026/b.png".to_string())
     });
     assert!(keys_in(&rt, &ep, &bucket).contains(&"in/photos/a.jpg".to_string()));
     // Expand in/ (the tree refreshed it), select photos/, cut, go to out/, paste.
-    keys(&mut t, &["l"]);
+    t.press(&["l"]);
     t.wait_for("photos/");
-    keys(&mut t, &["j"]);
-    keys(&mut t, &["x"]);
+    t.press(&["j"]);
+    t.press(&["x"]);
     t.wait_for("Cut in/photos/");
-    keys(&mut t, &["G"]);
+    t.press(&["G"]);
     // The last row is out/ (in/ expanded: in/, photos/, keep.txt, out/).
-    keys(&mut t, &["p"]);
+    t.press(&["p"]);
     t.wait_for("Moved 2 objects");
     let now = keys_in(&rt, &ep, &bucket);
     assert!(now.contains(&"out/photos/a.jpg".to_string()), "{now:?}");
@@ -215,11 +199,11 @@ fn delete_a_prefix_by_typing_the_count() {
     let mut t = spawn(&ep, &bucket, "", home.path());
     t.wait_for("docs-old/");
     // docs/ sorts after docs-old/: the second row.
-    keys(&mut t, &["j", "X"]);
+    t.press(&["j", "X"]);
     t.wait_for("Delete: 3 objects");
     t.wait_for("docs/sub/3");
     // y alone does nothing; the count does.
-    answer(&mut t, &["y", "3", ENTER]);
+    t.answer(&["y", "3", ENTER]);
     t.wait_for("Deleted 3 objects");
     wait_until("docs/ is gone", || {
         keys_in(&rt, &ep, &bucket) == ["docs-old/4".to_string()]
@@ -250,16 +234,16 @@ fn cancel_a_large_download_from_the_transfers_panel() {
     std::fs::write(dest.join("big.bin"), b"old contents").unwrap();
     let mut t = spawn(&ep, &bucket, "", home.path());
     t.wait_for("big.bin");
-    keys(&mut t, &["d", "\x15"]);
+    t.press(&["d", "\x15"]);
     type_text(&mut t, dest.to_str().unwrap());
-    keys(&mut t, &[ENTER]);
+    t.press(&[ENTER]);
     // The target exists: overwrite.
     t.wait_for("conflict");
-    answer(&mut t, &["o"]);
-    keys(&mut t, &["t"]);
+    t.answer(&["o"]);
+    t.press(&["t"]);
     t.wait_for("Transfers (1)");
     t.wait_for("running");
-    keys(&mut t, &["X"]);
+    t.press(&["X"]);
     t.wait_for("cancelled");
     // The old file is intact and no temp file is left.
     assert_eq!(
@@ -271,6 +255,6 @@ fn cancel_a_large_download_from_the_transfers_panel() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["big.bin"]);
-    keys(&mut t, &[ESC]);
+    t.press(&[ESC]);
     quit(&mut t);
 }

@@ -34,23 +34,8 @@ fn spawn(ep: &str, bucket: &str, home: &Path) -> Pty {
     )
 }
 
-fn keys(t: &mut Pty, keys: &[&str]) {
-    for k in keys {
-        t.keys(k);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
-
-/// Answers a question that just appeared: pail ignores keys in its first
-/// 300 ms (a key meant for the screen before must not answer it), so
-/// wait that out first, as a person reading it would.
-fn answer(t: &mut Pty, k: &[&str]) {
-    std::thread::sleep(Duration::from_millis(350));
-    keys(t, k);
-}
-
 fn quit(t: &mut Pty) {
-    keys(t, &[ESC, ESC, "q"]);
+    t.press(&[ESC, ESC, "q"]);
     let s = t.wait_exit(Duration::from_secs(30));
     assert!(s.success(), "exit status {s:?}");
 }
@@ -114,12 +99,12 @@ fn presign_a_link_read_it_from_osc52_and_fetch_it() {
     let home = tempfile::tempdir().unwrap();
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("a.txt");
-    keys(&mut t, &["P"]);
+    t.press(&["P"]);
     t.wait_for("Share a presigned link");
     // 15 minutes, then sign.
-    keys(&mut t, &["\x1b[D"]);
+    t.press(&["\x1b[D"]);
     t.wait_for("15 min");
-    keys(&mut t, &[ENTER]);
+    t.press(&[ENTER]);
     t.wait_for("via OSC 52");
     t.wait_for("Copied. y copy again");
     let url = last_osc52(&t);
@@ -130,7 +115,7 @@ fn presign_a_link_read_it_from_osc52_and_fetch_it() {
         .unwrap();
     assert_eq!(out.stdout, b"version two", "{url}");
     // c copies the curl command.
-    keys(&mut t, &["c"]);
+    t.press(&["c"]);
     t.wait_for("curl command");
     let cmd = last_osc52(&t);
     assert!(cmd.starts_with("curl -f -o 'a.txt' '"), "{cmd}");
@@ -153,11 +138,11 @@ fn restore_an_older_version_from_the_versions_panel() {
     let home = tempfile::tempdir().unwrap();
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("a.txt");
-    keys(&mut t, &["v"]);
+    t.press(&["v"]);
     t.wait_for("Versions of a.txt — 2 rows");
-    keys(&mut t, &["j", "r"]);
+    t.press(&["j", "r"]);
     t.wait_for("Restore this version?");
-    answer(&mut t, &["y"]);
+    t.answer(&["y"]);
     t.wait_for("Restored 1 object");
     assert_eq!(
         body(&rt, &ep, &bucket, "a.txt").as_deref(),
@@ -180,9 +165,9 @@ fn undelete_a_deleted_object_shown_by_h() {
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("a.txt");
     assert!(!t.screen().contains("gone.txt"));
-    keys(&mut t, &["H"]);
+    t.press(&["H"]);
     t.wait_for("gone.txt  deleted");
-    keys(&mut t, &["G", "U"]);
+    t.press(&["G", "U"]);
     t.wait_for("Undeleted 1 object (13 B)");
     assert_eq!(
         body(&rt, &ep, &bucket, "gone.txt").as_deref(),

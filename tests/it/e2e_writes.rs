@@ -20,13 +20,6 @@ fn spawn(ep: &str, bucket: &str, home: &Path) -> Pty {
     Pty::spawn(&[&target, "--log-file", log.to_str().unwrap()], &env, home)
 }
 
-fn keys(t: &mut Pty, keys: &[&str]) {
-    for k in keys {
-        t.keys(k);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
-
 fn open_uploads(rt: &tokio::runtime::Runtime, ep: &str, bucket: &str) -> Vec<String> {
     rt.block_on(async {
         let c = crate::common::moto_sdk(ep);
@@ -78,12 +71,12 @@ fn a_killed_pails_multipart_upload_is_aborted_by_the_next_start() {
     std::fs::write(&big, vec![3u8; 40 << 20]).unwrap();
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("Inspector");
-    keys(&mut t, &["u"]);
+    t.press(&["u"]);
     t.wait_for("Upload to s3://");
-    keys(&mut t, &["\x15"]);
+    t.press(&["\x15"]);
     t.keys(big.to_str().unwrap());
     std::thread::sleep(Duration::from_millis(200));
-    keys(&mut t, &[ENTER]);
+    t.press(&[ENTER]);
     wait_until("the upload is open", || {
         open_uploads(&rt, &ep, &bucket) == ["big.bin"]
     });
@@ -97,7 +90,7 @@ fn a_killed_pails_multipart_upload_is_aborted_by_the_next_start() {
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("Aborted 1 multipart upload");
     assert!(open_uploads(&rt, &ep, &bucket).is_empty());
-    keys(&mut t, &["q"]);
+    t.press(&["q"]);
     let s = t.wait_exit(Duration::from_secs(30));
     assert!(s.success(), "{s:?}");
 }
@@ -125,21 +118,21 @@ fn the_open_uploads_panel_aborts_what_it_shows() {
     let home = tempfile::tempdir().unwrap();
     let mut t = spawn(&ep, &bucket, home.path());
     t.wait_for("backups/");
-    keys(&mut t, &["m"]);
+    t.press(&["m"]);
     t.wait_for("2 open uploads");
     t.wait_for("backups/b.tar");
     // Abort the selected one (the first, a.tar): asked first.
-    keys(&mut t, &["X"]);
+    t.press(&["X"]);
     t.wait_for("Abort an open upload?");
     std::thread::sleep(Duration::from_millis(350));
-    keys(&mut t, &["y"]);
+    t.press(&["y"]);
     wait_until("one upload is left", || {
         open_uploads(&rt, &ep, &bucket) == ["backups/b.tar"]
     });
     // The panel lists again: one left.
     t.wait_for("1 open upload");
-    keys(&mut t, &["m"]);
-    keys(&mut t, &["q"]);
+    t.press(&["m"]);
+    t.press(&["q"]);
     let s = t.wait_exit(Duration::from_secs(30));
     assert!(s.success(), "{s:?}");
 }

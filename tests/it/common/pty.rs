@@ -1,7 +1,12 @@
-//! The release binary in a pseudo-terminal, for tests of start-up and of
-//! what the first screen says. A smaller cousin of tests/e2e.rs's harness:
-//! the caller gives the whole environment that matters (HOME, AWS files,
-//! TMPDIR), so a test can stand up its own `~/.aws/config`.
+//! The release binary in a pseudo-terminal: the one driver every
+//! end-to-end test uses. The caller gives the whole environment that
+//! matters (HOME, AWS files, TMPDIR), so a test can stand up its own
+//! `~/.aws/config`; keys are typed as a person would (`press`, `answer`),
+//! and the screen is read back through a vt100 parser, the raw byte stream
+//! kept for what a parser hides (OSC 52, the terminal being restored).
+//!
+//! Deadlines are generous: CI machines are small and loaded. They bound a
+//! hang; they do not measure speed.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -33,7 +38,7 @@ pub const SCRUB: &[&str] = &[
 
 pub struct Pty {
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -87,7 +92,7 @@ impl Pty {
         });
         Pty {
             child,
-            _master: pair.master,
+            master: pair.master,
             writer,
             parser,
             raw,
@@ -96,6 +101,10 @@ impl Pty {
 
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     pub fn raw_text(&self) -> String {
@@ -129,9 +138,68 @@ impl Pty {
         panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
     }
 
+    /// Writes `keys` at once (text typed into a prompt).
     pub fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    /// Types keys one at a time, pausing so ESC is not read as Alt.
+    pub fn press(&mut self, keys: &[&str]) {
+        for k in keys {
+            self.keys(k);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Answers a question that just appeared: pail ignores keys in its
+    /// first 300 ms (a key meant for the screen before must not answer
+    /// it), so wait that out first, as a person reading it would.
+    pub fn answer(&mut self, keys: &[&str]) {
+        std::thread::sleep(Duration::from_millis(350));
+        self.press(keys);
+    }
+
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+    }
+
+    pub fn exited_within(&mut self, limit: Duration) -> Option<portable_pty::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    /// Presses q and waits for pail to end. If it does not, the screen is
+    /// reported and Enter then q y are tried: on a loaded machine a key was
+    /// seen to go missing here, and the report keeps that visible.
+    pub fn quit(&mut self) -> portable_pty::ExitStatus {
+        self.press(&["q"]);
+        if let Some(s) = self.exited_within(Duration::from_secs(15)) {
+            return s;
+        }
+        eprintln!("WARNING: pail ignored q; screen:\n{}", self.screen());
+        self.press(&["\r", "q", "y"]);
+        self.wait_exit(Duration::from_secs(60))
     }
 
     pub fn signal(&self, name: &str) {
@@ -144,19 +212,31 @@ impl Pty {
         assert!(ok, "kill -{name} {pid}");
     }
 
-    /// The exit status, or a panic with the screen if pail does not end.
+    /// The exit status, or a panic saying where pail is stuck (its
+    /// threads' wait channels) and the screen, if it does not end.
     pub fn wait_exit(&mut self, limit: Duration) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(200));
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if let Some(status) = self.exited_within(limit) {
+            return status;
         }
+        let mut threads = String::new();
+        if let Some(pid) = self.child.process_id()
+            && let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task"))
+        {
+            for t in dir.flatten() {
+                let read = |f: &str| std::fs::read_to_string(t.path().join(f)).unwrap_or_default();
+                threads.push_str(&format!(
+                    "{} {} {}\n",
+                    read("comm").trim(),
+                    read("wchan").trim(),
+                    read("stat").split(' ').nth(2).unwrap_or("")
+                ));
+            }
+        }
+        // The screen before the kill: portable-pty's kill sends SIGHUP
+        // first, and pail restores the terminal on it.
         let screen = self.screen();
         let _ = self.child.kill();
-        panic!("pail did not exit; screen:\n{screen}");
+        panic!("pail did not exit; threads:\n{threads}screen:\n{screen}");
     }
 }
 
