@@ -4,12 +4,12 @@
 //! terminal or a network: [`app`] is pure state and update, [`ui`] is a pure
 //! renderer (with [`layout`] the geometry both share), [`store`] hides
 //! aws-sdk-s3 behind a narrow trait, [`engine`] moves bytes and [`plan`]
-//! decides what a change will do before anyone is asked, [`cli`] is the
+//! decides what a change will do before anyone is asked, [`cmd`] is the
 //! command line, and [`runtime`] is the only place that touches the
 //! terminal and spawns work. DEVELOPERS.md draws the rooms.
 
 pub mod app;
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod demo;
 pub mod diagnose;

@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(pail::cli::main());
+    std::process::exit(pail::cmd::main());
 }

@@ -6,8 +6,8 @@
 //! folders. `U` on a deleted key removes its delete markers; on a prefix it
 //! plans from every version under it and previews the counts first.
 
+use super::kind::Kind;
 use super::question::{Planned, Question, Said};
-use super::transfer_jobs::Kind;
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, TaskId};
 use crate::format::{count, human_size};

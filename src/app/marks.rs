@@ -111,6 +111,15 @@ pub fn mark_of(tree: &Tree, row: usize) -> Option<(String, Mark)> {
     ))
 }
 
+/// pail's own clipboard: what `y` or `x` picked, for `p`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clip {
+    pub bucket: String,
+    pub sources: Vec<crate::engine::S3Source>,
+    /// Cut: pasting moves (copy, verify, delete the source).
+    pub cut: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,18 @@ impl Messages {
         self.entries.iter()
     }
 
+    /// The log as the popup's layout reads it (oldest first).
+    pub fn view(&self) -> Vec<crate::layout::messages::Entry<'_>> {
+        self.entries
+            .iter()
+            .map(|m| crate::layout::messages::Entry {
+                at_ms: m.at_ms,
+                error: m.error,
+                text: &m.text,
+            })
+            .collect()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

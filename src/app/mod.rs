@@ -13,16 +13,21 @@
 pub mod browse;
 pub mod buckets;
 mod clipboard_menu;
+mod cursor;
 mod deleted;
 pub mod inspect;
+pub mod kind;
 pub mod marks;
 pub mod messages;
 pub mod modal;
+mod modal_keys;
 mod mouse;
+pub mod note;
 pub mod ops;
 mod panel;
 mod picker;
 pub mod prompt;
+pub mod prompt_work;
 pub mod question;
 mod rollback;
 pub mod session;
@@ -156,7 +161,7 @@ pub struct Browsing {
     /// The sort the user chose; it survives moving between prefixes.
     pub sort: (SortKey, bool),
     /// pail's own clipboard (`y`/`x`, pasted with `p`).
-    pub clip: Option<ops::Clip>,
+    pub clip: Option<marks::Clip>,
     pub last_download_dir: Option<std::path::PathBuf>,
     pub last_upload_dir: Option<String>,
     /// Storage class and encryption of uploads, for the session.

@@ -29,10 +29,10 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             let saved = app.view.focus;
             if in_inspector {
                 app.view.focus = Focus::Inspector;
-                super::update::move_cursor(app, delta, fx);
+                super::cursor::move_cursor(app, delta, fx);
             } else if in_list {
                 app.view.focus = Focus::Tree;
-                super::update::move_cursor(app, delta, fx);
+                super::cursor::move_cursor(app, delta, fx);
             }
             app.view.focus = saved;
         }
@@ -78,7 +78,7 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
             if double {
                 app.view.last_click = None;
                 match app.view.screen {
-                    Screen::Buckets => super::update::open_selected_bucket(app, fx),
+                    Screen::Buckets => super::cursor::open_selected_bucket(app, fx),
                     Screen::Browse => {
                         let expanded = app.browse.as_ref().and_then(|b| match b.tree.selected() {
                             Some(Selected::Prefix(p)) => Some(b.tree.is_expanded(&p)),

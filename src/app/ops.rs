@@ -4,50 +4,16 @@
 //! each asks what it needs in a prompt, and destructive ones show exactly
 //! what will happen first (see [`super::confirm`]).
 
+use super::kind::{Kind, place_of, what_word};
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptKind};
-use super::transfer_jobs::Kind;
+use super::prompt_work::{Pending, UploadPicker, Work};
 use super::tree::Selected;
 use super::{App, Effect, Job, Owner, Screen, parent_prefix};
 use crate::engine::{Mapping, S3Source, Spec, parent_of};
 use crate::sanitize::clean;
 use crate::store::{Encryption, ObjectSummary};
 use std::path::PathBuf;
-
-/// pail's own clipboard: what `y` or `x` picked, for `p`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Clip {
-    pub bucket: String,
-    pub sources: Vec<S3Source>,
-    /// Cut: pasting moves (copy, verify, delete the source).
-    pub cut: bool,
-}
-
-/// What a prompt that is open will act on.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pending {
-    pub bucket: String,
-    pub sources: Vec<S3Source>,
-    /// The prefix an upload or a new folder goes into.
-    pub prefix: String,
-}
-
-/// The upload prompt's state beside its text: the local folder listed
-/// under it, the highlighted and marked entries, the options.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UploadPicker {
-    /// The folder listed (what the typed path's folder part names).
-    pub dir: String,
-    pub entries: Vec<super::task::LocalEntry>,
-    pub error: Option<String>,
-    /// Highlighted entry when the listing has the keys (after ↓).
-    pub cursor: Option<usize>,
-    pub marked: std::collections::BTreeSet<String>,
-    /// Tab was pressed before the folder was listed: complete on arrival.
-    pub complete_pending: bool,
-    /// `entries` (or `error`) are the listing of `dir`, not a wait for it.
-    pub listed: bool,
-}
 
 /// The session's upload options (remembered between uploads).
 pub fn encryption_label(e: &Encryption) -> String {
@@ -167,20 +133,24 @@ impl App {
         if !text.ends_with('/') {
             text.push('/');
         }
-        self.modals.pending = Some(super::ops::Pending {
+        let target = Pending {
             bucket,
             sources,
             prefix: String::new(),
-        });
-        self.modals.push(Modal::Prompt(Prompt::new(
-            PromptKind::Download,
-            format!("Download {what} to: "),
-            &text,
-        )));
+        };
+        self.modals.push(Modal::Prompt(
+            Prompt::new(PromptKind::Download, format!("Download {what} to: "), &text)
+                .with_work(target),
+        ));
     }
 
-    pub(crate) fn submit_download(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.modals.pending.take() else {
+    pub(crate) fn submit_download(
+        &mut self,
+        typed: &str,
+        work: Option<Box<Work>>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(p) = work.map(|w| w.target) else {
             return;
         };
         let typed = typed.trim();
@@ -222,44 +192,46 @@ impl App {
             .map(str::to_owned)
             .or_else(|| self.browsing.last_upload_dir.clone())
             .unwrap_or_else(|| "./".to_owned());
-        self.modals.pending = Some(Pending {
+        let target = Pending {
             bucket: bucket.clone(),
             sources: Vec::new(),
             prefix: prefix.clone(),
-        });
-        self.modals.picker = UploadPicker::default();
-        self.modals.push(Modal::Prompt(Prompt::new(
-            PromptKind::Upload,
-            upload_label(&bucket, &prefix),
-            &start,
-        )));
+        };
+        self.modals.push(Modal::Prompt(
+            Prompt::new(PromptKind::Upload, upload_label(&bucket, &prefix), &start)
+                .with_work(target),
+        ));
         self.list_local(&start, fx);
     }
 
     /// Why `typed` cannot be uploaded, when the listing under the prompt
     /// shows it: its folder could not be read, or nothing there has its
     /// name. `None` when it is there, or the listing cannot tell yet.
-    fn missing_upload(&self, typed: &str) -> Option<String> {
+    fn missing_upload(picker: &UploadPicker, typed: &str) -> Option<String> {
         let dir = dir_part(typed);
         let name = &typed[dir.len()..];
-        if dir != self.modals.picker.dir || name.is_empty() || !self.modals.picker.listed {
+        if dir != picker.dir || name.is_empty() || !picker.listed {
             return None;
         }
-        if let Some(e) = &self.modals.picker.error {
+        if let Some(e) = &picker.error {
             return Some(format!("cannot read {}: {}", clean(&dir), clean(e)));
         }
-        (!self.modals.picker.entries.iter().any(|e| e.name == name))
+        (!picker.entries.iter().any(|e| e.name == name))
             .then(|| format!("no such file or folder: {}", clean(typed)))
     }
 
     /// Lists the folder part of `typed` under the upload prompt.
     pub(crate) fn list_local(&mut self, typed: &str, fx: &mut Vec<Effect>) {
         let dir = dir_part(typed);
-        if dir == self.modals.picker.dir && !self.modals.picker.entries.is_empty() {
+        let Some(work) = self.modals.work_mut() else {
+            return;
+        };
+        let picker = &mut work.picker;
+        if dir == picker.dir && !picker.entries.is_empty() {
             return;
         }
-        self.modals.picker.dir = dir.clone();
-        self.modals.picker.listed = false;
+        picker.dir = dir.clone();
+        picker.listed = false;
         fx.extend(self.tasks.cancel_where(|o| *o == Owner::LocalDir));
         let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
             "."
@@ -269,19 +241,20 @@ impl App {
         fx.push(self.start(Owner::LocalDir, Job::ReadDir { path }));
     }
 
-    pub(crate) fn submit_upload(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.modals.pending.take() else {
+    pub(crate) fn submit_upload(
+        &mut self,
+        typed: &str,
+        work: Option<Box<Work>>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(work) = work else {
             return;
         };
+        let Work { target: p, picker } = *work;
         // Marked entries of the listing win over the typed path.
-        let paths: Vec<PathBuf> = if !self.modals.picker.marked.is_empty() {
-            let dir = crate::config::expand_home(std::path::Path::new(&self.modals.picker.dir));
-            self.modals
-                .picker
-                .marked
-                .iter()
-                .map(|n| dir.join(n))
-                .collect()
+        let paths: Vec<PathBuf> = if !picker.marked.is_empty() {
+            let dir = crate::config::expand_home(std::path::Path::new(&picker.dir));
+            picker.marked.iter().map(|n| dir.join(n)).collect()
         } else {
             let t = typed.trim();
             if t.is_empty() {
@@ -289,7 +262,7 @@ impl App {
                 return;
             }
             let t = t.trim_end_matches('/');
-            if let Some(why) = self.missing_upload(t) {
+            if let Some(why) = App::missing_upload(&picker, t) {
                 // The prompt stays, with the reason under it.
                 let mut prompt = Prompt::new(
                     PromptKind::Upload,
@@ -297,15 +270,14 @@ impl App {
                     typed,
                 );
                 prompt.note = Some(why.clone());
-                self.modals.pending = Some(p);
+                prompt.work = Some(Box::new(Work { target: p, picker }));
                 self.modals.push(Modal::Prompt(prompt));
                 self.set_error(format!("Nothing uploaded: {why}"));
                 return;
             }
             vec![crate::config::expand_home(std::path::Path::new(t))]
         };
-        self.browsing.last_upload_dir =
-            Some(self.modals.picker.dir.clone()).filter(|d| !d.is_empty());
+        self.browsing.last_upload_dir = Some(picker.dir.clone()).filter(|d| !d.is_empty());
         let spec = Spec::Upload {
             paths: paths.clone(),
             bucket: p.bucket.clone(),
@@ -357,7 +329,7 @@ impl App {
             return;
         };
         let what = what_word(&sources);
-        self.browsing.clip = Some(Clip {
+        self.browsing.clip = Some(super::marks::Clip {
             bucket,
             sources,
             cut,
@@ -439,20 +411,25 @@ impl App {
             return;
         };
         let key = source.key().to_owned();
-        self.modals.pending = Some(Pending {
+        let target = Pending {
             bucket,
             sources: vec![source],
             prefix: String::new(),
-        });
-        let mut p = Prompt::new(PromptKind::Rename, "Rename to: ", &key);
+        };
+        let mut p = Prompt::new(PromptKind::Rename, "Rename to: ", &key).with_work(target);
         // The cursor at the end of the last segment (before a prefix's /).
         let at = key.strip_suffix('/').unwrap_or(&key).chars().count();
         p.input = tui_input::Input::new(key.clone()).with_cursor(at);
         self.modals.push(Modal::Prompt(p));
     }
 
-    pub(crate) fn submit_rename(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.modals.pending.take() else {
+    pub(crate) fn submit_rename(
+        &mut self,
+        typed: &str,
+        work: Option<Box<Work>>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(p) = work.map(|w| w.target) else {
             return;
         };
         let Some(source) = p.sources.first().cloned() else {
@@ -517,17 +494,23 @@ impl App {
             return;
         };
         let label = new_folder_label(&bucket, &prefix);
-        self.modals.pending = Some(Pending {
+        let target = Pending {
             bucket,
             sources: Vec::new(),
             prefix,
-        });
-        self.modals
-            .push(Modal::Prompt(Prompt::new(PromptKind::NewFolder, label, "")));
+        };
+        self.modals.push(Modal::Prompt(
+            Prompt::new(PromptKind::NewFolder, label, "").with_work(target),
+        ));
     }
 
-    pub(crate) fn submit_new_folder(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let Some(p) = self.modals.pending.take() else {
+    pub(crate) fn submit_new_folder(
+        &mut self,
+        typed: &str,
+        work: Option<Box<Work>>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(p) = work.map(|w| w.target) else {
             return;
         };
         let name = typed.trim_matches('/');
@@ -551,7 +534,7 @@ impl App {
                 typed,
             );
             prompt.note = Some(format!("A folder name cannot hold {why}"));
-            self.modals.pending = Some(p);
+            let prompt = prompt.with_work(p);
             self.modals.push(Modal::Prompt(prompt));
             self.set_error(format!("No folder created: the name holds {why}"));
             return;
@@ -580,40 +563,6 @@ impl App {
         };
         use super::question::delete;
         delete::preview(self, delete::Purpose::Delete, bucket, sources, fx);
-    }
-}
-
-/// "report.pdf", "docs/2026/", "3 items", raw (a key as it is): cleaned
-/// where it is shown.
-pub fn what_word(sources: &[S3Source]) -> String {
-    match sources {
-        [one] => one.key().to_owned(),
-        many => crate::format::count(many.len() as u64, "item", "items"),
-    }
-}
-
-/// Where a delete or rename takes from, for its summary: the one key, or
-/// "3 items in s3://b/docs/" (the folder they share).
-pub(crate) fn place_of(bucket: &str, sources: &[S3Source]) -> String {
-    match sources {
-        [one] => format!("s3://{bucket}/{}", one.key()),
-        many => {
-            let first = many
-                .first()
-                .map_or("", |s| crate::engine::parent_of(s.key()));
-            let shared = if many
-                .iter()
-                .all(|s| crate::engine::parent_of(s.key()) == first)
-            {
-                first
-            } else {
-                ""
-            };
-            format!(
-                "{} in s3://{bucket}/{shared}",
-                crate::format::count(many.len() as u64, "item", "items")
-            )
-        }
     }
 }
 

@@ -2,14 +2,22 @@
 //! is typed, listed under the upload prompt (↓ moves into the list, Enter
 //! picks the highlighted entry, Space marks several, → opens a folder),
 //! and `Tab` completion of local paths for both prompts. Reading folders
-//! is a task like any other; this module only keeps what came back.
+//! is a task like any other; this module only keeps what came back, in
+//! the prompt's own [`Work`](super::prompt_work::Work): it goes when the
+//! prompt goes.
 
 use super::modal::Modal;
 use super::ops::dir_part;
 use super::prompt::{Prompt, PromptKind};
+use super::prompt_work::UploadPicker;
 use super::task::LocalEntry;
 use super::{App, Effect};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The open prompt's folder listing, if a prompt with one is open.
+fn picker(app: &mut App) -> Option<&mut UploadPicker> {
+    app.modals.work_mut().map(|w| &mut w.picker)
+}
 
 /// Keys the upload prompt handles before the text input sees them.
 /// Returns whether the key was used.
@@ -26,59 +34,65 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
         }
         _ => {}
     }
-    let n = app.modals.picker.entries.len();
-    let Some(cur) = app.modals.picker.cursor else {
+    let Some(pk) = picker(app) else {
+        return false;
+    };
+    let n = pk.entries.len();
+    let last = n.saturating_sub(1);
+    let Some(cur) = pk.cursor else {
         if key.code == KeyCode::Down && n > 0 {
-            app.modals.picker.cursor = Some(0);
+            pk.cursor = Some(0);
             return true;
         }
         return false;
     };
     match key.code {
-        KeyCode::Down => app.modals.picker.cursor = Some((cur + 1).min(n.saturating_sub(1))),
-        KeyCode::Up if cur == 0 => app.modals.picker.cursor = None,
-        KeyCode::Up => app.modals.picker.cursor = Some(cur - 1),
-        KeyCode::PageDown => app.modals.picker.cursor = Some((cur + 10).min(n.saturating_sub(1))),
-        KeyCode::PageUp => app.modals.picker.cursor = Some(cur.saturating_sub(10)),
-        KeyCode::Esc => app.modals.picker.cursor = None,
+        KeyCode::Down => pk.cursor = Some((cur + 1).min(last)),
+        KeyCode::Up if cur == 0 => pk.cursor = None,
+        KeyCode::Up => pk.cursor = Some(cur - 1),
+        KeyCode::PageDown => pk.cursor = Some((cur + 10).min(last)),
+        KeyCode::PageUp => pk.cursor = Some(cur.saturating_sub(10)),
+        KeyCode::Esc => pk.cursor = None,
         KeyCode::Char(' ') => {
-            if let Some(e) = app.modals.picker.entries.get(cur) {
+            if let Some(e) = pk.entries.get(cur) {
                 let name = e.name.clone();
-                if !app.modals.picker.marked.remove(&name) {
-                    app.modals.picker.marked.insert(name);
+                if !pk.marked.remove(&name) {
+                    pk.marked.insert(name);
                 }
-                app.modals.picker.cursor = Some((cur + 1).min(n.saturating_sub(1)));
+                pk.cursor = Some((cur + 1).min(last));
             }
         }
         KeyCode::Right | KeyCode::Tab => {
-            if let Some(e) = app.modals.picker.entries.get(cur).filter(|e| e.dir) {
-                let path = format!("{}{}/", app.modals.picker.dir, e.name);
+            if let Some(e) = pk.entries.get(cur).filter(|e| e.dir) {
+                let path = format!("{}{}/", pk.dir, e.name);
+                pk.cursor = None;
+                pk.marked.clear();
                 set_text(app, &path);
-                app.modals.picker.cursor = None;
-                app.modals.picker.marked.clear();
                 app.list_local(&path, fx);
             }
         }
         KeyCode::Left | KeyCode::Backspace => {
-            let parent = parent_dir(&app.modals.picker.dir);
+            let parent = parent_dir(&pk.dir);
+            pk.cursor = None;
+            pk.marked.clear();
             set_text(app, &parent);
-            app.modals.picker.cursor = None;
-            app.modals.picker.marked.clear();
             app.list_local(&parent, fx);
         }
         KeyCode::Enter => {
-            let picked = if app.modals.picker.marked.is_empty() {
-                app.modals
-                    .picker
-                    .entries
+            let picked = if pk.marked.is_empty() {
+                pk.entries
                     .get(cur)
-                    .map(|e| format!("{}{}", app.modals.picker.dir, e.name))
+                    .map(|e| format!("{}{}", pk.dir, e.name))
                     .unwrap_or_else(|| p.value().to_owned())
             } else {
                 p.value().to_owned()
             };
-            app.modals.pop();
-            app.submit_upload(&picked, fx);
+            // The prompt goes, and its work with it, to the upload.
+            let work = match app.modals.pop() {
+                Some(Modal::Prompt(p)) => p.work,
+                _ => None,
+            };
+            app.submit_upload(&picked, work, fx);
         }
         _ => return false,
     }
@@ -106,8 +120,11 @@ fn set_text(app: &mut App, text: &str) {
 /// listing the folder first when it is not listed yet.
 pub(super) fn complete(app: &mut App, value: &str, fx: &mut Vec<Effect>) {
     let dir = dir_part(value);
-    if app.modals.picker.dir != dir || app.modals.picker.entries.is_empty() {
-        app.modals.picker.complete_pending = true;
+    let Some(pk) = picker(app) else {
+        return;
+    };
+    if pk.dir != dir || pk.entries.is_empty() {
+        pk.complete_pending = true;
         app.list_local(value, fx);
         return;
     }
@@ -115,52 +132,48 @@ pub(super) fn complete(app: &mut App, value: &str, fx: &mut Vec<Effect>) {
 }
 
 fn complete_now(app: &mut App) {
-    app.modals.picker.complete_pending = false;
-    let dir = app.modals.picker.dir.clone();
-    let downloading = matches!(
-        app.modals.last(),
-        Some(Modal::Prompt(Prompt {
-            kind: PromptKind::Download,
-            ..
-        }))
-    );
-    let candidates: Vec<String> = app
-        .modals
-        .picker
+    let Some(Modal::Prompt(p)) = app.modals.last_mut() else {
+        return;
+    };
+    let downloading = p.kind == PromptKind::Download;
+    let Some(work) = p.work.as_mut() else {
+        return;
+    };
+    let pk = &mut work.picker;
+    pk.complete_pending = false;
+    let candidates: Vec<String> = pk
         .entries
         .iter()
         .filter(|e| e.dir || !downloading)
-        .map(|e| format!("{dir}{}{}", e.name, if e.dir { "/" } else { "" }))
+        .map(|e| format!("{}{}{}", pk.dir, e.name, if e.dir { "/" } else { "" }))
         .collect();
-    if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
-        let hits = p.complete_from(&candidates);
-        p.note = match hits {
-            0 => Some("No match".into()),
-            1 => None,
-            n => Some(format!("{n} matches")),
-        };
-    }
+    let hits = p.complete_from(&candidates);
+    p.note = match hits {
+        0 => Some("No match".into()),
+        1 => None,
+        n => Some(format!("{n} matches")),
+    };
 }
 
-/// A folder's entries arrived (or could not be read).
+/// A folder's entries arrived (or could not be read). With no prompt
+/// open any more, they are dropped.
 pub(super) fn on_dir(app: &mut App, r: Result<Vec<LocalEntry>, String>) {
-    app.modals.picker.listed = true;
+    let Some(pk) = picker(app) else {
+        return;
+    };
+    pk.listed = true;
     match r {
         Ok(entries) => {
-            app.modals.picker.entries = entries;
-            app.modals.picker.error = None;
+            pk.entries = entries;
+            pk.error = None;
         }
         Err(e) => {
-            app.modals.picker.entries.clear();
-            app.modals.picker.error = Some(e);
+            pk.entries.clear();
+            pk.error = Some(e);
         }
     }
-    app.modals.picker.cursor = app
-        .modals
-        .picker
-        .cursor
-        .filter(|c| *c < app.modals.picker.entries.len());
-    if app.modals.picker.complete_pending {
+    pk.cursor = pk.cursor.filter(|c| *c < pk.entries.len());
+    if pk.complete_pending {
         complete_now(app);
     }
 }

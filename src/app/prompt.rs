@@ -3,6 +3,7 @@
 //! Editing is tui-input's; what Enter, Esc, Tab and ↑/↓ mean comes from the
 //! keymap's prompt context, so they are remappable like every other key.
 
+use super::prompt_work::{Pending, Work};
 use crate::keymap::{Action, Context, Keymap};
 use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
@@ -45,6 +46,8 @@ pub struct Prompt {
     pub input: Input,
     /// A line under the input: why the value is refused, or a hint.
     pub note: Option<String>,
+    /// What an operation prompt acts on; it goes when the prompt goes.
+    pub work: Option<Box<Work>>,
 }
 
 impl PartialEq for Prompt {
@@ -53,6 +56,7 @@ impl PartialEq for Prompt {
             && self.label == other.label
             && self.input.value() == other.input.value()
             && self.note == other.note
+            && self.work == other.work
     }
 }
 
@@ -65,7 +69,17 @@ impl Prompt {
             label: label.into(),
             input: Input::new(value.to_owned()),
             note: None,
+            work: None,
         }
+    }
+
+    /// The same prompt, acting on `target` (with an empty folder listing).
+    pub fn with_work(mut self, target: Pending) -> Prompt {
+        self.work = Some(Box::new(Work {
+            target,
+            picker: Default::default(),
+        }));
+        self
     }
 
     pub fn value(&self) -> &str {

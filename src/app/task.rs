@@ -105,7 +105,7 @@ impl Job {
             Job::CountPrefix { bucket, prefix, .. } => {
                 format!("counting s3://{}/{}", clean(bucket), clean(prefix))
             }
-            Job::Transfer(spec) => super::transfer_jobs::describe(spec),
+            Job::Transfer(spec) => super::kind::describe(spec),
             Job::PlanDelete { bucket, .. } => {
                 format!("listing what to delete in {}", clean(bucket))
             }
@@ -147,49 +147,109 @@ impl Job {
         }
     }
 
+    /// What the task list keeps of this job.
+    pub fn kind(&self) -> JobKind {
+        let tag = match self {
+            Job::Identity => Tag::Identity,
+            Job::ListBuckets => Tag::ListBuckets,
+            Job::BucketRegion { .. } => Tag::BucketRegion,
+            Job::BucketInfo { .. } => Tag::BucketInfo,
+            Job::ListPrefix { .. } => Tag::ListPrefix,
+            Job::ObjectInfo { .. } => Tag::ObjectInfo,
+            Job::CountPrefix { .. } => Tag::CountPrefix,
+            Job::Transfer(_) => Tag::Transfer,
+            Job::PlanDelete { .. } => Tag::PlanDelete,
+            Job::ReadDir { .. } => Tag::ReadDir,
+            Job::Presign(_) => Tag::Presign,
+            Job::ListVersions { .. } => Tag::ListVersions,
+            Job::VersionInfo(_) => Tag::VersionInfo,
+            Job::ListDeleted { .. } => Tag::ListDeleted,
+            Job::PlanUndelete { exact, .. } => Tag::PlanUndelete { exact: *exact },
+            Job::PlanRollback { .. } => Tag::PlanRollback,
+            Job::ListOpenUploads { .. } => Tag::ListOpenUploads,
+        };
+        JobKind {
+            label: self.label(),
+            tag,
+        }
+    }
+}
+
+/// What the task list keeps of a running job: its name for the quit
+/// question and which kind of job it is, enough to count it and to report
+/// its failure. Never the job itself: a transfer's spec can hold a million
+/// keys, and the task list has no use for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobKind {
+    pub label: String,
+    tag: Tag,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Identity,
+    ListBuckets,
+    BucketRegion,
+    BucketInfo,
+    ListPrefix,
+    ObjectInfo,
+    CountPrefix,
+    Transfer,
+    PlanDelete,
+    ReadDir,
+    Presign,
+    ListVersions,
+    VersionInfo,
+    ListDeleted,
+    PlanUndelete { exact: bool },
+    PlanRollback,
+    ListOpenUploads,
+}
+
+impl JobKind {
     /// What kind of work this is, in a word for "2 listings, 1 count".
-    pub fn kind(&self) -> Option<(&'static str, &'static str)> {
-        match self {
-            Job::ListPrefix { .. } | Job::ListBuckets => Some(("listing", "listings")),
-            Job::CountPrefix { .. } => Some(("count", "counts")),
-            Job::Transfer(_) => Some(("transfer", "transfers")),
-            Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
-            Job::PlanRollback { .. } => Some(("rollback plan", "rollback plans")),
+    pub fn word(&self) -> Option<(&'static str, &'static str)> {
+        match self.tag {
+            Tag::ListPrefix | Tag::ListBuckets => Some(("listing", "listings")),
+            Tag::CountPrefix => Some(("count", "counts")),
+            Tag::Transfer => Some(("transfer", "transfers")),
+            Tag::PlanDelete => Some(("delete plan", "delete plans")),
+            Tag::PlanRollback => Some(("rollback plan", "rollback plans")),
             _ => None,
         }
     }
 
     /// Whether quitting should ask first while this runs.
     pub fn is_long(&self) -> bool {
-        self.kind().is_some()
+        self.word().is_some()
     }
 
     /// The event that reports `err` as this job's result: a task that died
     /// (a panic) ends through the same path as one that failed, so its
     /// owner shows the failure instead of loading for ever.
     pub fn failure(&self, err: StoreError) -> TaskEvent {
-        match self {
-            Job::Identity => TaskEvent::Identity(Err(err)),
-            Job::ListBuckets => TaskEvent::Buckets(Err(err)),
-            Job::BucketRegion { .. } => TaskEvent::Region(Err(err)),
-            Job::BucketInfo { .. } => TaskEvent::BucketInfo(Err(err)),
-            Job::ListPrefix { .. } => TaskEvent::Page(Err(err)),
-            Job::ObjectInfo { .. } => TaskEvent::Object(Box::new(Err(err))),
-            Job::CountPrefix { .. } => TaskEvent::Totals(Err(err)),
-            Job::Transfer(_) => TaskEvent::Transfer(Box::new(TransferReport {
+        match self.tag {
+            Tag::Identity => TaskEvent::Identity(Err(err)),
+            Tag::ListBuckets => TaskEvent::Buckets(Err(err)),
+            Tag::BucketRegion => TaskEvent::Region(Err(err)),
+            Tag::BucketInfo => TaskEvent::BucketInfo(Err(err)),
+            Tag::ListPrefix => TaskEvent::Page(Err(err)),
+            Tag::ObjectInfo => TaskEvent::Object(Box::new(Err(err))),
+            Tag::CountPrefix => TaskEvent::Totals(Err(err)),
+            Tag::Transfer => TaskEvent::Transfer(Box::new(TransferReport {
                 crashed: Some(err.to_string()),
                 finished: true,
                 ..TransferReport::default()
             })),
-            Job::PlanDelete { .. } => TaskEvent::DeletePlan(Box::new(Err(err))),
-            Job::ReadDir { .. } => TaskEvent::Dir(Err(err.to_string())),
-            Job::Presign(_) => TaskEvent::Presigned(vec![Err(err)]),
-            Job::ListVersions { .. } => TaskEvent::Versions(Err(err)),
-            Job::VersionInfo(_) => TaskEvent::VersionInfo(Box::new(Err(err))),
-            Job::PlanRollback { .. } => TaskEvent::RollbackPlan(Box::new(Err(err))),
-            Job::ListDeleted { .. } => TaskEvent::DeletedLevel(Err(err)),
-            Job::PlanUndelete { exact, .. } => TaskEvent::UndeletePlan(*exact, Box::new(Err(err))),
-            Job::ListOpenUploads { .. } => TaskEvent::OpenUploads(Err(err)),
+            Tag::PlanDelete => TaskEvent::DeletePlan(Box::new(Err(err))),
+            Tag::ReadDir => TaskEvent::Dir(Err(err.to_string())),
+            Tag::Presign => TaskEvent::Presigned(vec![Err(err)]),
+            Tag::ListVersions => TaskEvent::Versions(Err(err)),
+            Tag::VersionInfo => TaskEvent::VersionInfo(Box::new(Err(err))),
+            Tag::PlanRollback => TaskEvent::RollbackPlan(Box::new(Err(err))),
+            Tag::ListDeleted => TaskEvent::DeletedLevel(Err(err)),
+            Tag::PlanUndelete { exact } => TaskEvent::UndeletePlan(exact, Box::new(Err(err))),
+            Tag::ListOpenUploads => TaskEvent::OpenUploads(Err(err)),
         }
     }
 }
@@ -313,7 +373,7 @@ impl Owner {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
-    pub job: Job,
+    pub kind: JobKind,
     pub owner: Owner,
     /// The user action (key or click number) that started it; 0 for the
     /// start-up and for work the app started on its own.
@@ -344,7 +404,7 @@ impl Tasks {
         self.running.insert(
             id,
             Task {
-                job: job.clone(),
+                kind: job.kind(),
                 owner,
                 action,
                 cancelled: false,
@@ -399,14 +459,14 @@ impl Tasks {
     pub fn long(&self) -> impl Iterator<Item = &Task> {
         self.running
             .values()
-            .filter(|t| !t.cancelled && t.job.is_long())
+            .filter(|t| !t.cancelled && t.kind.is_long())
     }
 
     /// "2 listings, 1 count": what quitting would stop.
     pub fn long_summary(&self) -> String {
         let mut counts: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
         for t in self.long() {
-            if let Some((one, many)) = t.job.kind() {
+            if let Some((one, many)) = t.kind.word() {
                 counts.entry(one).or_insert((0, many)).0 += 1;
             }
         }

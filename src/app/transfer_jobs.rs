@@ -5,79 +5,13 @@
 //! clears finished jobs. The status bar shows the running total and, when
 //! a job ends, what it did.
 
+use super::kind::{Kind, describe};
+use super::note::Note;
 use super::task::TransferReport;
 use super::{App, Effect, Job, Owner, TaskId};
 use crate::engine::{Item, Mapping, Outcome, Phase, Question, S3Source, Snapshot, Spec};
 use crate::sanitize::clean;
 use std::collections::VecDeque;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Download,
-    Upload,
-    Copy,
-    Move,
-    Rename,
-    Delete,
-    NewFolder,
-    /// A version copied over its key.
-    Restore,
-    /// Delete markers removed.
-    Undelete,
-    /// A version removed for good.
-    Purge,
-    /// A prefix rolled back (or forward) to a moment.
-    Rollback,
-    /// Open multipart uploads aborted.
-    Abort,
-}
-
-impl Kind {
-    pub fn word(self) -> &'static str {
-        match self {
-            Kind::Download => "download",
-            Kind::Upload => "upload",
-            Kind::Copy => "copy",
-            Kind::Move => "move",
-            Kind::Rename => "rename",
-            Kind::Delete => "delete",
-            Kind::NewFolder => "new folder",
-            Kind::Restore => "restore",
-            Kind::Undelete => "undelete",
-            Kind::Purge => "delete version",
-            Kind::Rollback => "rollback",
-            Kind::Abort => "abort uploads",
-        }
-    }
-
-    /// Past tense for the closing summary.
-    pub fn done_word(self) -> &'static str {
-        match self {
-            Kind::Download => "Downloaded",
-            Kind::Upload => "Uploaded",
-            Kind::Copy => "Copied",
-            Kind::Move => "Moved",
-            Kind::Rename => "Renamed",
-            Kind::Delete => "Deleted",
-            Kind::NewFolder => "Created",
-            Kind::Restore => "Restored",
-            Kind::Undelete => "Undeleted",
-            Kind::Purge => "Permanently deleted",
-            Kind::Rollback => "Rolled back",
-            Kind::Abort => "Aborted",
-        }
-    }
-
-    /// The arrow of the status bar's running total.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Kind::Download => "↓",
-            Kind::Upload => "↑",
-            Kind::Delete | Kind::Abort => "✕",
-            _ => "⇄",
-        }
-    }
-}
 
 /// One job of the panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,62 +194,6 @@ impl Transfers {
     }
 }
 
-/// What a job does, in a few words for labels and the quit question.
-pub fn describe(spec: &Spec) -> String {
-    match spec {
-        Spec::Download { sources, dest, .. } => format!(
-            "downloading {} to {}",
-            sources_word(sources),
-            clean(&dest.display().to_string())
-        ),
-        Spec::Upload {
-            paths,
-            bucket,
-            prefix,
-            ..
-        } => format!(
-            "uploading {} to s3://{}/{}",
-            crate::format::count(paths.len() as u64, "item", "items"),
-            clean(bucket),
-            clean(prefix)
-        ),
-        Spec::Copy {
-            sources,
-            dest_bucket,
-            remove_source,
-            ..
-        } => format!(
-            "{} {} to {}",
-            if *remove_source { "moving" } else { "copying" },
-            sources_word(sources),
-            clean(dest_bucket)
-        ),
-        Spec::Delete { bucket, keys } => format!(
-            "deleting {} in {}",
-            crate::format::count(keys.len() as u64, "object", "objects"),
-            clean(bucket)
-        ),
-        Spec::MakeFolder { key, .. } => format!("creating {}", clean(key)),
-        Spec::History { bucket, steps } => format!(
-            "changing the history of {} in {}",
-            crate::format::count(steps.len() as u64, "key", "keys"),
-            clean(bucket)
-        ),
-        Spec::AbortUploads { bucket, uploads } => format!(
-            "aborting {} in {}",
-            crate::format::count(uploads.len() as u64, "open upload", "open uploads"),
-            clean(bucket)
-        ),
-    }
-}
-
-fn sources_word(sources: &[Mapping]) -> String {
-    match sources {
-        [one] => clean(one.source.key()).into_owned(),
-        many => crate::format::count(many.len() as u64, "item", "items"),
-    }
-}
-
 impl App {
     /// Starts a transfer job and shows it in the panel.
     pub fn start_transfer(
@@ -352,10 +230,12 @@ impl App {
 
     /// A report from a transfer job, live or cancelled (a cancelled job
     /// still reports how it ended).
-    pub fn on_transfer(&mut self, id: TaskId, r: TransferReport, fx: &mut Vec<Effect>) {
+    /// Folds a report into its job; returns what other features must hear.
+    pub fn on_transfer(&mut self, id: TaskId, r: TransferReport) -> Vec<Note> {
+        let mut notes = Vec::new();
         let now = self.session.clock.now_ms;
         let Some(job) = self.transfers.get_mut(id) else {
-            return;
+            return notes;
         };
         job.snap = r.snapshot;
         job.items.extend(r.items);
@@ -377,17 +257,18 @@ impl App {
         let asked = r.question.is_some() && job.question.is_none();
         job.question = r.question;
         if asked {
-            super::question::conflict::ask(self, id);
+            notes.push(Note::ConflictAsked(id));
         }
         if r.finished {
-            self.transfer_finished(id, fx);
+            notes.extend(self.transfer_finished(id));
         }
+        notes
     }
 
-    fn transfer_finished(&mut self, id: TaskId, fx: &mut Vec<Effect>) {
+    fn transfer_finished(&mut self, id: TaskId) -> Vec<Note> {
         let now = self.session.clock.now_ms;
         let Some(job) = self.transfers.get_mut(id) else {
-            return;
+            return Vec::new();
         };
         job.finished = true;
         job.ended_ms = Some(now);
@@ -402,17 +283,18 @@ impl App {
         let summary = job.summary();
         let failed = job.snap.failed > 0 || job.snap.refused > 0 || job.crashed.is_some();
         let touches = job.touches.clone();
-        super::question::conflict::gone(self, id);
+        let mut notes = vec![Note::ConflictGone(id)];
         if failed {
             self.set_error(summary);
         } else {
             self.set_status(summary);
         }
-        for (bucket, prefix) in touches {
-            self.refresh_changed(&bucket, &prefix, fx);
-            super::versions::refresh_if_showing(self, &bucket, &prefix, fx);
-            super::uploads::refresh_if_showing(self, &bucket, &prefix, fx);
-        }
+        notes.extend(
+            touches
+                .into_iter()
+                .map(|(bucket, prefix)| Note::Changed { bucket, prefix }),
+        );
+        notes
     }
 
     /// Cancels the selected job (its cleanup still runs and reports).

@@ -4,7 +4,8 @@
 //! themselves live with the state they change.
 
 use super::modal::{self, Modal};
-use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::note::Note;
+use super::prompt::{Prompt, PromptKind};
 use super::{App, Effect, Focus, Load, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
 use crate::keymap::Action;
@@ -26,7 +27,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             super::mouse::on_mouse(app, m, &mut fx);
         }
-        Msg::Paste(text) => modal::on_paste(app, &text, &mut fx),
+        Msg::Paste(text) => super::modal_keys::on_paste(app, &text, &mut fx),
         Msg::Resize(w, h) => {
             app.session.size = (w, h);
             let height = app.list_height();
@@ -70,7 +71,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if !app.modals.is_empty() {
-        modal::on_key(app, key, fx);
+        super::modal_keys::on_key(app, key, fx);
         return;
     }
     if let Some(a) = action {
@@ -109,14 +110,14 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         return;
     }
     match action {
-        Action::MoveDown => move_cursor(app, 1, fx),
-        Action::MoveUp => move_cursor(app, -1, fx),
-        Action::PageDown => move_cursor(app, page.max(1), fx),
-        Action::PageUp => move_cursor(app, -page.max(1), fx),
-        Action::Top => move_cursor(app, isize::MIN / 2, fx),
-        Action::Bottom => move_cursor(app, isize::MAX / 2, fx),
+        Action::MoveDown => super::cursor::move_cursor(app, 1, fx),
+        Action::MoveUp => super::cursor::move_cursor(app, -1, fx),
+        Action::PageDown => super::cursor::move_cursor(app, page.max(1), fx),
+        Action::PageUp => super::cursor::move_cursor(app, -page.max(1), fx),
+        Action::Top => super::cursor::move_cursor(app, isize::MIN / 2, fx),
+        Action::Bottom => super::cursor::move_cursor(app, isize::MAX / 2, fx),
         Action::Expand => match app.view.screen {
-            Screen::Buckets => open_selected_bucket(app, fx),
+            Screen::Buckets => super::cursor::open_selected_bucket(app, fx),
             Screen::Browse => app.expand_selected(fx),
         },
         Action::Collapse => {
@@ -125,7 +126,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Open => match app.view.screen {
-            Screen::Buckets => open_selected_bucket(app, fx),
+            Screen::Buckets => super::cursor::open_selected_bucket(app, fx),
             Screen::Browse => app.open_selected(fx),
         },
         Action::RootUp => app.root_up(fx),
@@ -137,7 +138,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Filter => {
             app.view.focus = Focus::Tree;
-            let current = current_filter(app);
+            let current = super::cursor::current_filter(app);
             app.modals.push(Modal::Prompt(Prompt::new(
                 PromptKind::Filter,
                 "/",
@@ -188,8 +189,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             app.modals.push(Modal::Help { scroll: 0, context });
         }
         Action::Clear => {
-            if !current_filter(app).is_empty() {
-                set_filter(app, "");
+            if !super::cursor::current_filter(app).is_empty() {
+                super::cursor::set_filter(app, "");
                 app.set_status("Filter cleared");
             } else if !app.browsing.marks.is_empty() && app.view.screen == Screen::Browse {
                 let n = app.browsing.marks.len() as u64;
@@ -243,7 +244,7 @@ fn mark(app: &mut App, fx: &mut Vec<Effect>) {
     };
     let bucket = b.tree.bucket.clone();
     app.browsing.marks.toggle(&bucket, &key, m);
-    move_cursor(app, 1, fx);
+    super::cursor::move_cursor(app, 1, fx);
     mark_status(app);
 }
 
@@ -285,94 +286,13 @@ fn counted_bytes(app: &App) -> u64 {
         .sum()
 }
 
-pub(super) fn open_selected_bucket(app: &mut App, fx: &mut Vec<Effect>) {
-    if let Some(row) = app.buckets.selected() {
-        let name = row.name.clone();
-        fx.extend(app.open_bucket(name, String::new()));
-    }
-}
-
-pub(super) fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
-    if app.view.focus == Focus::Inspector {
-        let max = crate::layout::inspector_max_scroll(app) as isize;
-        let cur = (app.view.inspector_scroll as isize).min(max);
-        app.view.inspector_scroll = cur.saturating_add(delta).clamp(0, max) as u16;
-        return;
-    }
-    let height = app.list_height();
-    match app.view.screen {
-        Screen::Browse => {
-            if let Some(b) = &mut app.browse {
-                let target = (b.tree.cursor as isize).saturating_add(delta).max(0) as usize;
-                b.tree.move_to(target, height);
-            }
-        }
-        Screen::Buckets => {
-            let n = app.buckets.visible().len();
-            let target = (app.buckets.cursor as isize).saturating_add(delta).max(0) as usize;
-            app.buckets.cursor = target.min(n.saturating_sub(1));
-            app.fit_buckets();
-            app.ensure_regions(fx);
-        }
-    }
-    app.view.inspector_scroll = 0;
-    app.schedule_inspect();
-}
-
-fn current_filter(app: &App) -> String {
-    match app.view.screen {
-        Screen::Browse => app
-            .browse
-            .as_ref()
-            .map(|b| b.tree.filter().to_owned())
-            .unwrap_or_default(),
-        Screen::Buckets => app.buckets.filter.clone(),
-    }
-}
-
-fn set_filter(app: &mut App, text: &str) {
-    let height = app.list_height();
-    match app.view.screen {
-        Screen::Browse => {
-            if let Some(b) = &mut app.browse {
-                b.tree.set_filter(text);
-                let c = b.tree.cursor;
-                b.tree.move_to(c, height);
-            }
-        }
-        Screen::Buckets => {
-            app.buckets.filter = text.to_owned();
-            let n = app.buckets.visible().len();
-            app.buckets.cursor = app.buckets.cursor.min(n.saturating_sub(1));
-            app.fit_buckets();
-        }
-    }
-    app.schedule_inspect();
-}
-
-/// The filter prompt narrows the list as you type; Enter keeps the filter,
-/// Esc drops it, ↑/↓ move through the matches.
-pub(super) fn on_filter(app: &mut App, value: &str, ev: PromptEvent, fx: &mut Vec<Effect>) {
-    match ev {
-        PromptEvent::Edited => set_filter(app, value),
-        PromptEvent::Submit => {
-            app.modals.pop();
-        }
-        PromptEvent::Cancel => {
-            app.modals.pop();
-            set_filter(app, "");
-        }
-        PromptEvent::Next => move_cursor(app, 1, fx),
-        PromptEvent::Prev => move_cursor(app, -1, fx),
-        PromptEvent::Complete | PromptEvent::Ignored => {}
-    }
-}
-
 fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
     // A transfer reports to the end, cancelled or not: how it ended and
     // what it cleaned up belong in its summary.
     if let TaskEvent::Transfer(r) = ev {
-        app.on_transfer(id, *r, fx);
+        for note in app.on_transfer(id, *r) {
+            route(app, note, fx);
+        }
         return;
     }
     // A result nobody waits for any more (its view was left or replaced).
@@ -396,15 +316,28 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Planning(n) => super::question::delete::on_planning(app, id, n),
         TaskEvent::DeletePlan(r) => super::question::delete::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
-        TaskEvent::Presigned(r) => super::share::on_presigned(app, id, r, fx),
+        TaskEvent::Presigned(r) => super::share::keys::on_presigned(app, id, r, fx),
         TaskEvent::Versions(r) => super::versions::on_page(app, id, r, fx),
         TaskEvent::VersionInfo(r) => super::versions::on_info(app, id, *r),
         TaskEvent::VersionsListed(n) => super::rollback::on_listed(app, n),
         TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
         TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
-        TaskEvent::OpenUploads(r) => super::uploads::on_rows(app, id, r),
+        TaskEvent::OpenUploads(r) => super::uploads::keys::on_rows(app, id, r),
         TaskEvent::Transfer(_) => {}
+    }
+}
+
+/// Hands a feature's note to every feature that reads it.
+fn route(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
+    match note {
+        Note::Changed { bucket, prefix } => {
+            app.refresh_changed(&bucket, &prefix, fx);
+            super::versions::refresh_if_showing(app, &bucket, &prefix, fx);
+            super::uploads::keys::refresh_if_showing(app, &bucket, &prefix, fx);
+        }
+        Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
+        Note::ConflictGone(id) => super::question::conflict::gone(app, id),
     }
 }
 
@@ -419,7 +352,7 @@ fn on_task_ended(app: &mut App, id: TaskId, panic: Option<String>, fx: &mut Vec<
             format!("internal error (a pail bug): {why}"),
         );
         err.code = Some("PailTaskPanicked".into());
-        let ev = task.job.failure(err);
+        let ev = task.kind.failure(err);
         on_task(app, id, ev, fx);
     }
     app.tasks.ended(id);

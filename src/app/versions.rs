@@ -8,9 +8,9 @@
 //! versioning has only the current object; a Suspended one is warned about
 //! before a restore replaces its `null` version.
 
+use super::kind::Kind;
 use super::modal::Modal;
 use super::question::{Planned, Question, Said, Tone};
-use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Load, Owner, Screen, TaskId};
 use crate::engine::S3Source;
 use crate::engine::history::Step;

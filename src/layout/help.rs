@@ -4,8 +4,7 @@
 
 use super::inspector::section;
 use super::style::{accent, dim};
-use crate::app::App;
-use crate::keymap::{Action, Context};
+use crate::keymap::{Action, Context, Keymap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -16,8 +15,7 @@ fn binding(keys: &[String], what: &str) -> Line<'static> {
     ])
 }
 
-pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
-    let km = &app.session.keymap;
+pub fn lines(km: &Keymap, context: Context) -> Vec<Line<'static>> {
     let mine = km.help(context);
     let mut lines = vec![section(&format!(
         "Keys (from your keymap) in the {}",
@@ -76,27 +74,24 @@ pub fn lines(app: &App, context: Context) -> Vec<Line<'static>> {
 }
 
 /// Where the help popup sits in `area`, and its lines wrapped to fit.
-pub fn popup(app: &App, context: Context, area: Rect) -> (Rect, Vec<Line<'static>>) {
+pub fn popup(km: &Keymap, context: Context, area: Rect) -> (Rect, Vec<Line<'static>>) {
     let width = area.width.min(92);
-    let lines = super::inspector::hang(lines(app, context), width.saturating_sub(2) as usize);
+    let lines = super::inspector::hang(lines(km, context), width.saturating_sub(2) as usize);
     let rect = super::centered(area, width, (lines.len() as u16 + 2).min(area.height));
     (rect, lines)
 }
 
-fn screen(app: &App) -> Rect {
-    Rect::new(0, 0, app.session.size.0, app.session.size.1)
-}
-
-/// How far the help can scroll before its last line leaves the popup.
-pub fn max_scroll(app: &App, context: Context) -> u16 {
-    let (rect, lines) = popup(app, context, screen(app));
+/// How far the help can scroll in a `size` terminal before its last line
+/// leaves the popup.
+pub fn max_scroll(km: &Keymap, context: Context, size: (u16, u16)) -> u16 {
+    let (rect, lines) = popup(km, context, super::screen(size));
     lines
         .len()
         .saturating_sub(rect.height.saturating_sub(2) as usize) as u16
 }
 
 /// Lines one page-down moves.
-pub fn page(app: &App, context: Context) -> u16 {
-    let (rect, _) = popup(app, context, screen(app));
+pub fn page(km: &Keymap, context: Context, size: (u16, u16)) -> u16 {
+    let (rect, _) = popup(km, context, super::screen(size));
     rect.height.saturating_sub(3).max(1)
 }

@@ -1,15 +1,13 @@
 //! The inspector's content as lines, wrapped to the pane: shared by the
 //! renderer (what to draw) and by `update` (how far it can scroll), so the
-//! two can never disagree about where the last line is.
+//! two can never disagree about where the last line is. It reads a view
+//! model ([`Inspected`]) the app builds from its state, never the app.
 
 use super::style::{accent, dim};
-use crate::app::tree::{FolderState, Selected};
-use crate::app::{App, Load, Screen};
-use crate::format::{count, human_size, long_time};
-use crate::keymap::{Action, Context};
+use crate::format::{Zone, count, human_size, long_time};
 use crate::sanitize::clean;
-use crate::store::ObjectInfo;
 use crate::store::links;
+use crate::store::{BucketInfo, Connection, CredentialSource, ObjectInfo, StoreError};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -114,34 +112,154 @@ pub fn section(title: &str) -> Line<'static> {
     Line::styled(title.to_owned(), accent().add_modifier(Modifier::BOLD))
 }
 
-/// The inspector's content for `app`, wrapped to `width` columns: every
-/// returned line fits, so the line count is exactly what scrolling sees.
-pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let lines = match app.view.screen {
-        Screen::Buckets => bucket_lines(app),
-        Screen::Browse => browse_lines(app),
+/// What the inspector shows, as plain facts: built by the app from its
+/// state (`App::inspected`), drawn by the renderer, and measured by
+/// `update` for scrolling. It holds no app type, so this floor never
+/// reaches back up into the app.
+pub struct Inspected<'a> {
+    pub subject: Subject<'a>,
+    pub tz: Zone,
+    pub conn: &'a Connection,
+}
+
+/// Something loaded in the background, as the inspector sees it.
+pub enum Fetched<'a, T> {
+    /// Not asked yet, or on its way.
+    Waiting,
+    Ready(T),
+    Failed(&'a StoreError),
+}
+
+pub enum Subject<'a> {
+    /// The bucket list with nothing under the cursor.
+    NoBucket,
+    /// Browsing, before anything is there to show.
+    Nothing,
+    /// A bucket in the bucket list.
+    Bucket {
+        name: &'a str,
+        region: Option<String>,
+        created: Option<i64>,
+        info: Fetched<'a, &'a BucketInfo>,
+    },
+    /// An object of the browsed bucket.
+    Object {
+        bucket: &'a str,
+        region: String,
+        key: String,
+        info: Fetched<'a, &'a ObjectInfo>,
+        creds: Option<&'a CredentialSource>,
+    },
+    /// A prefix of the browsed bucket (the bucket's root included).
+    Prefix {
+        bucket: &'a str,
+        region: String,
+        prefix: String,
+        /// What the tree has loaded of it, when it was listed.
+        folder: Option<Folder<'a>>,
+        /// The recursive count, when one was asked for.
+        totals: Option<Counted<'a>>,
+        /// The key that counts, for the hint.
+        count_key: String,
+        /// At the bucket's root: its creation date and settings.
+        root: Option<Root<'a>>,
+    },
+}
+
+/// One listed level of the tree.
+pub struct Folder<'a> {
+    pub prefixes: usize,
+    pub objects: usize,
+    pub bytes: u64,
+    pub state: Listing<'a>,
+}
+
+pub enum Listing<'a> {
+    Loading,
+    Done,
+    Partial,
+    Failed(&'a StoreError),
+}
+
+/// A recursive count (`s`) of a prefix.
+pub struct Counted<'a> {
+    pub objects: u64,
+    pub bytes: u64,
+    pub error: Option<&'a StoreError>,
+    pub done: bool,
+    pub running: bool,
+}
+
+pub struct Root<'a> {
+    pub created: Option<i64>,
+    pub info: Fetched<'a, &'a BucketInfo>,
+}
+
+/// The inspector's content, wrapped to `width` columns: every returned
+/// line fits, so the line count is exactly what scrolling sees.
+pub fn lines(x: &Inspected, width: usize) -> Vec<Line<'static>> {
+    let lines = match &x.subject {
+        Subject::NoBucket => vec![Line::styled("No bucket selected", dim())],
+        Subject::Nothing => vec![],
+        Subject::Bucket {
+            name,
+            region,
+            created,
+            info,
+        } => bucket_lines(x, name, region.clone(), *created, info),
+        Subject::Object {
+            bucket,
+            region,
+            key,
+            info,
+            creds,
+        } => match info {
+            Fetched::Ready(info) => object_lines(x, bucket, region, info),
+            Fetched::Failed(e) => {
+                let mut lines = vec![kv("Key", clean(key).into_owned()), Line::raw("")];
+                lines.push(Line::styled(
+                    crate::diagnose::short(e),
+                    Style::new().fg(Color::Red),
+                ));
+                let explained = crate::diagnose::explain(e, x.conn, *creds);
+                lines.extend(explained.hints.into_iter().map(Line::raw));
+                lines
+            }
+            Fetched::Waiting => vec![
+                kv("Key", clean(key).into_owned()),
+                Line::raw(""),
+                Line::styled("Loading details…", dim()),
+            ],
+        },
+        Subject::Prefix { .. } => prefix_lines(x),
     };
     hang(lines, width)
 }
 
-/// How far the inspector can scroll before its last line leaves the pane;
-/// `update` clamps to it so the last line is always reachable.
-pub fn max_scroll(app: &App) -> u16 {
-    let area = super::areas(app.session.size.0, app.session.size.1).inspector;
-    let n = lines(app, area.width.saturating_sub(2) as usize).len();
+/// How far the inspector can scroll before its last line leaves the pane
+/// of a `size` terminal; `update` clamps to it so the last line is always
+/// reachable.
+pub fn max_scroll(x: &Inspected, size: (u16, u16)) -> u16 {
+    let area = super::areas(size.0, size.1).inspector;
+    let n = lines(x, area.width.saturating_sub(2) as usize).len();
     n.saturating_sub(area.height.saturating_sub(2) as usize) as u16
 }
 
-fn bucket_lines(app: &App) -> Vec<Line<'static>> {
-    let Some(row) = app.buckets.selected() else {
-        return vec![Line::styled("No bucket selected", dim())];
-    };
-    let mut lines = vec![kv("Bucket", clean(&row.name).into_owned())];
-    let region = match (&row.info, &row.region) {
-        (Some(Load::Ready(i)), _) => Some(i.region.clone()),
-        (_, Some(Load::Ready(r))) => Some(r.clone()),
-        _ => None,
-    };
+fn versioning_text(i: &BucketInfo) -> String {
+    match &i.versioning {
+        Ok(v) => clean(&v.to_string()).into_owned(),
+        Err(e) => format!("unknown ({})", clean(e)),
+    }
+}
+
+fn bucket_lines(
+    x: &Inspected,
+    name: &str,
+    region: Option<String>,
+    created: Option<i64>,
+    info: &Fetched<&BucketInfo>,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![kv("Bucket", clean(name).into_owned())];
     lines.push(kv(
         "Region",
         region
@@ -151,73 +269,40 @@ fn bucket_lines(app: &App) -> Vec<Line<'static>> {
     ));
     lines.push(kv(
         "Created",
-        row.created
-            .map(|t| long_time(t, app.session.tz))
+        created
+            .map(|t| long_time(t, x.tz))
             .unwrap_or_else(|| "-".into()),
     ));
-    match &row.info {
-        Some(Load::Ready(i)) => lines.push(kv(
-            "Versioning",
-            match &i.versioning {
-                Ok(v) => clean(&v.to_string()).into_owned(),
-                Err(e) => format!("unknown ({})", clean(e)),
-            },
-        )),
-        Some(Load::Loading(_)) | None => lines.push(kv("Versioning", "…")),
-        Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
+    match info {
+        Fetched::Ready(i) => lines.push(kv("Versioning", versioning_text(i))),
+        Fetched::Waiting => lines.push(kv("Versioning", "…")),
+        Fetched::Failed(e) => lines.push(kv("Error", crate::diagnose::short(e))),
     }
-    let region = region.unwrap_or_else(|| app.session.conn.region.clone());
+    let region = region.unwrap_or_else(|| x.conn.region.clone());
     lines.push(Line::raw(""));
-    lines.push(kv("URI", clean(&links::s3_uri(&row.name, "")).into_owned()));
+    lines.push(kv("URI", clean(&links::s3_uri(name, "")).into_owned()));
     lines.push(kv(
         "ARN",
-        clean(&links::arn(&row.name, "", &region)).into_owned(),
+        clean(&links::arn(name, "", &region)).into_owned(),
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(
-            &app.session.conn,
-            &region,
-            &row.name,
-            "",
-        ))
-        .into_owned(),
+        clean(&links::object_url(x.conn, &region, name, "")).into_owned(),
     ));
     lines
 }
 
-fn browse_lines(app: &App) -> Vec<Line<'static>> {
-    let Some(b) = &app.browse else {
-        return vec![];
-    };
-    let bucket = &b.tree.bucket;
-    let region = b.region().unwrap_or(&app.session.conn.region).to_owned();
-    match b.tree.selected() {
-        Some(Selected::Object(key)) => match b.objects.get(&key) {
-            Some(Load::Ready(info)) => object_lines(app, bucket, &region, info),
-            Some(Load::Failed(e)) => {
-                let mut lines = vec![kv("Key", clean(&key).into_owned()), Line::raw("")];
-                lines.push(Line::styled(
-                    crate::diagnose::short(e),
-                    Style::new().fg(Color::Red),
-                ));
-                let x = crate::diagnose::explain(e, &app.session.conn, app.creds());
-                lines.extend(x.hints.into_iter().map(Line::raw));
-                lines
-            }
-            _ => vec![
-                kv("Key", clean(&key).into_owned()),
-                Line::raw(""),
-                Line::styled("Loading details…", dim()),
-            ],
-        },
-        Some(Selected::Prefix(prefix)) => prefix_lines(app, bucket, &region, &prefix),
-        None => prefix_lines(app, bucket, &region, &b.tree.root),
-    }
-}
-
-fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line<'static>> {
-    let Some(b) = &app.browse else {
+fn prefix_lines(x: &Inspected) -> Vec<Line<'static>> {
+    let Subject::Prefix {
+        bucket,
+        region,
+        prefix,
+        folder,
+        totals,
+        count_key,
+        root,
+    } = &x.subject
+    else {
         return vec![];
     };
     let mut lines = vec![kv(
@@ -228,76 +313,57 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
         },
         clean(&links::s3_uri(bucket, prefix)).into_owned(),
     )];
-    match b.tree.folder(prefix) {
+    match folder {
         Some(f) => {
-            let prefixes = f.entries.iter().filter(|e| e.is_prefix).count();
             let state = match &f.state {
-                FolderState::Loading(_) => "loading…".to_owned(),
-                FolderState::Done => "complete".to_owned(),
-                FolderState::Partial => "stopped early".to_owned(),
-                FolderState::Failed(e) => format!("failed: {}", crate::diagnose::short(e)),
+                Listing::Loading => "loading…".to_owned(),
+                Listing::Done => "complete".to_owned(),
+                Listing::Partial => "stopped early".to_owned(),
+                Listing::Failed(e) => format!("failed: {}", crate::diagnose::short(e)),
             };
             lines.push(kv(
                 "Loaded",
                 format!(
                     "{}, {} ({state})",
-                    count(prefixes as u64, "prefix", "prefixes"),
-                    count((f.entries.len() - prefixes) as u64, "object", "objects"),
+                    count(f.prefixes as u64, "prefix", "prefixes"),
+                    count(f.objects as u64, "object", "objects"),
                 ),
             ));
-            let bytes: u64 = f.entries.iter().map(|e| e.size).sum();
-            lines.push(kv("Loaded size", human_size(bytes)));
+            lines.push(kv("Loaded size", human_size(f.bytes)));
         }
         None => lines.push(kv("Loaded", "not listed yet (expand it)")),
     }
-    let key = app
-        .session
-        .keymap
-        .key_for(Context::Tree, Action::CountPrefix)
-        .unwrap_or_else(|| "?".into());
-    match b.totals.get(prefix) {
+    match totals {
         None => lines.push(kv(
             "Recursive",
-            format!("press {key} to count every key under it"),
+            format!("press {count_key} to count every key under it"),
         )),
         Some(t) => {
             let base = format!(
                 "{}, {}",
-                count(t.totals.objects, "object", "objects"),
-                crate::format::size_with_bytes(t.totals.bytes)
+                count(t.objects, "object", "objects"),
+                crate::format::size_with_bytes(t.bytes)
             );
-            let text = match (&t.error, t.done, t.task) {
+            let text = match (&t.error, t.done, t.running) {
                 (Some(e), _, _) => format!("{base} — failed: {}", crate::diagnose::short(e)),
                 (None, true, _) => base,
-                (None, false, Some(_)) => format!("{base} so far, counting…"),
-                (None, false, None) => format!("{base} — stopped"),
+                (None, false, true) => format!("{base} so far, counting…"),
+                (None, false, false) => format!("{base} — stopped"),
             };
             lines.push(kv("Recursive", text));
         }
     }
-    if prefix.is_empty() {
-        let created = app
-            .buckets
-            .rows
-            .iter()
-            .find(|r| r.name == bucket)
-            .and_then(|r| r.created);
-        if let Some(t) = created {
-            lines.push(kv("Created", long_time(t, app.session.tz)));
+    if let Some(root) = root {
+        if let Some(t) = root.created {
+            lines.push(kv("Created", long_time(t, x.tz)));
         }
-        match &b.info {
-            Some(Load::Ready(i)) => {
+        match &root.info {
+            Fetched::Ready(i) => {
                 lines.push(kv("Region", clean(&i.region).into_owned()));
-                lines.push(kv(
-                    "Versioning",
-                    match &i.versioning {
-                        Ok(v) => clean(&v.to_string()).into_owned(),
-                        Err(e) => format!("unknown ({})", clean(e)),
-                    },
-                ));
+                lines.push(kv("Versioning", versioning_text(i)));
             }
-            Some(Load::Failed(e)) => lines.push(kv("Error", crate::diagnose::short(e))),
-            _ => lines.push(kv("Region", "…")),
+            Fetched::Failed(e) => lines.push(kv("Error", crate::diagnose::short(e))),
+            Fetched::Waiting => lines.push(kv("Region", "…")),
         }
     }
     lines.push(Line::raw(""));
@@ -307,13 +373,7 @@ fn prefix_lines(app: &App, bucket: &str, region: &str, prefix: &str) -> Vec<Line
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(
-            &app.session.conn,
-            region,
-            bucket,
-            prefix,
-        ))
-        .into_owned(),
+        clean(&links::object_url(x.conn, region, bucket, prefix)).into_owned(),
     ));
     lines
 }
@@ -324,13 +384,13 @@ fn opt(lines: &mut Vec<Line<'static>>, label: &str, v: &Option<String>) {
     }
 }
 
-fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Line<'static>> {
+fn object_lines(x: &Inspected, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Line<'static>> {
     let mut lines = vec![kv("Key", clean(&i.key).into_owned())];
     lines.push(kv("Size", crate::format::size_with_bytes(i.size)));
     lines.push(kv(
         "Modified",
         i.modified
-            .map(|t| long_time(t, app.session.tz))
+            .map(|t| long_time(t, x.tz))
             .unwrap_or_else(|| "-".into()),
     ));
     opt(&mut lines, "ETag", &i.etag);
@@ -366,7 +426,7 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     if let Some(mode) = &i.object_lock_mode {
         let until = i
             .object_lock_retain_until
-            .map(|t| long_time(t, app.session.tz))
+            .map(|t| long_time(t, x.tz))
             .unwrap_or_else(|| "-".into());
         lines.push(kv("Object lock", format!("{} until {until}", clean(mode))));
     }
@@ -400,13 +460,7 @@ fn object_lines(app: &App, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Li
     ));
     lines.push(kv(
         "URL",
-        clean(&links::object_url(
-            &app.session.conn,
-            region,
-            bucket,
-            &i.key,
-        ))
-        .into_owned(),
+        clean(&links::object_url(x.conn, region, bucket, &i.key)).into_owned(),
     ));
     lines.push(kv(
         "ARN",

@@ -1,17 +1,25 @@
-//! The message log popup: newest first, each with its local time.
+//! The message log popup: newest first, each with its local time. It
+//! reads the log as plain entries ([`Entry`]), never the app.
 
 use super::style::dim;
-use crate::app::App;
+use crate::format::Zone;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-pub fn lines(app: &App) -> Vec<Line<'static>> {
-    if app.messages.is_empty() {
+/// One message of the log, oldest first in the slices given here.
+pub struct Entry<'a> {
+    /// When (ms since the epoch; 0 when unknown).
+    pub at_ms: i64,
+    pub error: bool,
+    pub text: &'a str,
+}
+
+pub fn lines(log: &[Entry], tz: Zone) -> Vec<Line<'static>> {
+    if log.is_empty() {
         return vec![Line::styled("No messages yet.", dim())];
     }
-    app.messages
-        .iter()
+    log.iter()
         .rev()
         .map(|m| {
             let when = if m.at_ms == 0 {
@@ -19,7 +27,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             } else {
                 chrono::DateTime::from_timestamp_millis(m.at_ms)
                     .map(|t| {
-                        let offset = app.session.tz.offset_at(&t);
+                        let offset = tz.offset_at(&t);
                         t.with_timezone(&offset).format("%H:%M:%S").to_string()
                     })
                     .unwrap_or_else(|| "--:--:--".into())
@@ -31,7 +39,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::styled(format!("{when} "), dim()),
-                Span::styled(crate::sanitize::clean_text(&m.text).into_owned(), style),
+                Span::styled(crate::sanitize::clean_text(m.text).into_owned(), style),
             ])
         })
         .collect()
@@ -39,25 +47,21 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 
 /// Where the log sits in `area`, and its lines wrapped to fit: a long
 /// error is read whole, not cut at the edge.
-pub fn popup(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
+pub fn popup(log: &[Entry], tz: Zone, area: Rect) -> (Rect, Vec<Line<'static>>) {
     let width = area.width.saturating_sub(4).min(110);
-    let lines = super::inspector::hang(lines(app), width.saturating_sub(2) as usize);
+    let lines = super::inspector::hang(lines(log, tz), width.saturating_sub(2) as usize);
     let rect = super::centered(area, width, lines.len() as u16 + 2);
     (rect, lines)
 }
 
-fn screen(app: &App) -> Rect {
-    Rect::new(0, 0, app.session.size.0, app.session.size.1)
-}
-
-pub fn max_scroll(app: &App) -> u16 {
-    let (rect, lines) = popup(app, screen(app));
+pub fn max_scroll(log: &[Entry], tz: Zone, size: (u16, u16)) -> u16 {
+    let (rect, lines) = popup(log, tz, super::screen(size));
     lines
         .len()
         .saturating_sub(rect.height.saturating_sub(2) as usize) as u16
 }
 
-pub fn page(app: &App) -> u16 {
-    let (rect, _) = popup(app, screen(app));
+pub fn page(log: &[Entry], tz: Zone, size: (u16, u16)) -> u16 {
+    let (rect, _) = popup(log, tz, super::screen(size));
     rect.height.saturating_sub(3).max(1)
 }

@@ -1,16 +1,14 @@
 //! Pure geometry and content shared by the renderer and by `update`: where
 //! each pane sits for a terminal size, the inspector's wrapped lines, the
 //! help and message popups. `update` reads scroll limits and page sizes from
-//! here (never from `ui`), so both always agree on what fits.
+//! here (never from `ui`), so both always agree on what fits. Nothing here
+//! reads the app: each function takes a view model (the inspector's
+//! `Inspected`, the log's `Entry`s) or the keymap and the terminal size.
 
 pub mod help;
 pub mod inspector;
 pub mod messages;
 pub mod style;
-
-pub use help::{max_scroll as help_max_scroll, page as help_page};
-pub use inspector::max_scroll as inspector_max_scroll;
-pub use messages::{max_scroll as messages_max_scroll, page as messages_page};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -46,6 +44,11 @@ pub fn areas(width: u16, height: u16) -> Areas {
         inspector,
         status,
     }
+}
+
+/// The whole terminal of `size` (width, height).
+pub fn screen(size: (u16, u16)) -> Rect {
+    Rect::new(0, 0, size.0, size.1)
 }
 
 /// A `width` x `height` rectangle centred in `area` (clipped to it).

@@ -52,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 fn render_inspector(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.view.focus == Focus::Inspector;
     let block = list_block(" Inspector ".into(), focused);
-    let lines = layout::inspector::lines(app, area.width.saturating_sub(2) as usize);
+    let lines = layout::inspector::lines(&app.inspected(), area.width.saturating_sub(2) as usize);
     let max = lines
         .len()
         .saturating_sub(area.height.saturating_sub(2) as usize) as u16;

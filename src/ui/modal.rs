@@ -5,7 +5,6 @@
 use super::{accent, dim};
 use crate::app::{App, Modal};
 use crate::layout::{self, centered};
-use crate::sanitize::clean;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Style};
@@ -52,7 +51,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             super::transfer_panel::render_items(app, *task, *scroll, frame, area)
         }
         Modal::Help { scroll, context } => {
-            let (rect, lines) = layout::help::popup(app, *context, area);
+            let (rect, lines) = layout::help::popup(&app.session.keymap, *context, area);
             let n = lines.len();
             let shown = rect.height.saturating_sub(2);
             let max = n.saturating_sub(shown as usize) as u16;
@@ -61,7 +60,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             popup(frame, rect, title, lines, scroll);
         }
         Modal::Messages { scroll } => {
-            let (rect, lines) = layout::messages::popup(app, area);
+            let (rect, lines) = layout::messages::popup(&app.messages.view(), app.session.tz, area);
             let shown = rect.height.saturating_sub(2);
             let n = lines.len();
             let max = n.saturating_sub(shown as usize) as u16;
@@ -114,7 +113,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             ))];
             for t in app.tasks.long().take(3) {
                 lines.push(Line::styled(
-                    crate::width::truncate(&clean(&t.job.label()), 52),
+                    crate::width::truncate(&crate::sanitize::clean_text(&t.kind.label), 52),
                     dim(),
                 ));
             }

@@ -72,7 +72,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
             ),
             dim(),
         ));
-        let marked = app.modals.picker.marked.len();
+        let marked = app.modals.picker().marked.len();
         lines.push(Line::styled(
             if marked > 0 {
                 format!("{marked} marked · Enter uploads them · Esc back to the path")
@@ -81,30 +81,30 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
             },
             dim(),
         ));
-        if let Some(e) = &app.modals.picker.error {
+        if let Some(e) = &app.modals.picker().error {
             lines.push(Line::styled(
                 format!(
                     "cannot list {}: {}",
-                    clean(&app.modals.picker.dir),
+                    clean(&app.modals.picker().dir),
                     clean(e)
                 ),
                 Style::new().fg(Color::Red),
             ));
         }
-        let cur = app.modals.picker.cursor;
+        let cur = app.modals.picker().cursor;
         let first = cur
             .unwrap_or(0)
             .saturating_sub(listing_rows.saturating_sub(1));
         for (i, e) in app
             .modals
-            .picker
+            .picker()
             .entries
             .iter()
             .enumerate()
             .skip(first)
             .take(listing_rows)
         {
-            let m = if app.modals.picker.marked.contains(&e.name) {
+            let m = if app.modals.picker().marked.contains(&e.name) {
                 "● "
             } else {
                 "  "
@@ -140,7 +140,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::Moment => " Roll back in time ",
     };
     boxed(frame, rect, title, lines, accent());
-    if app.modals.picker.cursor.is_none() || !upload {
+    if app.modals.picker().cursor.is_none() || !upload {
         let x = rect.x + 1 + (cursor_col - scroll).min(inner.saturating_sub(1)) as u16;
         frame.set_cursor_position((x, rect.y + 2));
     }

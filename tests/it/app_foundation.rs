@@ -113,10 +113,11 @@ fn the_message_log_opens_with_times_and_scrolls() {
     send(&mut app, [key('M')]);
     assert_eq!(top(&app), Some(Modal::Messages { scroll: 0 }));
     send(&mut app, [key('G')]);
-    let max = pail::layout::messages_max_scroll(&app);
+    let max =
+        pail::layout::messages::max_scroll(&app.messages.view(), app.session.tz, app.session.size);
     assert!(max > 0);
     assert_eq!(top(&app), Some(Modal::Messages { scroll: max }));
-    let lines = pail::layout::messages::lines(&app);
+    let lines = pail::layout::messages::lines(&app.messages.view(), app.session.tz);
     let first: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
     assert!(first.ends_with("event 59"), "newest first: {first}");
     assert!(
@@ -226,10 +227,11 @@ fn the_inspector_loads_again_after_its_folder_is_listed_again() {
             Msg::Task(again, TaskEvent::Object(Box::new(Ok(info.clone())))),
         );
         let area = pail::layout::areas(100, 30).inspector;
-        let text: String = pail::layout::inspector::lines(&app, area.width as usize - 2)
-            .iter()
-            .map(|l| l.to_string())
-            .collect();
+        let text: String =
+            pail::layout::inspector::lines(&app.inspected(), area.width as usize - 2)
+                .iter()
+                .map(|l| l.to_string())
+                .collect();
         assert!(!text.contains("Loading details"), "{fetching}: {text}");
     }
 }
@@ -424,7 +426,7 @@ fn help_shows_the_current_context_first() {
             context: Context::Buckets
         })
     );
-    let lines = pail::layout::help::lines(&app, Context::Buckets);
+    let lines = pail::layout::help::lines(&app.session.keymap, Context::Buckets);
     let first: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
     assert!(first.contains("bucket list"), "{first}");
 }
@@ -448,7 +450,7 @@ fn the_inspectors_last_wrapped_line_is_reachable() {
     );
     send(&mut app, [code(KeyCode::Tab), key('G')]);
     let area = pail::layout::areas(80, 24).inspector;
-    let lines = pail::layout::inspector::lines(&app, area.width as usize - 2);
+    let lines = pail::layout::inspector::lines(&app.inspected(), area.width as usize - 2);
     assert!(lines.iter().all(|l| l.width() <= area.width as usize - 2));
     let shown = area.height as usize - 2;
     assert_eq!(app.view.inspector_scroll as usize, lines.len() - shown);

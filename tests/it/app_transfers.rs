@@ -334,6 +334,39 @@ fn new_folder_refuses_dot_segments_and_empty_ones() {
     }
 }
 
+/// A prompt owns what it works on: closing it takes its folder listing and
+/// marks along, so the next prompt starts from nothing (they used to wait
+/// in a slot beside the modal stack for whichever prompt came next).
+#[test]
+fn a_prompt_keeps_nothing_of_the_prompt_before_it() {
+    let mut app = browsing();
+    let fx = send(&mut app, [key('u')]);
+    let (dir_id, _) = spawned(&fx).into_iter().next().expect("the folder is read");
+    let file = pail::app::task::LocalEntry {
+        name: "a.txt".into(),
+        dir: false,
+        size: 3,
+    };
+    update(&mut app, Msg::Task(dir_id, TaskEvent::Dir(Ok(vec![file]))));
+    send(&mut app, [code(KeyCode::Down), key(' ')]);
+    assert_eq!(app.modals.picker().marked.len(), 1);
+    // Esc leaves the list, Esc again closes the prompt.
+    send(&mut app, [code(KeyCode::Esc), code(KeyCode::Esc)]);
+    assert!(app.modals.is_empty());
+    assert!(app.modals.work().is_none());
+    send(&mut app, [key('d')]);
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::Prompt(p)) if p.kind == pail::app::prompt::PromptKind::Download
+    ));
+    let picker = app.modals.picker();
+    assert!(picker.marked.is_empty() && picker.entries.is_empty());
+    // A listing that arrives after its prompt closed is dropped.
+    send(&mut app, [code(KeyCode::Esc)]);
+    update(&mut app, Msg::Task(dir_id, TaskEvent::Dir(Ok(vec![]))));
+    assert!(app.modals.is_empty());
+}
+
 #[test]
 fn upload_prompt_lists_the_folder_and_picks_marked_entries() {
     let mut app = browsing();
@@ -361,7 +394,7 @@ fn upload_prompt_lists_the_folder_and_picks_marked_entries() {
         &mut app,
         [code(KeyCode::Down), code(KeyCode::Down), key(' '), key(' ')],
     );
-    assert_eq!(app.modals.picker.marked.len(), 2);
+    assert_eq!(app.modals.picker().marked.len(), 2);
     send(&mut app, [ctrl('s')]);
     assert_eq!(
         app.browsing.upload_options.storage_class.as_deref(),

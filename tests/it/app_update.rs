@@ -246,7 +246,7 @@ fn enter_on_object_focuses_inspector_now() {
     send(&mut app, [key('j'), key('j')]);
     assert_eq!(app.view.inspector_scroll, 2);
     send(&mut app, [key('G')]);
-    let max = pail::layout::inspector_max_scroll(&app);
+    let max = pail::layout::inspector::max_scroll(&app.inspected(), app.session.size);
     assert!(max > 2 && app.view.inspector_scroll == max);
     send(&mut app, [key('j'), key('k')]);
     assert_eq!(app.view.inspector_scroll, max - 1);
@@ -458,7 +458,7 @@ fn help_opens_and_any_other_key_closes() {
     );
     // Scrolling stops at the last line.
     send(&mut app, std::iter::repeat_n(key('j'), 200));
-    let max = pail::layout::help_max_scroll(&app, Context::Tree);
+    let max = pail::layout::help::max_scroll(&app.session.keymap, Context::Tree, app.session.size);
     assert_eq!(
         top(&app),
         Some(Modal::Help {

@@ -6,45 +6,15 @@
 //! it.
 
 use super::{Answer, Planned, Question, Said, Then, Tone};
+use crate::app::kind::Kind;
 use crate::app::modal::Modal;
-use crate::app::transfer_jobs::Kind;
 use crate::app::{App, Effect, Job, Load, Owner, TaskId};
 use crate::engine::{S3Source, Spec, parent_of};
 use crate::format::{count, human_size, size_with_bytes, thousands};
 use crate::plan::DeletePlan;
 use crate::store::{StoreResult, Versioning};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Delete,
-    /// Renaming a prefix moves every key under it: shown first.
-    Rename {
-        spec: Spec,
-        touches: Vec<(String, String)>,
-        to: String,
-    },
-}
-
-/// A preview waiting for its listing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listing {
-    pub purpose: Purpose,
-    pub bucket: String,
-    pub sources: Vec<S3Source>,
-    /// The listing task while it runs.
-    pub task: Option<TaskId>,
-    /// The bucket's versioning status when known.
-    pub versioning: Option<Versioning>,
-}
-
-impl Listing {
-    fn verb(&self) -> String {
-        match &self.purpose {
-            Purpose::Delete => "Delete".to_owned(),
-            Purpose::Rename { to, .. } => format!("Move to {to}"),
-        }
-    }
-}
+pub use super::listing::{Listing, Purpose};
 
 /// Opens the question; for anything but one object, lists first.
 pub(crate) fn preview(
@@ -88,7 +58,7 @@ pub(crate) fn preview(
 fn listing_lines(l: &Listing, listed: u64) -> Vec<Said> {
     vec![Said::plain(format!(
         "Listing everything under {} … {} keys so far",
-        crate::app::ops::what_word(&l.sources),
+        crate::app::kind::what_word(&l.sources),
         thousands(listed)
     ))]
 }
@@ -176,7 +146,7 @@ fn ready(l: Listing, plan: DeletePlan) -> Question {
     if typed {
         q = q.typed(n.to_string(), "the number of objects");
     }
-    let from = crate::app::ops::place_of(&l.bucket, &l.sources);
+    let from = crate::app::kind::place_of(&l.bucket, &l.sources);
     let job = match l.purpose {
         Purpose::Delete => {
             let mut touches: Vec<(String, String)> = l

@@ -16,18 +16,17 @@
 //! Builders live beside it: [`delete`] (the delete and prefix-rename
 //! preview, listed first) and [`conflict`]; the history questions are built
 //! by the views that ask them (versions, deleted, rollback). The keys are
-//! in [`keys`]; rendering is `ui::question`.
+//! in [`keys`], opening one and starting what yes plans in open.rs; rendering is `ui::question`.
 
 pub mod conflict;
 pub mod delete;
-mod keys;
+pub(crate) mod keys;
+pub mod listing;
+pub(crate) mod open;
 
-use super::modal::Modal;
-use super::transfer_jobs::Kind;
-use super::{App, Effect, TaskId};
+use super::TaskId;
+use super::kind::Kind;
 use crate::engine::Spec;
-
-pub(super) use keys::on_key;
 
 /// How long a question must have been open before a key answers it.
 pub const GUARD_MS: i64 = 300;
@@ -117,7 +116,7 @@ pub enum Then {
     Answer(TaskId),
     /// A delete or rename preview whose listing runs; it becomes `Start`
     /// when the plan comes.
-    Listing(Box<delete::Listing>),
+    Listing(Box<listing::Listing>),
 }
 
 /// The job a yes starts.
@@ -197,36 +196,5 @@ impl Question {
             Then::Listing(l) => l.task,
             _ => None,
         }
-    }
-}
-
-impl App {
-    /// Opens a question: keys count as answers from [`GUARD_MS`] on.
-    pub(crate) fn ask(&mut self, mut q: Question) {
-        q.opened_ms = self.session.clock.now_ms;
-        self.modals.push(Modal::Question(Box::new(q)));
-    }
-
-    /// Starts a planned job; `{started}` in its closing sentence becomes
-    /// the moment it started (local time and UTC).
-    pub(crate) fn start_planned(&mut self, job: Planned, fx: &mut Vec<Effect>) {
-        let started =
-            crate::format::long_time(self.session.clock.now_ms.div_euclid(1000), self.session.tz);
-        self.start_transfer(job.kind, job.spec, (job.from, job.to), job.touches, fx);
-        if let Some(last) = self.transfers.jobs.last_mut() {
-            last.after = job.after.map(|a| a.replace("{started}", &started));
-        }
-        if job.clear_marks {
-            self.browsing.marks.clear();
-        }
-    }
-}
-
-/// The question on top was uncovered (the help over it closed): it counts
-/// as opening again, so the key that closed the help does not answer it.
-pub(super) fn uncovered(app: &mut App) {
-    let now = app.session.clock.now_ms;
-    if let Some(Modal::Question(q)) = app.modals.last_mut() {
-        q.opened_ms = now;
     }
 }

@@ -9,10 +9,10 @@ mod moment;
 
 pub(crate) use moment::parse_moment;
 
+use super::kind::Kind;
 use super::modal::Modal;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
 use super::question::{Answer, Planned, Question, Said, Tone};
-use super::transfer_jobs::Kind;
 use super::{App, Effect, Job, Owner, TaskId};
 use crate::format::{count, human_size, long_time, short_time};
 use crate::plan::rollback::{Change, RollbackPlan};
@@ -31,18 +31,19 @@ impl App {
             ));
             return;
         }
-        self.modals.pending = Some(super::ops::Pending {
+        let target = super::prompt_work::Pending {
             bucket,
             sources: Vec::new(),
             prefix,
-        });
+        };
         let mut p = Prompt::new(
             PromptKind::Moment,
             format!(
                 "Roll {place} back to (local time: 2026-11-24 14:00, yesterday 14:00, 3h ago):"
             ),
             "",
-        );
+        )
+        .with_work(target);
         p.note = Some("Every key under it becomes what it was then; you see the plan first".into());
         self.modals.push(Modal::Prompt(p));
     }
@@ -92,7 +93,7 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
             Ok(at) if at > app.now_secs() => set_note(app, "That moment is in the future".into()),
             Ok(at) => {
                 app.modals.pop();
-                let Some(pending) = app.modals.pending.take() else {
+                let Some(pending) = p.work.as_ref().map(|w| &w.target) else {
                     return;
                 };
                 // One plan at a time: a new one replaces the one before.
@@ -117,7 +118,6 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
         },
         PromptEvent::Cancel => {
             app.modals.pop();
-            app.modals.pending = None;
             app.set_status("Nothing rolled back");
         }
         _ => {}

@@ -26,7 +26,7 @@ impl Place {
             return Ok(Place::Pipe);
         }
         if s.starts_with("s3://") {
-            let (bucket, key) = super::parse_target(s)?;
+            let (bucket, key) = super::target::parse_target(s)?;
             return Ok(Place::S3 { bucket, key });
         }
         if s.is_empty() {

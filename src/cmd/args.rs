@@ -280,7 +280,7 @@ mod tests {
     fn conflict_and_concurrency_apply_over_the_config() {
         let cmd = |args: &[&str]| {
             use clap::Parser;
-            let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+            let cli = crate::cmd::Cli::try_parse_from(args).unwrap();
             cli.command.unwrap()
         };
         let s = cmd(&["pail", "cp", "--conflict", "keep-both", "a", "s3://b/"])
@@ -307,18 +307,18 @@ mod tests {
     fn rm_has_no_conflict_flag_and_sources_end_before_the_destination() {
         use clap::Parser;
         assert!(
-            crate::cli::Cli::try_parse_from(["pail", "rm", "--conflict", "skip", "s3://b/x"])
+            crate::cmd::Cli::try_parse_from(["pail", "rm", "--conflict", "skip", "s3://b/x"])
                 .is_err()
         );
         let cli =
-            crate::cli::Cli::try_parse_from(["pail", "cp", "a", "b", "-", "s3://b/"]).unwrap();
+            crate::cmd::Cli::try_parse_from(["pail", "cp", "a", "b", "-", "s3://b/"]).unwrap();
         let Some(Command::Cp { sources, dest, .. }) = cli.command else {
             panic!("cp")
         };
         assert_eq!(sources, ["a", "b", "-"]);
         assert_eq!(dest, "s3://b/");
-        assert!(crate::cli::Cli::try_parse_from(["pail", "cp", "only-one"]).is_err());
-        let cli = crate::cli::Cli::try_parse_from([
+        assert!(crate::cmd::Cli::try_parse_from(["pail", "cp", "only-one"]).is_err());
+        let cli = crate::cmd::Cli::try_parse_from([
             "pail",
             "cp",
             "a",

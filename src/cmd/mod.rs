@@ -4,7 +4,9 @@
 //! with exit code 2. The batch commands (`pail cp/mv/rm`) live beside it:
 //! args.rs (their flags and help), batch.rs, copy.rs and rm.rs (what they
 //! do), resolve.rs (what typed paths stand for), output.rs (progress,
-//! `--json`, exit codes), signals.rs; demo.rs starts `--demo`'s server.
+//! `--json`, exit codes), signals.rs; target.rs (the one s3:// target
+//! parser the UI start and the batch commands share); demo.rs starts
+//! `--demo`'s server.
 
 mod args;
 mod batch;
@@ -15,6 +17,7 @@ mod output;
 mod resolve;
 mod rm;
 mod signals;
+mod target;
 mod uploads;
 
 pub use args::Command;
@@ -102,20 +105,6 @@ pub struct Cli {
     pub log_level: Option<String>,
     #[command(subcommand)]
     pub command: Option<args::Command>,
-}
-
-/// `s3://bucket/path` -> ("bucket", "path"), as typed: a path ending in `/`
-/// is a prefix; anything else may name an object (its folder opens with it
-/// selected) or a prefix typed without its slash (the app finds out which).
-pub fn parse_target(s: &str) -> Result<(String, String), String> {
-    let rest = s
-        .strip_prefix("s3://")
-        .ok_or_else(|| format!("{s:?} is not an s3:// URI (expected s3://bucket/prefix/)"))?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    if bucket.is_empty() {
-        return Err(format!("{s:?} names no bucket"));
-    }
-    Ok((bucket.to_owned(), prefix.to_owned()))
 }
 
 /// Like eprintln!, but a closed terminal (SSH dropped, pty gone) is not a
@@ -235,7 +224,7 @@ pub fn main() -> i32 {
             .and_then(|u| u.download_dir().map(|d| d.to_owned()))
             .or_else(|| std::env::current_dir().ok());
     }
-    let start = match cli.target.as_deref().map(parse_target).transpose() {
+    let start = match cli.target.as_deref().map(target::parse_target).transpose() {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -342,26 +331,4 @@ pub fn main() -> i32 {
     rt.shutdown_timeout(std::time::Duration::from_secs(1));
     tracing::debug!("runtime shut down");
     code
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets() {
-        assert_eq!(parse_target("s3://b").unwrap(), ("b".into(), "".into()));
-        assert_eq!(parse_target("s3://b/").unwrap(), ("b".into(), "".into()));
-        assert_eq!(
-            parse_target("s3://b/x/y.txt").unwrap(),
-            ("b".into(), "x/y.txt".into()),
-            "kept as typed: it may name an object"
-        );
-        assert_eq!(
-            parse_target("s3://b/x/y/").unwrap(),
-            ("b".into(), "x/y/".into())
-        );
-        assert!(parse_target("b/x").is_err());
-        assert!(parse_target("s3:///x").is_err());
-    }
 }

@@ -1,38 +1,17 @@
-//! The open multipart uploads panel (`m` in the bucket list or the tree):
-//! every upload under the bucket or the prefix under the cursor that was
-//! started and never completed or aborted — its key, when it started, its
-//! parts and bytes so far, who started it — with abort one (`X`) and abort
-//! all (`A`), each asking first through the one question component, and
-//! running as a job of the transfers panel. Their parts cost storage and
-//! show in no object listing; this is where they can be seen.
+//! The open uploads panel's keys and answers: opening it, its listing
+//! arriving, abort one or all (asked through the question component) and
+//! reloading when a job changed its prefix. The panel's data is in mod.rs.
 
-use super::modal::{Modal, scrolled};
-use super::question::{Planned, Question, Said, Tone};
-use super::transfer_jobs::Kind;
-use super::{App, Effect, Job, Load, Owner, Screen, TaskId};
+use super::{UploadsPanel, row_text};
+use crate::app::kind::Kind;
+use crate::app::modal::{Modal, scrolled};
+use crate::app::question::{Planned, Question, Said, Tone};
+use crate::app::{App, Effect, Job, Load, Owner, Screen, TaskId};
 use crate::engine::Spec;
 use crate::engine::uploads::{OpenRow, totals};
-use crate::format::{count, human_size, long_time};
+
 use crate::keymap::{Action, Context};
 use crate::store::StoreResult;
-
-/// The panel's state, owned by its modal.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UploadsPanel {
-    pub bucket: String,
-    pub prefix: String,
-    pub rows: Load<Vec<OpenRow>>,
-    pub selected: usize,
-}
-
-impl UploadsPanel {
-    fn listed(&self) -> &[OpenRow] {
-        match &self.rows {
-            Load::Ready(r) => r,
-            _ => &[],
-        }
-    }
-}
 
 impl App {
     /// Opens the panel for the bucket (bucket list) or the prefix under
@@ -79,7 +58,7 @@ fn panel_mut(app: &mut App) -> Option<&mut UploadsPanel> {
 }
 
 /// The listing arrived.
-pub(super) fn on_rows(app: &mut App, id: TaskId, r: StoreResult<Vec<OpenRow>>) {
+pub(crate) fn on_rows(app: &mut App, id: TaskId, r: StoreResult<Vec<OpenRow>>) {
     if let Some(p) = panel_mut(app)
         && p.rows == Load::Loading(id)
     {
@@ -93,7 +72,7 @@ pub(super) fn on_rows(app: &mut App, id: TaskId, r: StoreResult<Vec<OpenRow>>) {
 }
 
 /// A job changed `bucket`/`prefix`: an open panel there lists again.
-pub(super) fn refresh_if_showing(app: &mut App, bucket: &str, prefix: &str, fx: &mut Vec<Effect>) {
+pub(crate) fn refresh_if_showing(app: &mut App, bucket: &str, prefix: &str, fx: &mut Vec<Effect>) {
     let Some(p) = panel_mut(app) else { return };
     if p.bucket != bucket || !(prefix.starts_with(&p.prefix) || p.prefix.starts_with(prefix)) {
         return;
@@ -105,7 +84,7 @@ pub(super) fn refresh_if_showing(app: &mut App, bucket: &str, prefix: &str, fx: 
     }
 }
 
-pub(super) fn on_key(app: &mut App, action: Option<Action>, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(app: &mut App, action: Option<Action>, fx: &mut Vec<Effect>) {
     let Some(p) = panel_mut(app) else { return };
     let n = p.listed().len();
     let max = n.saturating_sub(1) as u16;
@@ -194,27 +173,4 @@ fn abort_question(app: &App, bucket: &str, prefix: &str, rows: Vec<OpenRow>) -> 
     } else {
         q
     }
-}
-
-/// "2026-11-02 10:00  3 parts  15.0 MiB  backups/a.tar  by alice", raw.
-pub fn row_text(app: &App, r: &OpenRow) -> String {
-    let u = &r.upload;
-    let when = u
-        .initiated
-        .map(|t| long_time(t, app.session.tz))
-        .unwrap_or_else(|| "started ?".into());
-    let held = match &r.parts {
-        Ok(p) => format!(
-            "{}  {}",
-            count(p.parts, "part", "parts"),
-            human_size(p.bytes)
-        ),
-        Err(_) => "parts unknown".into(),
-    };
-    let who = u
-        .initiator
-        .as_deref()
-        .map(|w| format!("  by {w}"))
-        .unwrap_or_default();
-    format!("{when}  {held}  {}{who}", u.key)
 }

@@ -1,0 +1,144 @@
+//! Where a key (or pasted text) goes when a modal is open: to the top
+//! one, whose own module handles it. The modal types live in modal.rs,
+//! low in the house, so every feature can open one; this router sits above
+//! the features it hands keys to.
+
+use super::modal::{Modal, scrolled};
+use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::{App, Effect};
+use crate::keymap::Action;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// Handles a key for the top modal.
+pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(top) = app.modals.last().cloned() else {
+        return;
+    };
+    let action = app.session.keymap.action(top.context(), &key);
+    if action == Some(Action::Suspend) {
+        fx.push(Effect::Suspend);
+        return;
+    }
+    match top {
+        Modal::Help { scroll, context } => {
+            let (km, size) = (&app.session.keymap, app.session.size);
+            let max = crate::layout::help::max_scroll(km, context, size);
+            let page = crate::layout::help::page(km, context, size);
+            match scrolled(scroll, action, page, max) {
+                Some(scroll) => set_top(app, Modal::Help { scroll, context }),
+                // Close, or any key the help has no use for.
+                None => {
+                    app.modals.pop();
+                    super::question::open::uncovered(app);
+                }
+            }
+        }
+        Modal::Messages { scroll } => {
+            let (log, tz, size) = (app.messages.view(), app.session.tz, app.session.size);
+            let max = crate::layout::messages::max_scroll(&log, tz, size);
+            let page = crate::layout::messages::page(&log, tz, size);
+            match scrolled(scroll, action, page, max) {
+                Some(scroll) => set_top(app, Modal::Messages { scroll }),
+                None if action == Some(Action::Close) => {
+                    app.modals.pop();
+                }
+                None => {}
+            }
+        }
+        Modal::Copy => {
+            app.modals.pop();
+            if key.code == KeyCode::Esc {
+                return;
+            }
+            match app.session.keymap.copy_target(&key) {
+                Some(what) => super::clipboard_menu::copy(app, what, fx),
+                None => app.set_status("Nothing copied"),
+            }
+        }
+        Modal::Error(_) | Modal::Detail(_) => {
+            app.modals.pop();
+        }
+        Modal::ConfirmQuit => {
+            app.modals.pop();
+            if action == Some(Action::Yes) {
+                fx.push(Effect::Quit);
+            }
+        }
+        Modal::Prompt(mut p) => {
+            if p.kind == PromptKind::Upload && super::picker::on_key(app, &p, &key, fx) {
+                return;
+            }
+            let ev = p.handle(&app.session.keymap, &key);
+            set_top(app, Modal::Prompt(p.clone()));
+            on_prompt(app, &p, ev, fx);
+        }
+        Modal::Question(q) => super::question::keys::on_key(app, *q, key, fx),
+        Modal::Transfers => super::panel::on_key(app, action, fx),
+        Modal::TransferItems { task, scroll } => {
+            super::panel::on_items_key(app, task, scroll, action)
+        }
+        Modal::Share(s) => super::share::keys::on_key(app, *s, key, fx),
+        Modal::Versions => super::versions::on_key(app, key, fx),
+        Modal::Uploads(_) => super::uploads::keys::on_key(app, action, fx),
+    }
+}
+
+/// Pasted text goes to an open prompt. With nothing open in a bucket, a
+/// pasted path (a file dragged onto the terminal) opens the upload prompt.
+pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
+    if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
+        let ev = p.paste(text);
+        let p = p.clone();
+        on_prompt(app, &p, ev, fx);
+    } else if app.modals.is_empty()
+        && app.view.screen == super::Screen::Browse
+        && let Some(path) = super::ops::pasted_path(text)
+    {
+        app.upload(Some(&path), fx);
+    }
+}
+
+fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
+    match p.kind {
+        PromptKind::Filter => super::cursor::on_filter(app, p.value(), ev, fx),
+        PromptKind::Moment => super::rollback::on_prompt(app, p, ev, fx),
+        _ => on_path_prompt(app, p, ev, fx),
+    }
+}
+
+/// The operation prompts: Enter submits, Esc cancels, Tab completes a
+/// local path from the folder's listing.
+fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
+    let value = p.value().to_owned();
+    match ev {
+        PromptEvent::Submit => {
+            app.modals.pop();
+            match p.kind {
+                // The prompt's work goes with it to what it submits.
+                PromptKind::Download => app.submit_download(&value, p.work.clone(), fx),
+                PromptKind::Upload => app.submit_upload(&value, p.work.clone(), fx),
+                PromptKind::Rename => app.submit_rename(&value, p.work.clone(), fx),
+                PromptKind::NewFolder => app.submit_new_folder(&value, p.work.clone(), fx),
+                PromptKind::Filter | PromptKind::Moment => {}
+            }
+        }
+        PromptEvent::Cancel => {
+            app.modals.pop();
+            fx.extend(app.tasks.cancel_where(|o| *o == super::Owner::LocalDir));
+            app.set_status("Cancelled");
+        }
+        PromptEvent::Complete if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+            super::picker::complete(app, &value, fx);
+        }
+        PromptEvent::Edited if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+            app.list_local(&value, fx);
+        }
+        _ => {}
+    }
+}
+
+fn set_top(app: &mut App, m: Modal) {
+    if let Some(top) = app.modals.last_mut() {
+        *top = m;
+    }
+}
