@@ -1,6 +1,8 @@
-//! Marked objects and prefixes: the set every file operation acts on (part
-//! 2), when there is one. Marks are kept by bucket and key, so they survive
+//! Marked objects and prefixes: the set every file operation acts on, when
+//! there is one. Marks are kept by bucket and key, so they survive
 //! scrolling, filtering, expanding and moving to other prefixes or buckets.
+//! pail's own clipboard ([`Clip`], what `y`/`x` picked for `p`) lives here
+//! too: both are selections the user carries around.
 
 use super::tree::Tree;
 use crate::format::{count, human_size};

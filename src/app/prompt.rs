@@ -1,7 +1,9 @@
-//! One text prompt for every typed input: the filter today, and later paths
-//! (with `Tab` completion), new names, durations and typed confirmations.
-//! Editing is tui-input's; what Enter, Esc, Tab and ↑/↓ mean comes from the
-//! keymap's prompt context, so they are remappable like every other key.
+//! One text prompt for every typed input: the filter, local paths for
+//! downloads and uploads (with `Tab` completion), new names, a new folder
+//! and the moment of a rollback. Editing is tui-input's; what Enter, Esc,
+//! Tab and ↑/↓ mean comes from the keymap's prompt context, so they are
+//! remappable like every other key. An operation prompt carries its own
+//! [`Work`] (what it acts on), which goes when the prompt goes.
 
 use super::prompt_work::{Pending, Work};
 use crate::keymap::{Action, Context, Keymap};

@@ -83,8 +83,8 @@ pub enum Skip {
     /// answer was "skip": the raw name of that item.
     SameTarget(String),
     /// Not a thing to transfer (a socket, a FIFO, a symlink not followed,
-    /// an unreadable file, a name that is not UTF-8), in words.
-    NotAFile(String),
+    /// an unreadable file, a name that is not UTF-8).
+    NotAFile(crate::local::walk::Unfit),
     /// An empty folder: S3 has no folders (`[transfers] folder_markers`
     /// makes a `name/` marker instead).
     EmptyFolder,
@@ -106,7 +106,7 @@ impl Skip {
                 "another item of this job ({}) goes to the same place",
                 crate::sanitize::clean(other)
             ),
-            Skip::NotAFile(why) => why.clone(),
+            Skip::NotAFile(why) => why.to_string(),
             Skip::EmptyFolder => {
                 "empty folder (S3 has no folders; [transfers] folder_markers = true makes name/ markers)"
                     .into()

@@ -12,6 +12,7 @@
 //! the directories on the current path are held, never the whole tree.
 
 use std::ffi::OsString;
+use std::fmt;
 use std::fs::{self, Metadata};
 use std::io;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -35,7 +36,48 @@ pub enum WalkItem {
     /// (or made a `name/` marker when the user asks for those).
     EmptyDir { path: PathBuf, key_rel: String },
     /// Something that will not be uploaded, and why.
-    Skipped { path: PathBuf, reason: String },
+    Skipped { path: PathBuf, reason: Unfit },
+}
+
+/// Why a walked entry is not uploaded. A kind, not a sentence, so the
+/// engine and the summaries can tell them apart; [`fmt::Display`] gives the
+/// words the items list and `--json` show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unfit {
+    /// A name that is not UTF-8 (S3 keys are).
+    NotUtf8,
+    /// A symlink, and `follow_symlinks = false`.
+    Symlink,
+    /// Links that lead back to themselves, or to a folder being walked.
+    SymlinkLoop,
+    BrokenSymlink,
+    /// A folder already on the walked path (only a bind mount does this
+    /// without symlinks).
+    FolderLoop,
+    Fifo,
+    Socket,
+    Device,
+    /// Anything else that is not a regular file.
+    Special,
+    /// It could not be read: the system's reason.
+    Unreadable(String),
+}
+
+impl fmt::Display for Unfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unfit::NotUtf8 => f.write_str("name is not UTF-8"),
+            Unfit::Symlink => f.write_str("symlink (follow_symlinks = false)"),
+            Unfit::SymlinkLoop => f.write_str("symlink loop"),
+            Unfit::BrokenSymlink => f.write_str("broken symlink"),
+            Unfit::FolderLoop => f.write_str("folder loop (already being walked)"),
+            Unfit::Fifo => f.write_str("FIFO"),
+            Unfit::Socket => f.write_str("socket"),
+            Unfit::Device => f.write_str("device"),
+            Unfit::Special => f.write_str("not a regular file"),
+            Unfit::Unreadable(e) => write!(f, "unreadable: {e}"),
+        }
+    }
 }
 
 /// The lazy walk; see [`walk`].
@@ -87,7 +129,7 @@ pub fn walk(picked: &Path, follow_symlinks: bool) -> Walk {
 
 /// The picked entry's own name, which starts every key. `.` or `..` have
 /// none of their own, so the name is the folder they resolve to.
-fn picked_name(picked: &Path) -> Result<String, String> {
+fn picked_name(picked: &Path) -> Result<String, Unfit> {
     let name = match picked.file_name() {
         Some(name) => name.to_owned(),
         None => match fs::canonicalize(picked) {
@@ -95,12 +137,11 @@ fn picked_name(picked: &Path) -> Result<String, String> {
             Err(e) => return Err(unreadable(&e)),
         },
     };
-    name.into_string()
-        .map_err(|_| "name is not UTF-8".to_owned())
+    name.into_string().map_err(|_| Unfit::NotUtf8)
 }
 
-fn unreadable(e: &io::Error) -> String {
-    format!("unreadable: {e}")
+fn unreadable(e: &io::Error) -> Unfit {
+    Unfit::Unreadable(e.to_string())
 }
 
 impl Iterator for Walk {
@@ -126,7 +167,7 @@ impl Iterator for Walk {
             let Some(name) = name.to_str() else {
                 return Some(WalkItem::Skipped {
                     path,
-                    reason: "name is not UTF-8".into(),
+                    reason: Unfit::NotUtf8,
                 });
             };
             let key = if frame.key.is_empty() {
@@ -145,7 +186,7 @@ impl Walk {
     /// Looks at one entry: gives the item for it, or, for a folder, opens
     /// it (its entries come next) and gives nothing.
     fn visit(&mut self, path: PathBuf, key: String) -> Option<WalkItem> {
-        let skipped = |path: PathBuf, reason: String| Some(WalkItem::Skipped { path, reason });
+        let skipped = |path: PathBuf, reason: Unfit| Some(WalkItem::Skipped { path, reason });
         let meta = match fs::symlink_metadata(&path) {
             Ok(meta) => meta,
             Err(e) => return skipped(path, unreadable(&e)),
@@ -154,16 +195,16 @@ impl Walk {
         let meta = if !is_link {
             meta
         } else if !self.follow_symlinks {
-            return skipped(path, "symlink (follow_symlinks = false)".into());
+            return skipped(path, Unfit::Symlink);
         } else {
             match fs::metadata(&path) {
                 Ok(meta) => meta,
                 // A chain of links that never ends in a file.
                 Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-                    return skipped(path, "symlink loop".into());
+                    return skipped(path, Unfit::SymlinkLoop);
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return skipped(path, "broken symlink".into());
+                    return skipped(path, Unfit::BrokenSymlink);
                 }
                 Err(e) => return skipped(path, unreadable(&e)),
             }
@@ -181,15 +222,15 @@ impl Walk {
             return self.open_dir(path, key, &meta, is_link);
         }
         let reason = if kind.is_fifo() {
-            "FIFO"
+            Unfit::Fifo
         } else if kind.is_socket() {
-            "socket"
+            Unfit::Socket
         } else if kind.is_block_device() || kind.is_char_device() {
-            "device"
+            Unfit::Device
         } else {
-            "not a regular file"
+            Unfit::Special
         };
-        skipped(path, reason.into())
+        skipped(path, reason)
     }
 
     fn open_dir(
@@ -203,14 +244,11 @@ impl Walk {
         if self.stack.iter().any(|f| f.id == id) {
             // Without following symlinks only a bind mount can do this.
             let reason = if via_link {
-                "symlink loop"
+                Unfit::SymlinkLoop
             } else {
-                "folder loop (already being walked)"
+                Unfit::FolderLoop
             };
-            return Some(WalkItem::Skipped {
-                path,
-                reason: reason.into(),
-            });
+            return Some(WalkItem::Skipped { path, reason });
         }
         let entries = match fs::read_dir(&path) {
             Ok(entries) => entries,

@@ -399,14 +399,13 @@ fn help_and_the_message_log_in_a_real_terminal() {
     t.press(&["G"]);
     t.wait_for("Mouse");
     t.press(&["\x1b"]);
-    std::thread::sleep(Duration::from_millis(300));
+    t.wait_gone("Mouse");
     // Open a bucket: a status message is logged with its time.
     t.press(&["M"]);
     t.wait_for("Messages (newest first)");
     t.wait_for("buckets");
     t.press(&["q"]);
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(!t.screen().contains("Messages (newest first)"));
+    t.wait_gone("Messages (newest first)");
     assert!(t.quit().success());
 }
 

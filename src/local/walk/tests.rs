@@ -20,7 +20,7 @@ fn summary(picked: &Path, follow: bool, base: &Path) -> Vec<(String, String)> {
             }
             WalkItem::Skipped { path, reason } => (
                 format!("skip {}", path.strip_prefix(base).unwrap().display()),
-                reason,
+                reason.to_string(),
             ),
             WalkItem::EmptyDir { key_rel, .. } => (format!("{key_rel}/"), "empty".into()),
         })
@@ -139,7 +139,7 @@ fn devices_are_skipped() {
         items,
         [WalkItem::Skipped {
             path: "/dev/null".into(),
-            reason: "device".into()
+            reason: Unfit::Device
         }]
     );
 }
@@ -217,10 +217,10 @@ fn names_that_are_not_utf8_are_skipped() {
         items[0],
         WalkItem::Skipped {
             path: bad.clone(),
-            reason: "name is not UTF-8".into()
+            reason: Unfit::NotUtf8
         }
     );
-    assert!(matches!(&items[1], WalkItem::Skipped { reason, .. } if reason == "name is not UTF-8"));
+    assert!(matches!(&items[1], WalkItem::Skipped { reason, .. } if *reason == Unfit::NotUtf8));
     assert!(matches!(&items[2], WalkItem::File { key_rel, .. } if key_rel == "d/good.txt"));
     assert_eq!(items.len(), 3);
     // Picked directly.
@@ -229,7 +229,7 @@ fn names_that_are_not_utf8_are_skipped() {
         items,
         [WalkItem::Skipped {
             path: bad,
-            reason: "name is not UTF-8".into()
+            reason: Unfit::NotUtf8
         }]
     );
 }
