@@ -114,12 +114,20 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
         PromptEvent::Submit => {
             app.modals.pop();
             match p.kind {
-                // The prompt's work goes with it to what it submits.
-                PromptKind::Download => app.submit_download(&value, p.work.clone(), fx),
-                PromptKind::Upload => app.submit_upload(&value, p.work.clone(), fx),
-                PromptKind::Rename => app.submit_rename(&value, p.work.clone(), fx),
-                PromptKind::NewFolder => app.submit_new_folder(&value, p.work.clone(), fx),
                 PromptKind::Filter | PromptKind::Moment => {}
+                // The prompt's work goes with it to what it submits.
+                PromptKind::Upload => app.submit_upload(&value, p.work.clone(), fx),
+                kind => {
+                    let Some(target) = p.work.as_ref().map(|w| w.target.clone()) else {
+                        return;
+                    };
+                    match kind {
+                        PromptKind::Download => app.submit_download(&value, target, fx),
+                        PromptKind::Rename => app.submit_rename(&value, target, fx),
+                        PromptKind::NewFolder => app.submit_new_folder(&value, target, fx),
+                        _ => {}
+                    }
+                }
             }
         }
         PromptEvent::Cancel => {

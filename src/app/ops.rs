@@ -144,15 +144,7 @@ impl App {
         ));
     }
 
-    pub(crate) fn submit_download(
-        &mut self,
-        typed: &str,
-        work: Option<Box<Work>>,
-        fx: &mut Vec<Effect>,
-    ) {
-        let Some(p) = work.map(|w| w.target) else {
-            return;
-        };
+    pub(crate) fn submit_download(&mut self, typed: &str, p: Pending, fx: &mut Vec<Effect>) {
         let typed = typed.trim();
         if typed.is_empty() {
             self.set_status("Nothing downloaded: no folder given");
@@ -423,15 +415,7 @@ impl App {
         self.modals.push(Modal::Prompt(p));
     }
 
-    pub(crate) fn submit_rename(
-        &mut self,
-        typed: &str,
-        work: Option<Box<Work>>,
-        fx: &mut Vec<Effect>,
-    ) {
-        let Some(p) = work.map(|w| w.target) else {
-            return;
-        };
+    pub(crate) fn submit_rename(&mut self, typed: &str, p: Pending, fx: &mut Vec<Effect>) {
         let Some(source) = p.sources.first().cloned() else {
             return;
         };
@@ -504,15 +488,7 @@ impl App {
         ));
     }
 
-    pub(crate) fn submit_new_folder(
-        &mut self,
-        typed: &str,
-        work: Option<Box<Work>>,
-        fx: &mut Vec<Effect>,
-    ) {
-        let Some(p) = work.map(|w| w.target) else {
-            return;
-        };
+    pub(crate) fn submit_new_folder(&mut self, typed: &str, p: Pending, fx: &mut Vec<Effect>) {
         let name = typed.trim_matches('/');
         if name.is_empty() {
             self.set_status("No folder created: no name given");

@@ -226,7 +226,9 @@ async fn one_range(
             return Err((off - start, e));
         }
         env.throttle(chunk.len() as u64).await;
-        sink.write(&chunk).await.map_err(|e| (off - start, e))?;
+        sink.write(chunk.clone())
+            .await
+            .map_err(|e| (off - start, e))?;
         if let Some(h) = h.as_mut() {
             h.update(&chunk);
         }

@@ -1,12 +1,13 @@
 //! Where a download's bytes go: the temp file, written off the async
 //! threads. A write to a slow or full disk must not stall the runtime that
-//! also drives the network and the terminal, so chunks are gathered into a
-//! buffer and each full buffer is written by `spawn_blocking`; gathering
-//! keeps that to one blocking call per [`BUFFER`] bytes instead of one per
-//! network chunk.
+//! also drives the network and the terminal, so chunks are gathered and
+//! each [`BUFFER`] bytes are written by one `spawn_blocking` call instead of
+//! one per network chunk. The chunks are kept as they came (`Bytes` share
+//! the body's memory): gathering copies nothing.
 
 use super::failure::local_write;
 use crate::store::StoreError;
+use bytes::Bytes;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
@@ -18,7 +19,9 @@ const BUFFER: usize = 256 << 10;
 
 pub(super) struct Sink {
     file: Arc<File>,
-    buf: Vec<u8>,
+    buf: Vec<Bytes>,
+    /// Bytes in `buf`.
+    held: usize,
     /// The file offset where `buf` starts.
     at: u64,
 }
@@ -30,15 +33,17 @@ impl Sink {
         Ok(Sink {
             file: Arc::new(file),
             buf: Vec::new(),
+            held: 0,
             at,
         })
     }
 
     /// Takes `chunk`; the bytes reach the file by the next [`Sink::flush`]
     /// at the latest.
-    pub(super) async fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
-        self.buf.extend_from_slice(chunk);
-        if self.buf.len() >= BUFFER {
+    pub(super) async fn write(&mut self, chunk: Bytes) -> Result<(), StoreError> {
+        self.held += chunk.len();
+        self.buf.push(chunk);
+        if self.held >= BUFFER {
             self.flush().await?;
         }
         Ok(())
@@ -51,10 +56,18 @@ impl Sink {
             return Ok(());
         }
         let buf = std::mem::take(&mut self.buf);
-        let (file, at, len) = (self.file.clone(), self.at, buf.len() as u64);
-        let written = tokio::task::spawn_blocking(move || file.write_all_at(&buf, at))
-            .await
-            .map_err(|e| local_write(&std::io::Error::other(e.to_string())))?;
+        let (file, at, len) = (self.file.clone(), self.at, self.held as u64);
+        self.held = 0;
+        let written = tokio::task::spawn_blocking(move || {
+            let mut off = at;
+            for chunk in &buf {
+                file.write_all_at(chunk, off)?;
+                off += chunk.len() as u64;
+            }
+            Ok::<_, std::io::Error>(())
+        })
+        .await
+        .map_err(|e| local_write(&std::io::Error::other(e.to_string())))?;
         written.map_err(|e| local_write(&e))?;
         self.at += len;
         Ok(())
@@ -70,8 +83,8 @@ mod tests {
         let tmp = tempfile::tempfile().unwrap();
         tmp.set_len(4).unwrap();
         let mut s = Sink::new(&tmp, 1).unwrap();
-        s.write(b"ab").await.unwrap();
-        s.write(b"c").await.unwrap();
+        s.write(Bytes::from_static(b"ab")).await.unwrap();
+        s.write(Bytes::from_static(b"c")).await.unwrap();
         s.flush().await.unwrap();
         let mut out = [0u8; 4];
         tmp.read_exact_at(&mut out, 0).unwrap();
@@ -82,7 +95,7 @@ mod tests {
     async fn a_full_buffer_is_written_without_a_flush() {
         let tmp = tempfile::tempfile().unwrap();
         let mut s = Sink::new(&tmp, 0).unwrap();
-        s.write(&vec![7u8; BUFFER]).await.unwrap();
+        s.write(Bytes::from(vec![7u8; BUFFER])).await.unwrap();
         assert_eq!(tmp.metadata().unwrap().len(), BUFFER as u64);
     }
 }

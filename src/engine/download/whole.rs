@@ -147,7 +147,7 @@ async fn stream_into(
             }
         };
         env.throttle(chunk.len() as u64).await;
-        sink.write(&chunk).await.map_err(|e| (written, e))?;
+        sink.write(chunk.clone()).await.map_err(|e| (written, e))?;
         if let Some(h) = st.hasher.as_mut() {
             h.update(&chunk);
         }
