@@ -74,11 +74,17 @@ async fn work(
             let req = ListRequest::recursive(&bucket, &prefix, page_size);
             let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
             while let Some(page) = pages.next().await {
-                report(TaskEvent::Totals(page.map(|p| {
-                    totals.objects += p.objects.len() as u64;
-                    totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
-                    (totals, p.next.is_none())
-                })));
+                match page {
+                    // Running totals supersede each other...
+                    Ok(p) => {
+                        totals.objects += p.objects.len() as u64;
+                        totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
+                        report(TaskEvent::Totals(Ok((totals, p.next.is_none()))));
+                    }
+                    // ...a failure must arrive, after the last of them (the
+                    // loop reads reports before the queue).
+                    Err(e) => send(TaskEvent::Totals(Err(e))).await,
+                }
             }
         }
         Job::PlanDelete { bucket, sources } => {

@@ -70,10 +70,11 @@ impl Outbox {
     pub fn report(&self, id: TaskId, event: TaskEvent) {
         let msg = Msg::Task(id, event);
         let mut unread = self.slots.unread.lock().unwrap_or_else(|p| p.into_inner());
-        match unread.iter_mut().find(|(t, _)| *t == id) {
-            Some((_, old)) => {
-                let older = std::mem::replace(old, Msg::Resumed);
-                *old = supersede(older, msg);
+        match unread.iter().position(|(t, _)| *t == id) {
+            // In its place: reports of different tasks keep their order.
+            Some(i) => {
+                let (_, older) = unread.remove(i);
+                unread.insert(i, (id, supersede(older, msg)));
             }
             None => unread.push((id, msg)),
         }
@@ -163,6 +164,28 @@ mod tests {
         assert_eq!(inbox.recv().await, Some(Msg::TaskEnded(TaskId(1), None)));
         drop(out);
         assert_eq!(inbox.recv().await, None);
+    }
+
+    #[tokio::test]
+    async fn a_failure_sent_after_running_totals_arrives_after_them() {
+        let (out, mut inbox) = mailbox(4);
+        let totals = |n| {
+            let t = crate::store::PrefixTotals {
+                objects: n,
+                bytes: n,
+            };
+            TaskEvent::Totals(Ok((t, false)))
+        };
+        out.report(TaskId(3), totals(1000));
+        out.report(TaskId(3), totals(2000));
+        let err = crate::store::StoreError::new(crate::store::ErrorKind::Timeout, "x");
+        out.send(Msg::Task(TaskId(3), TaskEvent::Totals(Err(err.clone()))))
+            .await;
+        assert_eq!(inbox.recv().await, Some(Msg::Task(TaskId(3), totals(2000))));
+        assert_eq!(
+            inbox.recv().await,
+            Some(Msg::Task(TaskId(3), TaskEvent::Totals(Err(err))))
+        );
     }
 
     #[tokio::test]

@@ -3,9 +3,15 @@
 //! The popup's data and its pure helpers (curl, QR, TSV lines) are in
 //! mod.rs, low enough for the modal stack to hold a `Share`.
 
-use super::*;
+use super::{Field, Link, PRESETS, Share, Stage, curl, file_name, qr_lines, tsv_field};
 use crate::app::modal::Modal;
 use crate::app::{App, Effect, Job, Owner, TaskId};
+use crate::keymap::{Action, Context};
+use crate::sanitize::clean;
+use crate::store::{LinkMethod, ObjectRef, Presigned, StoreError, StoreResult};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 impl App {
     /// `P`: the share popup for the object under the cursor (or the marked

@@ -8,12 +8,8 @@
 pub(crate) mod keys;
 
 use super::TaskId;
-use crate::keymap::{Action, Context};
-use crate::sanitize::clean;
-use crate::store::{LinkMethod, ObjectRef, PresignRequest, Presigned, StoreError, StoreResult};
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crate::store::{LinkMethod, ObjectRef, PresignRequest, Presigned};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
 /// Expiry presets, in seconds, with their labels.
 pub const PRESETS: [(u64, &str); 5] = [
