@@ -118,6 +118,27 @@ impl Key {
         Ok(Key { code, mods })
     }
 
+    /// Whether the key edits a line of text (types, erases or moves the
+    /// cursor in it): in a text field these never reach the keymap. The
+    /// share form's text fields follow this rule; the prompt keeps these
+    /// keys for itself.
+    pub fn edits_text(&self) -> bool {
+        let plain = !self
+            .mods
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        plain
+            && matches!(
+                self.code,
+                KeyCode::Char(_)
+                    | KeyCode::Backspace
+                    | KeyCode::Delete
+                    | KeyCode::Left
+                    | KeyCode::Right
+                    | KeyCode::Home
+                    | KeyCode::End
+            )
+    }
+
     pub fn label(&self) -> String {
         let mut out = String::new();
         if self.mods.contains(KeyModifiers::CONTROL) {
@@ -191,18 +212,32 @@ impl Key {
         }
     }
 
-    /// Why this key cannot be bound in `ctx`, if the context keeps it.
-    fn reserved_in(&self, ctx: Context) -> Option<&'static str> {
+    /// Whether this key types a character into the text field of `ctx`.
+    fn types_text_in(&self, ctx: Context) -> bool {
         let plain = !self
             .mods
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match (ctx, self.code) {
+            (Context::Prompt, KeyCode::Char(_)) => plain,
+            (Context::Picker, KeyCode::Char(c)) => plain && c != ' ',
+            _ => false,
+        }
+    }
+
+    /// Why this key cannot be bound in `ctx`, if the context keeps it.
+    fn reserved_in(&self, ctx: Context) -> Option<&'static str> {
         if self.code == KeyCode::Char('c') && self.mods == KeyModifiers::CONTROL {
             return Some("Ctrl-c always quits");
         }
         match ctx {
             Context::Copy if self.code == KeyCode::Esc => Some("Esc closes the copy menu"),
-            Context::Prompt if plain && matches!(self.code, KeyCode::Char(_)) => {
+            Context::Prompt if self.types_text_in(ctx) => {
                 Some("printable keys type into the prompt")
+            }
+            // The folder list sits under the prompt: what it does not use
+            // types into the path (Space marks an entry).
+            Context::Picker if self.types_text_in(ctx) => {
+                Some("printable keys type into the upload prompt")
             }
             Context::Question if self.code == KeyCode::Backspace => {
                 Some("it edits the typed confirmation")
@@ -364,15 +399,22 @@ impl Keymap {
                 if !action.contexts().contains(&ctx) {
                     continue;
                 }
-                let list = scoped
-                    .get(&(ctx, action))
+                let own = scoped.get(&(ctx, action));
+                let list = own
                     .or_else(|| global.get(&action))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 for k in list {
-                    if let Some(why) = k.reserved_in(ctx)
-                        && !(action == Action::ForceQuit && k.code == KeyCode::Char('c'))
-                    {
+                    let reserved = k
+                        .reserved_in(ctx)
+                        .filter(|_| !(action == Action::ForceQuit && k.code == KeyCode::Char('c')));
+                    // A global key a context keeps for itself (a letter
+                    // where text is typed) simply does not apply there; a
+                    // key bound in that context's own section is an error.
+                    if reserved.is_some() && own.is_none() && k.types_text_in(ctx) {
+                        continue;
+                    }
+                    if let Some(why) = reserved {
                         return Err(err(
                             action.name(),
                             format!(

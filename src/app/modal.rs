@@ -96,6 +96,10 @@ pub enum Modal {
 impl Modal {
     pub fn context(&self) -> Context {
         match self {
+            // Once ↓ moved into the upload prompt's folder list.
+            Modal::Prompt(p) if p.work.as_ref().is_some_and(|w| w.picker.cursor.is_some()) => {
+                Context::Picker
+            }
             Modal::Prompt(_) => Context::Prompt,
             Modal::Help { .. } => Context::Help,
             Modal::Messages { .. } => Context::Messages,

@@ -12,23 +12,35 @@ use super::prompt::{Prompt, PromptKind};
 use super::prompt_work::UploadPicker;
 use super::task::LocalEntry;
 use super::{App, Effect};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::keymap::{Action, Context};
+use crossterm::event::KeyEvent;
 
 /// The open prompt's folder listing, if a prompt with one is open.
 fn picker(app: &mut App) -> Option<&mut UploadPicker> {
     app.modals.work_mut().map(|w| &mut w.picker)
 }
 
-/// Keys the upload prompt handles before the text input sees them.
+/// How far PgUp/PgDn move in the folder list.
+const PAGE: usize = 10;
+
+/// Keys the upload prompt handles before the text input sees them: the
+/// upload's options, moving into the folder list (the prompt's `next`),
+/// and every key of the list once in it (the keymap's picker context).
 /// Returns whether the key was used.
 pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('s') if ctrl => {
+    let in_list = app.modals.picker().cursor.is_some();
+    let ctx = if in_list {
+        Context::Picker
+    } else {
+        Context::Prompt
+    };
+    let action = app.session.keymap.action(ctx, key);
+    match action {
+        Some(Action::StorageClass) => {
             app.cycle_storage_class();
             return true;
         }
-        KeyCode::Char('e') if ctrl => {
+        Some(Action::Encryption) => {
             app.cycle_encryption();
             return true;
         }
@@ -40,20 +52,20 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
     let n = pk.entries.len();
     let last = n.saturating_sub(1);
     let Some(cur) = pk.cursor else {
-        if key.code == KeyCode::Down && n > 0 {
+        if action == Some(Action::Next) && n > 0 {
             pk.cursor = Some(0);
             return true;
         }
         return false;
     };
-    match key.code {
-        KeyCode::Down => pk.cursor = Some((cur + 1).min(last)),
-        KeyCode::Up if cur == 0 => pk.cursor = None,
-        KeyCode::Up => pk.cursor = Some(cur - 1),
-        KeyCode::PageDown => pk.cursor = Some((cur + 10).min(last)),
-        KeyCode::PageUp => pk.cursor = Some(cur.saturating_sub(10)),
-        KeyCode::Esc => pk.cursor = None,
-        KeyCode::Char(' ') => {
+    match action {
+        Some(Action::MoveDown) => pk.cursor = Some((cur + 1).min(last)),
+        Some(Action::MoveUp) if cur == 0 => pk.cursor = None,
+        Some(Action::MoveUp) => pk.cursor = Some(cur - 1),
+        Some(Action::PageDown) => pk.cursor = Some((cur + PAGE).min(last)),
+        Some(Action::PageUp) => pk.cursor = Some(cur.saturating_sub(PAGE)),
+        Some(Action::Cancel) => pk.cursor = None,
+        Some(Action::Mark) => {
             if let Some(e) = pk.entries.get(cur) {
                 let name = e.name.clone();
                 if !pk.marked.remove(&name) {
@@ -62,7 +74,7 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
                 pk.cursor = Some((cur + 1).min(last));
             }
         }
-        KeyCode::Right | KeyCode::Tab => {
+        Some(Action::Expand) => {
             if let Some(e) = pk.entries.get(cur).filter(|e| e.dir) {
                 let path = format!("{}{}/", pk.dir, e.name);
                 pk.cursor = None;
@@ -71,14 +83,14 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
                 app.list_local(&path, fx);
             }
         }
-        KeyCode::Left | KeyCode::Backspace => {
+        Some(Action::Collapse) => {
             let parent = parent_dir(&pk.dir);
             pk.cursor = None;
             pk.marked.clear();
             set_text(app, &parent);
             app.list_local(&parent, fx);
         }
-        KeyCode::Enter => {
+        Some(Action::Submit) => {
             let picked = if pk.marked.is_empty() {
                 pk.entries
                     .get(cur)

@@ -228,7 +228,11 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::SkipIdentical
         | Action::KeepBoth
         | Action::CancelJob
-        | Action::AbortAll => {}
+        | Action::AbortAll
+        | Action::ChoiceNext
+        | Action::ChoicePrev
+        | Action::StorageClass
+        | Action::Encryption => {}
         Action::OpenUploads => app.open_uploads(fx),
         Action::Versions => app.versions(fx),
         Action::ShowDeleted => app.toggle_deleted(fx),

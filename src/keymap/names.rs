@@ -21,10 +21,12 @@ pub enum Context {
     Share,
     /// The open multipart uploads panel.
     Uploads,
+    /// The folder list under the upload prompt, once ↓ moved into it.
+    Picker,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Buckets,
         Context::Tree,
         Context::Inspector,
@@ -38,6 +40,7 @@ impl Context {
         Context::Versions,
         Context::Share,
         Context::Uploads,
+        Context::Picker,
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Context {
             Context::Versions => "versions",
             Context::Share => "share",
             Context::Uploads => "uploads",
+            Context::Picker => "picker",
         }
     }
 
@@ -73,6 +77,7 @@ impl Context {
             Context::Versions => "versions panel",
             Context::Share => "share popup",
             Context::Uploads => "open uploads panel",
+            Context::Picker => "upload folder list",
         }
     }
 
@@ -146,6 +151,10 @@ pub enum Action {
     CancelJob,
     OpenUploads,
     AbortAll,
+    ChoiceNext,
+    ChoicePrev,
+    StorageClass,
+    Encryption,
 }
 
 use Context as C;
@@ -177,7 +186,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 62] = [
+    pub const ALL: [Action; 66] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -240,33 +249,43 @@ impl Action {
         Action::CancelJob,
         Action::OpenUploads,
         Action::AbortAll,
+        Action::ChoiceNext,
+        Action::ChoicePrev,
+        Action::StorageClass,
+        Action::Encryption,
     ];
 
     /// The contexts this action does something in.
     pub fn contexts(self) -> &'static [Context] {
         match self {
-            Action::MoveDown
-            | Action::MoveUp
-            | Action::Top
-            | Action::Bottom
-            | Action::PageDown
-            | Action::PageUp => SCROLLS,
+            Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp => &[
+                C::Buckets,
+                C::Tree,
+                C::Inspector,
+                C::Help,
+                C::Messages,
+                C::Question,
+                C::Transfers,
+                C::Versions,
+                C::Uploads,
+                C::Picker,
+            ],
+            Action::Top | Action::Bottom => SCROLLS,
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
             Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
-            Action::Expand
-            | Action::SwitchFocus
+            Action::Expand => &[C::Buckets, C::Tree, C::Inspector, C::Picker],
+            Action::Collapse | Action::Mark => &[C::Tree, C::Inspector, C::Picker],
+            Action::SwitchFocus
             | Action::Filter
             | Action::CopyMenu
             | Action::Messages
             | Action::Clear
             | Action::Quit => LISTS,
             Action::Help => HELPS,
-            Action::Collapse
-            | Action::RootUp
+            Action::RootUp
             | Action::SortCycle
             | Action::SortReverse
             | Action::CountPrefix
-            | Action::Mark
             | Action::MarkAll
             | Action::Buckets => BROWSE,
             // Ctrl-z can never type anything, so it works in prompts and
@@ -285,6 +304,7 @@ impl Action {
                 C::Versions,
                 C::Share,
                 C::Uploads,
+                C::Picker,
             ],
             Action::ForceQuit => &Context::ALL,
             Action::Close => &[
@@ -295,9 +315,9 @@ impl Action {
                 C::Share,
                 C::Uploads,
             ],
-            Action::Submit | Action::Cancel | Action::Complete | Action::Next | Action::Prev => {
-                &[C::Prompt]
-            }
+            Action::Submit | Action::Cancel => &[C::Prompt, C::Share, C::Picker],
+            Action::Next | Action::Prev => &[C::Prompt, C::Share],
+            Action::Complete => &[C::Prompt],
             Action::Yes | Action::No => &[C::Confirm, C::Question],
             Action::Confirm => &[C::Question],
             Action::Overwrite
@@ -326,6 +346,8 @@ impl Action {
             Action::Edit => &[C::Share],
             Action::OpenUploads => LISTS,
             Action::AbortAll => &[C::Uploads],
+            Action::ChoiceNext | Action::ChoicePrev => &[C::Share],
+            Action::StorageClass | Action::Encryption => &[C::Prompt, C::Picker],
         }
     }
 
@@ -393,6 +415,10 @@ impl Action {
             Action::CancelJob => "cancel_job",
             Action::OpenUploads => "uploads",
             Action::AbortAll => "abort_all",
+            Action::ChoiceNext => "choice_next",
+            Action::ChoicePrev => "choice_prev",
+            Action::StorageClass => "storage_class",
+            Action::Encryption => "encryption",
         }
     }
 
@@ -470,6 +496,10 @@ impl Action {
                 "open multipart uploads here (started, never completed): list, abort"
             }
             Action::AbortAll => "abort every open upload listed (shows them first)",
+            Action::ChoiceNext => "next choice of the field (method, expiry, attachment)",
+            Action::ChoicePrev => "previous choice of the field",
+            Action::StorageClass => "upload: next storage class",
+            Action::Encryption => "upload: next encryption",
         }
     }
 

@@ -367,6 +367,51 @@ fn a_prompt_keeps_nothing_of_the_prompt_before_it() {
     assert!(app.modals.is_empty());
 }
 
+/// The folder list's keys come from `[context.picker]`: a user who marks
+/// with Insert and moves with Ctrl-n/Ctrl-p gets exactly that, and the
+/// letters they no longer use there still type into the path.
+#[test]
+fn the_folder_lists_keys_come_from_the_keymap() {
+    let user = r#"
+[context.picker]
+mark = ["Insert"]
+move_down = ["Ctrl-n"]
+move_up = ["Ctrl-p"]
+"#;
+    let (mut app, fx) = new_app_keyed(user, Some(("b", "")));
+    deliver(&mut app, list_task(&fx, ""), page(&["docs/"], &[], false));
+    let fx = send(&mut app, [key('u')]);
+    let (dir_id, _) = spawned(&fx).into_iter().next().expect("the folder is read");
+    let file = |name: &str| pail::app::task::LocalEntry {
+        name: name.into(),
+        dir: false,
+        size: 3,
+    };
+    update(
+        &mut app,
+        Msg::Task(
+            dir_id,
+            TaskEvent::Dir(Ok(vec![file("a.txt"), file("b.txt")])),
+        ),
+    );
+    // Down (the prompt's `next`) enters the list; Ctrl-n moves, Insert marks.
+    send(
+        &mut app,
+        [code(KeyCode::Down), ctrl('n'), code(KeyCode::Insert)],
+    );
+    let picker = app.modals.picker();
+    assert_eq!(picker.marked.len(), 1);
+    assert!(picker.marked.iter().next().unwrap().ends_with("b.txt"));
+    // Space is no longer `mark` in the list, and Down is no longer move_down.
+    send(&mut app, [ctrl('p'), key(' '), code(KeyCode::Down)]);
+    assert_eq!(app.modals.picker().marked.len(), 1);
+    assert!(
+        matches!(top(&app), Some(Modal::Prompt(_))),
+        "the prompt stays"
+    );
+    assert_eq!(app.modals.picker().cursor, Some(0), "Ctrl-p moved back up");
+}
+
 #[test]
 fn upload_prompt_lists_the_folder_and_picks_marked_entries() {
     let mut app = browsing();

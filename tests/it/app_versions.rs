@@ -78,6 +78,34 @@ fn a_get_link_is_signed_shown_copied_and_offered_as_curl_and_qr() {
     assert!(app.modals.is_empty());
 }
 
+/// The share form's keys come from `[context.share]`: a user's choice,
+/// field and submit keys replace the defaults there and nowhere else.
+#[test]
+fn the_share_forms_keys_come_from_the_keymap() {
+    let user = r#"
+[context.share]
+choice_next = ["Ctrl-l"]
+submit = ["Ctrl-g"]
+"#;
+    let (mut app, fx) = new_app_keyed(user, Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&[], &[("a.txt", 10)], false),
+    );
+    send(&mut app, [key('P')]);
+    assert_eq!(share(&app).expiry(), Ok(3600));
+    // Right no longer cycles the preset; Ctrl-l does.
+    send(&mut app, [code(KeyCode::Right)]);
+    assert_eq!(share(&app).expiry(), Ok(3600));
+    send(&mut app, [ctrl('l')]);
+    assert_eq!(share(&app).expiry(), Ok(12 * 3600));
+    // Enter is no longer submit in the form; Ctrl-g is.
+    assert!(spawned(&send(&mut app, [code(KeyCode::Enter)])).is_empty());
+    let (_, reqs) = presign_job(&send(&mut app, [ctrl('g')]));
+    assert_eq!(reqs[0].expires_secs, 12 * 3600);
+}
+
 #[test]
 fn expiry_presets_typed_durations_and_the_seven_day_limit() {
     let mut app = browsing(pail::store::Versioning::Enabled);

@@ -6,10 +6,10 @@
 use super::{Field, Link, PRESETS, Share, Stage, curl, file_name, qr_lines, tsv_field};
 use crate::app::modal::Modal;
 use crate::app::{App, Effect, Job, Owner, TaskId};
-use crate::keymap::{Action, Context};
+use crate::keymap::{Action, Context, Key};
 use crate::sanitize::clean;
 use crate::store::{LinkMethod, ObjectRef, Presigned, StoreError, StoreResult};
-use crossterm::event::{Event, KeyCode, KeyEvent};
+use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -63,17 +63,19 @@ impl App {
     }
 }
 
-/// A key for the share popup.
+/// A key for the share popup. Every key goes by the keymap's share
+/// context, except that in a text field the keys that edit text edit it.
 pub(crate) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Effect>) {
     let action = app.session.keymap.action(Context::Share, &key);
-    if key.code == KeyCode::Esc || (action == Some(Action::Close) && !text_field(&s)) {
+    let typing = text_field(&s) && Key::from_event(&key).edits_text();
+    if action == Some(Action::Close) && !typing {
         if let Stage::Signing(id) = s.stage {
             fx.extend(app.tasks.cancel(id));
         }
         app.modals.pop();
         return;
     }
-    if action == Some(Action::Help) && !text_field(&s) {
+    if action == Some(Action::Help) && !typing {
         app.modals.push(Modal::Help {
             scroll: 0,
             context: Context::Share,
@@ -83,9 +85,7 @@ pub(crate) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Ef
     match s.stage.clone() {
         Stage::Signing(_) => {}
         Stage::Done(links) => match action {
-            _ if key.code == KeyCode::Enter || action == Some(Action::CopyLink) => {
-                copy_links(app, &s, &links, fx)
-            }
+            Some(Action::Submit | Action::CopyLink) => copy_links(app, &s, &links, fx),
             Some(Action::CopyCurl) => {
                 let text: Vec<String> = links.iter().map(curl).collect();
                 fx.push(Effect::Copy {
@@ -108,24 +108,32 @@ pub(crate) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Ef
             }
             _ => {}
         },
-        Stage::Form => form_key(app, &mut s, key, fx),
+        Stage::Form => form_key(app, &mut s, key, action, fx),
     }
     if let Some(Modal::Share(top)) = app.modals.last_mut() {
         **top = s;
     }
 }
 
+/// Whether the field under the cursor takes typed text: the key, the
+/// content type, or an expiry typed by hand.
 fn text_field(s: &Share) -> bool {
     s.stage == Stage::Form && matches!(s.field, Field::Key | Field::ContentType)
         || (s.stage == Stage::Form && s.field == Field::Expiry && s.preset == PRESETS.len())
 }
 
-fn form_key(app: &mut App, s: &mut Share, key: KeyEvent, fx: &mut Vec<Effect>) {
+fn form_key(
+    app: &mut App,
+    s: &mut Share,
+    key: KeyEvent,
+    action: Option<Action>,
+    fx: &mut Vec<Effect>,
+) {
     if app.session.conn.unsigned {
         return;
     }
-    match key.code {
-        KeyCode::Enter => {
+    match action {
+        Some(Action::Submit) => {
             match s.requests() {
                 Ok(reqs) => {
                     s.error = None;
@@ -137,54 +145,56 @@ fn form_key(app: &mut App, s: &mut Share, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
             return;
         }
-        KeyCode::Down | KeyCode::Tab => return s.move_field(1),
-        KeyCode::Up | KeyCode::BackTab => return s.move_field(-1),
+        Some(Action::Next) => return s.move_field(1),
+        Some(Action::Prev) => return s.move_field(-1),
         _ => {}
     }
     s.error = None;
-    let left = key.code == KeyCode::Left;
+    let choice = match action {
+        Some(Action::ChoiceNext) => Some(true),
+        Some(Action::ChoicePrev) => Some(false),
+        _ => None,
+    };
+    let edits = Key::from_event(&key).edits_text();
     match s.field {
-        Field::Method
-            if matches!(
-                key.code,
-                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
-            ) =>
-        {
+        Field::Method if choice.is_some() => {
             s.method = match s.method {
                 LinkMethod::Get => LinkMethod::Put,
                 LinkMethod::Put => LinkMethod::Get,
             };
         }
-        Field::Attachment
-            if matches!(
-                key.code,
-                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
-            ) =>
-        {
-            s.attachment = !s.attachment;
-        }
-        Field::Expiry => match key.code {
-            KeyCode::Left | KeyCode::Right => {
+        Field::Attachment if choice.is_some() => s.attachment = !s.attachment,
+        // The presets and the typed duration are one ring of choices;
+        // typing switches to the typed one.
+        Field::Expiry => match choice {
+            Some(forward) => {
                 let n = PRESETS.len() + 1;
-                s.preset = if left {
-                    (s.preset + n - 1) % n
-                } else {
+                s.preset = if forward {
                     (s.preset + 1) % n
+                } else {
+                    (s.preset + n - 1) % n
                 };
             }
-            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete => {
-                if s.preset != PRESETS.len() {
-                    s.preset = PRESETS.len();
-                    s.typed = Input::default();
-                }
+            None if s.preset == PRESETS.len() && edits => {
                 s.typed.handle_event(&Event::Key(key));
             }
-            _ => {}
+            // A key that types on a preset starts a typed duration.
+            None if edits => {
+                let mut typed = Input::default();
+                if typed
+                    .handle_event(&Event::Key(key))
+                    .is_some_and(|c| c.value)
+                {
+                    s.preset = PRESETS.len();
+                    s.typed = typed;
+                }
+            }
+            None => {}
         },
-        Field::Key => {
+        Field::Key if edits => {
             s.key.handle_event(&Event::Key(key));
         }
-        Field::ContentType => {
+        Field::ContentType if edits => {
             s.content_type.handle_event(&Event::Key(key));
         }
         _ => {}

@@ -13,6 +13,16 @@ pub fn config() -> Config {
     .expect("defaults parse")
 }
 
+/// The defaults with a user's keymap.toml laid over them.
+pub fn config_keyed(user_keymap: &str) -> Config {
+    config::from_layers(&[
+        ("<config>".into(), config::DEFAULT_CONFIG.into()),
+        ("<keymap>".into(), config::DEFAULT_KEYMAP.into()),
+        ("<user keymap>".into(), user_keymap.into()),
+    ])
+    .expect("the user's keymap builds")
+}
+
 pub fn conn() -> Connection {
     Connection {
         endpoint: Some("http://127.0.0.1:9000".into()),
@@ -31,6 +41,17 @@ pub fn utc() -> pail::format::Zone {
 pub fn new_app(start: Option<(&str, &str)>) -> (App, Vec<Effect>) {
     App::new(
         &config(),
+        conn(),
+        start.map(|(b, p)| (b.to_owned(), p.to_owned())),
+        utc(),
+        (100, 30),
+    )
+}
+
+/// An app at `start` whose keys come from the defaults and `user_keymap`.
+pub fn new_app_keyed(user_keymap: &str, start: Option<(&str, &str)>) -> (App, Vec<Effect>) {
+    App::new(
+        &config_keyed(user_keymap),
         conn(),
         start.map(|(b, p)| (b.to_owned(), p.to_owned())),
         utc(),
