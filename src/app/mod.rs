@@ -14,6 +14,7 @@ pub mod browse;
 pub mod buckets;
 mod clipboard_menu;
 mod cursor;
+pub mod cx;
 mod deleted;
 pub mod inspect;
 pub mod kind;
@@ -30,6 +31,7 @@ pub mod prompt;
 pub mod prompt_work;
 pub mod question;
 mod rollback;
+mod route;
 pub mod session;
 pub mod share;
 pub mod task;
@@ -186,8 +188,6 @@ pub struct App {
     pub tasks: Tasks,
     /// Every transfer job of the session (the transfers panel).
     pub transfers: transfer_jobs::Transfers,
-    /// The versions panel's state while it is open.
-    pub versions: Option<versions::Panel>,
 }
 
 impl App {
@@ -220,7 +220,6 @@ impl App {
             messages: Messages::default(),
             tasks: Tasks::default(),
             transfers: transfer_jobs::Transfers::default(),
-            versions: None,
         };
         let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {

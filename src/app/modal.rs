@@ -85,8 +85,8 @@ pub enum Modal {
     },
     /// The share popup: presigned links.
     Share(Box<super::share::Share>),
-    /// The versions panel (its state is `App::versions`).
-    Versions,
+    /// The versions panel: one key's versions and the selected one's details.
+    Versions(Box<super::versions::Panel>),
     /// The open multipart uploads panel.
     Uploads(Box<super::uploads::UploadsPanel>),
     /// One line in full (a transfer item's whole reason): any key closes.
@@ -110,7 +110,7 @@ impl Modal {
             Modal::Question(_) => Context::Question,
             Modal::Transfers | Modal::TransferItems { .. } => Context::Transfers,
             Modal::Share(_) => Context::Share,
-            Modal::Versions => Context::Versions,
+            Modal::Versions(_) => Context::Versions,
             Modal::Uploads(_) => Context::Uploads,
             Modal::Detail(_) => Context::Help,
         }

@@ -78,7 +78,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             super::panel::on_items_key(app, task, scroll, action)
         }
         Modal::Share(s) => super::share::keys::on_key(app, *s, key, fx),
-        Modal::Versions => super::versions::on_key(app, key, fx),
+        Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),
         Modal::Uploads(_) => super::uploads::keys::on_key(app, action, fx),
     }
 }

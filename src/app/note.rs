@@ -1,10 +1,16 @@
-//! News one feature leaves for the others. A feature never calls another:
-//! when something it did matters elsewhere (a job wrote under a prefix, a
-//! transfer asks a question), it returns a [`Note`], and `update` routes
-//! it to every feature that cares (update.rs `route`). Adding a reader of
-//! a note touches the router, not the writer.
+//! News one feature leaves for the others, and what it asks of them. A
+//! feature never calls another: when something it did matters elsewhere (a
+//! job wrote under a prefix, a transfer asks a question) or it wants
+//! something shown that another room owns (the download prompt, the share
+//! popup, a question), it returns a [`Note`], and `update` routes it to
+//! every feature that cares (update.rs `route`). Adding a reader of a note
+//! touches the router, not the writer.
 
 use super::TaskId;
+use super::question::{Planned, Question};
+use super::share::Share;
+use crate::engine::S3Source;
+use crate::keymap::Context;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Note {
@@ -15,4 +21,19 @@ pub enum Note {
     ConflictAsked(TaskId),
     /// A transfer's conflict question has nothing left to ask.
     ConflictGone(TaskId),
+    /// A line for the status bar and the message log.
+    Status(String),
+    /// Open the download prompt for these sources.
+    AskDownload {
+        bucket: String,
+        sources: Vec<S3Source>,
+    },
+    /// Open the share popup.
+    Share(Box<Share>),
+    /// Ask this question before its job starts.
+    Ask(Box<Question>),
+    /// Start a job that needs no question (nothing is lost).
+    Start(Box<Planned>),
+    /// Show the keys of this context.
+    Help(Context),
 }

@@ -4,8 +4,8 @@
 //! themselves live with the state they change.
 
 use super::modal::{self, Modal};
-use super::note::Note;
 use super::prompt::{Prompt, PromptKind};
+use super::versions::Msg as VersionsMsg;
 use super::{App, Effect, Focus, Load, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
 use crate::keymap::Action;
@@ -234,7 +234,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::StorageClass
         | Action::Encryption => {}
         Action::OpenUploads => app.open_uploads(fx),
-        Action::Versions => app.versions(fx),
+        Action::Versions => super::route::open_versions(app, fx),
         Action::ShowDeleted => app.toggle_deleted(fx),
         Action::Undelete => app.undelete(fx),
     }
@@ -295,7 +295,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
     // what it cleaned up belong in its summary.
     if let TaskEvent::Transfer(r) = ev {
         for note in app.on_transfer(id, *r) {
-            route(app, note, fx);
+            super::route::note(app, note, fx);
         }
         return;
     }
@@ -321,27 +321,14 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::DeletePlan(r) => super::question::delete::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
         TaskEvent::Presigned(r) => super::share::keys::on_presigned(app, id, r, fx),
-        TaskEvent::Versions(r) => super::versions::on_page(app, id, r, fx),
-        TaskEvent::VersionInfo(r) => super::versions::on_info(app, id, *r),
+        TaskEvent::Versions(r) => super::route::versions(app, VersionsMsg::Page(id, r), fx),
+        TaskEvent::VersionInfo(r) => super::route::versions(app, VersionsMsg::Info(id, r), fx),
         TaskEvent::VersionsListed(n) => super::rollback::on_listed(app, n),
         TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
         TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
         TaskEvent::OpenUploads(r) => super::uploads::keys::on_rows(app, id, r),
         TaskEvent::Transfer(_) => {}
-    }
-}
-
-/// Hands a feature's note to every feature that reads it.
-fn route(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
-    match note {
-        Note::Changed { bucket, prefix } => {
-            app.refresh_changed(&bucket, &prefix, fx);
-            super::versions::refresh_if_showing(app, &bucket, &prefix, fx);
-            super::uploads::keys::refresh_if_showing(app, &bucket, &prefix, fx);
-        }
-        Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
-        Note::ConflictGone(id) => super::question::conflict::gone(app, id),
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         Modal::Question(q) => super::question::render(app, q, frame, area),
         Modal::Transfers => super::transfer_panel::render_panel(app, frame, area),
         Modal::Share(s) => super::share::render(app, s, frame, area),
-        Modal::Versions => super::versions::render_panel(app, frame, area),
+        Modal::Versions(p) => super::versions::render_panel(app, p, frame, area),
         Modal::Uploads(p) => super::uploads::render(app, p, frame, area),
         Modal::TransferItems { task, scroll } => {
             super::transfer_panel::render_items(app, *task, *scroll, frame, area)

@@ -115,8 +115,7 @@ fn details(app: &App, p: &Panel, inner: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(p) = &app.versions else { return };
+pub(super) fn render_panel(app: &App, p: &Panel, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(120);
     let height = area.height.saturating_sub(2).max(8);
     let rect = centered(area, width, height);

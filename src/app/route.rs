@@ -1,0 +1,86 @@
+//! Where `App` routes: a feature's notes to every feature that reads
+//! them, and a feature's messages to its state (wherever it lives: the
+//! versions panel in its modal). Features never call each other; this is
+//! the one room that knows them all.
+
+use super::cx::Cx;
+use super::modal::Modal;
+use super::note::Note;
+use super::versions::{Msg as VersionsMsg, Outcome};
+use super::{App, Effect, Load, Screen};
+
+/// Hands a feature's note to every feature that reads it.
+pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
+    match note {
+        Note::Changed { bucket, prefix } => {
+            app.refresh_changed(&bucket, &prefix, fx);
+            super::uploads::keys::refresh_if_showing(app, &bucket, &prefix, fx);
+            versions(app, VersionsMsg::Changed { bucket, prefix }, fx);
+        }
+        Note::Status(text) => app.set_status(text),
+        Note::AskDownload { bucket, sources } => app.ask_download(bucket, sources),
+        Note::Share(s) => app.open_share(*s),
+        Note::Ask(q) => app.ask(*q),
+        Note::Start(job) => app.start_planned(*job, fx),
+        Note::Help(context) => app.modals.push(Modal::Help { scroll: 0, context }),
+        Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
+        Note::ConflictGone(id) => super::question::conflict::gone(app, id),
+    }
+}
+
+/// `v`: versions of the object under the cursor; on a prefix (or from the
+/// bucket list, a whole bucket) the rollback prompt.
+pub(super) fn open_versions(app: &mut App, fx: &mut Vec<Effect>) {
+    if app.view.screen == Screen::Buckets {
+        if let Some(row) = app.buckets.selected() {
+            let bucket = row.name.clone();
+            app.ask_rollback_moment(bucket, String::new());
+        }
+        return;
+    }
+    let Some(b) = &app.browse else { return };
+    let bucket = b.tree.bucket.clone();
+    let key = match b.tree.selected() {
+        Some(super::tree::Selected::Object(key)) => key,
+        Some(super::tree::Selected::Prefix(p)) => return app.ask_rollback_moment(bucket, p),
+        None => {
+            let root = b.tree.root.clone();
+            return app.ask_rollback_moment(bucket, root);
+        }
+    };
+    let versioning = match &b.info {
+        Some(Load::Ready(i)) => i.versioning.clone().ok(),
+        _ => None,
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let panel = super::versions::Panel::open(&mut cx, bucket, key, versioning);
+    let out = cx.finish();
+    app.modals.push(Modal::Versions(Box::new(panel)));
+    finish(app, out, fx);
+}
+
+/// Hands a message to the open versions panel (under a question, too);
+/// closes it when it says so.
+pub(super) fn versions(app: &mut App, msg: VersionsMsg, fx: &mut Vec<Effect>) {
+    let Some(panel) = app.modals.iter_mut().rev().find_map(|m| match m {
+        Modal::Versions(p) => Some(p.as_mut()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = panel.update(&mut cx, msg);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.retain(|m| !matches!(m, Modal::Versions(_)));
+    }
+    finish(app, out, fx);
+}
+
+/// Carries out what a feature's update asked for.
+fn finish(app: &mut App, (effects, notes): (Vec<Effect>, Vec<Note>), fx: &mut Vec<Effect>) {
+    fx.extend(effects);
+    for note in notes {
+        self::note(app, note, fx);
+    }
+}
