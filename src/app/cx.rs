@@ -12,6 +12,13 @@
 use super::note::Note;
 use super::{Effect, Job, Owner, Session, TaskId, Tasks};
 
+/// Whether a popup stays open after its update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Keep,
+    Close,
+}
+
 pub struct Cx<'a> {
     pub session: &'a Session,
     tasks: &'a mut Tasks,

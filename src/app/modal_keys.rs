@@ -77,7 +77,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Modal::TransferItems { task, scroll } => {
             super::panel::on_items_key(app, task, scroll, action)
         }
-        Modal::Share(s) => super::share::keys::on_key(app, *s, key, fx),
+        Modal::Share(_) => super::route::share(app, super::share::Msg::Key(key), fx),
         Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),
         Modal::Uploads(_) => super::uploads::keys::on_key(app, action, fx),
     }

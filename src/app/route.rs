@@ -4,9 +4,11 @@
 //! the one room that knows them all.
 
 use super::cx::Cx;
+use super::cx::Outcome;
 use super::modal::Modal;
 use super::note::Note;
-use super::versions::{Msg as VersionsMsg, Outcome};
+use super::share::{Msg as ShareMsg, Share};
+use super::versions::Msg as VersionsMsg;
 use super::{App, Effect, Load, Screen};
 
 /// Hands a feature's note to every feature that reads it.
@@ -19,7 +21,7 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
         }
         Note::Status(text) => app.set_status(text),
         Note::AskDownload { bucket, sources } => app.ask_download(bucket, sources),
-        Note::Share(s) => app.open_share(*s),
+        Note::Share(s) => open_share(app, *s),
         Note::Ask(q) => app.ask(*q),
         Note::Start(job) => app.start_planned(*job, fx),
         Note::Help(context) => app.modals.push(Modal::Help { scroll: 0, context }),
@@ -83,4 +85,52 @@ fn finish(app: &mut App, (effects, notes): (Vec<Effect>, Vec<Note>), fx: &mut Ve
     for note in notes {
         self::note(app, note, fx);
     }
+}
+
+/// `P`: the share popup for the object under the cursor (or the marked
+/// objects; a prefix gets an upload link for a new key in it).
+pub(super) fn share_selection(app: &mut App) {
+    let Some((bucket, sources)) = app.selection() else {
+        app.set_status("Open a bucket and pick an object to share");
+        return;
+    };
+    let (share, left_out) = Share::for_sources(&bucket, &sources);
+    if let Some(why) = left_out {
+        app.set_status(why);
+    }
+    open_share(app, share);
+}
+
+fn open_share(app: &mut App, mut share: Share) {
+    share.check_credentials(&app.session);
+    app.modals.push(Modal::Share(Box::new(share)));
+}
+
+/// Hands a message to the share popup it is for: a key to the one on top,
+/// signed links to the one that waits for them.
+pub(super) fn share(app: &mut App, msg: ShareMsg, fx: &mut Vec<Effect>) {
+    let top = app.modals.len().saturating_sub(1);
+    let found = app
+        .modals
+        .iter_mut()
+        .enumerate()
+        .rev()
+        .find_map(|(i, m)| match m {
+            Modal::Share(s) => match &msg {
+                ShareMsg::Presigned(id, _) if !s.signing(*id) => None,
+                _ => Some((i, s.as_mut())),
+            },
+            _ => None,
+        });
+    let Some((at, popup)) = found else { return };
+    if matches!(msg, ShareMsg::Key(_)) && at != top {
+        return;
+    }
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = popup.update(&mut cx, msg);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.remove(at);
+    }
+    finish(app, out, fx);
 }

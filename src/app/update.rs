@@ -167,7 +167,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Rename => app.rename(),
         Action::NewFolder => app.new_folder(),
         Action::Delete => app.delete(fx),
-        Action::Share => app.share(),
+        Action::Share => super::route::share_selection(app),
         Action::Transfers => {
             // The newest running job is what one looks for; else the newest.
             let jobs = &app.transfers.jobs;
@@ -320,7 +320,9 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Planning(n) => super::question::delete::on_planning(app, id, n),
         TaskEvent::DeletePlan(r) => super::question::delete::on_plan(app, id, *r),
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
-        TaskEvent::Presigned(r) => super::share::keys::on_presigned(app, id, r, fx),
+        TaskEvent::Presigned(r) => {
+            super::route::share(app, super::share::Msg::Presigned(id, r), fx)
+        }
         TaskEvent::Versions(r) => super::route::versions(app, VersionsMsg::Page(id, r), fx),
         TaskEvent::VersionInfo(r) => super::route::versions(app, VersionsMsg::Info(id, r), fx),
         TaskEvent::VersionsListed(n) => super::rollback::on_listed(app, n),

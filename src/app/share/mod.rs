@@ -5,10 +5,10 @@
 //! comes back as a [`TaskEvent::Presigned`](super::TaskEvent). Marked
 //! objects get one GET link each, copied as `key<TAB>URL` lines.
 
-pub(crate) mod keys;
+mod update;
 
 use super::TaskId;
-use crate::store::{LinkMethod, ObjectRef, PresignRequest, Presigned};
+use crate::store::{LinkMethod, ObjectRef, PresignRequest, Presigned, StoreResult};
 use tui_input::Input;
 
 /// Expiry presets, in seconds, with their labels.
@@ -22,6 +22,14 @@ pub const PRESETS: [(u64, &str); 5] = [
 
 /// SigV4 refuses presigned URLs that live longer than this.
 pub use crate::store::MAX_LINK_SECS as MAX_SECS;
+
+/// What the popup understands.
+#[derive(Debug)]
+pub enum Msg {
+    Key(crossterm::event::KeyEvent),
+    /// The signing task's links, one per request in order.
+    Presigned(TaskId, Vec<StoreResult<Presigned>>),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -113,6 +121,40 @@ impl Share {
 
     pub fn several(&self) -> bool {
         self.objects.len() > 1
+    }
+
+    /// The popup for what the tree has selected: one GET link per marked
+    /// object, or an upload link for a new key under a prefix. The second
+    /// value says what was left out (marked prefixes beside objects).
+    pub fn for_sources(
+        bucket: &str,
+        sources: &[crate::engine::S3Source],
+    ) -> (Share, Option<&'static str>) {
+        use crate::engine::S3Source;
+        let objects: Vec<ObjectRef> = sources
+            .iter()
+            .filter_map(|s| match s {
+                S3Source::Object(o) => Some(ObjectRef::new(bucket, &o.key)),
+                S3Source::Prefix(_) => None,
+            })
+            .collect();
+        if objects.is_empty() {
+            // A prefix: an upload link for a new key under it.
+            let prefix = match sources.first() {
+                Some(S3Source::Prefix(p)) => p.clone(),
+                _ => String::new(),
+            };
+            let mut s = Share::new(
+                bucket,
+                vec![ObjectRef::new(bucket, &prefix)],
+                LinkMethod::Put,
+            );
+            s.field = Field::Key;
+            return (s, None);
+        }
+        let left_out = (objects.len() < sources.len())
+            .then_some("Links are for objects: the marked prefixes are left out");
+        (Share::new(bucket, objects, LinkMethod::Get), left_out)
     }
 
     /// The fields the form shows, in order.

@@ -19,6 +19,7 @@ mod update;
 pub use update::TYPED_ID_CHARS;
 
 use super::cx::Cx;
+pub use super::cx::Outcome;
 use super::{Job, Load, Owner, TaskId};
 use crate::keymap::Action;
 use crate::store::{ObjectInfo, ObjectVersion, StoreResult, Versioning, VersionsPage};
@@ -86,13 +87,6 @@ pub enum Msg {
     Info(TaskId, Box<StoreResult<ObjectInfo>>),
     /// A job wrote under `prefix` of `bucket`: reload if it is this key.
     Changed { bucket: String, prefix: String },
-}
-
-/// Whether the panel stays open after a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Keep,
-    Close,
 }
 
 /// The owners of the panel's tasks: closing it cancels them.

@@ -1,96 +1,73 @@
-//! The share popup's keys and its answers: opening it on the selection,
-//! the form's keys, asking the runtime to sign, and copying what came back.
-//! The popup's data and its pure helpers (curl, QR, TSV lines) are in
-//! mod.rs, low enough for the modal stack to hold a `Share`.
+//! The share popup's transitions: the form's keys, asking the runtime to
+//! sign, and copying what came back. Like every feature's update it
+//! touches only its own state (the `Share` its modal holds) and speaks to
+//! the rest through its `Cx`. The popup's data and its pure helpers (curl,
+//! QR, TSV lines) are in mod.rs.
 
-use super::{Field, Link, PRESETS, Share, Stage, curl, file_name, qr_lines, tsv_field};
-use crate::app::modal::Modal;
-use crate::app::{App, Effect, Job, Owner, TaskId};
+use super::{Field, Link, Msg, PRESETS, Share, Stage, curl, file_name, qr_lines, tsv_field};
+use crate::app::cx::{Cx, Outcome};
+use crate::app::note::Note;
+use crate::app::{Effect, Job, Owner};
 use crate::keymap::{Action, Context, Key};
 use crate::sanitize::clean;
-use crate::store::{LinkMethod, ObjectRef, Presigned, StoreError, StoreResult};
+use crate::store::{LinkMethod, StoreError};
 use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-impl App {
-    /// `P`: the share popup for the object under the cursor (or the marked
-    /// objects; a prefix gets an upload link for a new key in it).
-    pub(crate) fn share(&mut self) {
-        let Some((bucket, sources)) = self.selection() else {
-            self.set_status("Open a bucket and pick an object to share");
-            return;
-        };
-        let objects: Vec<ObjectRef> = sources
-            .iter()
-            .filter_map(|s| match s {
-                crate::engine::S3Source::Object(o) => Some(ObjectRef::new(&bucket, &o.key)),
-                crate::engine::S3Source::Prefix(_) => None,
-            })
-            .collect();
-        let share = if objects.is_empty() {
-            // A prefix: an upload link for a new key under it.
-            let prefix = match sources.first() {
-                Some(crate::engine::S3Source::Prefix(p)) => p.clone(),
-                _ => String::new(),
-            };
-            let mut s = Share::new(
-                &bucket,
-                vec![ObjectRef::new(&bucket, &prefix)],
-                LinkMethod::Put,
-            );
-            s.field = Field::Key;
-            s
-        } else {
-            if objects.len() < sources.len() {
-                self.set_status("Links are for objects: the marked prefixes are left out");
+impl Share {
+    pub fn update(&mut self, cx: &mut Cx, msg: Msg) -> Outcome {
+        match msg {
+            Msg::Key(key) => return on_key(cx, self, key),
+            Msg::Presigned(id, results) => {
+                if self.stage == Stage::Signing(id) {
+                    on_presigned(cx, self, results);
+                }
             }
-            Share::new(&bucket, objects, LinkMethod::Get)
-        };
-        self.open_share(share);
+        }
+        Outcome::Keep
     }
 
-    pub(crate) fn open_share(&mut self, mut share: Share) {
-        if self.session.conn.unsigned {
-            share.error = Some(
+    /// Whether this popup waits for the signing task `id`.
+    pub fn signing(&self, id: crate::app::TaskId) -> bool {
+        self.stage == Stage::Signing(id)
+    }
+
+    /// Says at once why nothing can be signed when pail has no credentials.
+    pub fn check_credentials(&mut self, session: &crate::app::Session) {
+        if session.conn.unsigned {
+            self.error = Some(
                 "pail runs without credentials (--no-sign-request), and a presigned link is \
                  signed with yours: there is nothing to sign it with. Start pail with \
                  credentials to share links."
                     .into(),
             );
         }
-        self.modals.push(Modal::Share(Box::new(share)));
     }
 }
 
 /// A key for the share popup. Every key goes by the keymap's share
 /// context, except that in a text field the keys that edit text edit it.
-pub(crate) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = app.session.keymap.action(Context::Share, &key);
-    let typing = text_field(&s) && Key::from_event(&key).edits_text();
+fn on_key(cx: &mut Cx, s: &mut Share, key: KeyEvent) -> Outcome {
+    let action = cx.session.keymap.action(Context::Share, &key);
+    let typing = text_field(s) && Key::from_event(&key).edits_text();
     if action == Some(Action::Close) && !typing {
-        if let Stage::Signing(id) = s.stage {
-            fx.extend(app.tasks.cancel(id));
-        }
-        app.modals.pop();
-        return;
+        cx.cancel_where(|o| *o == Owner::Share);
+        return Outcome::Close;
     }
     if action == Some(Action::Help) && !typing {
-        app.modals.push(Modal::Help {
-            scroll: 0,
-            context: Context::Share,
-        });
-        return;
+        cx.note(Note::Help(Context::Share));
+        return Outcome::Keep;
     }
     match s.stage.clone() {
         Stage::Signing(_) => {}
         Stage::Done(links) => match action {
-            Some(Action::Submit | Action::CopyLink) => copy_links(app, &s, &links, fx),
+            Some(Action::Submit | Action::CopyLink) => copy_links(cx, s, &links),
             Some(Action::CopyCurl) => {
                 let text: Vec<String> = links.iter().map(curl).collect();
-                fx.push(Effect::Copy {
+                cx.effect(Effect::Copy {
                     text: text.join("\n"),
-                    what: format!("curl command for {}", what(&s)),
+                    what: format!("curl command for {}", what(s)),
                 });
             }
             Some(Action::ShowQr) => {
@@ -108,11 +85,9 @@ pub(crate) fn on_key(app: &mut App, mut s: Share, key: KeyEvent, fx: &mut Vec<Ef
             }
             _ => {}
         },
-        Stage::Form => form_key(app, &mut s, key, action, fx),
+        Stage::Form => form_key(cx, s, key, action),
     }
-    if let Some(Modal::Share(top)) = app.modals.last_mut() {
-        **top = s;
-    }
+    Outcome::Keep
 }
 
 /// Whether the field under the cursor takes typed text: the key, the
@@ -122,14 +97,8 @@ fn text_field(s: &Share) -> bool {
         || (s.stage == Stage::Form && s.field == Field::Expiry && s.preset == PRESETS.len())
 }
 
-fn form_key(
-    app: &mut App,
-    s: &mut Share,
-    key: KeyEvent,
-    action: Option<Action>,
-    fx: &mut Vec<Effect>,
-) {
-    if app.session.conn.unsigned {
+fn form_key(cx: &mut Cx, s: &mut Share, key: KeyEvent, action: Option<Action>) {
+    if cx.session.conn.unsigned {
         return;
     }
     match action {
@@ -137,9 +106,7 @@ fn form_key(
             match s.requests() {
                 Ok(reqs) => {
                     s.error = None;
-                    let (id, effect) = app.start_id(Owner::Share, Job::Presign(reqs));
-                    fx.push(effect);
-                    s.stage = Stage::Signing(id);
+                    s.stage = Stage::Signing(cx.start(Owner::Share, Job::Presign(reqs)));
                 }
                 Err(e) => s.error = Some(e),
             }
@@ -209,8 +176,7 @@ fn what(s: &Share) -> String {
     }
 }
 
-fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
-    let _ = app;
+fn copy_links(cx: &mut Cx, s: &Share, links: &[Link]) {
     let mut escaped = 0u64;
     let text = match links {
         [one] => one.presigned.url.clone(),
@@ -228,7 +194,7 @@ fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
         .first()
         .map(|l| l.presigned.method.as_str())
         .unwrap_or("GET");
-    fx.push(Effect::Copy {
+    cx.effect(Effect::Copy {
         text,
         what: format!(
             "presigned {kind} {} for {}",
@@ -250,22 +216,11 @@ fn copy_links(app: &mut App, s: &Share, links: &[Link], fx: &mut Vec<Effect>) {
 }
 
 /// The signed links came back: show them and copy them.
-pub(crate) fn on_presigned(
-    app: &mut App,
-    id: TaskId,
-    results: Vec<StoreResult<Presigned>>,
-    fx: &mut Vec<Effect>,
+fn on_presigned(
+    cx: &mut Cx,
+    s: &mut Share,
+    results: Vec<crate::store::StoreResult<crate::store::Presigned>>,
 ) {
-    let Some(pos) = app
-        .modals
-        .iter()
-        .rposition(|m| matches!(m, Modal::Share(s) if s.stage == Stage::Signing(id)))
-    else {
-        return;
-    };
-    let Modal::Share(s) = &mut app.modals[pos] else {
-        return;
-    };
     let mut links = Vec::new();
     let mut failed: Option<StoreError> = None;
     // The form does not change while it signs: its requests are the ones
@@ -286,6 +241,5 @@ pub(crate) fn on_presigned(
         return;
     }
     s.stage = Stage::Done(links.clone());
-    let share = (**s).clone();
-    copy_links(app, &share, &links, fx);
+    copy_links(cx, s, &links);
 }
