@@ -79,7 +79,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Modal::Share(_) => super::route::share(app, super::share::Msg::Key(key), fx),
         Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),
-        Modal::Uploads(_) => super::uploads::keys::on_key(app, action, fx),
+        Modal::Uploads(_) => super::route::uploads(app, super::uploads::Msg::Key(action), fx),
     }
 }
 

@@ -8,6 +8,7 @@ use super::cx::Outcome;
 use super::modal::Modal;
 use super::note::Note;
 use super::share::{Msg as ShareMsg, Share};
+use super::uploads::{Msg as UploadsMsg, UploadsPanel};
 use super::versions::Msg as VersionsMsg;
 use super::{App, Effect, Load, Screen};
 
@@ -16,7 +17,15 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
     match note {
         Note::Changed { bucket, prefix } => {
             app.refresh_changed(&bucket, &prefix, fx);
-            super::uploads::keys::refresh_if_showing(app, &bucket, &prefix, fx);
+            let (b, p) = (bucket.clone(), prefix.clone());
+            uploads(
+                app,
+                UploadsMsg::Changed {
+                    bucket: b,
+                    prefix: p,
+                },
+                fx,
+            );
             versions(app, VersionsMsg::Changed { bucket, prefix }, fx);
         }
         Note::Status(text) => app.set_status(text),
@@ -131,6 +140,43 @@ pub(super) fn share(app: &mut App, msg: ShareMsg, fx: &mut Vec<Effect>) {
     let out = cx.finish();
     if outcome == Outcome::Close {
         app.modals.remove(at);
+    }
+    finish(app, out, fx);
+}
+
+/// `m`: the open uploads panel for the bucket (bucket list) or the prefix
+/// under the cursor (tree).
+pub(super) fn open_uploads(app: &mut App, fx: &mut Vec<Effect>) {
+    let here = match app.view.screen {
+        Screen::Buckets => app
+            .buckets
+            .selected()
+            .map(|r| (r.name.clone(), String::new())),
+        Screen::Browse => app.prefix_here(),
+    };
+    let Some((bucket, prefix)) = here else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let panel = UploadsPanel::open(&mut cx, bucket, prefix);
+    let out = cx.finish();
+    app.modals.push(Modal::Uploads(Box::new(panel)));
+    finish(app, out, fx);
+}
+
+/// Hands a message to the open uploads panel (under a question, too).
+pub(super) fn uploads(app: &mut App, msg: UploadsMsg, fx: &mut Vec<Effect>) {
+    let Some(panel) = app.modals.iter_mut().rev().find_map(|m| match m {
+        Modal::Uploads(p) => Some(p.as_mut()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = panel.update(&mut cx, msg);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.retain(|m| !matches!(m, Modal::Uploads(_)));
     }
     finish(app, out, fx);
 }

@@ -233,7 +233,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::ChoicePrev
         | Action::StorageClass
         | Action::Encryption => {}
-        Action::OpenUploads => app.open_uploads(fx),
+        Action::OpenUploads => super::route::open_uploads(app, fx),
         Action::Versions => super::route::open_versions(app, fx),
         Action::ShowDeleted => app.toggle_deleted(fx),
         Action::Undelete => app.undelete(fx),
@@ -329,7 +329,9 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
         TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
-        TaskEvent::OpenUploads(r) => super::uploads::keys::on_rows(app, id, r),
+        TaskEvent::OpenUploads(r) => {
+            super::route::uploads(app, super::uploads::Msg::Rows(id, r), fx)
+        }
         TaskEvent::Transfer(_) => {}
     }
 }

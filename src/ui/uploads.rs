@@ -47,7 +47,7 @@ pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect)
                 .saturating_sub(rows_room.saturating_sub(1))
                 .min(rows.len().saturating_sub(rows_room));
             for (i, r) in rows.iter().enumerate().skip(first).take(rows_room) {
-                let text = truncate(&clean(&row_text(app, r)), inner);
+                let text = truncate(&clean(&row_text(app.session.tz, r)), inner);
                 let style = if i == p.selected {
                     Style::new().add_modifier(Modifier::REVERSED)
                 } else {

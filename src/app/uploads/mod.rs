@@ -6,11 +6,25 @@
 //! running as a job of the transfers panel. Their parts cost storage and
 //! show in no object listing; this is where they can be seen.
 
-pub(crate) mod keys;
+mod update;
 
-use super::{App, Load};
+use super::cx::Cx;
+use super::{Job, Load, Owner, TaskId};
 use crate::engine::uploads::OpenRow;
-use crate::format::{count, human_size, long_time};
+use crate::format::{Zone, count, human_size, long_time};
+use crate::keymap::Action;
+use crate::store::StoreResult;
+
+/// What the panel understands.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key, as the keymap's uploads context reads it.
+    Key(Option<Action>),
+    /// The listing task's answer.
+    Rows(TaskId, StoreResult<Vec<OpenRow>>),
+    /// A job wrote under `prefix` of `bucket`: list again if it is here.
+    Changed { bucket: String, prefix: String },
+}
 
 /// The panel's state, owned by its modal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +36,31 @@ pub struct UploadsPanel {
 }
 
 impl UploadsPanel {
+    /// A panel for `prefix` of `bucket`, its listing started.
+    pub fn open(cx: &mut Cx, bucket: String, prefix: String) -> UploadsPanel {
+        let mut p = UploadsPanel {
+            bucket,
+            prefix,
+            rows: Load::Loading(TaskId(0)),
+            selected: 0,
+        };
+        p.list(cx);
+        p
+    }
+
+    /// Lists the open uploads (again).
+    fn list(&mut self, cx: &mut Cx) {
+        cx.cancel_where(|o| *o == Owner::Uploads);
+        let id = cx.start(
+            Owner::Uploads,
+            Job::ListOpenUploads {
+                bucket: self.bucket.clone(),
+                prefix: self.prefix.clone(),
+            },
+        );
+        self.rows = Load::Loading(id);
+    }
+
     pub(crate) fn listed(&self) -> &[OpenRow] {
         match &self.rows {
             Load::Ready(r) => r,
@@ -31,11 +70,11 @@ impl UploadsPanel {
 }
 
 /// "2026-11-02 10:00  3 parts  15.0 MiB  backups/a.tar  by alice", raw.
-pub fn row_text(app: &App, r: &OpenRow) -> String {
+pub fn row_text(tz: Zone, r: &OpenRow) -> String {
     let u = &r.upload;
     let when = u
         .initiated
-        .map(|t| long_time(t, app.session.tz))
+        .map(|t| long_time(t, tz))
         .unwrap_or_else(|| "started ?".into());
     let held = match &r.parts {
         Ok(p) => format!(
