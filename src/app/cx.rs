@@ -50,6 +50,11 @@ impl<'a> Cx<'a> {
         self.fx.extend(fx);
     }
 
+    /// Cancels one task (a no-op when it already ended or was cancelled).
+    pub fn cancel(&mut self, id: TaskId) {
+        self.fx.extend(self.tasks.cancel(id));
+    }
+
     pub fn effect(&mut self, e: Effect) {
         self.fx.push(e);
     }

@@ -72,7 +72,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             set_top(app, Modal::Prompt(p.clone()));
             on_prompt(app, &p, ev, fx);
         }
-        Modal::Question(q) => super::question::keys::on_key(app, *q, key, fx),
+        Modal::Question(_) => super::route::question_key(app, key, fx),
         Modal::Transfers => super::panel::on_key(app, action, fx),
         Modal::TransferItems { task, scroll } => {
             super::panel::on_items_key(app, task, scroll, action)

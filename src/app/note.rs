@@ -21,6 +21,8 @@ pub enum Note {
     ConflictAsked(TaskId),
     /// A transfer's conflict question has nothing left to ask.
     ConflictGone(TaskId),
+    /// The user answered a transfer's conflict question.
+    Answered(TaskId, crate::engine::Choice),
     /// A line for the status bar and the message log.
     Status(String),
     /// Open the download prompt for these sources.

@@ -28,6 +28,13 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
             );
             versions(app, VersionsMsg::Changed { bucket, prefix }, fx);
         }
+        Note::Answered(task, choice) => {
+            super::question::conflict::gone(app, task);
+            if let Some(job) = app.transfers.get_mut(task) {
+                job.question = None;
+            }
+            app.set_status(format!("Conflicts: {}", choice.label()));
+        }
         Note::Status(text) => app.set_status(text),
         Note::AskDownload { bucket, sources } => app.ask_download(bucket, sources),
         Note::Share(s) => open_share(app, *s),
@@ -177,6 +184,20 @@ pub(super) fn uploads(app: &mut App, msg: UploadsMsg, fx: &mut Vec<Effect>) {
     let out = cx.finish();
     if outcome == Outcome::Close {
         app.modals.retain(|m| !matches!(m, Modal::Uploads(_)));
+    }
+    finish(app, out, fx);
+}
+
+/// A key for the question on top.
+pub(super) fn question_key(app: &mut App, key: crossterm::event::KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Question(q)) = app.modals.stack.last_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = q.on_key(&mut cx, key);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.pop();
     }
     finish(app, out, fx);
 }

@@ -16,13 +16,13 @@
 //! Builders live beside it: [`delete`] (the delete and prefix-rename
 //! preview, listed first) and [`conflict`]; the history questions are built
 //! by the views that ask them (versions, deleted, rollback). The keys are
-//! in [`keys`], opening one and starting what yes plans in open.rs; rendering is `ui::question`.
+//! in update.rs, opening one and starting what yes plans in open.rs; rendering is `ui::question`.
 
 pub mod conflict;
 pub mod delete;
-pub(crate) mod keys;
 pub mod listing;
 pub(crate) mod open;
+mod update;
 
 use super::TaskId;
 use super::kind::Kind;

@@ -2,11 +2,17 @@
 //! order of the checks is the promise: scrolling and help always work; any
 //! other key in the first [`GUARD_MS`] is ignored (and the question says
 //! so); typed text types; no is no; only then can anything go ahead.
+//!
+//! Like every feature's update this changes only the question itself (in
+//! its modal, in place); what yes or no sets off leaves through the `Cx`:
+//! the job to start or the conflict's answer as notes, a cancel of the
+//! listing it waited for.
 
 use super::conflict::{choice_action, overwrites};
 use super::{Answer, GUARD_MS, Question, Then};
-use crate::app::modal::Modal;
-use crate::app::{App, Effect};
+use crate::app::Effect;
+use crate::app::cx::{Cx, Outcome};
+use crate::app::note::Note;
 use crate::engine::Choice;
 use crate::keymap::{Action, Context};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,27 +20,34 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// Longest text the typed confirmation takes.
 const TYPED_MAX: usize = 64;
 
-pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let action = app.session.keymap.action(Context::Question, &key);
-    let typing = types(&q, &key, action);
-    if !typing && scroll(&mut q, action) {
-        return put_back(app, q);
+/// Rows a page key scrolls the list.
+const PAGE: usize = 10;
+
+impl Question {
+    /// A key for the question on top.
+    pub fn on_key(&mut self, cx: &mut Cx, key: KeyEvent) -> Outcome {
+        on_key(cx, self, key)
+    }
+}
+
+fn on_key(cx: &mut Cx, q: &mut Question, key: KeyEvent) -> Outcome {
+    let keep = Outcome::Keep;
+    let action = cx.session.keymap.action(Context::Question, &key);
+    let typing = types(q, &key, action);
+    if !typing && scroll(q, action) {
+        return keep;
     }
     if !typing && action == Some(Action::Help) {
-        put_back(app, q);
-        app.modals.push(Modal::Help {
-            scroll: 0,
-            context: Context::Question,
-        });
-        return;
+        cx.note(Note::Help(Context::Question));
+        return keep;
     }
-    let now = app.session.clock.now_ms;
+    let now = cx.session.clock.now_ms;
     if now < q.opened_ms || now.saturating_sub(q.opened_ms) < GUARD_MS {
         // The clock went back: count from now.
         q.opened_ms = q.opened_ms.min(now);
         q.note =
             Some("That key came as the question opened, so it was ignored: press it again".into());
-        return put_back(app, q);
+        return keep;
     }
     q.note = None;
     if typing {
@@ -43,19 +56,18 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
         {
             q.typed.push(c);
         }
-        return put_back(app, q);
+        return keep;
     }
     if key.code == KeyCode::Backspace && q.typed_needed().is_some() {
         q.typed.pop();
-        return put_back(app, q);
+        return keep;
     }
     if matches!(q.answer, Answer::Close) {
-        app.modals.pop();
-        app.set_status("Nothing changed");
-        return;
+        cx.status("Nothing changed");
+        return Outcome::Close;
     }
     if action == Some(Action::No) {
-        return no(app, q, fx);
+        return no(cx, q);
     }
     let go = match (&q.answer, action) {
         (Answer::Wait, _) | (_, None) => None,
@@ -65,7 +77,7 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
             q.note = Some(format!(
                 "Enter does not {} what cannot be undone: press {}",
                 q.verb,
-                key_of(app, Action::Yes)
+                key_of(cx, Action::Yes)
             ));
             None
         }
@@ -73,7 +85,7 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
         (Answer::Typed { text, what, .. }, Some(Action::Yes | Action::Confirm)) => {
             q.note = Some(format!(
                 "Type {text} ({what}), then {}",
-                key_of(app, Action::Confirm)
+                key_of(cx, Action::Confirm)
             ));
             None
         }
@@ -82,7 +94,7 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
             if overwrites(c) {
                 q.note = Some(format!(
                     "Enter does not overwrite: press {} for {}",
-                    key_of(app, choice_action(c)),
+                    key_of(cx, choice_action(c)),
                     c.label()
                 ));
                 None
@@ -94,8 +106,8 @@ pub(crate) fn on_key(app: &mut App, mut q: Question, key: KeyEvent, fx: &mut Vec
         _ => None,
     };
     match go {
-        Some(choice) => yes(app, q, choice, fx),
-        None => put_back(app, q),
+        Some(choice) => yes(cx, q, choice),
+        None => keep,
     }
 }
 
@@ -141,8 +153,8 @@ fn scroll(q: &mut Question, action: Option<Action>) -> bool {
     match action {
         Some(Action::MoveDown) => *s = s.saturating_add(1).min(max),
         Some(Action::MoveUp) => *s = s.saturating_sub(1),
-        Some(Action::PageDown) => *s = s.saturating_add(10).min(max),
-        Some(Action::PageUp) => *s = s.saturating_sub(10),
+        Some(Action::PageDown) => *s = s.saturating_add(PAGE).min(max),
+        Some(Action::PageUp) => *s = s.saturating_sub(PAGE),
         Some(Action::Top) => *s = 0,
         Some(Action::Bottom) => *s = max,
         _ => return false,
@@ -161,45 +173,35 @@ fn choice_of(a: Action) -> Option<Choice> {
     })
 }
 
-fn key_of(app: &App, action: Action) -> String {
-    app.session
+fn key_of(cx: &Cx, action: Action) -> String {
+    cx.session
         .keymap
         .key_for(Context::Question, action)
         .unwrap_or_else(|| format!("the {} key", action.name()))
 }
 
-fn put_back(app: &mut App, q: Question) {
-    if let Some(Modal::Question(top)) = app.modals.last_mut() {
-        **top = q;
-    }
-}
-
 /// No: nothing changes. A running listing stops; a conflict question
 /// cancels its job, as it always has.
-fn no(app: &mut App, q: Question, fx: &mut Vec<Effect>) {
+fn no(cx: &mut Cx, q: &Question) -> Outcome {
     if let Then::Answer(_) = q.then {
-        return yes(app, q, Some(Choice::Cancel), fx);
+        return yes(cx, q, Some(Choice::Cancel));
     }
     if let Some(id) = q.listing_task() {
-        fx.extend(app.tasks.cancel(id));
+        cx.cancel(id);
     }
-    app.modals.pop();
-    app.set_status("Nothing changed");
+    cx.status("Nothing changed");
+    Outcome::Close
 }
 
-fn yes(app: &mut App, q: Question, choice: Option<Choice>, fx: &mut Vec<Effect>) {
-    app.modals.pop();
-    match q.then {
-        Then::Start(job) => app.start_planned(*job, fx),
+fn yes(cx: &mut Cx, q: &Question, choice: Option<Choice>) -> Outcome {
+    match &q.then {
+        Then::Start(job) => cx.note(Note::Start(job.clone())),
         Then::Answer(task) => {
             let choice = choice.unwrap_or(Choice::Cancel);
-            super::conflict::gone(app, task);
-            fx.push(Effect::Answer(task, choice));
-            if let Some(job) = app.transfers.get_mut(task) {
-                job.question = None;
-            }
-            app.set_status(format!("Conflicts: {}", choice.label()));
+            cx.effect(Effect::Answer(*task, choice));
+            cx.note(Note::Answered(*task, choice));
         }
         Then::Nothing | Then::Listing(_) => {}
     }
+    Outcome::Close
 }
