@@ -25,7 +25,6 @@ mod modal_keys;
 mod mouse;
 pub mod note;
 pub mod ops;
-mod panel;
 mod picker;
 pub mod prompt;
 pub mod prompt_work;
@@ -35,7 +34,7 @@ mod route;
 pub mod session;
 pub mod share;
 pub mod task;
-pub mod transfer_jobs;
+pub mod transfers;
 pub mod tree;
 mod update;
 pub mod uploads;
@@ -187,7 +186,7 @@ pub struct App {
     /// Background work, and which user action started it.
     pub tasks: Tasks,
     /// Every transfer job of the session (the transfers panel).
-    pub transfers: transfer_jobs::Transfers,
+    pub transfers: transfers::Transfers,
 }
 
 impl App {
@@ -219,7 +218,7 @@ impl App {
             modals: modal::Modals::default(),
             messages: Messages::default(),
             tasks: Tasks::default(),
-            transfers: transfer_jobs::Transfers::default(),
+            transfers: transfers::Transfers::default(),
         };
         let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {

@@ -73,9 +73,9 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             on_prompt(app, &p, ev, fx);
         }
         Modal::Question(_) => super::route::question_key(app, key, fx),
-        Modal::Transfers => super::panel::on_key(app, action, fx),
+        Modal::Transfers => super::route::transfers(app, super::transfers::Msg::Key(action), fx),
         Modal::TransferItems { task, scroll } => {
-            super::panel::on_items_key(app, task, scroll, action)
+            super::route::transfer_items(app, task, scroll, action, fx)
         }
         Modal::Share(_) => super::route::share(app, super::share::Msg::Key(key), fx),
         Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),

@@ -25,6 +25,14 @@ pub enum Note {
     Answered(TaskId, crate::engine::Choice),
     /// A line for the status bar and the message log.
     Status(String),
+    /// A failure for the status bar and the message log.
+    Error(String),
+    /// Open a transfer job's waiting conflict question.
+    ShowConflict(TaskId),
+    /// Open a transfer job's item list.
+    Items(TaskId),
+    /// Show one line in full (an item's whole reason).
+    Detail(crate::diagnose::Explanation),
     /// Open the download prompt for these sources.
     AskDownload {
         bucket: String,

@@ -8,9 +8,11 @@ use super::cx::Outcome;
 use super::modal::Modal;
 use super::note::Note;
 use super::share::{Msg as ShareMsg, Share};
+use super::transfers::Msg as TransfersMsg;
 use super::uploads::{Msg as UploadsMsg, UploadsPanel};
 use super::versions::Msg as VersionsMsg;
-use super::{App, Effect, Load, Screen};
+use super::{App, Effect, Load, Screen, TaskId};
+use crate::keymap::Action;
 
 /// Hands a feature's note to every feature that reads it.
 pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
@@ -36,6 +38,10 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
             app.set_status(format!("Conflicts: {}", choice.label()));
         }
         Note::Status(text) => app.set_status(text),
+        Note::Error(text) => app.set_error(text),
+        Note::ShowConflict(id) => super::question::conflict::open(app, id),
+        Note::Items(task) => app.modals.push(Modal::TransferItems { task, scroll: 0 }),
+        Note::Detail(x) => app.modals.push(Modal::Detail(x)),
         Note::AskDownload { bucket, sources } => app.ask_download(bucket, sources),
         Note::Share(s) => open_share(app, *s),
         Note::Ask(q) => app.ask(*q),
@@ -200,4 +206,55 @@ pub(super) fn question_key(app: &mut App, key: crossterm::event::KeyEvent, fx: &
         app.modals.pop();
     }
     finish(app, out, fx);
+}
+
+/// Hands a message to the transfers feature (its jobs live for the whole
+/// session; `Modal::Transfers` only shows them).
+pub(super) fn transfers(app: &mut App, msg: TransfersMsg, fx: &mut Vec<Effect>) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = app.transfers.update(&mut cx, msg);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.retain(|m| *m != Modal::Transfers);
+    }
+    finish(app, out, fx);
+}
+
+/// A key in a job's item list (the modal on top holds its scroll).
+pub(super) fn transfer_items(
+    app: &mut App,
+    task: TaskId,
+    mut scroll: u16,
+    action: Option<Action>,
+    fx: &mut Vec<Effect>,
+) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = app
+        .transfers
+        .on_items_key(&mut cx, task, &mut scroll, action);
+    let out = cx.finish();
+    if let Some(Modal::TransferItems { scroll: s, .. }) = app.modals.last_mut() {
+        *s = scroll;
+    }
+    if outcome == Outcome::Close {
+        app.modals.pop();
+    }
+    finish(app, out, fx);
+}
+
+impl App {
+    /// Starts a transfer job and shows it in the panel.
+    pub(crate) fn start_transfer(
+        &mut self,
+        kind: super::kind::Kind,
+        spec: crate::engine::Spec,
+        places: (String, String),
+        touches: Vec<(String, String)>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let mut cx = Cx::new(&self.session, &mut self.tasks);
+        self.transfers.start(&mut cx, kind, spec, places, touches);
+        let out = cx.finish();
+        finish(self, out, fx);
+    }
 }

@@ -294,10 +294,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
     // A transfer reports to the end, cancelled or not: how it ended and
     // what it cleaned up belong in its summary.
     if let TaskEvent::Transfer(r) = ev {
-        for note in app.on_transfer(id, *r) {
-            super::route::note(app, note, fx);
-        }
-        return;
+        return super::route::transfers(app, super::transfers::Msg::Report(id, r), fx);
     }
     // A result nobody waits for any more (its view was left or replaced).
     let Some(task) = app.tasks.live(id) else {

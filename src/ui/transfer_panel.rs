@@ -2,7 +2,7 @@
 //! objects and bytes, a bar, rate, ETA, state) and a job's item list.
 
 use super::{accent, dim};
-use crate::app::transfer_jobs::TransferJob;
+use crate::app::transfers::TransferJob;
 use crate::app::{App, TaskId};
 use crate::engine::{Outcome, Phase};
 use crate::format::{human_size, thousands};
