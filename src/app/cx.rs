@@ -55,6 +55,12 @@ impl<'a> Cx<'a> {
         self.fx.extend(self.tasks.cancel(id));
     }
 
+    /// The user action that started task `id` (0 once it is gone): an
+    /// error that action caused may interrupt with a popup.
+    pub fn action_of(&self, id: TaskId) -> u64 {
+        self.tasks.live(id).map(|t| t.action).unwrap_or(0)
+    }
+
     pub fn effect(&mut self, e: Effect) {
         self.fx.push(e);
     }

@@ -101,7 +101,7 @@ pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
 fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
     match p.kind {
         PromptKind::Filter => super::cursor::on_filter(app, p.value(), ev, fx),
-        PromptKind::Moment => super::rollback::on_prompt(app, p, ev, fx),
+        PromptKind::Moment => super::route::moment(app, ev, fx),
         _ => on_path_prompt(app, p, ev, fx),
     }
 }

@@ -27,6 +27,13 @@ pub enum Note {
     Status(String),
     /// A failure for the status bar and the message log.
     Error(String),
+    /// A store error: in the log, and as a popup when `action` (the user's
+    /// action that started the task) is the latest and nothing is open.
+    Report {
+        action: u64,
+        err: crate::store::StoreError,
+        context: &'static str,
+    },
     /// Open a transfer job's waiting conflict question.
     ShowConflict(TaskId),
     /// Open a transfer job's item list.

@@ -39,6 +39,11 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
         }
         Note::Status(text) => app.set_status(text),
         Note::Error(text) => app.set_error(text),
+        Note::Report {
+            action,
+            err,
+            context,
+        } => app.report(action, &err, context),
         Note::ShowConflict(id) => super::question::conflict::open(app, id),
         Note::Items(task) => app.modals.push(Modal::TransferItems { task, scroll: 0 }),
         Note::Detail(x) => app.modals.push(Modal::Detail(x)),
@@ -58,7 +63,7 @@ pub(super) fn open_versions(app: &mut App, fx: &mut Vec<Effect>) {
     if app.view.screen == Screen::Buckets {
         if let Some(row) = app.buckets.selected() {
             let bucket = row.name.clone();
-            app.ask_rollback_moment(bucket, String::new());
+            ask_rollback_moment(app, bucket, String::new());
         }
         return;
     }
@@ -66,10 +71,10 @@ pub(super) fn open_versions(app: &mut App, fx: &mut Vec<Effect>) {
     let bucket = b.tree.bucket.clone();
     let key = match b.tree.selected() {
         Some(super::tree::Selected::Object(key)) => key,
-        Some(super::tree::Selected::Prefix(p)) => return app.ask_rollback_moment(bucket, p),
+        Some(super::tree::Selected::Prefix(p)) => return ask_rollback_moment(app, bucket, p),
         None => {
             let root = b.tree.root.clone();
-            return app.ask_rollback_moment(bucket, root);
+            return ask_rollback_moment(app, bucket, root);
         }
     };
     let versioning = match &b.info {
@@ -257,4 +262,56 @@ impl App {
         let out = cx.finish();
         finish(self, out, fx);
     }
+}
+
+/// `v` on a prefix or a bucket: the moment prompt, unless the bucket is
+/// known never to have kept a history.
+fn ask_rollback_moment(app: &mut App, bucket: String, prefix: String) {
+    let versioning = known_versioning(app, &bucket);
+    match super::rollback::moment_prompt(bucket, prefix, versioning) {
+        Ok(p) => app.modals.push(Modal::Prompt(p)),
+        Err(why) => app.set_error(why),
+    }
+}
+
+/// The bucket's versioning status, when the inspector or the bucket list
+/// read it.
+fn known_versioning(app: &App, bucket: &str) -> Option<crate::store::Versioning> {
+    let ready = |l: &Option<Load<crate::store::BucketInfo>>| match l {
+        Some(Load::Ready(i)) => i.versioning.clone().ok(),
+        _ => None,
+    };
+    app.browse
+        .as_ref()
+        .filter(|b| b.tree.bucket == bucket)
+        .and_then(|b| ready(&b.info))
+        .or_else(|| {
+            app.buckets
+                .rows
+                .iter()
+                .find(|r| r.name == bucket)
+                .and_then(|r| ready(&r.info))
+        })
+}
+
+/// The moment prompt on top changed or was answered.
+pub(super) fn moment(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Prompt(p)) = app.modals.stack.last_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = super::rollback::on_prompt(&mut cx, p, ev);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.pop();
+    }
+    finish(app, out, fx);
+}
+
+/// The rollback planner's news.
+pub(super) fn rollback(app: &mut App, msg: super::rollback::Msg, fx: &mut Vec<Effect>) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    super::rollback::update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
 }

@@ -5,6 +5,7 @@
 
 use super::modal::{self, Modal};
 use super::prompt::{Prompt, PromptKind};
+use super::rollback::Msg as RollbackMsg;
 use super::versions::Msg as VersionsMsg;
 use super::{App, Effect, Focus, Load, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
@@ -322,8 +323,8 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         }
         TaskEvent::Versions(r) => super::route::versions(app, VersionsMsg::Page(id, r), fx),
         TaskEvent::VersionInfo(r) => super::route::versions(app, VersionsMsg::Info(id, r), fx),
-        TaskEvent::VersionsListed(n) => super::rollback::on_listed(app, n),
-        TaskEvent::RollbackPlan(r) => super::rollback::on_plan(app, id, *r),
+        TaskEvent::VersionsListed(n) => super::route::rollback(app, RollbackMsg::Listed(n), fx),
+        TaskEvent::RollbackPlan(r) => super::route::rollback(app, RollbackMsg::Plan(id, r), fx),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
         TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
         TaskEvent::OpenUploads(r) => {

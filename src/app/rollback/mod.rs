@@ -9,96 +9,97 @@ mod moment;
 
 pub(crate) use moment::parse_moment;
 
+use super::cx::{Cx, Outcome};
 use super::kind::Kind;
-use super::modal::Modal;
+use super::note::Note;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
 use super::question::{Answer, Planned, Question, Said, Tone};
-use super::{App, Effect, Job, Owner, TaskId};
+use super::{Job, Owner, TaskId};
 use crate::format::{count, human_size, long_time, short_time};
 use crate::plan::rollback::{Change, RollbackPlan};
 use crate::sanitize::clean;
 use crate::store::{StoreResult, Versioning};
 
-impl App {
-    pub(crate) fn ask_rollback_moment(&mut self, bucket: String, prefix: String) {
-        let place = format!("s3://{}/{}", clean(&bucket), clean(&prefix));
-        // A bucket known never to have been versioned has no past to go
-        // back to: say so before asking for a moment.
-        if self.known_versioning(&bucket) == Some(Versioning::NeverEnabled) {
-            self.set_error(format!(
-                "Nothing to roll back: versioning was never enabled on s3://{}, so it keeps no history",
-                clean(&bucket)
-            ));
-            return;
-        }
-        let target = super::prompt_work::Pending {
-            bucket,
-            sources: Vec::new(),
-            prefix,
-        };
-        let mut p = Prompt::new(
-            PromptKind::Moment,
-            format!(
-                "Roll {place} back to (local time: 2026-11-24 14:00, yesterday 14:00, 3h ago):"
-            ),
-            "",
-        )
-        .with_work(target);
-        p.note = Some("Every key under it becomes what it was then; you see the plan first".into());
-        self.modals.push(Modal::Prompt(p));
-    }
+/// What the rollback feature understands. It keeps no state of its own:
+/// the moment prompt holds its place, the question holds the plan.
+#[derive(Debug)]
+pub enum Msg {
+    /// The planner has read this many versions so far.
+    Listed(u64),
+    /// The plan of task `TaskId` is made (or could not be).
+    Plan(TaskId, Box<StoreResult<RollbackPlan>>),
+}
 
-    /// The bucket's versioning status, when the inspector read it.
-    fn known_versioning(&self, bucket: &str) -> Option<Versioning> {
-        let ready = |l: &Option<super::Load<crate::store::BucketInfo>>| match l {
-            Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
-            _ => None,
-        };
-        self.browse
-            .as_ref()
-            .filter(|b| b.tree.bucket == bucket)
-            .and_then(|b| ready(&b.info))
-            .or_else(|| {
-                self.buckets
-                    .rows
-                    .iter()
-                    .find(|r| r.name == bucket)
-                    .and_then(|r| ready(&r.info))
-            })
+/// The prompt asking for the moment to roll `prefix` of `bucket` back to,
+/// or why there is no past to go back to (`versioning` as the app knows it).
+pub fn moment_prompt(
+    bucket: String,
+    prefix: String,
+    versioning: Option<Versioning>,
+) -> Result<Prompt, String> {
+    let place = format!("s3://{}/{}", clean(&bucket), clean(&prefix));
+    // A bucket known never to have been versioned has no past to go back
+    // to: say so before asking for a moment.
+    if versioning == Some(Versioning::NeverEnabled) {
+        return Err(format!(
+            "Nothing to roll back: versioning was never enabled on s3://{}, so it keeps no history",
+            clean(&bucket)
+        ));
     }
+    let target = super::prompt_work::Pending {
+        bucket,
+        sources: Vec::new(),
+        prefix,
+    };
+    let mut p = Prompt::new(
+        PromptKind::Moment,
+        format!("Roll {place} back to (local time: 2026-11-24 14:00, yesterday 14:00, 3h ago):"),
+        "",
+    )
+    .with_work(target);
+    p.note = Some("Every key under it becomes what it was then; you see the plan first".into());
+    Ok(p)
+}
 
-    fn now_secs(&self) -> i64 {
-        self.session.clock.now_ms.div_euclid(1000)
-    }
+fn now_secs(cx: &Cx) -> i64 {
+    cx.session.clock.now_ms.div_euclid(1000)
+}
 
-    /// "2026-11-24 14:00:00 +01:00 (13:00:00 UTC)".
-    fn moment_words(&self, at: i64) -> String {
-        long_time(at, self.session.tz)
+/// "2026-11-24 14:00:00 +01:00 (13:00:00 UTC)".
+fn moment_words(cx: &Cx, at: i64) -> String {
+    long_time(at, cx.session.tz)
+}
+
+pub fn update(cx: &mut Cx, msg: Msg) {
+    match msg {
+        Msg::Listed(n) => cx.status(format!(
+            "Reading versions to plan: {} so far…",
+            count(n, "version", "versions")
+        )),
+        Msg::Plan(id, plan) => on_plan(cx, id, *plan),
     }
 }
 
 /// The moment prompt: the parsed moment shown back as you type; Enter
 /// starts the plan, or says why the text is not a moment.
-pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
-    let parsed = parse_moment(p.value(), app.now_secs(), app.session.tz);
+pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
+    let parsed = parse_moment(p.value(), now_secs(cx), cx.session.tz);
     match ev {
         PromptEvent::Edited => {
-            let note = match &parsed {
-                Ok(at) => format!("= {}", app.moment_words(*at)),
+            p.note = Some(match &parsed {
+                Ok(at) => format!("= {}", moment_words(cx, *at)),
                 Err(e) => e.clone(),
-            };
-            set_note(app, note);
+            });
         }
         PromptEvent::Submit => match parsed {
-            Ok(at) if at > app.now_secs() => set_note(app, "That moment is in the future".into()),
+            Ok(at) if at > now_secs(cx) => p.note = Some("That moment is in the future".into()),
             Ok(at) => {
-                app.modals.pop();
                 let Some(pending) = p.work.as_ref().map(|w| &w.target) else {
-                    return;
+                    return Outcome::Close;
                 };
                 // One plan at a time: a new one replaces the one before.
-                fx.extend(app.tasks.cancel_where(|o| *o == Owner::RollbackPlan));
-                let (id, effect) = app.start_id(
+                cx.cancel_where(|o| *o == Owner::RollbackPlan);
+                cx.start(
                     Owner::RollbackPlan,
                     Job::PlanRollback {
                         bucket: pending.bucket.clone(),
@@ -106,44 +107,35 @@ pub(super) fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec
                         at,
                     },
                 );
-                fx.push(effect);
-                let _ = id;
-                app.set_status(format!(
+                cx.status(format!(
                     "Reading every version under s3://{}/{} to plan the rollback…",
                     clean(&pending.bucket),
                     clean(&pending.prefix)
                 ));
+                return Outcome::Close;
             }
-            Err(e) => set_note(app, e),
+            Err(e) => p.note = Some(e),
         },
         PromptEvent::Cancel => {
-            app.modals.pop();
-            app.set_status("Nothing rolled back");
+            cx.status("Nothing rolled back");
+            return Outcome::Close;
         }
         _ => {}
     }
-}
-
-fn set_note(app: &mut App, note: String) {
-    if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
-        p.note = Some(note);
-    }
-}
-
-pub(super) fn on_listed(app: &mut App, n: u64) {
-    app.set_status(format!(
-        "Reading versions to plan: {} so far…",
-        count(n, "version", "versions")
-    ));
+    Outcome::Keep
 }
 
 /// The plan is made: show it, or say there is nothing to do.
-pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>) {
-    let action = app.tasks.live(id).map(|t| t.action).unwrap_or(0);
+fn on_plan(cx: &mut Cx, id: TaskId, plan: StoreResult<RollbackPlan>) {
     let plan = match plan {
         Ok(p) => p,
-        Err(e) => {
-            app.report(action, &e, "Rollback plan (nothing changed)");
+        Err(err) => {
+            let action = cx.action_of(id);
+            cx.note(Note::Report {
+                action,
+                err,
+                context: "Rollback plan (nothing changed)",
+            });
             return;
         }
     };
@@ -151,10 +143,10 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
     let changes = plan.changes();
     let blocked = plan.tally(|c| matches!(c, Change::Blocked(_)));
     if changes == 0 && blocked.keys == 0 {
-        app.set_status(format!(
+        cx.status(format!(
             "Nothing to roll back: {} already is what it was at {}",
             clean(&place),
-            app.moment_words(plan.at)
+            moment_words(cx, plan.at)
         ));
         return;
     }
@@ -168,7 +160,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
     let mut lines = vec![
         Said::tone(
             Tone::Strong,
-            format!("Roll {place} back to {}", app.moment_words(plan.at)),
+            format!("Roll {place} back to {}", moment_words(cx, plan.at)),
         ),
         Said::plain(""),
         line(
@@ -213,7 +205,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             let v = k.version.as_ref();
             let when = v
                 .and_then(|v| v.modified)
-                .map(|t| short_time(t, app.session.tz))
+                .map(|t| short_time(t, cx.session.tz))
                 .unwrap_or_default();
             match &k.change {
                 Change::Restore => format!(
@@ -234,7 +226,7 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
             }
         })
         .collect();
-    app.set_status(format!(
+    cx.status(format!(
         "Rollback plan for {}: {}",
         clean(&place),
         count(changes, "change", "changes")
@@ -263,5 +255,5 @@ pub(super) fn on_plan(app: &mut App, id: TaskId, plan: StoreResult<RollbackPlan>
         ));
         q.answer = Answer::Close;
     }
-    app.ask(q);
+    cx.note(Note::Ask(Box::new(q)));
 }
