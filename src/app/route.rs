@@ -315,3 +315,43 @@ pub(super) fn rollback(app: &mut App, msg: super::rollback::Msg, fx: &mut Vec<Ef
     let out = cx.finish();
     finish(app, out, fx);
 }
+
+/// `U` in the tree: undelete the key or everything under the prefix.
+pub(super) fn undelete(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(b) = &app.browse else {
+        app.set_status("Open a bucket first");
+        return;
+    };
+    let bucket = b.tree.bucket.clone();
+    let deleted = b.tree.selected_deleted();
+    let (prefix, exact) = match b.tree.selected() {
+        Some(super::tree::Selected::Object(k)) if deleted => (k, true),
+        Some(super::tree::Selected::Object(_)) => {
+            app.set_status("This object is not deleted (H shows deleted ones)");
+            return;
+        }
+        Some(super::tree::Selected::Prefix(p)) => (p, false),
+        None => (b.tree.root.clone(), false),
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    super::rollback::undelete::start(&mut cx, bucket, prefix, exact);
+    let out = cx.finish();
+    finish(app, out, fx);
+}
+
+/// The undelete plan arrived.
+pub(super) fn undelete_plan(
+    app: &mut App,
+    id: TaskId,
+    exact: bool,
+    plan: crate::store::StoreResult<crate::plan::rollback::RollbackPlan>,
+    fx: &mut Vec<Effect>,
+) {
+    let browsing = app.bucket().map(str::to_owned);
+    let calm = app.modals.is_empty();
+    let at_rest = |bucket: &str| calm && browsing.as_deref() == Some(bucket);
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    super::rollback::undelete::on_plan(&mut cx, id, exact, plan, at_rest);
+    let out = cx.finish();
+    finish(app, out, fx);
+}

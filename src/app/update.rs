@@ -237,7 +237,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::OpenUploads => super::route::open_uploads(app, fx),
         Action::Versions => super::route::open_versions(app, fx),
         Action::ShowDeleted => app.toggle_deleted(fx),
-        Action::Undelete => app.undelete(fx),
+        Action::Undelete => super::route::undelete(app, fx),
     }
 }
 
@@ -326,7 +326,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::VersionsListed(n) => super::route::rollback(app, RollbackMsg::Listed(n), fx),
         TaskEvent::RollbackPlan(r) => super::route::rollback(app, RollbackMsg::Plan(id, r), fx),
         TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
-        TaskEvent::UndeletePlan(exact, r) => super::deleted::on_plan(app, id, exact, *r, fx),
+        TaskEvent::UndeletePlan(exact, r) => super::route::undelete_plan(app, id, exact, *r, fx),
         TaskEvent::OpenUploads(r) => {
             super::route::uploads(app, super::uploads::Msg::Rows(id, r), fx)
         }

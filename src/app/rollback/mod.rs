@@ -6,6 +6,7 @@
 //! job's summary says how to undo it: roll forward to the moment it started.
 
 mod moment;
+pub mod undelete;
 
 pub(crate) use moment::parse_moment;
 
