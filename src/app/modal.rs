@@ -38,6 +38,14 @@ impl Modals {
         })
     }
 
+    /// The question whose preview waits for listing task `id`.
+    pub fn waiting_for(&mut self, id: super::TaskId) -> Option<&mut super::question::Question> {
+        self.stack.iter_mut().rev().find_map(|m| match m {
+            Modal::Question(q) if q.listing_task() == Some(id) => Some(q.as_mut()),
+            _ => None,
+        })
+    }
+
     /// The open prompt's local folder listing (an empty one when none is).
     pub fn picker(&self) -> &UploadPicker {
         self.work().map_or(&NO_PICKER, |w| &w.picker)

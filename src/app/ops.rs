@@ -451,8 +451,7 @@ impl App {
         };
         match source {
             // A prefix: show what moves first (count and size).
-            S3Source::Prefix(_) => super::question::delete::preview(
-                self,
+            S3Source::Prefix(_) => self.preview_listing(
                 super::question::delete::Purpose::Rename {
                     spec,
                     touches,
@@ -537,8 +536,32 @@ impl App {
         let Some((bucket, sources)) = self.selection() else {
             return;
         };
-        use super::question::delete;
-        delete::preview(self, delete::Purpose::Delete, bucket, sources, fx);
+        self.preview_listing(
+            super::question::delete::Purpose::Delete,
+            bucket,
+            sources,
+            fx,
+        );
+    }
+
+    /// Asks the delete or rename question, listing first where it must.
+    fn preview_listing(
+        &mut self,
+        purpose: super::question::delete::Purpose,
+        bucket: String,
+        sources: Vec<S3Source>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let versioning = self.browse.as_ref().and_then(|b| match &b.info {
+            Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
+            _ => None,
+        });
+        let mut cx = super::cx::Cx::new(&self.session, &mut self.tasks);
+        let q = super::question::delete::preview(&mut cx, purpose, bucket, sources, versioning);
+        let (effects, notes) = cx.finish();
+        fx.extend(effects);
+        debug_assert!(notes.is_empty(), "a preview only starts its listing");
+        self.ask(q);
     }
 }
 

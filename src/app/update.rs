@@ -315,8 +315,17 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Page(r) => app.on_page(id, action, r, fx),
         TaskEvent::Object(r) => app.on_object(id, *r),
         TaskEvent::Totals(r) => app.on_totals(id, r),
-        TaskEvent::Planning(n) => super::question::delete::on_planning(app, id, n),
-        TaskEvent::DeletePlan(r) => super::question::delete::on_plan(app, id, *r),
+        TaskEvent::Planning(n) => {
+            if let Some(q) = app.modals.waiting_for(id) {
+                q.listing_progress(n);
+            }
+        }
+        TaskEvent::DeletePlan(r) => {
+            let now = app.session.clock.now_ms;
+            if let Some(q) = app.modals.waiting_for(id) {
+                q.listing_done(*r, now);
+            }
+        }
         TaskEvent::Dir(r) => super::picker::on_dir(app, r),
         TaskEvent::Presigned(r) => {
             super::route::share(app, super::share::Msg::Presigned(id, r), fx)

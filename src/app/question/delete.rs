@@ -6,9 +6,9 @@
 //! it.
 
 use super::{Answer, Planned, Question, Said, Then, Tone};
+use crate::app::cx::Cx;
 use crate::app::kind::Kind;
-use crate::app::modal::Modal;
-use crate::app::{App, Effect, Job, Load, Owner, TaskId};
+use crate::app::{Job, Owner};
 use crate::engine::{S3Source, Spec, parent_of};
 use crate::format::{count, human_size, size_with_bytes, thousands};
 use crate::plan::DeletePlan;
@@ -16,18 +16,15 @@ use crate::store::{StoreResult, Versioning};
 
 pub use super::listing::{Listing, Purpose};
 
-/// Opens the question; for anything but one object, lists first.
-pub(crate) fn preview(
-    app: &mut App,
+/// The question to ask; for anything but one object it waits for the
+/// listing it starts. `versioning` is the bucket's, as far as it is known.
+pub fn preview(
+    cx: &mut Cx,
     purpose: Purpose,
     bucket: String,
     sources: Vec<S3Source>,
-    fx: &mut Vec<Effect>,
-) {
-    let versioning = app.browse.as_ref().and_then(|b| match &b.info {
-        Some(Load::Ready(i)) => i.versioning.clone().ok(),
-        _ => None,
-    });
+    versioning: Option<Versioning>,
+) -> Question {
     let mut l = Listing {
         purpose,
         bucket: bucket.clone(),
@@ -41,18 +38,14 @@ pub(crate) fn preview(
             keys: vec![(o.key.clone(), o.size)],
             bytes: o.size,
         };
-        let q = ready(l, plan);
-        app.ask(q);
-        return;
+        return ready(l, plan);
     }
-    fx.extend(app.tasks.cancel_where(|o| *o == Owner::DeletePlan));
-    let (id, spawn) = app.start_id(Owner::DeletePlan, Job::PlanDelete { bucket, sources });
-    fx.push(spawn);
-    l.task = Some(id);
+    cx.cancel_where(|o| *o == Owner::DeletePlan);
+    l.task = Some(cx.start(Owner::DeletePlan, Job::PlanDelete { bucket, sources }));
     let mut q = Question::new(format!(" {} ", l.verb()), listing_lines(&l, 0), "", false);
     q.answer = Answer::Wait;
     q.then = Then::Listing(Box::new(l));
-    app.ask(q);
+    q
 }
 
 fn listing_lines(l: &Listing, listed: u64) -> Vec<Said> {
@@ -63,32 +56,28 @@ fn listing_lines(l: &Listing, listed: u64) -> Vec<Said> {
     ))]
 }
 
-fn preview_mut(app: &mut App, id: TaskId) -> Option<&mut Question> {
-    app.modals.iter_mut().rev().find_map(|m| match m {
-        Modal::Question(q) if q.listing_task() == Some(id) => Some(&mut **q),
-        _ => None,
-    })
-}
+impl Question {
+    /// The listing behind this preview has found `n` keys so far.
+    pub fn listing_progress(&mut self, n: u64) {
+        if let Then::Listing(l) = &self.then {
+            self.lines = listing_lines(l, n);
+        }
+    }
 
-pub(crate) fn on_planning(app: &mut App, id: TaskId, n: u64) {
-    if let Some(q) = preview_mut(app, id)
-        && let Then::Listing(l) = &q.then
-    {
-        q.lines = listing_lines(l, n);
+    /// The listing is complete: the question can be answered from `now_ms`
+    /// on (or says that nothing changed, when the listing failed).
+    pub fn listing_done(&mut self, r: StoreResult<DeletePlan>, now_ms: i64) {
+        let Then::Listing(l) = std::mem::replace(&mut self.then, Then::Nothing) else {
+            return;
+        };
+        *self = done(*l, r);
+        self.opened_ms = now_ms;
     }
 }
 
-/// The listing is complete: the question can be answered from now on.
-pub(crate) fn on_plan(app: &mut App, id: TaskId, r: StoreResult<DeletePlan>) {
-    let now = app.session.clock.now_ms;
-    let Some(q) = preview_mut(app, id) else {
-        return;
-    };
-    let Then::Listing(l) = std::mem::replace(&mut q.then, Then::Nothing) else {
-        return;
-    };
-    *q = match r {
-        Ok(plan) => ready(*l, plan),
+fn done(l: Listing, r: StoreResult<DeletePlan>) -> Question {
+    match r {
+        Ok(plan) => ready(l, plan),
         Err(e) => {
             let why = format!(
                 "Listing failed, so nothing was changed: {}",
@@ -103,8 +92,7 @@ pub(crate) fn on_plan(app: &mut App, id: TaskId, r: StoreResult<DeletePlan>) {
             q.answer = Answer::Close;
             q
         }
-    };
-    q.opened_ms = now;
+    }
 }
 
 /// The question once the plan is known.
