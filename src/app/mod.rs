@@ -31,6 +31,7 @@ pub mod prompt_work;
 pub mod question;
 mod rollback;
 mod route;
+pub mod scroll;
 pub mod session;
 pub mod share;
 pub mod task;

@@ -7,7 +7,7 @@ use super::prompt::Prompt;
 use super::prompt_work::{UploadPicker, Work};
 use super::{App, Effect};
 use crate::diagnose::Explanation;
-use crate::keymap::{Action, Context};
+use crate::keymap::Context;
 
 /// The modal stack, topmost last. It reads as the stack itself
 /// (`modals.last()`, `push`, `pop`). Each modal holds all of its state:
@@ -123,21 +123,6 @@ impl Modal {
             Modal::Detail(_) => Context::Help,
         }
     }
-}
-
-/// New scroll offset for a scrolling action, clamped to `max`; `None` when
-/// the action does not scroll.
-pub(super) fn scrolled(scroll: u16, action: Option<Action>, page: u16, max: u16) -> Option<u16> {
-    let s = match action? {
-        Action::MoveDown => scroll.saturating_add(1),
-        Action::MoveUp => scroll.saturating_sub(1),
-        Action::PageDown => scroll.saturating_add(page),
-        Action::PageUp => scroll.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => max,
-        _ => return None,
-    };
-    Some(s.min(max))
 }
 
 /// Opens the quit question, or quits when nothing would be lost.

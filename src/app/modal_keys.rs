@@ -3,8 +3,9 @@
 //! low in the house, so every feature can open one; this router sits above
 //! the features it hands keys to.
 
-use super::modal::{Modal, scrolled};
+use super::modal::Modal;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::scroll::scrolled_u16 as scrolled;
 use super::{App, Effect};
 use crate::keymap::Action;
 use crossterm::event::{KeyCode, KeyEvent};

@@ -59,11 +59,11 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
         return false;
     };
     match action {
-        Some(Action::MoveDown) => pk.cursor = Some((cur + 1).min(last)),
+        // Up from the first entry goes back to the typed path.
         Some(Action::MoveUp) if cur == 0 => pk.cursor = None,
-        Some(Action::MoveUp) => pk.cursor = Some(cur - 1),
-        Some(Action::PageDown) => pk.cursor = Some((cur + PAGE).min(last)),
-        Some(Action::PageUp) => pk.cursor = Some(cur.saturating_sub(PAGE)),
+        Some(a @ (Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp)) => {
+            pk.cursor = super::scroll::scrolled(cur, Some(a), PAGE, last);
+        }
         Some(Action::Cancel) => pk.cursor = None,
         Some(Action::Mark) => {
             if let Some(e) = pk.entries.get(cur) {

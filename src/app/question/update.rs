@@ -13,6 +13,7 @@ use super::{Answer, GUARD_MS, Question, Then};
 use crate::app::Effect;
 use crate::app::cx::{Cx, Outcome};
 use crate::app::note::Note;
+use crate::app::scroll::scrolled;
 use crate::engine::Choice;
 use crate::keymap::{Action, Context};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -148,16 +149,9 @@ fn scroll(q: &mut Question, action: Option<Action>) -> bool {
         }
         return true;
     }
-    let max = q.list.len().saturating_sub(1);
-    let s = &mut q.scroll;
-    match action {
-        Some(Action::MoveDown) => *s = s.saturating_add(1).min(max),
-        Some(Action::MoveUp) => *s = s.saturating_sub(1),
-        Some(Action::PageDown) => *s = s.saturating_add(PAGE).min(max),
-        Some(Action::PageUp) => *s = s.saturating_sub(PAGE),
-        Some(Action::Top) => *s = 0,
-        Some(Action::Bottom) => *s = max,
-        _ => return false,
+    match scrolled(q.scroll, action, PAGE, q.list.len().saturating_sub(1)) {
+        Some(s) => q.scroll = s,
+        None => return false,
     }
     true
 }

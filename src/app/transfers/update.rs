@@ -9,8 +9,8 @@ use super::{Msg, RATE_WINDOW_MS, Transfers, retry_specs};
 use crate::app::TaskId;
 use crate::app::cx::{Cx, Outcome};
 use crate::app::kind::describe;
-use crate::app::modal::scrolled;
 use crate::app::note::Note;
+use crate::app::scroll::{scrolled, scrolled_u16};
 use crate::app::task::TransferReport;
 use crate::engine::Outcome as ItemOutcome;
 use crate::keymap::{Action, Context};
@@ -28,16 +28,12 @@ impl Transfers {
     }
 
     fn on_key(&mut self, cx: &mut Cx, action: Option<Action>) -> Outcome {
-        let n = self.jobs.len();
-        let last = n.saturating_sub(1);
-        let sel = &mut self.selected;
+        let last = self.jobs.len().saturating_sub(1);
+        if let Some(sel) = scrolled(self.selected, action, PAGE, last) {
+            self.selected = sel;
+            return Outcome::Keep;
+        }
         match action {
-            Some(Action::MoveDown) => *sel = (*sel + 1).min(last),
-            Some(Action::MoveUp) => *sel = sel.saturating_sub(1),
-            Some(Action::Top) => *sel = 0,
-            Some(Action::Bottom) => *sel = last,
-            Some(Action::PageDown) => *sel = (*sel + PAGE).min(last),
-            Some(Action::PageUp) => *sel = sel.saturating_sub(PAGE),
             Some(Action::Open) => {
                 if let Some(job) = self.jobs.get(self.selected) {
                     // A job waiting for an answer shows its question first.
@@ -70,7 +66,7 @@ impl Transfers {
             .get(task)
             .map(|j| j.items.len().saturating_sub(1) as u16)
             .unwrap_or(0);
-        match scrolled(*scroll, action, PAGE as u16, max) {
+        match scrolled_u16(*scroll, action, PAGE as u16, max) {
             Some(s) => *scroll = s,
             // The selected item in full: a reason is often longer than a row.
             None if action == Some(Action::Open) => {

@@ -6,9 +6,9 @@
 use super::{Msg, UploadsPanel, row_text};
 use crate::app::cx::{Cx, Outcome};
 use crate::app::kind::Kind;
-use crate::app::modal::scrolled;
 use crate::app::note::Note;
 use crate::app::question::{Planned, Question, Said, Tone};
+use crate::app::scroll::scrolled;
 use crate::app::{Load, Owner};
 use crate::engine::Spec;
 use crate::engine::uploads::{OpenRow, totals};
@@ -16,7 +16,7 @@ use crate::format::Zone;
 use crate::keymap::{Action, Context};
 
 /// Rows a page key moves.
-const PAGE: u16 = 10;
+const PAGE: usize = 10;
 
 impl UploadsPanel {
     pub fn update(&mut self, cx: &mut Cx, msg: Msg) -> Outcome {
@@ -45,9 +45,8 @@ impl UploadsPanel {
 
     fn on_action(&mut self, cx: &mut Cx, action: Option<Action>) -> Outcome {
         let n = self.listed().len();
-        let max = n.saturating_sub(1) as u16;
-        if let Some(sel) = scrolled(self.selected as u16, action, PAGE, max) {
-            self.selected = sel as usize;
+        if let Some(sel) = scrolled(self.selected, action, PAGE, n.saturating_sub(1)) {
+            self.selected = sel;
             return Outcome::Keep;
         }
         match action {

@@ -8,6 +8,7 @@ use crate::app::cx::Cx;
 use crate::app::kind::Kind;
 use crate::app::note::Note;
 use crate::app::question::{Planned, Question, Said, Tone};
+use crate::app::scroll::scrolled;
 use crate::app::share::Share;
 use crate::app::{Job, Load, Owner};
 use crate::engine::S3Source;
@@ -74,18 +75,9 @@ impl Panel {
     }
 
     fn on_action(&mut self, cx: &mut Cx, action: Option<Action>) -> Outcome {
-        let n = self.rows.len();
-        let moved = match action {
-            Some(Action::MoveDown) => Some(self.cursor + 1),
-            Some(Action::MoveUp) => Some(self.cursor.saturating_sub(1)),
-            Some(Action::PageDown) => Some(self.cursor + PAGE),
-            Some(Action::PageUp) => Some(self.cursor.saturating_sub(PAGE)),
-            Some(Action::Top) => Some(0),
-            Some(Action::Bottom) => Some(n.saturating_sub(1)),
-            _ => None,
-        };
-        if let Some(c) = moved {
-            self.cursor = c.min(n.saturating_sub(1));
+        let last = self.rows.len().saturating_sub(1);
+        if let Some(c) = scrolled(self.cursor, action, PAGE, last) {
+            self.cursor = c;
             self.inspect(cx);
             return Outcome::Keep;
         }
