@@ -32,6 +32,20 @@ pub struct Browse {
 }
 
 impl Browse {
+    /// Task `id` ended: whichever slot still waited for it stops waiting.
+    pub fn task_ended(&mut self, id: TaskId) {
+        self.tree.task_ended(id);
+        self.objects.retain(|_, l| *l != Load::Loading(id));
+        for t in self.totals.values_mut() {
+            if t.task == Some(id) {
+                t.task = None;
+            }
+        }
+        if self.info == Some(Load::Loading(id)) {
+            self.info = None;
+        }
+    }
+
     pub fn region(&self) -> Option<&str> {
         match &self.info {
             Some(Load::Ready(i)) => Some(&i.region),

@@ -47,6 +47,22 @@ impl BucketsView {
             .collect()
     }
 
+    /// Task `id` ended: a row or the list that still waited for it stops
+    /// waiting.
+    pub fn task_ended(&mut self, id: TaskId) {
+        for row in &mut self.rows {
+            if row.region == Some(Load::Loading(id)) {
+                row.region = None;
+            }
+            if row.info == Some(Load::Loading(id)) {
+                row.info = None;
+            }
+        }
+        if self.state == ListState::Loading(id) {
+            self.state = ListState::Idle;
+        }
+    }
+
     pub fn selected(&self) -> Option<&BucketRow> {
         self.visible().get(self.cursor).map(|&i| &self.rows[i])
     }

@@ -355,3 +355,28 @@ pub(super) fn undelete_plan(
     let out = cx.finish();
     finish(app, out, fx);
 }
+
+/// Task `id` of `owner` ended: the feature that owns the slot it filled
+/// stops waiting for it.
+pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
+    use super::Owner;
+    match owner {
+        Owner::BucketList | Owner::BucketRow(_) => app.buckets.task_ended(id),
+        Owner::Bucket | Owner::Folder(_) | Owner::Totals(_) | Owner::Inspector => {
+            if let Some(b) = &mut app.browse {
+                b.task_ended(id);
+            }
+        }
+        // Their results fill their slots; a cancel comes with closing them.
+        Owner::Session
+        | Owner::Transfer
+        | Owner::DeletePlan
+        | Owner::LocalDir
+        | Owner::Share
+        | Owner::Versions
+        | Owner::VersionInfo
+        | Owner::RollbackPlan
+        | Owner::Deleted(_)
+        | Owner::Uploads => {}
+    }
+}

@@ -7,7 +7,7 @@ use super::modal::{self, Modal};
 use super::prompt::{Prompt, PromptKind};
 use super::rollback::Msg as RollbackMsg;
 use super::versions::Msg as VersionsMsg;
-use super::{App, Effect, Focus, Load, Msg, Screen, TaskEvent, TaskId};
+use super::{App, Effect, Focus, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
 use crate::keymap::Action;
 use crate::sanitize::clean;
@@ -357,29 +357,11 @@ fn on_task_ended(app: &mut App, id: TaskId, panic: Option<String>, fx: &mut Vec<
         let ev = task.kind.failure(err);
         on_task(app, id, ev, fx);
     }
-    app.tasks.ended(id);
-    if let Some(b) = &mut app.browse {
-        b.tree.task_ended(id);
-        b.objects.retain(|_, l| *l != Load::Loading(id));
-        for t in b.totals.values_mut() {
-            if t.task == Some(id) {
-                t.task = None;
-            }
-        }
-        if b.info == Some(Load::Loading(id)) {
-            b.info = None;
-        }
-    }
-    for row in &mut app.buckets.rows {
-        if row.region == Some(Load::Loading(id)) {
-            row.region = None;
-        }
-        if row.info == Some(Load::Loading(id)) {
-            row.info = None;
-        }
-    }
-    if app.buckets.state == super::ListState::Loading(id) {
-        app.buckets.state = super::ListState::Idle;
+    // The owner names the slot that waited for the task: only that
+    // feature hears of it, and stops waiting (a result that came first has
+    // already filled the slot; this clears what a cancel left loading).
+    if let Some(task) = app.tasks.ended(id) {
+        super::route::task_ended(app, &task.owner, id);
     }
     modal::tasks_changed(app);
 }

@@ -257,6 +257,23 @@ fn a_task_that_panics_ends_visibly() {
     assert!(app.tasks.is_empty() || app.tasks.iter().all(|(id, _)| *id != count));
 }
 
+/// A task that ends without an answer (cancelled, or stopped by the
+/// runtime) frees the slot its owner names: nothing stays "loading".
+#[test]
+fn a_task_ending_without_an_answer_frees_its_owners_slot() {
+    let (mut app, fx) = new_app(None);
+    let list = job_task(&fx, |j| matches!(j, Job::ListBuckets));
+    assert_eq!(app.buckets.state, pail::app::ListState::Loading(list));
+    update(&mut app, Msg::TaskEnded(list, None));
+    assert_eq!(app.buckets.state, pail::app::ListState::Idle);
+
+    let (mut app, fx) = new_app(Some(("b", "")));
+    let info = job_task(&fx, |j| matches!(j, Job::BucketInfo { .. }));
+    assert_eq!(app.browse.as_ref().unwrap().info, Some(Load::Loading(info)));
+    update(&mut app, Msg::TaskEnded(info, None));
+    assert_eq!(app.browse.as_ref().unwrap().info, None);
+}
+
 #[test]
 fn the_quit_question_names_what_runs_and_goes_when_it_ends() {
     let (mut app, fx) = new_app(Some(("b", "")));
