@@ -31,9 +31,10 @@ impl Modals {
         })
     }
 
-    pub fn work_mut(&mut self) -> Option<&mut Work> {
+    /// The topmost operation prompt (the one whose work is shown).
+    pub fn work_prompt_mut(&mut self) -> Option<&mut Prompt> {
         self.stack.iter_mut().rev().find_map(|m| match m {
-            Modal::Prompt(p) => p.work.as_deref_mut(),
+            Modal::Prompt(p) if p.work.is_some() => Some(p),
             _ => None,
         })
     }

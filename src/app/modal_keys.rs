@@ -66,7 +66,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Modal::Prompt(mut p) => {
-            if p.kind == PromptKind::Upload && super::picker::on_key(app, &p, &key, fx) {
+            if p.kind == PromptKind::Upload && super::route::picker_key(app, &key, fx) {
                 return;
             }
             let ev = p.handle(&app.session.keymap, &key);
@@ -137,10 +137,14 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
             app.set_status("Cancelled");
         }
         PromptEvent::Complete if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
-            super::picker::complete(app, &value, fx);
+            super::route::picker(app, fx, super::picker::complete);
         }
         PromptEvent::Edited if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
-            app.list_local(&value, fx);
+            super::route::picker(app, fx, |cx, p| {
+                if let Some(w) = p.work.as_deref_mut() {
+                    super::picker::list(cx, &mut w.picker, &value);
+                }
+            });
         }
         _ => {}
     }

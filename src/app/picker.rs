@@ -4,65 +4,72 @@
 //! and `Tab` completion of local paths for both prompts. Reading folders
 //! is a task like any other; this module only keeps what came back, in
 //! the prompt's own [`Work`](super::prompt_work::Work): it goes when the
-//! prompt goes.
+//! prompt goes. Like every feature's update it changes only that prompt,
+//! starting its folder reads through a `Cx`.
 
-use super::modal::Modal;
+use super::cx::Cx;
 use super::ops::dir_part;
 use super::prompt::{Prompt, PromptKind};
 use super::prompt_work::UploadPicker;
+use super::scroll::scrolled;
 use super::task::LocalEntry;
-use super::{App, Effect};
-use crate::keymap::{Action, Context};
-use crossterm::event::KeyEvent;
-
-/// The open prompt's folder listing, if a prompt with one is open.
-fn picker(app: &mut App) -> Option<&mut UploadPicker> {
-    app.modals.work_mut().map(|w| &mut w.picker)
-}
+use super::{Job, Owner};
+use crate::keymap::Action;
 
 /// How far PgUp/PgDn move in the folder list.
 const PAGE: usize = 10;
 
-/// Keys the upload prompt handles before the text input sees them: the
-/// upload's options, moving into the folder list (the prompt's `next`),
-/// and every key of the list once in it (the keymap's picker context).
-/// Returns whether the key was used.
-pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let in_list = app.modals.picker().cursor.is_some();
-    let ctx = if in_list {
-        Context::Picker
-    } else {
-        Context::Prompt
-    };
-    let action = app.session.keymap.action(ctx, key);
-    match action {
-        Some(Action::StorageClass) => {
-            app.cycle_storage_class();
-            return true;
-        }
-        Some(Action::Encryption) => {
-            app.cycle_encryption();
-            return true;
-        }
-        _ => {}
+/// What a key did to the upload prompt's folder list.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Picked {
+    /// Not a key of the list: the text input gets it.
+    Unused,
+    Used,
+    /// Enter on the list: upload this path (or the marked entries).
+    Submit(String),
+}
+
+/// Lists the folder part of `typed` under the prompt, unless it is listed.
+pub fn list(cx: &mut Cx, pk: &mut UploadPicker, typed: &str) {
+    let dir = dir_part(typed);
+    if dir == pk.dir && !pk.entries.is_empty() {
+        return;
     }
-    let Some(pk) = picker(app) else {
-        return false;
+    pk.dir = dir.clone();
+    pk.listed = false;
+    cx.cancel_where(|o| *o == Owner::LocalDir);
+    let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
+        "."
+    } else {
+        &dir
+    }));
+    cx.start(Owner::LocalDir, Job::ReadDir { path });
+}
+
+/// The keys of the folder list once the cursor is in it, and the prompt's
+/// `next` that moves into it (`action` as the keymap read `key`: in the
+/// picker context when in the list, else the prompt's).
+pub fn on_key(cx: &mut Cx, p: &mut Prompt, action: Option<Action>) -> Picked {
+    let value = p.value().to_owned();
+    let Some(work) = p.work.as_deref_mut() else {
+        return Picked::Unused;
     };
+    let pk = &mut work.picker;
     let n = pk.entries.len();
     let last = n.saturating_sub(1);
     let Some(cur) = pk.cursor else {
         if action == Some(Action::Next) && n > 0 {
             pk.cursor = Some(0);
-            return true;
+            return Picked::Used;
         }
-        return false;
+        return Picked::Unused;
     };
+    let mut open = None;
     match action {
         // Up from the first entry goes back to the typed path.
         Some(Action::MoveUp) if cur == 0 => pk.cursor = None,
         Some(a @ (Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp)) => {
-            pk.cursor = super::scroll::scrolled(cur, Some(a), PAGE, last);
+            pk.cursor = scrolled(cur, Some(a), PAGE, last);
         }
         Some(Action::Cancel) => pk.cursor = None,
         Some(Action::Mark) => {
@@ -76,39 +83,29 @@ pub(super) fn on_key(app: &mut App, p: &Prompt, key: &KeyEvent, fx: &mut Vec<Eff
         }
         Some(Action::Expand) => {
             if let Some(e) = pk.entries.get(cur).filter(|e| e.dir) {
-                let path = format!("{}{}/", pk.dir, e.name);
-                pk.cursor = None;
-                pk.marked.clear();
-                set_text(app, &path);
-                app.list_local(&path, fx);
+                open = Some(format!("{}{}/", pk.dir, e.name));
             }
         }
-        Some(Action::Collapse) => {
-            let parent = parent_dir(&pk.dir);
-            pk.cursor = None;
-            pk.marked.clear();
-            set_text(app, &parent);
-            app.list_local(&parent, fx);
-        }
+        Some(Action::Collapse) => open = Some(parent_dir(&pk.dir)),
         Some(Action::Submit) => {
-            let picked = if pk.marked.is_empty() {
+            return Picked::Submit(if pk.marked.is_empty() {
                 pk.entries
                     .get(cur)
                     .map(|e| format!("{}{}", pk.dir, e.name))
-                    .unwrap_or_else(|| p.value().to_owned())
+                    .unwrap_or(value)
             } else {
-                p.value().to_owned()
-            };
-            // The prompt goes, and its work with it, to the upload.
-            let work = match app.modals.pop() {
-                Some(Modal::Prompt(p)) => p.work,
-                _ => None,
-            };
-            app.submit_upload(&picked, work, fx);
+                value
+            });
         }
-        _ => return false,
+        _ => return Picked::Unused,
     }
-    true
+    if let Some(path) = open {
+        pk.cursor = None;
+        pk.marked.clear();
+        list(cx, pk, &path);
+        p.input = tui_input::Input::new(path);
+    }
+    Picked::Used
 }
 
 fn parent_dir(dir: &str) -> String {
@@ -122,31 +119,24 @@ fn parent_dir(dir: &str) -> String {
     dir_part(t)
 }
 
-fn set_text(app: &mut App, text: &str) {
-    if let Some(Modal::Prompt(p)) = app.modals.last_mut() {
-        p.input = tui_input::Input::new(text.to_owned());
-    }
-}
-
 /// `Tab` in a path prompt: completes from the typed folder's entries,
 /// listing the folder first when it is not listed yet.
-pub(super) fn complete(app: &mut App, value: &str, fx: &mut Vec<Effect>) {
-    let dir = dir_part(value);
-    let Some(pk) = picker(app) else {
+pub fn complete(cx: &mut Cx, p: &mut Prompt) {
+    let value = p.value().to_owned();
+    let dir = dir_part(&value);
+    let Some(work) = p.work.as_deref_mut() else {
         return;
     };
+    let pk = &mut work.picker;
     if pk.dir != dir || pk.entries.is_empty() {
         pk.complete_pending = true;
-        app.list_local(value, fx);
+        list(cx, pk, &value);
         return;
     }
-    complete_now(app);
+    complete_now(p);
 }
 
-fn complete_now(app: &mut App) {
-    let Some(Modal::Prompt(p)) = app.modals.last_mut() else {
-        return;
-    };
+fn complete_now(p: &mut Prompt) {
     let downloading = p.kind == PromptKind::Download;
     let Some(work) = p.work.as_mut() else {
         return;
@@ -167,12 +157,12 @@ fn complete_now(app: &mut App) {
     };
 }
 
-/// A folder's entries arrived (or could not be read). With no prompt
-/// open any more, they are dropped.
-pub(super) fn on_dir(app: &mut App, r: Result<Vec<LocalEntry>, String>) {
-    let Some(pk) = picker(app) else {
+/// A folder's entries arrived (or could not be read) for prompt `p`.
+pub fn on_dir(p: &mut Prompt, r: Result<Vec<LocalEntry>, String>) {
+    let Some(work) = p.work.as_deref_mut() else {
         return;
     };
+    let pk = &mut work.picker;
     pk.listed = true;
     match r {
         Ok(entries) => {
@@ -186,7 +176,7 @@ pub(super) fn on_dir(app: &mut App, r: Result<Vec<LocalEntry>, String>) {
     }
     pk.cursor = pk.cursor.filter(|c| *c < pk.entries.len());
     if pk.complete_pending {
-        complete_now(app);
+        complete_now(p);
     }
 }
 

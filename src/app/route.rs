@@ -380,3 +380,66 @@ pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
         | Owner::Uploads => {}
     }
 }
+
+/// Keys the upload prompt handles before its text input: the upload's
+/// options (session preferences), then the folder list's keys. Returns
+/// whether the key was used.
+pub(super) fn picker_key(
+    app: &mut App,
+    key: &crossterm::event::KeyEvent,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    let in_list = app.modals.picker().cursor.is_some();
+    let ctx = if in_list {
+        crate::keymap::Context::Picker
+    } else {
+        crate::keymap::Context::Prompt
+    };
+    let action = app.session.keymap.action(ctx, key);
+    match action {
+        Some(Action::StorageClass) => {
+            app.cycle_storage_class();
+            return true;
+        }
+        Some(Action::Encryption) => {
+            app.cycle_encryption();
+            return true;
+        }
+        _ => {}
+    }
+    let Some(Modal::Prompt(p)) = app.modals.stack.last_mut() else {
+        return false;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let picked = super::picker::on_key(&mut cx, p, action);
+    let out = cx.finish();
+    finish(app, out, fx);
+    match picked {
+        super::picker::Picked::Unused => false,
+        super::picker::Picked::Used => true,
+        super::picker::Picked::Submit(path) => {
+            // The prompt goes, and its work with it, to the upload.
+            let work = match app.modals.pop() {
+                Some(Modal::Prompt(p)) => p.work,
+                _ => None,
+            };
+            app.submit_upload(&path, work, fx);
+            true
+        }
+    }
+}
+
+/// Runs `f` on the operation prompt whose folder listing shows.
+pub(super) fn picker(
+    app: &mut App,
+    fx: &mut Vec<Effect>,
+    f: impl FnOnce(&mut Cx, &mut super::prompt::Prompt),
+) {
+    let Some(p) = app.modals.work_prompt_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    f(&mut cx, p);
+    let out = cx.finish();
+    finish(app, out, fx);
+}

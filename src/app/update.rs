@@ -326,7 +326,11 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                 q.listing_done(*r, now);
             }
         }
-        TaskEvent::Dir(r) => super::picker::on_dir(app, r),
+        TaskEvent::Dir(r) => {
+            if let Some(p) = app.modals.work_prompt_mut() {
+                super::picker::on_dir(p, r);
+            }
+        }
         TaskEvent::Presigned(r) => {
             super::route::share(app, super::share::Msg::Presigned(id, r), fx)
         }

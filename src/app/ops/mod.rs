@@ -339,11 +339,9 @@ impl App {
             Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
             _ => None,
         });
-        let mut cx = super::cx::Cx::new(&self.session, &mut self.tasks);
-        let q = super::question::delete::preview(&mut cx, purpose, bucket, sources, versioning);
-        let (effects, notes) = cx.finish();
-        fx.extend(effects);
-        debug_assert!(notes.is_empty(), "a preview only starts its listing");
+        let q = self.tasks_only(fx, |cx| {
+            super::question::delete::preview(cx, purpose, bucket, sources, versioning)
+        });
         self.ask(q);
     }
 }

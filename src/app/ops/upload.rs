@@ -7,7 +7,7 @@ use crate::app::kind::Kind;
 use crate::app::modal::Modal;
 use crate::app::prompt::{Prompt, PromptKind};
 use crate::app::prompt_work::{Pending, UploadPicker, Work};
-use crate::app::{App, Effect, Job, Owner};
+use crate::app::{App, Effect};
 use crate::engine::Spec;
 use crate::sanitize::clean;
 use crate::store::Encryption;
@@ -30,11 +30,14 @@ impl App {
             sources: Vec::new(),
             prefix: prefix.clone(),
         };
-        self.modals.push(Modal::Prompt(
-            Prompt::new(PromptKind::Upload, upload_label(&bucket, &prefix), &start)
-                .with_work(target),
-        ));
-        self.list_local(&start, fx);
+        let mut p = Prompt::new(PromptKind::Upload, upload_label(&bucket, &prefix), &start)
+            .with_work(target);
+        if let Some(work) = p.work.as_deref_mut() {
+            self.tasks_only(fx, |cx| {
+                crate::app::picker::list(cx, &mut work.picker, &start)
+            });
+        }
+        self.modals.push(Modal::Prompt(p));
     }
 
     /// Why `typed` cannot be uploaded, when the listing under the prompt
@@ -51,27 +54,6 @@ impl App {
         }
         (!picker.entries.iter().any(|e| e.name == name))
             .then(|| format!("no such file or folder: {}", clean(typed)))
-    }
-
-    /// Lists the folder part of `typed` under the upload prompt.
-    pub(crate) fn list_local(&mut self, typed: &str, fx: &mut Vec<Effect>) {
-        let dir = dir_part(typed);
-        let Some(work) = self.modals.work_mut() else {
-            return;
-        };
-        let picker = &mut work.picker;
-        if dir == picker.dir && !picker.entries.is_empty() {
-            return;
-        }
-        picker.dir = dir.clone();
-        picker.listed = false;
-        fx.extend(self.tasks.cancel_where(|o| *o == Owner::LocalDir));
-        let path = crate::config::expand_home(std::path::Path::new(if dir.is_empty() {
-            "."
-        } else {
-            &dir
-        }));
-        fx.push(self.start(Owner::LocalDir, Job::ReadDir { path }));
     }
 
     pub(crate) fn submit_upload(
