@@ -81,27 +81,58 @@ pub(super) fn open_versions(app: &mut App, fx: &mut Vec<Effect>) {
         Some(Load::Ready(i)) => i.versioning.clone().ok(),
         _ => None,
     };
-    let mut cx = Cx::new(&app.session, &mut app.tasks);
-    let panel = super::versions::Panel::open(&mut cx, bucket, key, versioning);
-    let out = cx.finish();
-    app.modals.push(Modal::Versions(Box::new(panel)));
-    finish(app, out, fx);
+    open_modal(app, fx, |cx| {
+        let panel = super::versions::Panel::open(cx, bucket, key, versioning);
+        Modal::Versions(Box::new(panel))
+    });
 }
 
 /// Hands a message to the open versions panel (under a question, too);
 /// closes it when it says so.
 pub(super) fn versions(app: &mut App, msg: VersionsMsg, fx: &mut Vec<Effect>) {
-    let Some(panel) = app.modals.iter_mut().rev().find_map(|m| match m {
-        Modal::Versions(p) => Some(p.as_mut()),
+    in_modal(app, fx, versions_of, |p, cx| p.update(cx, msg));
+}
+
+fn versions_of(m: &mut Modal) -> Option<&mut super::versions::Panel> {
+    match m {
+        Modal::Versions(p) => Some(p),
         _ => None,
-    }) else {
+    }
+}
+
+/// Opens the modal `make` builds (starting its tasks through the `Cx`).
+fn open_modal(app: &mut App, fx: &mut Vec<Effect>, make: impl FnOnce(&mut Cx) -> Modal) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let modal = make(&mut cx);
+    let out = cx.finish();
+    app.modals.push(modal);
+    finish(app, out, fx);
+}
+
+/// Runs a popup's update on the state its modal holds (wherever it is in
+/// the stack: a question may cover it) and closes that modal when the
+/// update says so.
+fn in_modal<P>(
+    app: &mut App,
+    fx: &mut Vec<Effect>,
+    state_of: fn(&mut Modal) -> Option<&mut P>,
+    update: impl FnOnce(&mut P, &mut Cx) -> Outcome,
+) {
+    let stack = &mut app.modals.stack;
+    let Some(at) = (0..stack.len())
+        .rev()
+        .find(|&i| state_of(&mut stack[i]).is_some())
+    else {
+        return;
+    };
+    let Some(state) = state_of(&mut stack[at]) else {
         return;
     };
     let mut cx = Cx::new(&app.session, &mut app.tasks);
-    let outcome = panel.update(&mut cx, msg);
+    let outcome = update(state, &mut cx);
     let out = cx.finish();
     if outcome == Outcome::Close {
-        app.modals.retain(|m| !matches!(m, Modal::Versions(_)));
+        app.modals.remove(at);
     }
     finish(app, out, fx);
 }
@@ -175,28 +206,21 @@ pub(super) fn open_uploads(app: &mut App, fx: &mut Vec<Effect>) {
     let Some((bucket, prefix)) = here else {
         return;
     };
-    let mut cx = Cx::new(&app.session, &mut app.tasks);
-    let panel = UploadsPanel::open(&mut cx, bucket, prefix);
-    let out = cx.finish();
-    app.modals.push(Modal::Uploads(Box::new(panel)));
-    finish(app, out, fx);
+    open_modal(app, fx, |cx| {
+        Modal::Uploads(Box::new(UploadsPanel::open(cx, bucket, prefix)))
+    });
 }
 
 /// Hands a message to the open uploads panel (under a question, too).
 pub(super) fn uploads(app: &mut App, msg: UploadsMsg, fx: &mut Vec<Effect>) {
-    let Some(panel) = app.modals.iter_mut().rev().find_map(|m| match m {
-        Modal::Uploads(p) => Some(p.as_mut()),
+    in_modal(app, fx, uploads_of, |p, cx| p.update(cx, msg));
+}
+
+fn uploads_of(m: &mut Modal) -> Option<&mut UploadsPanel> {
+    match m {
+        Modal::Uploads(p) => Some(p),
         _ => None,
-    }) else {
-        return;
-    };
-    let mut cx = Cx::new(&app.session, &mut app.tasks);
-    let outcome = panel.update(&mut cx, msg);
-    let out = cx.finish();
-    if outcome == Outcome::Close {
-        app.modals.retain(|m| !matches!(m, Modal::Uploads(_)));
     }
-    finish(app, out, fx);
 }
 
 /// A key for the question on top.

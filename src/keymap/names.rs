@@ -160,7 +160,9 @@ pub enum Action {
 use Context as C;
 const LISTS: &[Context] = &[C::Buckets, C::Tree, C::Inspector];
 const BROWSE: &[Context] = &[C::Tree, C::Inspector];
-const SCROLLS: &[Context] = &[
+/// Where one step or a page moves: every list, and the upload prompt's
+/// folder list last.
+const MOVES: &[Context] = &[
     C::Buckets,
     C::Tree,
     C::Inspector,
@@ -170,7 +172,11 @@ const SCROLLS: &[Context] = &[
     C::Transfers,
     C::Versions,
     C::Uploads,
+    C::Picker,
 ];
+/// Where the top and the bottom are reached: every list but the folder
+/// list (Home and End edit the path typed above it).
+const SCROLLS: &[Context] = MOVES.split_at(MOVES.len() - 1).0;
 /// Where `?` opens the help: the views and every panel or question.
 const HELPS: &[Context] = &[
     C::Buckets,
@@ -258,18 +264,7 @@ impl Action {
     /// The contexts this action does something in.
     pub fn contexts(self) -> &'static [Context] {
         match self {
-            Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp => &[
-                C::Buckets,
-                C::Tree,
-                C::Inspector,
-                C::Help,
-                C::Messages,
-                C::Question,
-                C::Transfers,
-                C::Versions,
-                C::Uploads,
-                C::Picker,
-            ],
+            Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp => MOVES,
             Action::Top | Action::Bottom => SCROLLS,
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
             Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
