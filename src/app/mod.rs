@@ -239,22 +239,6 @@ impl App {
         self.tasks.start(owner, job, self.tasks.action)
     }
 
-    /// Runs `f` with a [`cx::Cx`] for work that only starts or cancels
-    /// tasks (a preview's listing, a prompt's folder read): the effects go
-    /// to `fx`. Work that leaves notes goes through route.rs instead.
-    pub(crate) fn tasks_only<R>(
-        &mut self,
-        fx: &mut Vec<Effect>,
-        f: impl FnOnce(&mut cx::Cx) -> R,
-    ) -> R {
-        let mut cx = cx::Cx::new(&self.session, &mut self.tasks);
-        let r = f(&mut cx);
-        let (effects, notes) = cx.finish();
-        fx.extend(effects);
-        debug_assert!(notes.is_empty(), "notes need route.rs: {notes:?}");
-        r
-    }
-
     /// Rows of the tree or bucket list that fit on screen.
     pub fn list_height(&self) -> usize {
         let areas = crate::layout::areas(self.session.size.0, self.session.size.1);

@@ -272,6 +272,17 @@ pub(super) fn transfer_items(
 }
 
 impl App {
+    /// Runs `f` with a `Cx` from a handler that still takes the app (a
+    /// preview's listing, a prompt's folder read): its effects join `fx`
+    /// and its notes are carried out like any feature's.
+    pub(crate) fn with_cx<R>(&mut self, fx: &mut Vec<Effect>, f: impl FnOnce(&mut Cx) -> R) -> R {
+        let mut cx = Cx::new(&self.session, &mut self.tasks);
+        let r = f(&mut cx);
+        let out = cx.finish();
+        finish(self, out, fx);
+        r
+    }
+
     /// Starts a transfer job and shows it in the panel.
     pub(crate) fn start_transfer(
         &mut self,

@@ -339,7 +339,7 @@ impl App {
             Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
             _ => None,
         });
-        let q = self.tasks_only(fx, |cx| {
+        let q = self.with_cx(fx, |cx| {
             super::question::delete::preview(cx, purpose, bucket, sources, versioning)
         });
         self.ask(q);

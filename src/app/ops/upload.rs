@@ -33,7 +33,7 @@ impl App {
         let mut p = Prompt::new(PromptKind::Upload, upload_label(&bucket, &prefix), &start)
             .with_work(target);
         if let Some(work) = p.work.as_deref_mut() {
-            self.tasks_only(fx, |cx| {
+            self.with_cx(fx, |cx| {
                 crate::app::picker::list(cx, &mut work.picker, &start)
             });
         }

@@ -38,27 +38,18 @@ pub struct UploadsPanel {
 impl UploadsPanel {
     /// A panel for `prefix` of `bucket`, its listing started.
     pub fn open(cx: &mut Cx, bucket: String, prefix: String) -> UploadsPanel {
-        let mut p = UploadsPanel {
+        let rows = Load::Loading(start_listing(cx, &bucket, &prefix));
+        UploadsPanel {
             bucket,
             prefix,
-            rows: Load::Loading(TaskId(0)),
+            rows,
             selected: 0,
-        };
-        p.list(cx);
-        p
+        }
     }
 
-    /// Lists the open uploads (again).
+    /// Lists the open uploads again.
     fn list(&mut self, cx: &mut Cx) {
-        cx.cancel_where(|o| *o == Owner::Uploads);
-        let id = cx.start(
-            Owner::Uploads,
-            Job::ListOpenUploads {
-                bucket: self.bucket.clone(),
-                prefix: self.prefix.clone(),
-            },
-        );
-        self.rows = Load::Loading(id);
+        self.rows = Load::Loading(start_listing(cx, &self.bucket, &self.prefix));
     }
 
     pub(crate) fn listed(&self) -> &[OpenRow] {
@@ -67,6 +58,18 @@ impl UploadsPanel {
             _ => &[],
         }
     }
+}
+
+/// Starts listing the open uploads under `prefix` (one listing at a time).
+fn start_listing(cx: &mut Cx, bucket: &str, prefix: &str) -> TaskId {
+    cx.cancel_where(|o| *o == Owner::Uploads);
+    cx.start(
+        Owner::Uploads,
+        Job::ListOpenUploads {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        },
+    )
 }
 
 /// "2026-11-02 10:00  3 parts  15.0 MiB  backups/a.tar  by alice", raw.
