@@ -4,18 +4,17 @@
 //! prefix: replacing or leaving either cancels the work behind it.
 
 use super::tree::{FolderState, Selected, Tree};
-use super::{App, BucketRow, Effect, Focus, Job, Load, Owner, Screen, TaskId};
+use super::{App, BucketRow, Effect, Extent, Focus, Job, Load, Owner, Screen, TaskId};
 use crate::sanitize::clean;
-use crate::store::{BucketInfo, ErrorKind, ListPage, PrefixTotals, StoreError, StoreResult};
+use crate::store::{BucketInfo, ErrorKind, ListPage, PrefixTotals, StoreResult};
 use std::collections::HashMap;
 
 /// Running or finished recursive totals for a prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Totals {
-    pub task: Option<TaskId>,
     pub totals: PrefixTotals,
-    pub done: bool,
-    pub error: Option<StoreError>,
+    /// Counting, counted (`Whole`), stopped (`Partial`) or failed.
+    pub state: Load<Extent>,
 }
 
 #[derive(Clone, Debug)]
@@ -37,8 +36,8 @@ impl Browse {
         self.tree.task_ended(id);
         self.objects.retain(|_, l| *l != Load::Loading(id));
         for t in self.totals.values_mut() {
-            if t.task == Some(id) {
-                t.task = None;
+            if t.state == Load::Loading(id) {
+                t.state = Load::Ready(Extent::Partial);
             }
         }
         if self.info == Some(Load::Loading(id)) {
@@ -58,11 +57,11 @@ impl Browse {
 pub fn folder_progress(state: &FolderState, loaded: usize) -> String {
     let n = crate::format::thousands(loaded as u64);
     match state {
-        FolderState::Loading(_) => format!("{n} / loading…"),
-        FolderState::Done if loaded == 0 => "empty".into(),
-        FolderState::Done => n,
-        FolderState::Partial => format!("{n} / stopped"),
-        FolderState::Failed(e) => format!(
+        Load::Loading(_) => format!("{n} / loading…"),
+        Load::Ready(Extent::Whole) if loaded == 0 => "empty".into(),
+        Load::Ready(Extent::Whole) => n,
+        Load::Ready(Extent::Partial) => format!("{n} / stopped"),
+        Load::Failed(e) => format!(
             "failed: {}",
             e.code
                 .as_deref()
@@ -185,7 +184,7 @@ impl App {
     }
 
     pub(crate) fn collapse_selected(&mut self, fx: &mut Vec<Effect>) {
-        let height = self.list_height();
+        let height = self.session.list_height();
         let Some(b) = &mut self.browse else { return };
         let Some(row) = b.tree.selected_row().copied() else {
             return;
@@ -231,7 +230,7 @@ impl App {
         }
         let missing = matches!(
             &b.tree.root_folder().state,
-            FolderState::Failed(e) if e.kind == ErrorKind::NoSuchBucket
+            Load::Failed(e) if e.kind == ErrorKind::NoSuchBucket
         );
         if b.tree.root.is_empty() || missing {
             self.back_to_buckets(fx);
@@ -254,12 +253,12 @@ impl App {
         let came_from = self.bucket().map(str::to_owned);
         fx.extend(self.leave_browse());
         self.view.focus = Focus::Tree;
-        self.show_buckets(came_from, fx);
+        super::route::buckets(self, super::buckets::Msg::Show { came_from }, fx);
         self.schedule_inspect();
     }
 
     pub(crate) fn sort(&mut self, cycle: bool) {
-        let height = self.list_height();
+        let height = self.session.list_height();
         let (sort, reverse) = if cycle {
             (self.browsing.sort.0.next(), self.browsing.sort.1)
         } else {
@@ -371,10 +370,8 @@ impl App {
             b.totals.insert(
                 prefix.clone(),
                 Totals {
-                    task: Some(id),
                     totals: PrefixTotals::default(),
-                    done: false,
-                    error: None,
+                    state: Load::Loading(id),
                 },
             );
         }
@@ -391,7 +388,7 @@ impl App {
         r: StoreResult<ListPage>,
         fx: &mut Vec<Effect>,
     ) {
-        let height = self.list_height();
+        let height = self.session.list_height();
         let Some(b) = &mut self.browse else { return };
         match r {
             Ok(page) => {
@@ -403,7 +400,7 @@ impl App {
                 // "Refreshing x" turns into what the refresh found.
                 if let Some(p) = prefix.clone()
                     && let Some(f) = b.tree.folder(&p)
-                    && f.state == FolderState::Done
+                    && f.state == Load::Ready(Extent::Whole)
                     && self
                         .messages
                         .status
@@ -422,7 +419,7 @@ impl App {
                         b.show_deleted
                             && b.tree
                                 .folder(p)
-                                .is_some_and(|f| f.state == FolderState::Done)
+                                .is_some_and(|f| f.state == Load::Ready(Extent::Whole))
                     })
                 {
                     self.list_deleted(p.clone(), fx);
@@ -491,7 +488,7 @@ impl App {
         // of that name would be too, so a huge parent need not finish.
         let as_prefix = format!("{target}/");
         let prefix_seen = b.tree.row_of(&as_prefix).is_some();
-        if !prefix_seen && b.tree.root_folder().state != FolderState::Done {
+        if !prefix_seen && b.tree.root_folder().state != Load::Ready(Extent::Whole) {
             return;
         }
         b.target = None;
@@ -505,14 +502,18 @@ impl App {
 
     pub(crate) fn on_totals(&mut self, id: TaskId, r: StoreResult<(PrefixTotals, bool)>) {
         let Some(b) = &mut self.browse else { return };
-        let Some((prefix, t)) = b.totals.iter_mut().find(|(_, t)| t.task == Some(id)) else {
+        let Some((prefix, t)) = b
+            .totals
+            .iter_mut()
+            .find(|(_, t)| t.state == Load::Loading(id))
+        else {
             return;
         };
         match r {
             Ok((totals, done)) => {
                 t.totals = totals;
-                t.done = done;
                 if done {
+                    t.state = Load::Ready(Extent::Whole);
                     let msg = format!(
                         "{}: {}, {}",
                         display_prefix(prefix),
@@ -523,13 +524,19 @@ impl App {
                 }
             }
             Err(e) => {
-                t.error = Some(e.clone());
+                t.state = Load::Failed(e.clone());
                 self.set_error(format!("Counting failed: {}", crate::diagnose::short(&e)));
             }
         }
     }
 
-    pub(crate) fn on_bucket_info(&mut self, id: TaskId, action: u64, r: StoreResult<BucketInfo>) {
+    pub(crate) fn on_bucket_info(
+        &mut self,
+        id: TaskId,
+        action: u64,
+        r: StoreResult<BucketInfo>,
+        fx: &mut Vec<Effect>,
+    ) {
         let loaded = match r {
             Ok(i) => Load::Ready(i),
             Err(e) => Load::Failed(e),
@@ -542,7 +549,7 @@ impl App {
             {
                 // One popup per cause: the listing usually reports the
                 // missing bucket first.
-                let listing_failed = matches!(b.tree.root_folder().state, FolderState::Failed(_));
+                let listing_failed = matches!(b.tree.root_folder().state, Load::Failed(_));
                 let e = e.clone();
                 b.info = Some(loaded);
                 if !listing_failed {
@@ -552,7 +559,7 @@ impl App {
             }
             b.info = Some(loaded.clone());
         }
-        self.on_row_info(id, &loaded);
+        super::route::buckets(self, super::buckets::Msg::RowInfo(id, loaded), fx);
     }
 
     /// The region of `bucket` as far as we know it.

@@ -3,6 +3,7 @@
 //! filter typed over the list, and opening the selected bucket. Keys,
 //! the mouse and the filter prompt all move it the same way.
 
+use super::buckets::Msg as BucketsMsg;
 use super::prompt::PromptEvent;
 use super::{App, Effect, Focus, Screen};
 
@@ -20,7 +21,7 @@ pub(crate) fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
         app.view.inspector_scroll = cur.saturating_add(delta).clamp(0, max) as u16;
         return;
     }
-    let height = app.list_height();
+    let height = app.session.list_height();
     match app.view.screen {
         Screen::Browse => {
             if let Some(b) = &mut app.browse {
@@ -28,13 +29,7 @@ pub(crate) fn move_cursor(app: &mut App, delta: isize, fx: &mut Vec<Effect>) {
                 b.tree.move_to(target, height);
             }
         }
-        Screen::Buckets => {
-            let n = app.buckets.visible().len();
-            let target = (app.buckets.cursor as isize).saturating_add(delta).max(0) as usize;
-            app.buckets.cursor = target.min(n.saturating_sub(1));
-            app.fit_buckets();
-            app.ensure_regions(fx);
-        }
+        Screen::Buckets => super::route::buckets(app, BucketsMsg::Move(delta), fx),
     }
     app.view.inspector_scroll = 0;
     app.schedule_inspect();
@@ -51,8 +46,8 @@ pub(crate) fn current_filter(app: &App) -> String {
     }
 }
 
-pub(crate) fn set_filter(app: &mut App, text: &str) {
-    let height = app.list_height();
+pub(crate) fn set_filter(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
+    let height = app.session.list_height();
     match app.view.screen {
         Screen::Browse => {
             if let Some(b) = &mut app.browse {
@@ -61,12 +56,7 @@ pub(crate) fn set_filter(app: &mut App, text: &str) {
                 b.tree.move_to(c, height);
             }
         }
-        Screen::Buckets => {
-            app.buckets.filter = text.to_owned();
-            let n = app.buckets.visible().len();
-            app.buckets.cursor = app.buckets.cursor.min(n.saturating_sub(1));
-            app.fit_buckets();
-        }
+        Screen::Buckets => super::route::buckets(app, BucketsMsg::Filter(text.to_owned()), fx),
     }
     app.schedule_inspect();
 }
@@ -75,13 +65,13 @@ pub(crate) fn set_filter(app: &mut App, text: &str) {
 /// Esc drops it, ↑/↓ move through the matches.
 pub(crate) fn on_filter(app: &mut App, value: &str, ev: PromptEvent, fx: &mut Vec<Effect>) {
     match ev {
-        PromptEvent::Edited => set_filter(app, value),
+        PromptEvent::Edited => set_filter(app, value, fx),
         PromptEvent::Submit => {
             app.modals.pop();
         }
         PromptEvent::Cancel => {
             app.modals.pop();
-            set_filter(app, "");
+            set_filter(app, "", fx);
         }
         PromptEvent::Next => move_cursor(app, 1, fx),
         PromptEvent::Prev => move_cursor(app, -1, fx),

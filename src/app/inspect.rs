@@ -4,8 +4,8 @@
 //! `App::inspected` turns what is known into the view model the
 //! inspector's layout reads.
 
-use super::tree::{FolderState, Selected};
-use super::{App, Browse, Effect, Job, Load, Owner, Screen, TaskId};
+use super::tree::Selected;
+use super::{App, Browse, Effect, Extent, Job, Load, Owner, Screen, TaskId};
 use crate::keymap::{Action, Context};
 use crate::layout::inspector::{Counted, Fetched, Folder, Inspected, Listing, Root, Subject};
 use crate::store::{ObjectInfo, StoreResult};
@@ -167,20 +167,13 @@ impl App {
                 prefixes,
                 objects: f.entries.len() - prefixes,
                 bytes: f.entries.iter().map(|e| e.size).sum(),
-                state: match &f.state {
-                    FolderState::Loading(_) => Listing::Loading,
-                    FolderState::Done => Listing::Done,
-                    FolderState::Partial => Listing::Partial,
-                    FolderState::Failed(e) => Listing::Failed(e),
-                },
+                state: listing(&f.state),
             }
         });
         let totals = b.totals.get(&prefix).map(|t| Counted {
             objects: t.totals.objects,
             bytes: t.totals.bytes,
-            error: t.error.as_ref(),
-            done: t.done,
-            running: t.task.is_some(),
+            state: listing(&t.state),
         });
         let count_key = self
             .session
@@ -214,5 +207,15 @@ fn fetched<T>(l: Option<&Load<T>>) -> Fetched<'_, &T> {
         Some(Load::Ready(t)) => Fetched::Ready(t),
         Some(Load::Failed(e)) => Fetched::Failed(e),
         _ => Fetched::Waiting,
+    }
+}
+
+/// What the inspector says of a listing's or a count's progress.
+fn listing(state: &Load<Extent>) -> Listing<'_> {
+    match state {
+        Load::Loading(_) => Listing::Loading,
+        Load::Ready(Extent::Whole) => Listing::Done,
+        Load::Ready(Extent::Partial) => Listing::Partial,
+        Load::Failed(e) => Listing::Failed(e),
     }
 }

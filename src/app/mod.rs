@@ -42,7 +42,7 @@ pub mod uploads;
 pub mod versions;
 
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
-pub use buckets::{BucketRow, BucketsView, ListState};
+pub use buckets::{BucketRow, BucketsView};
 pub use messages::{STATUS_TICKS, Status};
 pub use modal::Modal;
 pub use session::{Clock, Session, Settings};
@@ -109,12 +109,22 @@ pub enum Effect {
     Quit,
 }
 
-/// Something loaded in the background.
+/// Something loaded in the background: every "loading / loaded / failed"
+/// slot in the app is one of these (`Option<Load<T>>` where "not asked"
+/// is a state too; `Load<Extent>` where what arrived may be partial).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Load<T> {
     Loading(TaskId),
     Ready(T),
     Failed(StoreError),
+}
+
+/// How much of a listing or a count arrived: all of it, or what came
+/// before it was stopped (collapsed, left, cancelled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extent {
+    Whole,
+    Partial,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,7 +234,7 @@ impl App {
         let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {
             Some((bucket, path)) => fx.extend(app.open_path(bucket, path)),
-            None => fx.extend(app.load_buckets()),
+            None => route::buckets(&mut app, buckets::Msg::Load, &mut fx),
         }
         (app, fx)
     }
@@ -237,12 +247,6 @@ impl App {
     /// Like [`App::start`], also returning the new task's id.
     pub(crate) fn start_id(&mut self, owner: Owner, job: Job) -> (TaskId, Effect) {
         self.tasks.start(owner, job, self.tasks.action)
-    }
-
-    /// Rows of the tree or bucket list that fit on screen.
-    pub fn list_height(&self) -> usize {
-        let areas = crate::layout::areas(self.session.size.0, self.session.size.1);
-        areas.list.height.saturating_sub(2).max(1) as usize
     }
 
     /// Where the keyboard is when no modal is open.

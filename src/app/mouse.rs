@@ -2,6 +2,7 @@
 //! double-click expands or opens. Hit-testing uses the same pure layout as
 //! the renderer, so both agree on where things are.
 
+use super::buckets::Msg as BucketsMsg;
 use super::tree::Selected;
 use super::{App, Effect, Focus, Screen};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -52,7 +53,7 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
                     && app.session.tick - t <= DOUBLE_CLICK_TICKS
             });
             app.view.last_click = Some((m.column, m.row, app.session.tick));
-            let height = app.list_height();
+            let height = app.session.list_height();
             let hit = match app.view.screen {
                 Screen::Browse => app.browse.as_mut().is_some_and(|b| {
                     let i = b.tree.scroll + offset;
@@ -63,11 +64,8 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
                     ok
                 }),
                 Screen::Buckets => {
-                    let i = app.buckets.scroll + offset;
-                    let ok = i < app.buckets.visible().len();
-                    if ok {
-                        app.buckets.cursor = i;
-                    }
+                    let ok = app.buckets.scroll + offset < app.buckets.visible().len();
+                    super::route::buckets(app, BucketsMsg::Click(offset), fx);
                     ok
                 }
             };

@@ -53,4 +53,6 @@ pub enum Note {
     Start(Box<Planned>),
     /// Show the keys of this context.
     Help(Context),
+    /// The row under the cursor changed: inspect it after the usual pause.
+    Inspect,
 }

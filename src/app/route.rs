@@ -52,6 +52,7 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
         Note::Ask(q) => app.ask(*q),
         Note::Start(job) => app.start_planned(*job, fx),
         Note::Help(context) => app.modals.push(Modal::Help { scroll: 0, context }),
+        Note::Inspect => app.schedule_inspect(),
         Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
         Note::ConflictGone(id) => super::question::conflict::gone(app, id),
     }
@@ -98,6 +99,18 @@ fn versions_of(m: &mut Modal) -> Option<&mut super::versions::Panel> {
         Modal::Versions(p) => Some(p),
         _ => None,
     }
+}
+
+/// A message for the bucket list; `Load` and `Show` bring it on screen.
+pub(super) fn buckets(app: &mut App, msg: super::buckets::Msg, fx: &mut Vec<Effect>) {
+    use super::buckets::Msg;
+    if matches!(msg, Msg::Load | Msg::Show { .. }) {
+        app.view.screen = Screen::Buckets;
+    }
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    app.buckets.update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
 }
 
 /// Opens the modal `make` builds (starting its tasks through the `Cx`).

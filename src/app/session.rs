@@ -66,6 +66,12 @@ impl Session {
         }
     }
 
+    /// Rows of the tree or bucket list that fit on screen.
+    pub fn list_height(&self) -> usize {
+        let areas = crate::layout::areas(self.size.0, self.size.1);
+        areas.list.height.saturating_sub(2).max(1) as usize
+    }
+
     pub fn creds(&self) -> Option<&CredentialSource> {
         self.creds.as_ref().and_then(|c| c.as_ref().ok())
     }

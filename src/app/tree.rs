@@ -12,7 +12,7 @@
 mod flatten;
 mod order;
 
-use crate::app::TaskId;
+use crate::app::{Extent, Load, TaskId};
 use crate::store::{ListPage, StoreError};
 use std::collections::HashMap;
 
@@ -60,15 +60,10 @@ pub struct Entry {
     pub deleted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FolderState {
-    /// Pages are arriving from this task.
-    Loading(TaskId),
-    Done,
-    /// The listing was stopped (collapsed or left) before the last page.
-    Partial,
-    Failed(StoreError),
-}
+/// A folder's listing: pages arriving from a task, all of them
+/// (`Ready(Whole)`), those before it was stopped by a collapse or a leave
+/// (`Ready(Partial)`), or failed.
+pub type FolderState = Load<Extent>;
 
 /// A refresh in progress: the new listing collects here while the folder
 /// keeps showing the old one.
@@ -101,7 +96,7 @@ impl Folder {
             prefix,
             entries: Vec::new(),
             order: Vec::new(),
-            state: FolderState::Loading(task),
+            state: Load::Loading(task),
             expanded: true,
             pages: 0,
             staged: None,
@@ -123,7 +118,7 @@ impl Folder {
     fn stop(&mut self) {
         self.state = match self.staged.take() {
             Some(s) => s.prior,
-            None => FolderState::Partial,
+            None => Load::Ready(Extent::Partial),
         };
     }
 }
@@ -260,7 +255,7 @@ impl Tree {
     pub fn folder_for_task(&self, task: TaskId) -> Option<&str> {
         self.folders
             .iter()
-            .find(|f| f.state == FolderState::Loading(task))
+            .find(|f| f.state == Load::Loading(task))
             .map(|f| f.prefix.as_str())
     }
 
@@ -269,7 +264,7 @@ impl Tree {
         self.folders
             .iter()
             .filter_map(|f| match f.state {
-                FolderState::Loading(t) => Some(t),
+                Load::Loading(t) => Some(t),
                 _ => None,
             })
             .collect()
@@ -286,7 +281,7 @@ impl Tree {
         let Some(fi) = self
             .folders
             .iter()
-            .position(|f| f.state == FolderState::Loading(task))
+            .position(|f| f.state == Load::Loading(task))
         else {
             return false;
         };
@@ -338,7 +333,7 @@ impl Tree {
             f.entries = s.entries;
             f.order = s.order;
             f.pages = s.pages;
-            f.state = FolderState::Done;
+            f.state = Load::Ready(Extent::Whole);
             f.refresh_failed = None;
             self.reclaim_gone_under(fi);
         } else {
@@ -347,7 +342,7 @@ impl Tree {
             order::merge_new(&f.entries, &mut f.order, from, sort, reverse);
             f.pages += 1;
             if done {
-                f.state = FolderState::Done;
+                f.state = Load::Ready(Extent::Whole);
             }
         }
         self.rebuild();
@@ -419,7 +414,9 @@ impl Tree {
     pub fn listed_folders(&self) -> Vec<String> {
         self.folders
             .iter()
-            .filter(|f| f.state == FolderState::Done && (f.expanded || f.prefix == self.root))
+            .filter(|f| {
+                f.state == Load::Ready(Extent::Whole) && (f.expanded || f.prefix == self.root)
+            })
             .map(|f| f.prefix.clone())
             .collect()
     }
@@ -437,14 +434,14 @@ impl Tree {
         let fi = self
             .folders
             .iter()
-            .position(|f| f.state == FolderState::Loading(task))?;
+            .position(|f| f.state == Load::Loading(task))?;
         let f = &mut self.folders[fi];
         match f.staged.take() {
-            Some(s) if !matches!(s.prior, FolderState::Failed(_)) => {
+            Some(s) if !matches!(s.prior, Load::Failed(_)) => {
                 f.state = s.prior;
                 f.refresh_failed = Some(err);
             }
-            _ => f.state = FolderState::Failed(err),
+            _ => f.state = Load::Failed(err),
         }
         self.rebuild();
         Some(self.folders[fi].prefix.clone())
@@ -454,7 +451,7 @@ impl Tree {
     /// or what was there before a refresh.
     pub fn task_ended(&mut self, task: TaskId) {
         for f in &mut self.folders {
-            if f.state == FolderState::Loading(task) {
+            if f.state == Load::Loading(task) {
                 f.stop();
             }
         }
@@ -507,13 +504,13 @@ impl Tree {
             Some(i) => {
                 let f = &mut self.folders[i];
                 f.expanded = true;
-                let reload = matches!(f.state, FolderState::Partial | FolderState::Failed(_));
+                let reload = matches!(f.state, Load::Ready(Extent::Partial) | Load::Failed(_));
                 if reload {
                     f.entries.clear();
                     f.order.clear();
                     f.pages = 0;
                     f.refresh_failed = None;
-                    f.state = FolderState::Loading(task);
+                    f.state = Load::Loading(task);
                 }
                 self.rebuild();
                 reload
@@ -536,7 +533,7 @@ impl Tree {
         }
         for f in &mut self.folders {
             if f.prefix.starts_with(prefix)
-                && let FolderState::Loading(t) = f.state
+                && let Load::Loading(t) = f.state
             {
                 cancelled.push(t);
                 f.stop();
@@ -564,9 +561,9 @@ impl Tree {
         match self.by_prefix.get(prefix).copied() {
             Some(i) => {
                 let f = &mut self.folders[i];
-                let was = std::mem::replace(&mut f.state, FolderState::Loading(task));
+                let was = std::mem::replace(&mut f.state, Load::Loading(task));
                 let prior = match was {
-                    FolderState::Loading(t) => {
+                    Load::Loading(t) => {
                         cancelled.push(t);
                         // A first listing cut short keeps its rows as a
                         // partial listing; a refresh replaced by another
@@ -574,7 +571,7 @@ impl Tree {
                         f.staged
                             .take()
                             .map(|s| s.prior)
-                            .unwrap_or(FolderState::Partial)
+                            .unwrap_or(Load::Ready(Extent::Partial))
                     }
                     other => other,
                 };
@@ -653,7 +650,7 @@ impl Tree {
         let old = std::mem::take(&mut self.folders);
         for (f, g) in old.into_iter().zip(&gone) {
             if *g {
-                if let FolderState::Loading(t) = f.state {
+                if let Load::Loading(t) = f.state {
                     self.orphans.push(t);
                 }
             } else {

@@ -3,11 +3,12 @@
 //! to the view that owns the task, ticks to the timers. The transitions
 //! themselves live with the state they change.
 
+use super::buckets::Msg as BucketsMsg;
 use super::modal::{self, Modal};
 use super::prompt::{Prompt, PromptKind};
 use super::rollback::Msg as RollbackMsg;
 use super::versions::Msg as VersionsMsg;
-use super::{App, Effect, Focus, Msg, Screen, TaskEvent, TaskId};
+use super::{App, Effect, Extent, Focus, Load, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
 use crate::keymap::Action;
 use crate::sanitize::clean;
@@ -31,13 +32,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => super::modal_keys::on_paste(app, &text, &mut fx),
         Msg::Resize(w, h) => {
             app.session.size = (w, h);
-            let height = app.list_height();
+            let height = app.session.list_height();
             if let Some(b) = &mut app.browse {
                 b.tree.fit(height);
             }
-            app.fit_buckets();
-            // Rows the bigger window reveals need their regions too.
-            app.ensure_regions(&mut fx);
+            let shown = app.view.screen == Screen::Buckets;
+            super::route::buckets(app, BucketsMsg::Resized { shown }, &mut fx);
         }
         Msg::Now(ms) => app.session.clock.now_ms = ms,
         Msg::Tick(clock) => {
@@ -95,7 +95,7 @@ fn on_deleted_row(app: &App) -> bool {
 }
 
 fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    let page = app.list_height() as isize;
+    let page = app.session.list_height() as isize;
     if matches!(
         action,
         Action::Download
@@ -153,7 +153,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Refresh => match app.view.screen {
             Screen::Buckets => {
-                fx.extend(app.load_buckets());
+                super::route::buckets(app, BucketsMsg::Load, fx);
                 app.set_status("Refreshing buckets");
             }
             Screen::Browse => app.refresh_browse(fx),
@@ -191,7 +191,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Clear => {
             if !super::cursor::current_filter(app).is_empty() {
-                super::cursor::set_filter(app, "");
+                super::cursor::set_filter(app, "", fx);
                 app.set_status("Filter cleared");
             } else if !app.browsing.marks.is_empty() && app.view.screen == Screen::Browse {
                 let n = app.browsing.marks.len() as u64;
@@ -286,7 +286,11 @@ fn counted_bytes(app: &App) -> u64 {
         .marks
         .iter()
         .filter(|((bucket, _), m)| m.is_prefix && *bucket == b.tree.bucket)
-        .filter_map(|((_, k), _)| b.totals.get(k).filter(|t| t.done))
+        .filter_map(|((_, k), _)| {
+            b.totals
+                .get(k)
+                .filter(|t| t.state == Load::Ready(Extent::Whole))
+        })
         .map(|t| t.totals.bytes)
         .sum()
 }
@@ -309,9 +313,12 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             }
             app.session.creds = Some(r.map_err(|e| diagnose::short(&e)));
         }
-        TaskEvent::Buckets(r) => app.on_buckets(id, action, r, fx),
-        TaskEvent::Region(r) => app.on_region(id, r),
-        TaskEvent::BucketInfo(r) => app.on_bucket_info(id, action, r),
+        TaskEvent::Buckets(result) => {
+            let shown = app.view.screen == Screen::Buckets;
+            super::route::buckets(app, BucketsMsg::Listed { id, result, shown }, fx)
+        }
+        TaskEvent::Region(r) => super::route::buckets(app, BucketsMsg::Region(id, r), fx),
+        TaskEvent::BucketInfo(r) => app.on_bucket_info(id, action, r, fx),
         TaskEvent::Page(r) => app.on_page(id, action, r, fx),
         TaskEvent::Object(r) => app.on_object(id, *r),
         TaskEvent::Totals(r) => app.on_totals(id, r),

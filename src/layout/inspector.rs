@@ -185,9 +185,7 @@ pub enum Listing<'a> {
 pub struct Counted<'a> {
     pub objects: u64,
     pub bytes: u64,
-    pub error: Option<&'a StoreError>,
-    pub done: bool,
-    pub running: bool,
+    pub state: Listing<'a>,
 }
 
 pub struct Root<'a> {
@@ -344,11 +342,11 @@ fn prefix_lines(x: &Inspected) -> Vec<Line<'static>> {
                 count(t.objects, "object", "objects"),
                 crate::format::size_with_bytes(t.bytes)
             );
-            let text = match (&t.error, t.done, t.running) {
-                (Some(e), _, _) => format!("{base} — failed: {}", crate::diagnose::short(e)),
-                (None, true, _) => base,
-                (None, false, true) => format!("{base} so far, counting…"),
-                (None, false, false) => format!("{base} — stopped"),
+            let text = match t.state {
+                Listing::Failed(e) => format!("{base} — failed: {}", crate::diagnose::short(e)),
+                Listing::Done => base,
+                Listing::Loading => format!("{base} so far, counting…"),
+                Listing::Partial => format!("{base} — stopped"),
             };
             lines.push(kv("Recursive", text));
         }

@@ -13,7 +13,7 @@ mod tree;
 mod uploads;
 mod versions;
 
-use crate::app::{App, Focus, ListState, Load, Screen};
+use crate::app::{App, Focus, Load, Screen};
 use crate::format::{short_time, thousands};
 use crate::layout;
 use crate::sanitize::clean;
@@ -143,8 +143,8 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
     let v = &app.buckets;
     let visible = v.visible();
     let state = match &v.state {
-        ListState::Loading(_) => " loading…".to_owned(),
-        ListState::Failed(_) => " failed".to_owned(),
+        Some(Load::Loading(_)) => " loading…".to_owned(),
+        Some(Load::Failed(_)) => " failed".to_owned(),
         _ if !v.filter.is_empty() => format!(" {} of {}", visible.len(), v.rows.len()),
         _ => format!(" {}", thousands(v.rows.len() as u64)),
     };
@@ -155,8 +155,8 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     if visible.is_empty() {
         let msg = match &v.state {
-            ListState::Loading(_) => "Loading buckets…".to_owned(),
-            ListState::Failed(e) => {
+            Some(Load::Loading(_)) => "Loading buckets…".to_owned(),
+            Some(Load::Failed(e)) => {
                 format!("Could not list buckets: {}", crate::diagnose::short(e))
             }
             _ if !v.filter.is_empty() => format!("No bucket matches {:?}", clean(&v.filter)),

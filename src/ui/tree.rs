@@ -5,8 +5,8 @@
 //! them and a redraw never leaves stray glyphs.
 
 use super::{cursor_style, dim, list_block};
-use crate::app::tree::{Folder, FolderState};
-use crate::app::{App, Focus};
+use crate::app::tree::Folder;
+use crate::app::{App, Extent, Focus, Load};
 use crate::format::{count, human_size, short_time, thousands};
 use crate::sanitize::clean;
 use crate::width::{self, truncate};
@@ -74,8 +74,8 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let rows = t.rows();
     if rows.is_empty() {
         let msg = match &root.state {
-            FolderState::Loading(_) => "Loading…".to_owned(),
-            FolderState::Failed(e) => format!("Listing failed: {}", crate::diagnose::short(e)),
+            Load::Loading(_) => "Loading…".to_owned(),
+            Load::Failed(e) => format!("Listing failed: {}", crate::diagnose::short(e)),
             _ if !t.filter().is_empty() => {
                 format!("No loaded entry matches {:?}", clean(t.filter()))
             }
@@ -113,7 +113,10 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         let (icon, suffix) = if e.is_prefix {
             match t.folder(&e.key) {
                 Some(f) if f.expanded => ("▾ ", format!(" ({})", progress(f))),
-                Some(f) if !matches!(f.state, FolderState::Done) || f.refresh_failed.is_some() => {
+                Some(f)
+                    if !matches!(f.state, Load::Ready(Extent::Whole))
+                        || f.refresh_failed.is_some() =>
+                {
                     ("▸ ", format!(" ({})", progress(f)))
                 }
                 _ => ("▸ ", String::new()),

@@ -124,9 +124,12 @@ pub(super) fn render_panel(app: &App, p: &Panel, frame: &mut Frame, area: Rect) 
     if let Some(l) = status_line(p) {
         lines.push(l);
     }
-    if let Some(e) = &p.error {
+    if let Load::Failed(e) = &p.listing {
         lines.push(Line::styled(
-            format!("Listing versions failed: {}", clean(e)),
+            format!(
+                "Listing versions failed: {}",
+                clean(&crate::diagnose::short(e))
+            ),
             Style::new().fg(Color::Red),
         ));
     }
@@ -187,9 +190,10 @@ pub(super) fn render_panel(app: &App, p: &Panel, frame: &mut Frame, area: Rect) 
         }
         lines.push(Line::styled(truncate(&text, inner), style));
     }
-    if p.rows.is_empty() && p.listing.is_some() {
+    let listing = matches!(p.listing, Load::Loading(_));
+    if p.rows.is_empty() && listing {
         lines.push(Line::styled("Listing versions…", dim()));
-    } else if p.rows.is_empty() && p.error.is_none() {
+    } else if p.rows.is_empty() && !matches!(p.listing, Load::Failed(_)) {
         lines.push(Line::styled("No versions of this key", dim()));
     }
     lines.push(Line::raw(""));
@@ -206,11 +210,7 @@ pub(super) fn render_panel(app: &App, p: &Panel, frame: &mut Frame, area: Rect) 
         lines.push(Line::raw(""));
     }
     lines.push(Line::styled(keys, dim()));
-    let more = if p.listing.is_some() {
-        " so far (listing…)"
-    } else {
-        ""
-    };
+    let more = if listing { " so far (listing…)" } else { "" };
     let title = format!(
         " Versions of {} — {}{more} ",
         truncate(&clean(&p.key), 60),

@@ -4,7 +4,7 @@
 
 use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
-use pail::app::tree::{FolderState, Selected, SortKey};
+use pail::app::tree::{Selected, SortKey};
 use pail::app::{App, Clock, Effect, Job, Load, Modal, Msg, Screen, TaskEvent, TaskId, update};
 use pail::keymap::Context;
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
@@ -242,7 +242,7 @@ fn a_task_that_panics_ends_visibly() {
     let root = list_task(&fx, "");
     update(&mut app, Msg::TaskEnded(root, Some("boom".into())));
     match &tree(&app).root_folder().state {
-        FolderState::Failed(e) => assert!(e.message.contains("boom")),
+        Load::Failed(e) => assert!(e.message.contains("boom")),
         other => panic!("stays loading: {other:?}"),
     }
     // At start-up that was the user's own action: it explains itself.
@@ -253,7 +253,7 @@ fn a_task_that_panics_ends_visibly() {
     let count = job_task(&fx, |j| matches!(j, Job::CountPrefix { .. }));
     update(&mut app, Msg::TaskEnded(count, Some("boom".into())));
     let t = app.browse.as_ref().unwrap().totals.values().next().unwrap();
-    assert!(t.error.is_some() && t.task.is_none());
+    assert!(matches!(t.state, Load::Failed(_)), "{t:?}");
     assert!(app.tasks.is_empty() || app.tasks.iter().all(|(id, _)| *id != count));
 }
 
@@ -263,9 +263,9 @@ fn a_task_that_panics_ends_visibly() {
 fn a_task_ending_without_an_answer_frees_its_owners_slot() {
     let (mut app, fx) = new_app(None);
     let list = job_task(&fx, |j| matches!(j, Job::ListBuckets));
-    assert_eq!(app.buckets.state, pail::app::ListState::Loading(list));
+    assert_eq!(app.buckets.state, Some(pail::app::Load::Loading(list)));
     update(&mut app, Msg::TaskEnded(list, None));
-    assert_eq!(app.buckets.state, pail::app::ListState::Idle);
+    assert_eq!(app.buckets.state, None);
 
     let (mut app, fx) = new_app(Some(("b", "")));
     let info = job_task(&fx, |j| matches!(j, Job::BucketInfo { .. }));
@@ -305,7 +305,7 @@ fn sort_keeps_the_cursor_and_survives_navigation() {
     send(&mut app, [key('o')]);
     let t = tree(&app);
     assert_eq!(t.selected(), before, "same entry after sorting");
-    let height = app.list_height();
+    let height = app.session.list_height();
     assert!(
         t.cursor >= t.scroll && t.cursor < t.scroll + height,
         "and on screen"
@@ -508,10 +508,7 @@ fn waiting_requests_show_in_the_tick() {
         }),
     );
     assert_eq!(app.session.clock.waiting, Some(w));
-    assert!(matches!(
-        tree(&app).root_folder().state,
-        FolderState::Loading(_)
-    ));
+    assert!(matches!(tree(&app).root_folder().state, Load::Loading(_)));
     let _ = Load::<()>::Loading(TaskId(0));
 }
 

@@ -4,8 +4,8 @@
 
 use crate::common::fixtures::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use pail::app::tree::{FolderState, Selected};
-use pail::app::{App, Effect, Focus, Job, ListState, Load, Modal, Msg, Screen, TaskEvent, update};
+use pail::app::tree::Selected;
+use pail::app::{App, Effect, Extent, Focus, Job, Load, Modal, Msg, Screen, TaskEvent, update};
 use pail::keymap::Context;
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
 
@@ -47,7 +47,7 @@ fn start_without_target_lists_buckets() {
         },
     ];
     let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
-    assert_eq!(app.buckets.state, ListState::Ready);
+    assert_eq!(app.buckets.state, Some(Load::Ready(())));
     assert_eq!(app.buckets.rows[0].name, "alpha", "sorted by name");
     // Regions of the visible buckets are looked up lazily.
     assert_eq!(
@@ -91,7 +91,7 @@ fn pages_build_up_while_loading_and_count_is_visible() {
     let state = &tree(&app).root_folder().state;
     assert_eq!(pail::app::folder_progress(state, 1000), "1,000 / loading…");
     deliver(&mut app, root, page(&[], &[("k9999", 1)], false));
-    assert_eq!(tree(&app).root_folder().state, FolderState::Done);
+    assert_eq!(tree(&app).root_folder().state, Load::Ready(Extent::Whole));
 }
 
 #[test]
@@ -385,9 +385,9 @@ fn resize_keeps_the_cursor_visible_and_sets_page_size() {
     update(&mut app, Msg::Resize(80, 24));
     let t = tree(&app);
     assert_eq!(t.cursor, 499);
-    assert!(t.scroll <= 499 && 499 < t.scroll + app.list_height());
+    assert!(t.scroll <= 499 && 499 < t.scroll + app.session.list_height());
     send(&mut app, [key('g'), ctrl('d')]);
-    assert_eq!(tree(&app).cursor, app.list_height());
+    assert_eq!(tree(&app).cursor, app.session.list_height());
 }
 
 #[test]
@@ -406,7 +406,8 @@ fn count_prefix_reports_running_totals() {
     };
     update(&mut app, Msg::Task(id, TaskEvent::Totals(Ok((t, true)))));
     let totals = &app.browse.as_ref().unwrap().totals["logs/"];
-    assert!(totals.done && totals.totals.objects == 1500);
+    assert_eq!(totals.state, Load::Ready(Extent::Whole));
+    assert_eq!(totals.totals.objects, 1500);
     assert!(status(&app).contains("1,500 objects"));
 }
 

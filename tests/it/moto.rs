@@ -72,7 +72,10 @@ async fn paginates_2500_keys_in_one_prefix() {
     }
     assert_eq!(pages, 3);
     assert_eq!(tree.rows().len(), 2501);
-    assert_eq!(tree.root_folder().state, pail::app::tree::FolderState::Done);
+    assert_eq!(
+        tree.root_folder().state,
+        pail::app::Load::Ready(pail::app::Extent::Whole)
+    );
 }
 
 #[tokio::test]

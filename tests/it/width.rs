@@ -213,7 +213,7 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
         // The cursor is on the new folder (first row of its listing):
         // expand it with `l`.
         let row = app.browse.as_ref().unwrap().tree.row_of(&child).unwrap();
-        let height = app.list_height();
+        let height = app.session.list_height();
         app.browse.as_mut().unwrap().tree.move_to(row, height);
         let fx = update(&mut app, key('l'));
         id = spawned(&fx)
@@ -229,7 +229,7 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
         Msg::Task(id, TaskEvent::Page(Ok(page(&[], &[(&leaf, 10)], false)))),
     );
     let row = app.browse.as_ref().unwrap().tree.row_of(&leaf).unwrap();
-    let height = app.list_height();
+    let height = app.session.list_height();
     app.browse.as_mut().unwrap().tree.move_to(row, height);
     let mut t = Terminal::new(TestBackend::new(W, H)).unwrap();
     t.draw(|f| pail::ui::render(&app, f)).unwrap();

@@ -38,7 +38,7 @@ fn prefixes_first_then_objects() {
     assert!(t.add_page(TaskId(1), page(&["z/"], &[("a", 1), ("b", 2)], true)));
     assert!(t.add_page(TaskId(1), page(&["c/"], &[("d", 3)], false)));
     assert_eq!(names(&t), ["c/", "z/", "a", "b", "d"]);
-    assert_eq!(t.root_folder().state, FolderState::Done);
+    assert_eq!(t.root_folder().state, Load::Ready(Extent::Whole));
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn refresh_keeps_rows_until_the_last_page_then_swaps() {
     t.add_page(TaskId(2), page(&["q/"], &[("m", 5), ("y", 1)], false));
     assert_eq!(names(&t), ["q/", "b", "m", "y"]);
     assert_eq!(t.selected(), Some(Selected::Object("m".into())));
-    assert_eq!(t.root_folder().state, FolderState::Done);
+    assert_eq!(t.root_folder().state, Load::Ready(Extent::Whole));
     assert_eq!(t.root_folder().refreshing(), None);
 }
 
@@ -262,13 +262,13 @@ fn a_failed_refresh_keeps_the_rows_and_says_so() {
     let err = StoreError::new(crate::store::ErrorKind::Other, "boom");
     assert_eq!(t.fail(TaskId(2), err.clone()).as_deref(), Some(""));
     assert_eq!(names(&t), ["a", "b"]);
-    assert_eq!(t.root_folder().state, FolderState::Done);
+    assert_eq!(t.root_folder().state, Load::Ready(Extent::Whole));
     assert_eq!(t.root_folder().refresh_failed, Some(err));
     // A cancelled refresh falls back the same way, without an error.
     t.reload("", TaskId(3));
     t.task_ended(TaskId(3));
     assert_eq!(names(&t), ["a", "b"]);
-    assert_eq!(t.root_folder().state, FolderState::Done);
+    assert_eq!(t.root_folder().state, Load::Ready(Extent::Whole));
     assert_eq!(t.root_folder().refresh_failed, None);
 }
 
@@ -333,7 +333,7 @@ fn refresh_of_a_half_loaded_folder_keeps_its_rows() {
     assert!(!t.add_page(TaskId(1), page(&[], &[("b", 1)], false)));
     assert_eq!(names(&t), ["a"]);
     t.task_ended(TaskId(2));
-    assert_eq!(t.root_folder().state, FolderState::Partial);
+    assert_eq!(t.root_folder().state, Load::Ready(Extent::Partial));
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub use update::TYPED_ID_CHARS;
 
 use super::cx::Cx;
 pub use super::cx::Outcome;
-use super::{Job, Load, Owner, TaskId};
+use super::{Extent, Job, Load, Owner, TaskId};
 use crate::keymap::Action;
 use crate::store::{ObjectInfo, ObjectVersion, StoreResult, Versioning, VersionsPage};
 
@@ -30,9 +30,8 @@ pub struct Panel {
     pub key: String,
     /// Exactly this key's versions and markers, newest first.
     pub rows: Vec<ObjectVersion>,
-    /// The listing, while pages still come.
-    pub listing: Option<TaskId>,
-    pub error: Option<String>,
+    /// The listing: pages still coming, all of them, or failed.
+    pub listing: Load<Extent>,
     pub cursor: usize,
     /// The bucket's versioning status when known.
     pub versioning: Option<Versioning>,
@@ -109,8 +108,7 @@ impl Panel {
             bucket,
             key,
             rows: Vec::new(),
-            listing: Some(listing),
-            error: None,
+            listing: Load::Loading(listing),
             cursor: 0,
             versioning,
             info: None,

@@ -10,7 +10,7 @@ use crate::app::note::Note;
 use crate::app::question::{Planned, Question, Said, Tone};
 use crate::app::scroll::scrolled;
 use crate::app::share::Share;
-use crate::app::{Job, Load, Owner};
+use crate::app::{Extent, Job, Load, Owner};
 use crate::engine::S3Source;
 use crate::engine::history::Step;
 use crate::format::{human_size, long_time};
@@ -29,7 +29,7 @@ impl Panel {
         match msg {
             Msg::Key(action) => return self.on_action(cx, action),
             Msg::Page(id, page) => {
-                if self.listing != Some(id) {
+                if self.listing != Load::Loading(id) {
                     return Outcome::Keep;
                 }
                 match page {
@@ -41,15 +41,14 @@ impl Panel {
                         self.rows
                             .extend(page.versions.into_iter().filter(|v| v.key == *key));
                         if page.next.is_none() {
-                            self.listing = None;
+                            self.listing = Load::Ready(Extent::Whole);
                         }
                         if first {
                             self.inspect(cx);
                         }
                     }
                     Err(e) => {
-                        self.listing = None;
-                        self.error = Some(crate::diagnose::short(&e));
+                        self.listing = Load::Failed(e);
                     }
                 }
             }
