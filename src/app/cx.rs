@@ -44,6 +44,19 @@ impl<'a> Cx<'a> {
         id
     }
 
+    /// Starts background work nobody asked for by a key: its errors show
+    /// where its result would, never as a popup.
+    pub fn start_background(&mut self, owner: Owner, job: Job) -> TaskId {
+        let (id, effect) = self.tasks.start(owner, job, 0);
+        self.fx.push(effect);
+        id
+    }
+
+    /// Who started task `id`, while it runs.
+    pub fn owner_of(&self, id: TaskId) -> Option<&Owner> {
+        self.tasks.live(id).map(|t| &t.owner)
+    }
+
     /// Cancels every live task whose owner matches.
     pub fn cancel_where(&mut self, pred: impl FnMut(&Owner) -> bool) {
         let fx = self.tasks.cancel_where(pred);

@@ -5,13 +5,9 @@
 //! inspector's layout reads.
 
 use super::tree::Selected;
-use super::{App, Browse, Effect, Extent, Job, Load, Owner, Screen, TaskId};
+use super::{App, Browse, Effect, Extent, Load, Screen};
 use crate::keymap::{Action, Context};
 use crate::layout::inspector::{Counted, Fetched, Folder, Inspected, Listing, Root, Subject};
-use crate::store::{ObjectInfo, StoreResult};
-
-/// How many object details we keep before starting afresh.
-const OBJECT_CACHE: usize = 512;
 
 impl App {
     /// Details are fetched once the cursor rests, so holding `j` through a
@@ -32,82 +28,14 @@ impl App {
         }
     }
 
+    /// Fetches the details of what the cursor rests on, in the list that
+    /// shows.
     pub(crate) fn inspect_now(&mut self, fx: &mut Vec<Effect>) {
         self.view.inspect_due = None;
         match self.view.screen {
-            Screen::Buckets => {
-                let Some(row) = self.buckets.selected() else {
-                    return;
-                };
-                if row.info.is_some() {
-                    return;
-                }
-                let bucket = row.name.clone();
-                let (id, spawn) = self.start_id(
-                    Owner::BucketRow(bucket.clone()),
-                    Job::BucketInfo {
-                        bucket: bucket.clone(),
-                    },
-                );
-                if let Some(r) = self.buckets.rows.iter_mut().find(|r| r.name == bucket) {
-                    r.info = Some(Load::Loading(id));
-                }
-                fx.push(spawn);
-            }
-            Screen::Browse => {
-                let Some(b) = &self.browse else { return };
-                let Some(Selected::Object(key)) = b.tree.selected() else {
-                    // Left the object for a prefix: its fetch shows nowhere.
-                    self.leave_inspected(fx);
-                    return;
-                };
-                if b.objects.contains_key(&key) {
-                    return;
-                }
-                let job = Job::ObjectInfo {
-                    bucket: b.tree.bucket.clone(),
-                    key: key.clone(),
-                };
-                // Only the row under the cursor matters; drop fetches for
-                // rows the user already moved past.
-                self.leave_inspected(fx);
-                // Background work: an error shows in the inspector itself.
-                let (id, spawn) = self.tasks.start(Owner::Inspector, job, 0);
-                let Some(b) = &mut self.browse else { return };
-                if b.objects.len() > OBJECT_CACHE {
-                    b.objects.clear();
-                }
-                b.objects.insert(key, Load::Loading(id));
-                fx.push(spawn);
-            }
+            Screen::Buckets => super::route::buckets(self, super::buckets::Msg::Inspect, fx),
+            Screen::Browse => super::route::browse(self, super::browse::Msg::Inspect, fx),
         }
-    }
-
-    /// Cancels the inspector's fetch and forgets it.
-    fn leave_inspected(&mut self, fx: &mut Vec<Effect>) {
-        fx.extend(self.tasks.cancel_where(|o| *o == Owner::Inspector));
-        if let Some(b) = &mut self.browse {
-            b.objects.retain(|_, l| !matches!(l, Load::Loading(_)));
-        }
-    }
-
-    pub(crate) fn on_object(&mut self, id: TaskId, r: StoreResult<ObjectInfo>) {
-        let Some(b) = &mut self.browse else { return };
-        let Some(key) = b
-            .objects
-            .iter()
-            .find(|(_, l)| **l == Load::Loading(id))
-            .map(|(k, _)| k.clone())
-        else {
-            return;
-        };
-        b.objects.insert(
-            key,
-            match r {
-                Ok(info) => Load::Ready(info),
-                Err(e) => Load::Failed(e),
-            },
-        );
     }
 }
 

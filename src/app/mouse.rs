@@ -2,6 +2,7 @@
 //! double-click expands or opens. Hit-testing uses the same pure layout as
 //! the renderer, so both agree on where things are.
 
+use super::browse::Msg as BrowseMsg;
 use super::buckets::Msg as BucketsMsg;
 use super::tree::Selected;
 use super::{App, Effect, Focus, Screen};
@@ -83,8 +84,8 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent, fx: &mut Vec<Effect>) {
                             _ => None,
                         });
                         match expanded {
-                            Some(true) => app.collapse_selected(fx),
-                            Some(false) => app.expand_selected(fx),
+                            Some(true) => super::route::browse(app, BrowseMsg::Collapse, fx),
+                            Some(false) => super::route::browse(app, BrowseMsg::Expand, fx),
                             None => app.open_selected(fx),
                         }
                     }

@@ -32,7 +32,7 @@ pub enum Note {
     Report {
         action: u64,
         err: crate::store::StoreError,
-        context: &'static str,
+        context: String,
     },
     /// Open a transfer job's waiting conflict question.
     ShowConflict(TaskId),
@@ -53,6 +53,9 @@ pub enum Note {
     Start(Box<Planned>),
     /// Show the keys of this context.
     Help(Context),
-    /// The row under the cursor changed: inspect it after the usual pause.
+    /// The row under the cursor changed: inspect it after the usual pause
+    /// (unless an inspection is already due).
     Inspect,
+    /// Open `prefix` of `bucket` as the tree's root.
+    OpenPrefix { bucket: String, prefix: String },
 }

@@ -3,6 +3,7 @@
 //! versions panel in its modal). Features never call each other; this is
 //! the one room that knows them all.
 
+use super::browse::Msg as BrowseMsg;
 use super::cx::Cx;
 use super::cx::Outcome;
 use super::modal::Modal;
@@ -18,7 +19,15 @@ use crate::keymap::Action;
 pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
     match note {
         Note::Changed { bucket, prefix } => {
-            app.refresh_changed(&bucket, &prefix, fx);
+            let (b, p) = (bucket.clone(), prefix.clone());
+            browse(
+                app,
+                BrowseMsg::Changed {
+                    bucket: b,
+                    prefix: p,
+                },
+                fx,
+            );
             let (b, p) = (bucket.clone(), prefix.clone());
             uploads(
                 app,
@@ -43,7 +52,7 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
             action,
             err,
             context,
-        } => app.report(action, &err, context),
+        } => app.report(action, &err, &context),
         Note::ShowConflict(id) => super::question::conflict::open(app, id),
         Note::Items(task) => app.modals.push(Modal::TransferItems { task, scroll: 0 }),
         Note::Detail(x) => app.modals.push(Modal::Detail(x)),
@@ -52,7 +61,12 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
         Note::Ask(q) => app.ask(*q),
         Note::Start(job) => app.start_planned(*job, fx),
         Note::Help(context) => app.modals.push(Modal::Help { scroll: 0, context }),
-        Note::Inspect => app.schedule_inspect(),
+        Note::Inspect => {
+            if app.view.inspect_due.is_none() {
+                app.schedule_inspect();
+            }
+        }
+        Note::OpenPrefix { bucket, prefix } => fx.extend(app.open_bucket(bucket, prefix)),
         Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
         Note::ConflictGone(id) => super::question::conflict::gone(app, id),
     }
@@ -109,6 +123,15 @@ pub(super) fn buckets(app: &mut App, msg: super::buckets::Msg, fx: &mut Vec<Effe
     }
     let mut cx = Cx::new(&app.session, &mut app.tasks);
     app.buckets.update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
+}
+
+/// A message for the tree, when a bucket is open.
+pub(super) fn browse(app: &mut App, msg: super::browse::Msg, fx: &mut Vec<Effect>) {
+    let Some(b) = &mut app.browse else { return };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    b.update(&mut cx, msg);
     let out = cx.finish();
     finish(app, out, fx);
 }

@@ -497,9 +497,10 @@ impl Tree {
         })
     }
 
-    /// Expands `prefix`. Returns true if it needs loading by a new task
-    /// (first expansion, or a listing cut short earlier).
-    pub fn expand(&mut self, prefix: &str, task: TaskId) -> bool {
+    /// Expands `prefix`. When it needs loading (first expansion, or a
+    /// listing cut short earlier) `start` starts the task that lists it,
+    /// and this returns true.
+    pub fn expand(&mut self, prefix: &str, start: impl FnOnce() -> TaskId) -> bool {
         match self.by_prefix.get(prefix).copied() {
             Some(i) => {
                 let f = &mut self.folders[i];
@@ -510,14 +511,14 @@ impl Tree {
                     f.order.clear();
                     f.pages = 0;
                     f.refresh_failed = None;
-                    f.state = Load::Loading(task);
+                    f.state = Load::Loading(start());
                 }
                 self.rebuild();
                 reload
             }
             None => {
                 self.by_prefix.insert(prefix.to_owned(), self.folders.len());
-                self.folders.push(Folder::new(prefix.to_owned(), task));
+                self.folders.push(Folder::new(prefix.to_owned(), start()));
                 self.rebuild();
                 true
             }

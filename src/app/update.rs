@@ -3,6 +3,7 @@
 //! to the view that owns the task, ticks to the timers. The transitions
 //! themselves live with the state they change.
 
+use super::browse::Msg as BrowseMsg;
 use super::buckets::Msg as BucketsMsg;
 use super::modal::{self, Modal};
 use super::prompt::{Prompt, PromptKind};
@@ -119,11 +120,11 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Bottom => super::cursor::move_cursor(app, isize::MAX / 2, fx),
         Action::Expand => match app.view.screen {
             Screen::Buckets => super::cursor::open_selected_bucket(app, fx),
-            Screen::Browse => app.expand_selected(fx),
+            Screen::Browse => super::route::browse(app, BrowseMsg::Expand, fx),
         },
         Action::Collapse => {
             if app.view.screen == Screen::Browse {
-                app.collapse_selected(fx);
+                super::route::browse(app, BrowseMsg::Collapse, fx);
             }
         }
         Action::Open => match app.view.screen {
@@ -148,7 +149,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::SortCycle | Action::SortReverse => {
             if app.view.screen == Screen::Browse {
-                app.sort(action == Action::SortCycle);
+                app.sort(action == Action::SortCycle, fx);
             }
         }
         Action::Refresh => match app.view.screen {
@@ -156,9 +157,9 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 super::route::buckets(app, BucketsMsg::Load, fx);
                 app.set_status("Refreshing buckets");
             }
-            Screen::Browse => app.refresh_browse(fx),
+            Screen::Browse => super::route::browse(app, BrowseMsg::Refresh, fx),
         },
-        Action::CountPrefix => app.count_prefix(fx),
+        Action::CountPrefix => super::route::browse(app, BrowseMsg::Count, fx),
         Action::CopyMenu => app.modals.push(Modal::Copy),
         Action::Download => app.download(),
         Action::Upload => app.upload(None, fx),
@@ -236,7 +237,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::Encryption => {}
         Action::OpenUploads => super::route::open_uploads(app, fx),
         Action::Versions => super::route::open_versions(app, fx),
-        Action::ShowDeleted => app.toggle_deleted(fx),
+        Action::ShowDeleted => super::route::browse(app, BrowseMsg::ToggleDeleted, fx),
         Action::Undelete => super::route::undelete(app, fx),
     }
 }
@@ -302,10 +303,9 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         return super::route::transfers(app, super::transfers::Msg::Report(id, r), fx);
     }
     // A result nobody waits for any more (its view was left or replaced).
-    let Some(task) = app.tasks.live(id) else {
+    if app.tasks.live(id).is_none() {
         return;
-    };
-    let action = task.action;
+    }
     match ev {
         TaskEvent::Identity(r) => {
             if let Err(e) = &r {
@@ -318,10 +318,17 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             super::route::buckets(app, BucketsMsg::Listed { id, result, shown }, fx)
         }
         TaskEvent::Region(r) => super::route::buckets(app, BucketsMsg::Region(id, r), fx),
-        TaskEvent::BucketInfo(r) => app.on_bucket_info(id, action, r, fx),
-        TaskEvent::Page(r) => app.on_page(id, action, r, fx),
-        TaskEvent::Object(r) => app.on_object(id, *r),
-        TaskEvent::Totals(r) => app.on_totals(id, r),
+        TaskEvent::BucketInfo(r) => {
+            let row = match &r {
+                Ok(i) => Load::Ready(i.clone()),
+                Err(e) => Load::Failed(e.clone()),
+            };
+            super::route::browse(app, BrowseMsg::Info(id, r), fx);
+            super::route::buckets(app, BucketsMsg::RowInfo(id, row), fx);
+        }
+        TaskEvent::Page(r) => super::route::browse(app, BrowseMsg::Page(id, r), fx),
+        TaskEvent::Object(r) => super::route::browse(app, BrowseMsg::Object(id, r), fx),
+        TaskEvent::Totals(r) => super::route::browse(app, BrowseMsg::Totals(id, r), fx),
         TaskEvent::Planning(n) => {
             if let Some(q) = app.modals.waiting_for(id) {
                 q.listing_progress(n);
@@ -345,7 +352,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::VersionInfo(r) => super::route::versions(app, VersionsMsg::Info(id, r), fx),
         TaskEvent::VersionsListed(n) => super::route::rollback(app, RollbackMsg::Listed(n), fx),
         TaskEvent::RollbackPlan(r) => super::route::rollback(app, RollbackMsg::Plan(id, r), fx),
-        TaskEvent::DeletedLevel(r) => super::deleted::on_level(app, id, r),
+        TaskEvent::DeletedLevel(r) => super::route::browse(app, BrowseMsg::Deleted(id, r), fx),
         TaskEvent::UndeletePlan(exact, r) => super::route::undelete_plan(app, id, exact, *r, fx),
         TaskEvent::OpenUploads(r) => {
             super::route::uploads(app, super::uploads::Msg::Rows(id, r), fx)

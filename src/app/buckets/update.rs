@@ -34,6 +34,8 @@ pub enum Msg {
     },
     /// A row's region.
     Region(TaskId, StoreResult<String>),
+    /// The cursor rests: fetch the details of the row under it.
+    Inspect,
     /// A row's details (the inspector asked for them).
     RowInfo(TaskId, Load<BucketInfo>),
 }
@@ -94,6 +96,17 @@ impl BucketsView {
                     });
                 }
             }
+            Msg::Inspect => {
+                let Some(&i) = self.visible().get(self.cursor) else {
+                    return;
+                };
+                if self.rows[i].info.is_some() {
+                    return;
+                }
+                let bucket = self.rows[i].name.clone();
+                let id = cx.start(Owner::BucketRow(bucket.clone()), Job::BucketInfo { bucket });
+                self.rows[i].info = Some(Load::Loading(id));
+            }
             Msg::RowInfo(id, loaded) => {
                 if let Some(row) = self.waiting(id, |r| &r.info) {
                     if let Load::Ready(i) = &loaded {
@@ -149,7 +162,7 @@ impl BucketsView {
                     cx.note(Note::Report {
                         action,
                         err: e,
-                        context: "Listing buckets",
+                        context: "Listing buckets".into(),
                     });
                 }
             }

@@ -135,7 +135,7 @@ fn on_plan(cx: &mut Cx, id: TaskId, plan: StoreResult<RollbackPlan>) {
             cx.note(Note::Report {
                 action,
                 err,
-                context: "Rollback plan (nothing changed)",
+                context: "Rollback plan (nothing changed)".into(),
             });
             return;
         }

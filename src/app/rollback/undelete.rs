@@ -66,7 +66,7 @@ pub fn on_plan(
             return cx.note(Note::Report {
                 action,
                 err,
-                context: "Undelete (nothing changed)",
+                context: "Undelete (nothing changed)".into(),
             });
         }
     };

@@ -55,7 +55,7 @@ fn expand_collapse_and_filter() {
         TaskId(1),
         page(&["docs/", "docs-old/"], &[("readme", 1)], false),
     );
-    assert!(t.expand("docs/", TaskId(2)));
+    assert!(t.expand("docs/", || TaskId(2)));
     t.add_page(
         TaskId(2),
         page(
@@ -90,7 +90,7 @@ fn expand_collapse_and_filter() {
     assert!(t.collapse("docs/").is_empty());
     assert_eq!(names(&t), ["docs-old/", "docs/", "readme"]);
     // Re-expanding a fully loaded folder needs no new listing.
-    assert!(!t.expand("docs/", TaskId(3)));
+    assert!(!t.expand("docs/", || TaskId(3)));
     assert_eq!(names(&t).len(), 6);
 }
 
@@ -98,16 +98,16 @@ fn expand_collapse_and_filter() {
 fn collapse_cancels_loading_subtree() {
     let mut t = Tree::new("b".into(), "".into(), TaskId(1));
     t.add_page(TaskId(1), page(&["a/"], &[], false));
-    t.expand("a/", TaskId(2));
+    t.expand("a/", || TaskId(2));
     t.add_page(TaskId(2), page(&["a/b/"], &[("a/x", 1)], true));
-    t.expand("a/b/", TaskId(3));
+    t.expand("a/b/", || TaskId(3));
     let mut c = t.collapse("a/");
     c.sort();
     assert_eq!(c, vec![TaskId(2), TaskId(3)]);
     // A late page of the cancelled listing is dropped.
     assert!(!t.add_page(TaskId(2), page(&[], &[("a/y", 1)], false)));
     // Expanding again restarts the cut-short listing.
-    assert!(t.expand("a/", TaskId(4)));
+    assert!(t.expand("a/", || TaskId(4)));
     assert!(t.folder("a/").unwrap().entries.is_empty());
 }
 
@@ -276,7 +276,7 @@ fn a_failed_refresh_keeps_the_rows_and_says_so() {
 fn refreshing_a_collapsed_prefix_leaves_it_collapsed() {
     let mut t = Tree::new("b".into(), "".into(), TaskId(1));
     t.add_page(TaskId(1), page(&["p/", "q/"], &[], false));
-    t.expand("p/", TaskId(2));
+    t.expand("p/", || TaskId(2));
     t.add_page(TaskId(2), page(&[], &[("p/x", 1)], false));
     t.collapse("p/");
     t.reload("p/", TaskId(3));
@@ -294,12 +294,12 @@ fn refreshing_a_collapsed_prefix_leaves_it_collapsed() {
 fn a_reload_reclaims_folders_that_are_gone_and_keeps_the_others() {
     let mut t = Tree::new("b".into(), "".into(), TaskId(1));
     t.add_page(TaskId(1), page(&["a/", "b/"], &[("z", 1)], false));
-    t.expand("a/", TaskId(2));
+    t.expand("a/", || TaskId(2));
     t.add_page(TaskId(2), page(&["a/deep/"], &[("a/1", 1)], false));
-    t.expand("a/deep/", TaskId(3));
+    t.expand("a/deep/", || TaskId(3));
     // Still loading when its ancestor disappears: the caller cancels it.
     t.add_page(TaskId(3), page(&[], &[("a/deep/x", 1)], true));
-    t.expand("b/", TaskId(4));
+    t.expand("b/", || TaskId(4));
     t.add_page(TaskId(4), page(&[], &[("b/1", 1)], false));
     assert_eq!(t.folder_count(), 4);
     assert_eq!(t.expanded_under(""), ["a/", "b/", "a/deep/"]);
@@ -319,7 +319,7 @@ fn a_reload_reclaims_folders_that_are_gone_and_keeps_the_others() {
     // Reclaimed means reclaimed: the prefix can come back and load afresh.
     t.reload("", TaskId(6));
     t.add_page(TaskId(6), page(&["a/", "b/"], &[], false));
-    assert!(t.expand("a/", TaskId(7)));
+    assert!(t.expand("a/", || TaskId(7)));
     t.add_page(TaskId(7), page(&[], &[("a/new", 1)], false));
     assert_eq!(names(&t), ["a/", "  new", "b/", "  1"]);
 }
