@@ -285,11 +285,11 @@ fn main() {
     for _ in 0..3 {
         let t = Instant::now();
         let (tx, mut rx) = pail::runtime::mailbox::mailbox(64);
-        let job = Job::ListPrefix {
+        let job = Job::Browse(pail::app::browse::Request::List {
             bucket: BUCKET.into(),
             prefix: PREFIX.into(),
             page_size: 1000,
-        };
+        });
         let s = store.clone();
         let handle = rt.spawn(async move {
             pail::runtime::jobs::run_job(
@@ -303,7 +303,7 @@ fn main() {
         });
         let mut tree = Tree::new(BUCKET.into(), PREFIX.into(), TaskId(1));
         while let Some(msg) = rt.block_on(rx.recv()) {
-            if let Msg::Task(id, TaskEvent::Page(Ok(p))) = msg {
+            if let Msg::Task(id, TaskEvent::Browse(pail::app::browse::Reply::Page(Ok(p)))) = msg {
                 tree.add_page(id, p);
             }
         }
@@ -457,7 +457,10 @@ fn main() {
         let id = fx
             .iter()
             .find_map(|e| match e {
-                pail::app::Effect::Spawn(id, Job::ListPrefix { .. }) => Some(*id),
+                pail::app::Effect::Spawn(
+                    id,
+                    Job::Browse(pail::app::browse::Request::List { .. }),
+                ) => Some(*id),
                 _ => None,
             })
             .unwrap();
@@ -476,11 +479,11 @@ fn main() {
                 &mut app,
                 Msg::Task(
                     id,
-                    TaskEvent::Page(Ok(ListPage {
+                    TaskEvent::Browse(pail::app::browse::Reply::Page(Ok(ListPage {
                         prefixes: vec![],
                         objects: chunk.to_vec(),
                         next: Some("t".into()),
-                    })),
+                    }))),
                 ),
             );
         }

@@ -86,7 +86,10 @@ fn frames() {
     let list = fx
         .iter()
         .find_map(|e| match e {
-            pail::app::Effect::Spawn(id, pail::app::Job::ListPrefix { .. }) => Some(*id),
+            pail::app::Effect::Spawn(
+                id,
+                pail::app::Job::Browse(pail::app::browse::Request::List { .. }),
+            ) => Some(*id),
             _ => None,
         })
         .unwrap();
@@ -104,7 +107,13 @@ fn frames() {
             .collect(),
         next: None,
     };
-    update(&mut app, Msg::Task(list, TaskEvent::Page(Ok(page))));
+    update(
+        &mut app,
+        Msg::Task(
+            list,
+            TaskEvent::Browse(pail::app::browse::Reply::Page(Ok(page))),
+        ),
+    );
     update(
         &mut app,
         Msg::Key(crossterm::event::KeyEvent::from(

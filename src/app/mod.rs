@@ -28,7 +28,7 @@ mod picker;
 pub mod prompt;
 pub mod prompt_work;
 pub mod question;
-mod rollback;
+pub mod rollback;
 mod route;
 mod screens;
 pub mod scroll;
@@ -117,6 +117,13 @@ pub enum Load<T> {
     Loading(TaskId),
     Ready(T),
     Failed(StoreError),
+}
+
+impl<T> Load<T> {
+    /// Whether `slot` waits for task `id`.
+    pub fn waits(slot: &Option<Load<T>>, id: TaskId) -> bool {
+        matches!(slot, Some(Load::Loading(t)) if *t == id)
+    }
 }
 
 /// How much of a listing or a count arrived: all of it, or what came

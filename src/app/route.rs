@@ -432,22 +432,20 @@ pub(super) fn undelete_plan(
 pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
     use super::Owner;
     match owner {
-        Owner::BucketList | Owner::BucketRow(_) => app.buckets.task_ended(id),
-        Owner::Bucket | Owner::Folder(_) | Owner::Totals(_) | Owner::Inspector => {
+        Owner::Buckets(slot) => app.buckets.task_ended(slot, id),
+        Owner::Browse(slot) => {
             if let Some(b) = &mut app.browse {
-                b.task_ended(id);
+                b.task_ended(slot, id);
             }
         }
         // Their results fill their slots; a cancel comes with closing them.
         Owner::Session
+        | Owner::Versions(_)
+        | Owner::Rollback(_)
         | Owner::Transfer
         | Owner::DeletePlan
         | Owner::LocalDir
         | Owner::Share
-        | Owner::Versions
-        | Owner::VersionInfo
-        | Owner::RollbackPlan
-        | Owner::Deleted(_)
         | Owner::Uploads => {}
     }
 }

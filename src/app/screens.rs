@@ -4,7 +4,7 @@
 //! browse state as a whole and cancels the work the old one owned, so it
 //! is the app's to do, not the tree's.
 
-use super::browse::{Browse, Msg as BrowseMsg, parent_prefix};
+use super::browse::{Browse, Msg as BrowseMsg, Request, Slot, parent_prefix};
 use super::tree::{Selected, Tree};
 use super::{App, BucketRow, Effect, Focus, Job, Load, Owner, Screen};
 use crate::store::ErrorKind;
@@ -38,12 +38,12 @@ impl App {
             _ => None,
         };
         let mut fx = self.leave_browse();
-        let job = Job::ListPrefix {
+        let job = Job::Browse(Request::List {
             bucket: bucket.clone(),
             prefix: prefix.clone(),
             page_size: self.session.settings.page_size,
-        };
-        let (id, spawn) = self.start_id(Owner::Folder(prefix.clone()), job);
+        });
+        let (id, spawn) = self.start_id(Owner::Browse(Slot::Folder(prefix.clone())), job);
         fx.push(spawn);
         let mut tree = Tree::new(bucket.clone(), prefix, id);
         tree.set_sort(self.browsing.sort.0, self.browsing.sort.1);
@@ -62,7 +62,10 @@ impl App {
             refreshing: None,
         };
         if browse.info.is_none() {
-            let (id, spawn) = self.start_id(Owner::Bucket, Job::BucketInfo { bucket });
+            let (id, spawn) = self.start_id(
+                Owner::Browse(Slot::Bucket),
+                Job::Browse(Request::Info { bucket }),
+            );
             browse.info = Some(Load::Loading(id));
             fx.push(spawn);
         }

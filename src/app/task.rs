@@ -4,14 +4,11 @@
 //! cancels its tasks, so nothing runs that no view shows, and a late result
 //! of a cancelled task is recognised and dropped in one place.
 
-use super::Effect;
+use super::{Effect, browse, buckets, rollback, versions};
 use crate::engine::{Item, Question, S3Source, Snapshot, Spec};
 use crate::plan::DeletePlan;
 use crate::sanitize::clean;
-use crate::store::{
-    Bucket, BucketInfo, CredentialSource, ListPage, ObjectInfo, ObjectRef, PrefixTotals,
-    PresignRequest, Presigned, StoreError, StoreResult, VersionsPage,
-};
+use crate::store::{CredentialSource, PresignRequest, Presigned, StoreError, StoreResult};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -19,33 +16,17 @@ use std::path::PathBuf;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TaskId(pub u64);
 
-/// Work the runtime does in the background on our behalf.
+/// Work the runtime does in the background on our behalf: one variant per
+/// feature that asks (its own `Request` enum, in its folder), or the job
+/// itself where a feature has only one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Job {
+    /// Who the store says we are.
     Identity,
-    ListBuckets,
-    BucketRegion {
-        bucket: String,
-    },
-    BucketInfo {
-        bucket: String,
-    },
-    /// Lists one tree level (delimiter `/`), every page, until done or cancelled.
-    ListPrefix {
-        bucket: String,
-        prefix: String,
-        page_size: i32,
-    },
-    ObjectInfo {
-        bucket: String,
-        key: String,
-    },
-    /// Walks every key under a prefix, reporting running totals.
-    CountPrefix {
-        bucket: String,
-        prefix: String,
-        page_size: i32,
-    },
+    Buckets(buckets::Request),
+    Browse(browse::Request),
+    Versions(versions::Request),
+    Rollback(rollback::Request),
     /// A transfer-engine job (download, upload, copy, move, delete...).
     Transfer(Box<Spec>),
     /// Lists everything a delete would remove, before asking.
@@ -59,31 +40,6 @@ pub enum Job {
     },
     /// Presigned links, one per request.
     Presign(Vec<PresignRequest>),
-    /// Every version and delete marker of exactly `key`, page by page.
-    ListVersions {
-        bucket: String,
-        key: String,
-    },
-    /// HeadObject (and tags) of one version.
-    VersionInfo(ObjectRef),
-    /// The deleted keys and prefixes of one tree level (`H`).
-    ListDeleted {
-        bucket: String,
-        prefix: String,
-    },
-    /// Every version under a prefix (or of one key, `exact`), planned into
-    /// an undelete.
-    PlanUndelete {
-        bucket: String,
-        prefix: String,
-        exact: bool,
-    },
-    /// Every version under a prefix, planned into a rollback to `at`.
-    PlanRollback {
-        bucket: String,
-        prefix: String,
-        at: i64,
-    },
     /// The open multipart uploads under a prefix, with their parts.
     ListOpenUploads {
         bucket: String,
@@ -95,46 +51,15 @@ impl Job {
     pub fn label(&self) -> String {
         match self {
             Job::Identity => "resolving credentials".into(),
-            Job::ListBuckets => "listing buckets".into(),
-            Job::BucketRegion { bucket } => format!("locating {}", clean(bucket)),
-            Job::BucketInfo { bucket } => format!("reading {}", clean(bucket)),
-            Job::ListPrefix { bucket, prefix, .. } => {
-                format!("listing s3://{}/{}", clean(bucket), clean(prefix))
-            }
-            Job::ObjectInfo { key, .. } => format!("inspecting {}", clean(key)),
-            Job::CountPrefix { bucket, prefix, .. } => {
-                format!("counting s3://{}/{}", clean(bucket), clean(prefix))
-            }
+            Job::Buckets(r) => r.label(),
+            Job::Browse(r) => r.label(),
+            Job::Versions(r) => r.label(),
+            Job::Rollback(r) => r.label(),
             Job::Transfer(spec) => super::kind::describe(spec),
             Job::PlanDelete { bucket, .. } => {
                 format!("listing what to delete in {}", clean(bucket))
             }
             Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
-            Job::ListVersions { bucket, key } => {
-                format!("listing versions of s3://{}/{}", clean(bucket), clean(key))
-            }
-            Job::VersionInfo(o) => format!("inspecting a version of {}", clean(&o.key)),
-            Job::ListDeleted { bucket, prefix } => {
-                format!(
-                    "listing deleted objects in s3://{}/{}",
-                    clean(bucket),
-                    clean(prefix)
-                )
-            }
-            Job::PlanUndelete { bucket, prefix, .. } => {
-                format!(
-                    "planning an undelete of s3://{}/{}",
-                    clean(bucket),
-                    clean(prefix)
-                )
-            }
-            Job::PlanRollback { bucket, prefix, .. } => {
-                format!(
-                    "planning a rollback of s3://{}/{}",
-                    clean(bucket),
-                    clean(prefix)
-                )
-            }
             Job::ListOpenUploads { bucket, prefix } => format!(
                 "listing open uploads of s3://{}/{}",
                 clean(bucket),
@@ -149,122 +74,57 @@ impl Job {
 
     /// What the task list keeps of this job.
     pub fn kind(&self) -> JobKind {
-        let tag = match self {
-            Job::Identity => Tag::Identity,
-            Job::ListBuckets => Tag::ListBuckets,
-            Job::BucketRegion { .. } => Tag::BucketRegion,
-            Job::BucketInfo { .. } => Tag::BucketInfo,
-            Job::ListPrefix { .. } => Tag::ListPrefix,
-            Job::ObjectInfo { .. } => Tag::ObjectInfo,
-            Job::CountPrefix { .. } => Tag::CountPrefix,
-            Job::Transfer(_) => Tag::Transfer,
-            Job::PlanDelete { .. } => Tag::PlanDelete,
-            Job::ReadDir { .. } => Tag::ReadDir,
-            Job::Presign(_) => Tag::Presign,
-            Job::ListVersions { .. } => Tag::ListVersions,
-            Job::VersionInfo(_) => Tag::VersionInfo,
-            Job::ListDeleted { .. } => Tag::ListDeleted,
-            Job::PlanUndelete { exact, .. } => Tag::PlanUndelete { exact: *exact },
-            Job::PlanRollback { .. } => Tag::PlanRollback,
-            Job::ListOpenUploads { .. } => Tag::ListOpenUploads,
+        let word = match self {
+            Job::Buckets(buckets::Request::List) | Job::Browse(browse::Request::List { .. }) => {
+                Some(("listing", "listings"))
+            }
+            Job::Browse(browse::Request::Count { .. }) => Some(("count", "counts")),
+            Job::Transfer(_) => Some(("transfer", "transfers")),
+            Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
+            Job::Rollback(rollback::Request::Plan { .. }) => {
+                Some(("rollback plan", "rollback plans"))
+            }
+            _ => None,
         };
         JobKind {
             label: self.label(),
-            tag,
+            word,
         }
     }
 }
 
 /// What the task list keeps of a running job: its name for the quit
-/// question and which kind of job it is, enough to count it and to report
-/// its failure. Never the job itself: a transfer's spec can hold a million
-/// keys, and the task list has no use for them.
+/// question and what kind of long work it is, if it is. Never the job
+/// itself: a transfer's spec can hold a million keys, and the task list
+/// has no use for them. (How a job fails when its task dies is its
+/// owner's business: [`Owner::failure`].)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobKind {
     pub label: String,
-    tag: Tag,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tag {
-    Identity,
-    ListBuckets,
-    BucketRegion,
-    BucketInfo,
-    ListPrefix,
-    ObjectInfo,
-    CountPrefix,
-    Transfer,
-    PlanDelete,
-    ReadDir,
-    Presign,
-    ListVersions,
-    VersionInfo,
-    ListDeleted,
-    PlanUndelete { exact: bool },
-    PlanRollback,
-    ListOpenUploads,
+    word: Option<(&'static str, &'static str)>,
 }
 
 impl JobKind {
     /// What kind of work this is, in a word for "2 listings, 1 count".
     pub fn word(&self) -> Option<(&'static str, &'static str)> {
-        match self.tag {
-            Tag::ListPrefix | Tag::ListBuckets => Some(("listing", "listings")),
-            Tag::CountPrefix => Some(("count", "counts")),
-            Tag::Transfer => Some(("transfer", "transfers")),
-            Tag::PlanDelete => Some(("delete plan", "delete plans")),
-            Tag::PlanRollback => Some(("rollback plan", "rollback plans")),
-            _ => None,
-        }
+        self.word
     }
 
     /// Whether quitting should ask first while this runs.
     pub fn is_long(&self) -> bool {
-        self.word().is_some()
-    }
-
-    /// The event that reports `err` as this job's result: a task that died
-    /// (a panic) ends through the same path as one that failed, so its
-    /// owner shows the failure instead of loading for ever.
-    pub fn failure(&self, err: StoreError) -> TaskEvent {
-        match self.tag {
-            Tag::Identity => TaskEvent::Identity(Err(err)),
-            Tag::ListBuckets => TaskEvent::Buckets(Err(err)),
-            Tag::BucketRegion => TaskEvent::Region(Err(err)),
-            Tag::BucketInfo => TaskEvent::BucketInfo(Err(err)),
-            Tag::ListPrefix => TaskEvent::Page(Err(err)),
-            Tag::ObjectInfo => TaskEvent::Object(Box::new(Err(err))),
-            Tag::CountPrefix => TaskEvent::Totals(Err(err)),
-            Tag::Transfer => TaskEvent::Transfer(Box::new(TransferReport {
-                crashed: Some(err.to_string()),
-                finished: true,
-                ..TransferReport::default()
-            })),
-            Tag::PlanDelete => TaskEvent::DeletePlan(Box::new(Err(err))),
-            Tag::ReadDir => TaskEvent::Dir(Err(err.to_string())),
-            Tag::Presign => TaskEvent::Presigned(vec![Err(err)]),
-            Tag::ListVersions => TaskEvent::Versions(Err(err)),
-            Tag::VersionInfo => TaskEvent::VersionInfo(Box::new(Err(err))),
-            Tag::PlanRollback => TaskEvent::RollbackPlan(Box::new(Err(err))),
-            Tag::ListDeleted => TaskEvent::DeletedLevel(Err(err)),
-            Tag::PlanUndelete { exact } => TaskEvent::UndeletePlan(exact, Box::new(Err(err))),
-            Tag::ListOpenUploads => TaskEvent::OpenUploads(Err(err)),
-        }
+        self.word.is_some()
     }
 }
 
-/// What a running job reports.
+/// What a running job reports: one variant per feature that asks (its own
+/// `Reply` enum), or the result itself where a feature has only one job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskEvent {
     Identity(StoreResult<CredentialSource>),
-    Buckets(StoreResult<Vec<Bucket>>),
-    Region(StoreResult<String>),
-    BucketInfo(StoreResult<BucketInfo>),
-    Page(StoreResult<ListPage>),
-    /// Boxed: an ObjectInfo is large and most messages are small.
-    Object(Box<StoreResult<ObjectInfo>>),
-    Totals(StoreResult<(PrefixTotals, bool)>),
+    Buckets(buckets::Reply),
+    Browse(browse::Reply),
+    Versions(versions::Reply),
+    Rollback(rollback::Reply),
     /// A transfer's progress, sampled a few times a second.
     Transfer(Box<TransferReport>),
     /// Keys listed so far for a delete plan.
@@ -273,15 +133,6 @@ pub enum TaskEvent {
     Dir(Result<Vec<LocalEntry>, String>),
     /// Signed links, in the order asked.
     Presigned(Vec<StoreResult<Presigned>>),
-    /// A page of the versions panel's listing.
-    Versions(StoreResult<VersionsPage>),
-    VersionInfo(Box<StoreResult<ObjectInfo>>),
-    /// Versions read so far for a rollback plan.
-    VersionsListed(u64),
-    RollbackPlan(Box<StoreResult<crate::plan::rollback::RollbackPlan>>),
-    DeletedLevel(StoreResult<crate::store::DeletedLevel>),
-    /// (one key only, the plan).
-    UndeletePlan(bool, Box<StoreResult<crate::plan::rollback::RollbackPlan>>),
     /// The open uploads panel's listing.
     OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }
@@ -312,23 +163,18 @@ pub struct LocalEntry {
     pub size: u64,
 }
 
-/// The view a task works for.
+/// Who a task works for, and the slot its result fills: the routing
+/// enum of background work. Ending or cancelling a task clears that slot
+/// (route.rs `task_ended`), and a task that dies fills it with the failure
+/// the slot names ([`Owner::failure`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Owner {
     /// The session itself (who we are).
     Session,
-    /// The bucket list.
-    BucketList,
-    /// One row of the bucket list (its region or details).
-    BucketRow(String),
-    /// The browsed bucket's details (region, versioning).
-    Bucket,
-    /// A folder of the browsed tree, by prefix.
-    Folder(String),
-    /// The recursive count of a prefix.
-    Totals(String),
-    /// The inspector's object slot.
-    Inspector,
+    Buckets(buckets::Slot),
+    Browse(browse::Slot),
+    Versions(versions::Slot),
+    Rollback(rollback::Slot),
     /// A transfer job of the transfers panel.
     Transfer,
     /// The listing behind a delete preview.
@@ -337,14 +183,6 @@ pub enum Owner {
     LocalDir,
     /// The share popup's signing.
     Share,
-    /// The versions panel's listing.
-    Versions,
-    /// The versions panel's details of the selected version.
-    VersionInfo,
-    /// The listing behind a rollback or undelete preview.
-    RollbackPlan,
-    /// The deleted entries of a folder of the tree, by prefix.
-    Deleted(String),
     /// The open uploads panel's listing.
     Uploads,
 }
@@ -352,21 +190,33 @@ pub enum Owner {
 impl Owner {
     /// Whether this owner lives in the browse view (gone when it is left).
     pub fn in_browse(&self) -> bool {
-        matches!(
-            self,
-            Owner::Bucket
-                | Owner::Folder(_)
-                | Owner::Totals(_)
-                | Owner::Inspector
-                | Owner::Deleted(_)
-        )
+        matches!(self, Owner::Browse(_))
     }
 
     /// Whether this owner shows something under `prefix` (itself included).
     pub fn under(&self, prefix: &str) -> bool {
+        matches!(self, Owner::Browse(slot) if slot.under(prefix))
+    }
+
+    /// The event that reports `err` as this owner's result: a task that
+    /// died (a panic) ends through the same path as one that failed, so
+    /// its owner shows the failure instead of loading for ever.
+    pub fn failure(&self, err: StoreError) -> TaskEvent {
         match self {
-            Owner::Folder(p) | Owner::Totals(p) | Owner::Deleted(p) => p.starts_with(prefix),
-            _ => false,
+            Owner::Session => TaskEvent::Identity(Err(err)),
+            Owner::Buckets(slot) => TaskEvent::Buckets(slot.failure(err)),
+            Owner::Browse(slot) => TaskEvent::Browse(slot.failure(err)),
+            Owner::Versions(slot) => TaskEvent::Versions(slot.failure(err)),
+            Owner::Rollback(slot) => TaskEvent::Rollback(slot.failure(err)),
+            Owner::Transfer => TaskEvent::Transfer(Box::new(TransferReport {
+                crashed: Some(err.to_string()),
+                finished: true,
+                ..TransferReport::default()
+            })),
+            Owner::DeletePlan => TaskEvent::DeletePlan(Box::new(Err(err))),
+            Owner::LocalDir => TaskEvent::Dir(Err(err.to_string())),
+            Owner::Share => TaskEvent::Presigned(vec![Err(err)]),
+            Owner::Uploads => TaskEvent::OpenUploads(Err(err)),
         }
     }
 }

@@ -7,7 +7,7 @@ use super::browse::Msg as BrowseMsg;
 use super::buckets::Msg as BucketsMsg;
 use super::modal::{self, Modal};
 use super::prompt::{Prompt, PromptKind};
-use super::rollback::Msg as RollbackMsg;
+use super::rollback::{Msg as RollbackMsg, Reply as RollbackReply};
 use super::versions::Msg as VersionsMsg;
 use super::{App, Effect, Extent, Focus, Load, Msg, Screen, TaskEvent, TaskId};
 use crate::diagnose;
@@ -313,22 +313,11 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             }
             app.session.creds = Some(r.map_err(|e| diagnose::short(&e)));
         }
-        TaskEvent::Buckets(result) => {
+        TaskEvent::Buckets(reply) => {
             let shown = app.view.screen == Screen::Buckets;
-            super::route::buckets(app, BucketsMsg::Listed { id, result, shown }, fx)
+            super::route::buckets(app, BucketsMsg::Task { id, reply, shown }, fx)
         }
-        TaskEvent::Region(r) => super::route::buckets(app, BucketsMsg::Region(id, r), fx),
-        TaskEvent::BucketInfo(r) => {
-            let row = match &r {
-                Ok(i) => Load::Ready(i.clone()),
-                Err(e) => Load::Failed(e.clone()),
-            };
-            super::route::browse(app, BrowseMsg::Info(id, r), fx);
-            super::route::buckets(app, BucketsMsg::RowInfo(id, row), fx);
-        }
-        TaskEvent::Page(r) => super::route::browse(app, BrowseMsg::Page(id, r), fx),
-        TaskEvent::Object(r) => super::route::browse(app, BrowseMsg::Object(id, r), fx),
-        TaskEvent::Totals(r) => super::route::browse(app, BrowseMsg::Totals(id, r), fx),
+        TaskEvent::Browse(reply) => super::route::browse(app, BrowseMsg::Task(id, reply), fx),
         TaskEvent::Planning(n) => {
             if let Some(q) = app.modals.waiting_for(id) {
                 q.listing_progress(n);
@@ -348,12 +337,16 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Presigned(r) => {
             super::route::share(app, super::share::Msg::Presigned(id, r), fx)
         }
-        TaskEvent::Versions(r) => super::route::versions(app, VersionsMsg::Page(id, r), fx),
-        TaskEvent::VersionInfo(r) => super::route::versions(app, VersionsMsg::Info(id, r), fx),
-        TaskEvent::VersionsListed(n) => super::route::rollback(app, RollbackMsg::Listed(n), fx),
-        TaskEvent::RollbackPlan(r) => super::route::rollback(app, RollbackMsg::Plan(id, r), fx),
-        TaskEvent::DeletedLevel(r) => super::route::browse(app, BrowseMsg::Deleted(id, r), fx),
-        TaskEvent::UndeletePlan(exact, r) => super::route::undelete_plan(app, id, exact, *r, fx),
+        TaskEvent::Versions(reply) => super::route::versions(app, VersionsMsg::Task(id, reply), fx),
+        TaskEvent::Rollback(RollbackReply::Listed(n)) => {
+            super::route::rollback(app, RollbackMsg::Listed(n), fx)
+        }
+        TaskEvent::Rollback(RollbackReply::Plan(r)) => {
+            super::route::rollback(app, RollbackMsg::Plan(id, r), fx)
+        }
+        TaskEvent::Rollback(RollbackReply::Undelete(exact, r)) => {
+            super::route::undelete_plan(app, id, exact, *r, fx)
+        }
         TaskEvent::OpenUploads(r) => {
             super::route::uploads(app, super::uploads::Msg::Rows(id, r), fx)
         }
@@ -372,7 +365,7 @@ fn on_task_ended(app: &mut App, id: TaskId, panic: Option<String>, fx: &mut Vec<
             format!("internal error (a pail bug): {why}"),
         );
         err.code = Some("PailTaskPanicked".into());
-        let ev = task.kind.failure(err);
+        let ev = task.owner.failure(err);
         on_task(app, id, ev, fx);
     }
     // The owner names the slot that waited for the task: only that

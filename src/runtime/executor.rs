@@ -313,7 +313,10 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_task_still_ends_with_the_reason() {
         let (mut ex, mut rx) = executor();
-        ex.apply(vec![Effect::Spawn(TaskId(7), Job::ListBuckets)]);
+        ex.apply(vec![Effect::Spawn(
+            TaskId(7),
+            Job::Buckets(crate::app::buckets::Request::List),
+        )]);
         match rx.recv().await {
             Some(Msg::TaskEnded(TaskId(7), Some(why))) => assert!(why.contains("no store here")),
             other => panic!("unexpected {other:?}"),

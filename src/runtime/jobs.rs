@@ -4,7 +4,7 @@
 
 use super::mailbox::Outbox;
 use super::task_ctx::TaskCtx;
-use crate::app::{Job, Msg, TaskEvent, TaskId};
+use crate::app::{Job, Msg, TaskEvent, TaskId, browse, buckets, rollback, versions};
 use crate::store::{ListRequest, PrefixTotals, Store};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -33,60 +33,21 @@ async fn work(
     let report = |ev: TaskEvent| tx.report(id, ev);
     match job {
         Job::Identity => send(TaskEvent::Identity(store.credential_source().await)).await,
-        Job::ListBuckets => send(TaskEvent::Buckets(store.list_buckets().await)).await,
-        Job::BucketRegion { bucket } => {
-            send(TaskEvent::Region(store.bucket_region(&bucket).await)).await
-        }
-        Job::BucketInfo { bucket } => {
-            send(TaskEvent::BucketInfo(store.bucket_info(&bucket).await)).await
-        }
-        Job::ObjectInfo { bucket, key } => {
-            send(TaskEvent::Object(Box::new(
-                store.object_info(&bucket, &key).await,
-            )))
-            .await
-        }
-        Job::ListPrefix {
-            bucket,
-            prefix,
-            page_size,
-        } => {
-            let started = std::time::Instant::now();
-            let req = ListRequest::level(&bucket, &prefix, page_size);
-            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
-            while let Some(page) = pages.next().await {
-                send(TaskEvent::Page(page)).await;
-            }
-            let pages = pages.read();
-            tracing::info!(
-                task = id.0,
-                pages,
-                ms = started.elapsed().as_millis() as u64,
-                "listing finished"
-            );
-        }
-        Job::CountPrefix {
-            bucket,
-            prefix,
-            page_size,
-        } => {
-            let mut totals = PrefixTotals::default();
-            let req = ListRequest::recursive(&bucket, &prefix, page_size);
-            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
-            while let Some(page) = pages.next().await {
-                match page {
-                    // Running totals supersede each other...
-                    Ok(p) => {
-                        totals.objects += p.objects.len() as u64;
-                        totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
-                        report(TaskEvent::Totals(Ok((totals, p.next.is_none()))));
-                    }
-                    // ...a failure must arrive, after the last of them (the
-                    // loop reads reports before the queue).
-                    Err(e) => send(TaskEvent::Totals(Err(e))).await,
+        Job::Buckets(r) => {
+            let reply = match r {
+                buckets::Request::List => buckets::Reply::Listed(store.list_buckets().await),
+                buckets::Request::Region { bucket } => {
+                    buckets::Reply::Region(store.bucket_region(&bucket).await)
                 }
-            }
+                buckets::Request::Info { bucket } => {
+                    buckets::Reply::Info(store.bucket_info(&bucket).await)
+                }
+            };
+            send(TaskEvent::Buckets(reply)).await
         }
+        Job::Browse(r) => browse_job(&*store, id, r, tx, cancel).await,
+        Job::Versions(r) => versions_job(&*store, r, tx, id, cancel).await,
+        Job::Rollback(r) => rollback_job(&*store, r, tx, id, cancel).await,
         Job::PlanDelete { bucket, sources } => {
             let plan = crate::plan::plan_delete(&*store, &bucket, &sources, cancel, |n| {
                 report(TaskEvent::Planning(n))
@@ -105,9 +66,112 @@ async fn work(
             }
             send(TaskEvent::Presigned(out)).await;
         }
-        Job::ListVersions { bucket, key } => {
+        Job::ListOpenUploads { bucket, prefix } => {
+            let rows = crate::engine::uploads::list_open(&*store, &bucket, &prefix).await;
+            send(TaskEvent::OpenUploads(rows)).await;
+        }
+        // Run by the executor through the transfer engine, not here.
+        Job::Transfer(_) => {}
+    }
+}
+
+/// The tree's work: listings page by page, counts as running totals.
+async fn browse_job(
+    store: &dyn Store,
+    id: TaskId,
+    r: browse::Request,
+    tx: &Outbox,
+    cancel: &CancellationToken,
+) {
+    let send = |reply: browse::Reply| tx.send(Msg::Task(id, TaskEvent::Browse(reply)));
+    match r {
+        browse::Request::Info { bucket } => {
+            send(browse::Reply::Info(store.bucket_info(&bucket).await)).await
+        }
+        browse::Request::Object { bucket, key } => {
+            send(browse::Reply::Object(Box::new(
+                store.object_info(&bucket, &key).await,
+            )))
+            .await
+        }
+        browse::Request::List {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let started = std::time::Instant::now();
+            let req = ListRequest::level(&bucket, &prefix, page_size);
+            let mut pages = crate::store::pages(store, req).cancel_on(cancel);
+            while let Some(page) = pages.next().await {
+                send(browse::Reply::Page(page)).await;
+            }
+            let pages = pages.read();
+            tracing::info!(
+                task = id.0,
+                pages,
+                ms = started.elapsed().as_millis() as u64,
+                "listing finished"
+            );
+        }
+        browse::Request::Count {
+            bucket,
+            prefix,
+            page_size,
+        } => {
+            let mut totals = PrefixTotals::default();
+            let req = ListRequest::recursive(&bucket, &prefix, page_size);
+            let mut pages = crate::store::pages(store, req).cancel_on(cancel);
+            while let Some(page) = pages.next().await {
+                match page {
+                    // Running totals supersede each other...
+                    Ok(p) => {
+                        totals.objects += p.objects.len() as u64;
+                        totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
+                        let done = p.next.is_none();
+                        tx.report(
+                            id,
+                            TaskEvent::Browse(browse::Reply::Totals(Ok((totals, done)))),
+                        );
+                    }
+                    // ...a failure must arrive, after the last of them (the
+                    // loop reads reports before the queue).
+                    Err(e) => send(browse::Reply::Totals(Err(e))).await,
+                }
+            }
+        }
+        browse::Request::Deleted { bucket, prefix } => {
+            let mut level = crate::store::DeletedLevel::default();
+            let req = crate::store::VersionsRequest::level(&bucket, &prefix);
+            let mut pages = crate::store::pages(store, req).cancel_on(cancel);
+            let mut failed = None;
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => level.absorb(page),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            send(browse::Reply::Deleted(match failed {
+                Some(e) => Err(e),
+                None => Ok(level),
+            }))
+            .await;
+        }
+    }
+}
+
+/// The versions panel's work: one key's versions, one version's details.
+async fn versions_job(
+    store: &dyn Store,
+    r: versions::Request,
+    tx: &Outbox,
+    id: TaskId,
+    cancel: &CancellationToken,
+) {
+    let send = |reply: versions::Reply| tx.send(Msg::Task(id, TaskEvent::Versions(reply)));
+    match r {
+        versions::Request::List { bucket, key } => {
             let req = crate::store::VersionsRequest::under(&bucket, &key);
-            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
+            let mut pages = crate::store::pages(store, req).cancel_on(cancel);
             while let Some(page) = pages.next().await {
                 let page = page.map(|mut page| {
                     // Keys sort after `key` once its versions are done
@@ -118,77 +182,61 @@ async fn work(
                     }
                     page
                 });
-                send(TaskEvent::Versions(page)).await;
+                send(versions::Reply::Page(page)).await;
             }
         }
-        Job::ListDeleted { bucket, prefix } => {
-            let mut level = crate::store::DeletedLevel::default();
-            let req = crate::store::VersionsRequest::level(&bucket, &prefix);
-            let mut pages = crate::store::pages(&*store, req).cancel_on(cancel);
-            let mut failed = None;
-            while let Some(page) = pages.next().await {
-                match page {
-                    Ok(page) => level.absorb(page),
-                    Err(e) => failed = Some(e),
-                }
-            }
-            send(TaskEvent::DeletedLevel(match failed {
-                Some(e) => Err(e),
-                None => Ok(level),
-            }))
-            .await;
+        versions::Request::Info(obj) => {
+            send(versions::Reply::Info(Box::new(
+                store.object_info_at(&obj).await,
+            )))
+            .await
         }
-        Job::PlanUndelete {
+    }
+}
+
+/// The rollback and undelete planners: every version under a prefix,
+/// "N read so far" as they come, then the plan.
+async fn rollback_job(
+    store: &dyn Store,
+    r: rollback::Request,
+    tx: &Outbox,
+    id: TaskId,
+    cancel: &CancellationToken,
+) {
+    let listed = |n| tx.report(id, TaskEvent::Rollback(rollback::Reply::Listed(n)));
+    let reply = match r {
+        rollback::Request::Undelete {
             bucket,
             prefix,
             exact,
         } => {
             let only = exact.then_some(prefix.as_str());
             let plan =
-                crate::plan::rollback::list_all(&*store, &bucket, &prefix, only, cancel, |n| {
-                    report(TaskEvent::VersionsListed(n))
-                })
-                .await
-                .map(|(rows, requests)| {
-                    let mut p =
-                        crate::plan::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
-                    p.requests = requests;
-                    p
-                });
-            send(TaskEvent::UndeletePlan(exact, Box::new(plan))).await;
+                crate::plan::rollback::list_all(store, &bucket, &prefix, only, cancel, listed)
+                    .await
+                    .map(|(rows, requests)| {
+                        let mut p =
+                            crate::plan::rollback::plan_undelete(&bucket, &prefix, &rows, exact);
+                        p.requests = requests;
+                        p
+                    });
+            rollback::Reply::Undelete(exact, Box::new(plan))
         }
-        Job::ListOpenUploads { bucket, prefix } => {
-            let rows = crate::engine::uploads::list_open(&*store, &bucket, &prefix).await;
-            send(TaskEvent::OpenUploads(rows)).await;
-        }
-        Job::PlanRollback { bucket, prefix, at } => {
+        rollback::Request::Plan { bucket, prefix, at } => {
             let plan = async {
                 // What the bucket says decides what can be done at all.
                 let info = store.bucket_info(&bucket).await?;
                 let suspended = crate::plan::rollback::versioning_allows(&info.versioning)
                     .map_err(|why| refusal(&bucket, why))?;
                 crate::plan::rollback::plan_rollback(
-                    &*store,
-                    &bucket,
-                    &prefix,
-                    at,
-                    suspended,
-                    cancel,
-                    |n| report(TaskEvent::VersionsListed(n)),
+                    store, &bucket, &prefix, at, suspended, cancel, listed,
                 )
                 .await
             };
-            send(TaskEvent::RollbackPlan(Box::new(plan.await))).await;
+            rollback::Reply::Plan(Box::new(plan.await))
         }
-        Job::VersionInfo(obj) => {
-            send(TaskEvent::VersionInfo(Box::new(
-                store.object_info_at(&obj).await,
-            )))
-            .await
-        }
-        // Run by the executor through the transfer engine, not here.
-        Job::Transfer(_) => {}
-    }
+    };
+    tx.send(Msg::Task(id, TaskEvent::Rollback(reply))).await;
 }
 
 /// Why a rollback was refused before anything was listed.

@@ -174,17 +174,23 @@ mod tests {
                 objects: n,
                 bytes: n,
             };
-            TaskEvent::Totals(Ok((t, false)))
+            TaskEvent::Browse(crate::app::browse::Reply::Totals(Ok((t, false))))
         };
         out.report(TaskId(3), totals(1000));
         out.report(TaskId(3), totals(2000));
         let err = crate::store::StoreError::new(crate::store::ErrorKind::Timeout, "x");
-        out.send(Msg::Task(TaskId(3), TaskEvent::Totals(Err(err.clone()))))
-            .await;
+        out.send(Msg::Task(
+            TaskId(3),
+            TaskEvent::Browse(crate::app::browse::Reply::Totals(Err(err.clone()))),
+        ))
+        .await;
         assert_eq!(inbox.recv().await, Some(Msg::Task(TaskId(3), totals(2000))));
         assert_eq!(
             inbox.recv().await,
-            Some(Msg::Task(TaskId(3), TaskEvent::Totals(Err(err))))
+            Some(Msg::Task(
+                TaskId(3),
+                TaskEvent::Browse(crate::app::browse::Reply::Totals(Err(err)))
+            ))
         );
     }
 

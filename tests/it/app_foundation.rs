@@ -5,7 +5,9 @@
 use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
 use pail::app::tree::{Selected, SortKey};
-use pail::app::{App, Clock, Effect, Job, Load, Modal, Msg, Screen, TaskEvent, TaskId, update};
+use pail::app::{
+    App, Clock, Effect, Job, Load, Modal, Msg, Screen, TaskEvent, TaskId, browse, buckets, update,
+};
 use pail::keymap::Context;
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
 
@@ -48,7 +50,10 @@ fn a_background_error_never_destroys_a_half_typed_prompt() {
     deliver(&mut app, root, page(&["a/"], &[("x", 1)], true));
     // The user starts typing a filter while the listing goes on.
     send(&mut app, [key('/'), key('x')]);
-    update(&mut app, Msg::Task(root, TaskEvent::Page(Err(denied()))));
+    update(
+        &mut app,
+        Msg::Task(root, TaskEvent::Browse(browse::Reply::Page(Err(denied())))),
+    );
     match top(&app) {
         Some(Modal::Prompt(p)) => assert_eq!(p.value(), "x"),
         other => panic!("the prompt must survive, got {other:?}"),
@@ -76,7 +81,10 @@ fn only_the_users_last_action_opens_a_popup() {
     // l expands a/: its failure answers the user's own action.
     let fx = send(&mut app, [key('l')]);
     let a = list_task(&fx, "a/");
-    update(&mut app, Msg::Task(a, TaskEvent::Page(Err(denied()))));
+    update(
+        &mut app,
+        Msg::Task(a, TaskEvent::Browse(browse::Reply::Page(Err(denied())))),
+    );
     assert!(
         top(&app).is_none(),
         "a sub-folder's failure shows in the tree"
@@ -86,13 +94,19 @@ fn only_the_users_last_action_opens_a_popup() {
     send(&mut app, [key('j')]);
     let fx = send(&mut app, [code(KeyCode::Enter)]);
     let c = list_task(&fx, "c/");
-    update(&mut app, Msg::Task(c, TaskEvent::Page(Err(denied()))));
+    update(
+        &mut app,
+        Msg::Task(c, TaskEvent::Browse(browse::Reply::Page(Err(denied())))),
+    );
     assert!(matches!(top(&app), Some(Modal::Error(_))));
     send(&mut app, [key('x')]);
     let fx = send(&mut app, [code(KeyCode::Backspace)]);
     let root = list_task(&fx, "");
     send(&mut app, [key('j')]);
-    update(&mut app, Msg::Task(root, TaskEvent::Page(Err(denied()))));
+    update(
+        &mut app,
+        Msg::Task(root, TaskEvent::Browse(browse::Reply::Page(Err(denied())))),
+    );
     assert!(top(&app).is_none(), "the user moved on: log, not popup");
     assert!(app.messages.status.as_ref().unwrap().error);
 }
@@ -137,7 +151,7 @@ fn refresh_cancels_the_listing_and_the_count_it_replaces() {
     let fx = send(&mut app, [key('G'), key('s')]);
     let count = job_task(
         &fx,
-        |j| matches!(j, Job::CountPrefix { prefix, .. } if prefix.is_empty()),
+        |j| matches!(j, Job::Browse(browse::Request::Count { prefix, .. }) if prefix.is_empty()),
     );
     let fx = send(&mut app, [key('g'), key('l')]);
     let p = list_task(&fx, "p/");
@@ -154,7 +168,10 @@ fn refresh_cancels_the_listing_and_the_count_it_replaces() {
     // Their late results are dropped.
     update(
         &mut app,
-        Msg::Task(count, TaskEvent::Totals(Ok((Default::default(), true)))),
+        Msg::Task(
+            count,
+            TaskEvent::Browse(browse::Reply::Totals(Ok((Default::default(), true)))),
+        ),
     );
     assert!(app.browse.as_ref().unwrap().totals.is_empty());
 }
@@ -169,7 +186,9 @@ fn leaving_an_inspected_object_cancels_its_fetch() {
     );
     send(&mut app, [key('j')]);
     let fx = settle(&mut app);
-    let head = job_task(&fx, |j| matches!(j, Job::ObjectInfo { .. }));
+    let head = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Object { .. }))
+    });
     send(&mut app, [key('k')]);
     let fx = settle(&mut app);
     assert!(cancelled(&fx).contains(&head), "{fx:?}");
@@ -179,7 +198,10 @@ fn leaving_an_inspected_object_cancels_its_fetch() {
     };
     update(
         &mut app,
-        Msg::Task(head, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            head,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     assert!(app.browse.as_ref().unwrap().objects.is_empty());
 }
@@ -196,14 +218,19 @@ fn the_inspector_loads_again_after_its_folder_is_listed_again() {
     );
     send(&mut app, [key('j')]);
     let fx = settle(&mut app);
-    let head = job_task(&fx, |j| matches!(j, Job::ObjectInfo { .. }));
+    let head = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Object { .. }))
+    });
     let info = ObjectInfo {
         key: "a".into(),
         ..Default::default()
     };
     update(
         &mut app,
-        Msg::Task(head, TaskEvent::Object(Box::new(Ok(info.clone())))),
+        Msg::Task(
+            head,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info.clone())))),
+        ),
     );
     // Listed again while a fetch runs and after one finished.
     for fetching in [false, true] {
@@ -220,11 +247,14 @@ fn the_inspector_loads_again_after_its_folder_is_listed_again() {
         let fx = settle(&mut app);
         let again = job_task(
             &fx,
-            |j| matches!(j, Job::ObjectInfo { key, .. } if key == "a"),
+            |j| matches!(j, Job::Browse(browse::Request::Object { key, .. }) if key == "a"),
         );
         update(
             &mut app,
-            Msg::Task(again, TaskEvent::Object(Box::new(Ok(info.clone())))),
+            Msg::Task(
+                again,
+                TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info.clone())))),
+            ),
         );
         let area = pail::layout::areas(100, 30).inspector;
         let text: String =
@@ -250,7 +280,9 @@ fn a_task_that_panics_ends_visibly() {
     send(&mut app, [code(KeyCode::Esc)]);
     // A count fails visibly too.
     let fx = send(&mut app, [key('s')]);
-    let count = job_task(&fx, |j| matches!(j, Job::CountPrefix { .. }));
+    let count = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Count { .. }))
+    });
     update(&mut app, Msg::TaskEnded(count, Some("boom".into())));
     let t = app.browse.as_ref().unwrap().totals.values().next().unwrap();
     assert!(matches!(t.state, Load::Failed(_)), "{t:?}");
@@ -262,13 +294,15 @@ fn a_task_that_panics_ends_visibly() {
 #[test]
 fn a_task_ending_without_an_answer_frees_its_owners_slot() {
     let (mut app, fx) = new_app(None);
-    let list = job_task(&fx, |j| matches!(j, Job::ListBuckets));
+    let list = job_task(&fx, |j| matches!(j, Job::Buckets(buckets::Request::List)));
     assert_eq!(app.buckets.state, Some(pail::app::Load::Loading(list)));
     update(&mut app, Msg::TaskEnded(list, None));
     assert_eq!(app.buckets.state, None);
 
     let (mut app, fx) = new_app(Some(("b", "")));
-    let info = job_task(&fx, |j| matches!(j, Job::BucketInfo { .. }));
+    let info = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Info { .. }))
+    });
     assert_eq!(app.browse.as_ref().unwrap().info, Some(Load::Loading(info)));
     update(&mut app, Msg::TaskEnded(info, None));
     assert_eq!(app.browse.as_ref().unwrap().info, None);
@@ -280,7 +314,9 @@ fn the_quit_question_names_what_runs_and_goes_when_it_ends() {
     let root = list_task(&fx, "");
     deliver(&mut app, root, page(&["p/"], &[], true));
     let fx = send(&mut app, [key('s')]);
-    let count = job_task(&fx, |j| matches!(j, Job::CountPrefix { .. }));
+    let count = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Count { .. }))
+    });
     send(&mut app, [key('q')]);
     assert_eq!(top(&app), Some(Modal::ConfirmQuit));
     assert_eq!(app.tasks.long_summary(), "1 count, 1 listing");
@@ -324,7 +360,7 @@ fn back_to_the_bucket_list_lands_on_the_bucket_even_when_the_list_is_late() {
     let (mut app, _) = new_app(Some(("m-bucket", "")));
     let fx = send(&mut app, [key('b')]);
     assert_eq!(app.view.screen, Screen::Buckets);
-    let id = job_task(&fx, |j| *j == Job::ListBuckets);
+    let id = job_task(&fx, |j| *j == Job::Buckets(buckets::Request::List));
     let buckets = ["a", "b", "c", "m-bucket", "z"]
         .iter()
         .map(|n| Bucket {
@@ -332,7 +368,10 @@ fn back_to_the_bucket_list_lands_on_the_bucket_even_when_the_list_is_late() {
             created: None,
         })
         .collect();
-    update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Listed(Ok(buckets)))),
+    );
     assert_eq!(app.buckets.selected().unwrap().name, "m-bucket");
 }
 
@@ -345,7 +384,7 @@ fn count_on_an_object_counts_its_folder() {
     let job = spawned(&fx)
         .into_iter()
         .find_map(|(_, j)| match j {
-            Job::CountPrefix { prefix, .. } => Some(prefix),
+            Job::Browse(browse::Request::Count { prefix, .. }) => Some(prefix),
             _ => None,
         })
         .unwrap();
@@ -369,20 +408,23 @@ fn refresh_on_a_collapsed_prefix_does_not_expand_it() {
 fn a_bigger_window_looks_up_the_regions_it_reveals() {
     let (mut app, fx) = new_app(None);
     update(&mut app, Msg::Resize(100, 10));
-    let id = job_task(&fx, |j| *j == Job::ListBuckets);
+    let id = job_task(&fx, |j| *j == Job::Buckets(buckets::Request::List));
     let buckets = (0..40)
         .map(|i| Bucket {
             name: format!("b{i:02}"),
             created: None,
         })
         .collect();
-    let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
+    let fx = update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Listed(Ok(buckets)))),
+    );
     let first = spawned(&fx).len();
     assert!(first < 10, "only the rows on screen: {first}");
     let fx = update(&mut app, Msg::Resize(100, 40));
     let more = spawned(&fx)
         .iter()
-        .filter(|(_, j)| matches!(j, Job::BucketRegion { .. }))
+        .filter(|(_, j)| matches!(j, Job::Buckets(buckets::Request::Region { .. })))
         .count();
     assert!(more > 20, "the new rows get regions: {more}");
 }
@@ -454,7 +496,9 @@ fn the_inspectors_last_wrapped_line_is_reachable() {
     update(&mut app, Msg::Resize(80, 24));
     deliver(&mut app, list_task(&fx, ""), page(&[], &[("k", 1)], false));
     let fx = settle(&mut app);
-    let head = job_task(&fx, |j| matches!(j, Job::ObjectInfo { .. }));
+    let head = job_task(&fx, |j| {
+        matches!(j, Job::Browse(browse::Request::Object { .. }))
+    });
     let long = "a long value that wraps over several lines of the narrow inspector ".repeat(4);
     let info = ObjectInfo {
         key: "k".into(),
@@ -463,7 +507,10 @@ fn the_inspectors_last_wrapped_line_is_reachable() {
     };
     update(
         &mut app,
-        Msg::Task(head, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            head,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     send(&mut app, [code(KeyCode::Tab), key('G')]);
     let area = pail::layout::areas(80, 24).inspector;
@@ -546,7 +593,10 @@ fn refresh_keeps_rows_relists_open_subfolders_and_survives_failure() {
     let p = list_task(&fx, "p/");
     assert_eq!(tree(&app).rows().len(), 3, "rows stay while it runs");
     // The root's refresh fails: the rows stay and the user is told.
-    update(&mut app, Msg::Task(root, TaskEvent::Page(Err(denied()))));
+    update(
+        &mut app,
+        Msg::Task(root, TaskEvent::Browse(browse::Reply::Page(Err(denied())))),
+    );
     assert_eq!(tree(&app).rows().len(), 3);
     assert!(tree(&app).root_folder().refresh_failed.is_some());
     let last = app.messages.iter().last().unwrap();

@@ -366,7 +366,10 @@ mod history {
         };
         update(
             &mut app,
-            Msg::Task(id, TaskEvent::RollbackPlan(Box::new(Ok(plan)))),
+            Msg::Task(
+                id,
+                TaskEvent::Rollback(pail::app::rollback::Reply::Plan(Box::new(Ok(plan)))),
+            ),
         );
         app
     }
@@ -389,7 +392,13 @@ mod history {
         };
         update(
             &mut app,
-            Msg::Task(id, TaskEvent::UndeletePlan(false, Box::new(Ok(plan)))),
+            Msg::Task(
+                id,
+                TaskEvent::Rollback(pail::app::rollback::Reply::Undelete(
+                    false,
+                    Box::new(Ok(plan)),
+                )),
+            ),
         );
         app
     }

@@ -5,7 +5,9 @@
 use crate::common::fixtures::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use pail::app::tree::Selected;
-use pail::app::{App, Effect, Extent, Focus, Job, Load, Modal, Msg, Screen, TaskEvent, update};
+use pail::app::{
+    App, Effect, Extent, Focus, Job, Load, Modal, Msg, Screen, TaskEvent, browse, buckets, update,
+};
 use pail::keymap::Context;
 use pail::store::{Bucket, ErrorKind, ObjectInfo, StoreError};
 
@@ -24,8 +26,8 @@ fn start_on_a_prefix_needs_no_bucket_listing() {
     let (app, fx) = new_app(Some(("logs", "2026/")));
     let jobs: Vec<Job> = spawned(&fx).into_iter().map(|(_, j)| j).collect();
     assert!(jobs.contains(&Job::Identity));
-    assert!(jobs.iter().any(|j| matches!(j, Job::ListPrefix { bucket, prefix, .. } if bucket == "logs" && prefix == "2026/")));
-    assert!(!jobs.contains(&Job::ListBuckets));
+    assert!(jobs.iter().any(|j| matches!(j, Job::Browse(browse::Request::List { bucket, prefix, .. }) if bucket == "logs" && prefix == "2026/")));
+    assert!(!jobs.contains(&Job::Buckets(buckets::Request::List)));
     assert_eq!(app.view.screen, Screen::Browse);
 }
 
@@ -34,7 +36,7 @@ fn start_without_target_lists_buckets() {
     let (mut app, fx) = new_app(None);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| *j == Job::ListBuckets)
+        .find(|(_, j)| *j == Job::Buckets(buckets::Request::List))
         .unwrap();
     let buckets = vec![
         Bucket {
@@ -46,14 +48,17 @@ fn start_without_target_lists_buckets() {
             created: None,
         },
     ];
-    let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
+    let fx = update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Listed(Ok(buckets)))),
+    );
     assert_eq!(app.buckets.state, Some(Load::Ready(())));
     assert_eq!(app.buckets.rows[0].name, "alpha", "sorted by name");
     // Regions of the visible buckets are looked up lazily.
     assert_eq!(
         spawned(&fx)
             .iter()
-            .filter(|(_, j)| matches!(j, Job::BucketRegion { .. }))
+            .filter(|(_, j)| matches!(j, Job::Buckets(buckets::Request::Region { .. })))
             .count(),
         2
     );
@@ -184,20 +189,20 @@ fn inspector_fetches_once_the_cursor_rests() {
     assert!(
         spawned(&fx)
             .iter()
-            .all(|(_, j)| !matches!(j, Job::ObjectInfo { .. }))
+            .all(|(_, j)| !matches!(j, Job::Browse(browse::Request::Object { .. })))
     );
     fx.extend(settle(&mut app));
     let heads: Vec<_> = spawned(&fx)
         .into_iter()
-        .filter(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .filter(|(_, j)| matches!(j, Job::Browse(browse::Request::Object { .. })))
         .collect();
     assert_eq!(heads.len(), 1);
     assert_eq!(
         heads[0].1,
-        Job::ObjectInfo {
+        Job::Browse(browse::Request::Object {
             bucket: "b".into(),
             key: "c".into()
-        }
+        })
     );
     // Moving on cancels the unfinished fetch; its late answer is dropped.
     let mut fx = send(&mut app, [key('k')]);
@@ -210,7 +215,10 @@ fn inspector_fetches_once_the_cursor_rests() {
     };
     update(
         &mut app,
-        Msg::Task(heads[0].0, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            heads[0].0,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     assert!(!app.browse.as_ref().unwrap().objects.contains_key("c"));
 }
@@ -223,7 +231,7 @@ fn enter_on_object_focuses_inspector_now() {
     assert_eq!(app.view.focus, Focus::Inspector);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::Object { .. })))
         .unwrap();
     // Nothing to scroll yet: the details are three lines.
     send(&mut app, [key('j')]);
@@ -239,7 +247,10 @@ fn enter_on_object_focuses_inspector_now() {
     };
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            id,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     // With the inspector focused, j scrolls it instead of moving the cursor,
     // and never past the last line.
@@ -321,7 +332,10 @@ fn root_listing_failure_explains_itself() {
     e.code = Some("AccessDenied".into());
     e.bucket = Some("b".into());
     e.status = Some(403);
-    update(&mut app, Msg::Task(root, TaskEvent::Page(Err(e))));
+    update(
+        &mut app,
+        Msg::Task(root, TaskEvent::Browse(browse::Reply::Page(Err(e)))),
+    );
     match &top(&app) {
         Some(Modal::Error(x)) => assert!(x.hints.iter().any(|h| h.contains("bucket policy"))),
         other => panic!("expected an error popup, got {other:?}"),
@@ -341,7 +355,11 @@ fn backspace_climbs_to_the_bucket_list() {
     list_task(&fx, "");
     let fx = send(&mut app, [code(KeyCode::Backspace)]);
     assert_eq!(app.view.screen, Screen::Buckets);
-    assert!(spawned(&fx).iter().any(|(_, j)| *j == Job::ListBuckets));
+    assert!(
+        spawned(&fx)
+            .iter()
+            .any(|(_, j)| *j == Job::Buckets(buckets::Request::List))
+    );
 }
 
 #[test]
@@ -397,14 +415,17 @@ fn count_prefix_reports_running_totals() {
     let fx = send(&mut app, [key('s')]);
     let (id, job) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::CountPrefix { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::Count { .. })))
         .unwrap();
-    assert!(matches!(job, Job::CountPrefix { prefix, .. } if prefix == "logs/"));
+    assert!(matches!(job, Job::Browse(browse::Request::Count { prefix, .. }) if prefix == "logs/"));
     let t = pail::store::PrefixTotals {
         objects: 1500,
         bytes: 3 << 20,
     };
-    update(&mut app, Msg::Task(id, TaskEvent::Totals(Ok((t, true)))));
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Browse(browse::Reply::Totals(Ok((t, true))))),
+    );
     let totals = &app.browse.as_ref().unwrap().totals["logs/"];
     assert_eq!(totals.state, Load::Ready(Extent::Whole));
     assert_eq!(totals.totals.objects, 1500);
@@ -416,22 +437,22 @@ fn bucket_info_arrives_for_the_selected_bucket() {
     let (mut app, fx) = new_app(None);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| *j == Job::ListBuckets)
+        .find(|(_, j)| *j == Job::Buckets(buckets::Request::List))
         .unwrap();
     update(
         &mut app,
         Msg::Task(
             id,
-            TaskEvent::Buckets(Ok(vec![Bucket {
+            TaskEvent::Buckets(buckets::Reply::Listed(Ok(vec![Bucket {
                 name: "one".into(),
                 created: None,
-            }])),
+            }]))),
         ),
     );
     let fx = settle(&mut app);
     let (info_id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::BucketInfo { .. }))
+        .find(|(_, j)| matches!(j, Job::Buckets(buckets::Request::Info { .. })))
         .unwrap();
     let info = pail::store::BucketInfo {
         region: "ap-south-1".into(),
@@ -439,7 +460,7 @@ fn bucket_info_arrives_for_the_selected_bucket() {
     };
     update(
         &mut app,
-        Msg::Task(info_id, TaskEvent::BucketInfo(Ok(info))),
+        Msg::Task(info_id, TaskEvent::Buckets(buckets::Reply::Info(Ok(info)))),
     );
     assert!(matches!(&app.buckets.rows[0].info, Some(Load::Ready(i)) if i.region == "ap-south-1"));
 }
@@ -535,7 +556,10 @@ fn a_missing_bucket_goes_back_to_the_bucket_list_in_one_step() {
     e.bucket = Some("gone".into());
     update(
         &mut app,
-        Msg::Task(list_task(&fx, "x/y/"), TaskEvent::Page(Err(e))),
+        Msg::Task(
+            list_task(&fx, "x/y/"),
+            TaskEvent::Browse(browse::Reply::Page(Err(e))),
+        ),
     );
     send(&mut app, [code(KeyCode::Esc), code(KeyCode::Backspace)]);
     assert_eq!(app.view.screen, Screen::Buckets);
@@ -546,7 +570,7 @@ fn a_missing_bucket_shows_one_popup_not_two() {
     let (mut app, fx) = new_app(Some(("gone", "")));
     let info_task = spawned(&fx)
         .into_iter()
-        .find_map(|(id, j)| matches!(j, Job::BucketInfo { .. }).then_some(id))
+        .find_map(|(id, j)| matches!(j, Job::Browse(browse::Request::Info { .. })).then_some(id))
         .unwrap();
     let mut e = StoreError::new(
         ErrorKind::NoSuchBucket,
@@ -555,14 +579,17 @@ fn a_missing_bucket_shows_one_popup_not_two() {
     e.bucket = Some("gone".into());
     update(
         &mut app,
-        Msg::Task(list_task(&fx, ""), TaskEvent::Page(Err(e.clone()))),
+        Msg::Task(
+            list_task(&fx, ""),
+            TaskEvent::Browse(browse::Reply::Page(Err(e.clone()))),
+        ),
     );
     // The user closes the popup; the bucket-info failure arriving later
     // must not open a second one.
     send(&mut app, [key('x')]);
     update(
         &mut app,
-        Msg::Task(info_task, TaskEvent::BucketInfo(Err(e))),
+        Msg::Task(info_task, TaskEvent::Browse(browse::Reply::Info(Err(e)))),
     );
     assert_eq!(top(&app), None);
 }

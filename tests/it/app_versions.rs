@@ -7,7 +7,7 @@ use crate::common::fixtures::*;
 use crate::common::history::*;
 use crossterm::event::KeyCode;
 use pail::app::share::{Share, Stage};
-use pail::app::{App, Effect, Job, Modal, Msg, TaskEvent, TaskId, update};
+use pail::app::{App, Effect, Job, Modal, Msg, TaskEvent, TaskId, rollback, update, versions};
 use pail::engine::Spec;
 use pail::engine::history::Step;
 use pail::plan::rollback::{Change, KeyPlan, RollbackPlan};
@@ -263,7 +263,7 @@ fn the_versions_panel_lists_exactly_the_key_and_restores_after_asking() {
     let fx = send(&mut app, [key('j')]);
     assert!(
         spawned(&fx).iter().any(
-            |(_, j)| matches!(j, Job::VersionInfo(o) if o.version_id.as_deref() == Some("v2"))
+            |(_, j)| matches!(j, Job::Versions(versions::Request::Info(o)) if o.version_id.as_deref() == Some("v2"))
         )
     );
     let fx = send(&mut app, [key('r')]);
@@ -447,11 +447,11 @@ fn u_on_a_deleted_key_plans_and_runs_and_on_a_prefix_previews_first() {
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
     assert_eq!(
         job,
-        Job::PlanUndelete {
+        Job::Rollback(rollback::Request::Undelete {
             bucket: "b".into(),
             prefix: "gone.txt".into(),
             exact: true
-        }
+        })
     );
     let plan = RollbackPlan {
         bucket: "b".into(),
@@ -468,7 +468,7 @@ fn u_on_a_deleted_key_plans_and_runs_and_on_a_prefix_previews_first() {
         &mut app,
         Msg::Task(
             id,
-            TaskEvent::UndeletePlan(true, Box::new(Ok(plan.clone()))),
+            TaskEvent::Rollback(rollback::Reply::Undelete(true, Box::new(Ok(plan.clone())))),
         ),
     );
     assert_eq!(
@@ -488,7 +488,10 @@ fn u_on_a_deleted_key_plans_and_runs_and_on_a_prefix_previews_first() {
     p.keys[0].key = "blog/a.md".into();
     let fx = update(
         &mut app,
-        Msg::Task(id, TaskEvent::UndeletePlan(false, Box::new(Ok(p)))),
+        Msg::Task(
+            id,
+            TaskEvent::Rollback(rollback::Reply::Undelete(false, Box::new(Ok(p)))),
+        ),
     );
     assert!(spawned(&fx).is_empty());
     let Some(Modal::Question(a)) = app.modals.last() else {
@@ -518,11 +521,11 @@ fn a_rollback_reads_a_moment_previews_the_plan_and_wants_the_count_typed() {
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
     assert_eq!(
         job,
-        Job::PlanRollback {
+        Job::Rollback(rollback::Request::Plan {
             bucket: "b".into(),
             prefix: "docs/".into(),
             at: NOW - 3 * 3600
-        }
+        })
     );
     let k = |key: &str, change: Change| KeyPlan {
         key: key.into(),
@@ -553,7 +556,10 @@ fn a_rollback_reads_a_moment_previews_the_plan_and_wants_the_count_typed() {
     };
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::RollbackPlan(Box::new(Ok(plan)))),
+        Msg::Task(
+            id,
+            TaskEvent::Rollback(rollback::Reply::Plan(Box::new(Ok(plan)))),
+        ),
     );
     let Some(Modal::Question(a)) = app.modals.last() else {
         panic!("preview expected")

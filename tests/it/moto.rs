@@ -4,7 +4,7 @@
 
 use crate::common::scenarios::*;
 use crate::common::*;
-use pail::app::{Job, Msg, TaskEvent, TaskId};
+use pail::app::{Job, Msg, TaskEvent, TaskId, browse};
 use pail::store::{ErrorKind, ListRequest, Store};
 use std::sync::Arc;
 
@@ -49,11 +49,11 @@ async fn paginates_2500_keys_in_one_prefix() {
     // The same listing through the runtime's job and the tree, as the UI runs it.
     let store: Arc<dyn Store> = Arc::new(store);
     let (tx, mut rx) = pail::runtime::mailbox::mailbox(64);
-    let job = Job::ListPrefix {
+    let job = Job::Browse(browse::Request::List {
         bucket: b.clone(),
         prefix: "big/".into(),
         page_size: 1000,
-    };
+    });
     pail::runtime::jobs::run_job(
         store,
         TaskId(1),
@@ -65,7 +65,7 @@ async fn paginates_2500_keys_in_one_prefix() {
     let mut tree = pail::app::tree::Tree::new(b.clone(), "big/".into(), TaskId(1));
     let mut pages = 0;
     while let Some(msg) = rx.recv().await {
-        if let Msg::Task(id, TaskEvent::Page(Ok(page))) = msg {
+        if let Msg::Task(id, TaskEvent::Browse(browse::Reply::Page(Ok(page)))) = msg {
             pages += 1;
             assert!(tree.add_page(id, page));
         }

@@ -3,7 +3,7 @@
 
 use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
-use pail::app::{App, Job, Msg, TaskEvent, update};
+use pail::app::{App, Job, Msg, TaskEvent, browse, buckets, update};
 use pail::store::{Bucket, BucketInfo, CredentialSource, ErrorKind, ObjectInfo, StoreError};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -55,7 +55,7 @@ fn bucket_list() {
     with_identity(&mut app, &fx);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| *j == Job::ListBuckets)
+        .find(|(_, j)| *j == Job::Buckets(buckets::Request::List))
         .unwrap();
     let buckets = [
         "acme-app-uploads",
@@ -70,9 +70,12 @@ fn bucket_list() {
         created: Some(1_767_225_600 + i as i64 * 86_400),
     })
     .collect();
-    let fx = update(&mut app, Msg::Task(id, TaskEvent::Buckets(Ok(buckets))));
+    let fx = update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Listed(Ok(buckets)))),
+    );
     for (id, job) in spawned(&fx) {
-        if let Job::BucketRegion { bucket } = job {
+        if let Job::Buckets(buckets::Request::Region { bucket }) = job {
             let region = if bucket == "acme-backups" {
                 "eu-central-1"
             } else {
@@ -80,18 +83,24 @@ fn bucket_list() {
             };
             update(
                 &mut app,
-                Msg::Task(id, TaskEvent::Region(Ok(region.into()))),
+                Msg::Task(
+                    id,
+                    TaskEvent::Buckets(buckets::Reply::Region(Ok(region.into()))),
+                ),
             );
         }
     }
     let fx = settle(&mut app);
     for (id, job) in spawned(&fx) {
-        if let Job::BucketInfo { .. } = job {
+        if let Job::Buckets(buckets::Request::Info { .. }) = job {
             let info = BucketInfo {
                 region: "eu-west-1".into(),
                 versioning: Ok(pail::store::Versioning::Enabled),
             };
-            update(&mut app, Msg::Task(id, TaskEvent::BucketInfo(Ok(info))));
+            update(
+                &mut app,
+                Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Info(Ok(info)))),
+            );
         }
     }
     insta::assert_snapshot!(draw(&app, 100, 20).backend());
@@ -149,7 +158,7 @@ fn inspector_with_metadata_and_tags() {
     let fx = send(&mut app, [code(KeyCode::Enter)]);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::Object { .. })))
         .unwrap();
     let info = ObjectInfo {
         key: key.into(),
@@ -176,7 +185,10 @@ fn inspector_with_metadata_and_tags() {
     };
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            id,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     insta::assert_snapshot!(draw(&app, 120, 36).backend());
 }
@@ -199,7 +211,10 @@ fn error_popup_access_denied() {
     e.request_id = Some("TX123".into());
     update(
         &mut app,
-        Msg::Task(list_task(&fx, ""), TaskEvent::Page(Err(e))),
+        Msg::Task(
+            list_task(&fx, ""),
+            TaskEvent::Browse(browse::Reply::Page(Err(e))),
+        ),
     );
     insta::assert_snapshot!(draw(&app, 100, 30).backend());
 }
@@ -229,7 +244,7 @@ fn hostile_keys_are_escaped_everywhere() {
     let fx = send(&mut app, [key('j'), code(KeyCode::Enter)]);
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::ObjectInfo { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::Object { .. })))
         .unwrap();
     let info = ObjectInfo {
         key: keys[0].0.into(),
@@ -243,7 +258,10 @@ fn hostile_keys_are_escaped_everywhere() {
     };
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::Object(Box::new(Ok(info)))),
+        Msg::Task(
+            id,
+            TaskEvent::Browse(browse::Reply::Object(Box::new(Ok(info)))),
+        ),
     );
     app.set_status("status with \x1b[5m blink");
     let t = draw(&app, 120, 24);

@@ -6,7 +6,7 @@
 use crate::common::fixtures::*;
 use crate::common::history::*;
 use crossterm::event::KeyCode;
-use pail::app::{App, Job, Msg, TaskEvent, update};
+use pail::app::{App, Job, Msg, TaskEvent, rollback, update};
 use pail::plan::rollback::{Change, KeyPlan, RollbackPlan};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -173,7 +173,10 @@ fn rollback_preview() {
     };
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::RollbackPlan(Box::new(Ok(plan)))),
+        Msg::Task(
+            id,
+            TaskEvent::Rollback(rollback::Reply::Plan(Box::new(Ok(plan)))),
+        ),
     );
     let t = draw(&app, 110, 32);
     no_control_chars(&t);

@@ -6,7 +6,7 @@
 
 use crate::common::fixtures::*;
 use crossterm::event::KeyCode;
-use pail::app::{App, Job, Msg, TaskEvent, update};
+use pail::app::{App, Job, Msg, TaskEvent, browse, update};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -115,12 +115,15 @@ fn app_with(names: &[String]) -> App {
     update(&mut app, Msg::Resize(W, H));
     let (id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::ListPrefix { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::List { .. })))
         .unwrap();
     let objs: Vec<(&str, u64)> = names.iter().map(|n| (n.as_str(), 1234)).collect();
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::Page(Ok(page(&[], &objs, false)))),
+        Msg::Task(
+            id,
+            TaskEvent::Browse(browse::Reply::Page(Ok(page(&[], &objs, false)))),
+        ),
     );
     app
 }
@@ -197,7 +200,7 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
     update(&mut app, Msg::Resize(W, H));
     let (mut id, _) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::ListPrefix { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::List { .. })))
         .unwrap();
     let mut prefix = String::new();
     for depth in 0..20 {
@@ -207,7 +210,11 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
             &mut app,
             Msg::Task(
                 id,
-                TaskEvent::Page(Ok(page(&[&child], &[(&leaf, 10)], false))),
+                TaskEvent::Browse(browse::Reply::Page(Ok(page(
+                    &[&child],
+                    &[(&leaf, 10)],
+                    false,
+                )))),
             ),
         );
         // The cursor is on the new folder (first row of its listing):
@@ -218,7 +225,7 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
         let fx = update(&mut app, key('l'));
         id = spawned(&fx)
             .into_iter()
-            .find(|(_, j)| matches!(j, Job::ListPrefix { .. }))
+            .find(|(_, j)| matches!(j, Job::Browse(browse::Request::List { .. })))
             .unwrap()
             .0;
         prefix = child;
@@ -226,7 +233,10 @@ fn a_name_twenty_folders_deep_is_readable_at_80_columns() {
     let leaf = format!("{prefix}file-at-depth-20.txt");
     update(
         &mut app,
-        Msg::Task(id, TaskEvent::Page(Ok(page(&[], &[(&leaf, 10)], false)))),
+        Msg::Task(
+            id,
+            TaskEvent::Browse(browse::Reply::Page(Ok(page(&[], &[(&leaf, 10)], false)))),
+        ),
     );
     let row = app.browse.as_ref().unwrap().tree.row_of(&leaf).unwrap();
     let height = app.session.list_height();

@@ -14,12 +14,15 @@
 //! (update.rs). Opening a bucket, moving the root and leaving replace
 //! this state as a whole, so they belong to the screens (screens.rs).
 
+mod tasks;
 mod update;
+
+pub use tasks::{Reply, Request, Slot};
 
 use super::tree::{FolderState, SortKey, Tree};
 use super::{Extent, Load, TaskId};
 use crate::sanitize::clean;
-use crate::store::{BucketInfo, DeletedLevel, ListPage, ObjectInfo, PrefixTotals, StoreResult};
+use crate::store::{BucketInfo, PrefixTotals};
 use std::collections::HashMap;
 
 /// Running or finished recursive totals for a prefix.
@@ -65,30 +68,32 @@ pub enum Msg {
     Inspect,
     /// A job wrote under `prefix` of `bucket`: list it again if shown.
     Changed { bucket: String, prefix: String },
-    /// A page of a folder's listing.
-    Page(TaskId, StoreResult<ListPage>),
-    /// An object's details.
-    Object(TaskId, Box<StoreResult<ObjectInfo>>),
-    /// A count so far, and whether it is complete.
-    Totals(TaskId, StoreResult<(PrefixTotals, bool)>),
-    /// The bucket's own details.
-    Info(TaskId, StoreResult<BucketInfo>),
-    /// A folder's deleted entries.
-    Deleted(TaskId, StoreResult<DeletedLevel>),
+    /// What one of the tree's tasks reported.
+    Task(TaskId, Reply),
 }
 
 impl Browse {
-    /// Task `id` ended: whichever slot still waited for it stops waiting.
-    pub fn task_ended(&mut self, id: TaskId) {
-        self.tree.task_ended(id);
-        self.objects.retain(|_, l| *l != Load::Loading(id));
-        for t in self.totals.values_mut() {
-            if t.state == Load::Loading(id) {
-                t.state = Load::Ready(Extent::Partial);
+    /// Task `id`, which filled `slot`, ended: if the slot still waits for
+    /// it (a cancel, or a task that ended without a last word), it stops
+    /// waiting. A result that came first has already filled it.
+    pub fn task_ended(&mut self, slot: &Slot, id: TaskId) {
+        match slot {
+            Slot::Folder(_) => self.tree.task_ended(id),
+            Slot::Inspector => self.objects.retain(|_, l| *l != Load::Loading(id)),
+            Slot::Totals(prefix) => {
+                if let Some(t) = self.totals.get_mut(prefix)
+                    && t.state == Load::Loading(id)
+                {
+                    t.state = Load::Ready(Extent::Partial);
+                }
             }
-        }
-        if self.info == Some(Load::Loading(id)) {
-            self.info = None;
+            Slot::Bucket => {
+                if self.info == Some(Load::Loading(id)) {
+                    self.info = None;
+                }
+            }
+            // Nothing waits: the entries simply do not show as deleted.
+            Slot::Deleted(_) => {}
         }
     }
 

@@ -4,7 +4,7 @@
 //! arrives. Listings belong to their folder, counts to their prefix:
 //! replacing either cancels the work behind it.
 
-use super::{Browse, Msg, Totals, display_prefix, parent_prefix};
+use super::{Browse, Msg, Reply, Request, Slot, Totals, display_prefix, parent_prefix};
 use crate::app::cx::Cx;
 use crate::app::note::Note;
 use crate::app::tree::Selected;
@@ -29,8 +29,8 @@ impl Browse {
             Msg::ToggleDeleted => self.toggle_deleted(cx),
             Msg::Inspect => self.inspect(cx),
             Msg::Changed { bucket, prefix } => self.changed(cx, &bucket, &prefix),
-            Msg::Page(id, r) => self.page(cx, id, r),
-            Msg::Object(id, r) => {
+            Msg::Task(id, Reply::Page(r)) => self.page(cx, id, r),
+            Msg::Task(id, Reply::Object(r)) => {
                 if let Some(slot) = self.objects.values_mut().find(|l| **l == Load::Loading(id)) {
                     *slot = match *r {
                         Ok(info) => Load::Ready(info),
@@ -38,9 +38,9 @@ impl Browse {
                     };
                 }
             }
-            Msg::Totals(id, r) => self.totals(cx, id, r),
-            Msg::Info(id, r) => self.info(cx, id, r),
-            Msg::Deleted(id, r) => self.deleted(cx, id, r),
+            Msg::Task(id, Reply::Totals(r)) => self.totals(cx, id, r),
+            Msg::Task(id, Reply::Info(r)) => self.info(cx, id, r),
+            Msg::Task(id, Reply::Deleted(r)) => self.deleted(cx, id, r),
         }
     }
 
@@ -51,12 +51,12 @@ impl Browse {
         if self.tree.is_expanded(&prefix) {
             return;
         }
-        let job = Job::ListPrefix {
+        let job = Job::Browse(Request::List {
             bucket: self.tree.bucket.clone(),
             prefix: prefix.clone(),
             page_size: cx.session.settings.page_size,
-        };
-        let owner = Owner::Folder(prefix.clone());
+        });
+        let owner = Owner::Browse(Slot::Folder(prefix.clone()));
         if !self.tree.expand(&prefix, || cx.start(owner, job)) {
             // Already listed, but its deleted entries may not be yet (`H`
             // was pressed meanwhile).
@@ -73,7 +73,7 @@ impl Browse {
             let key = entry.key.to_string();
             self.tree.collapse(&key);
             // Collapsing hides the folder and everything under it.
-            cx.cancel_where(|o| matches!(o, Owner::Folder(p) if p.starts_with(&key)));
+            cx.cancel_where(|o| matches!(o, Owner::Browse(Slot::Folder(p)) if p.starts_with(&key)));
             return;
         }
         // Jump to the parent prefix's row.
@@ -113,12 +113,12 @@ impl Browse {
         self.objects.retain(|k, _| !k.starts_with(prefix));
         self.totals.retain(|k, _| !k.starts_with(prefix));
         for p in prefixes {
-            let job = Job::ListPrefix {
+            let job = Job::Browse(Request::List {
                 bucket: self.tree.bucket.clone(),
                 prefix: p.clone(),
                 page_size: cx.session.settings.page_size,
-            };
-            let id = cx.start(Owner::Folder(p.clone()), job);
+            });
+            let id = cx.start(Owner::Browse(Slot::Folder(p.clone())), job);
             for t in self.tree.reload(&p, id) {
                 cx.cancel(t);
             }
@@ -154,13 +154,13 @@ impl Browse {
             }
             _ => self.tree.root.clone(),
         };
-        let owner = Owner::Totals(prefix.clone());
+        let owner = Owner::Browse(Slot::Totals(prefix.clone()));
         cx.cancel_where(|o| *o == owner);
-        let job = Job::CountPrefix {
+        let job = Job::Browse(Request::Count {
             bucket: self.tree.bucket.clone(),
             prefix: prefix.clone(),
             page_size: cx.session.settings.page_size,
-        };
+        });
         let id = cx.start(owner, job);
         cx.status(format!(
             "Counting everything under {}",
@@ -185,7 +185,7 @@ impl Browse {
             cx.status("Showing deleted objects and folders (H hides them; U undeletes)");
         } else {
             self.tree.clear_deleted();
-            cx.cancel_where(|o| matches!(o, Owner::Deleted(_)));
+            cx.cancel_where(|o| matches!(o, Owner::Browse(Slot::Deleted(_))));
             cx.status("Deleted objects hidden");
         }
     }
@@ -196,14 +196,14 @@ impl Browse {
             return;
         }
         let bucket = self.tree.bucket.clone();
-        let owner = Owner::Deleted(prefix.clone());
+        let owner = Owner::Browse(Slot::Deleted(prefix.clone()));
         cx.cancel_where(|o| *o == owner);
-        cx.start(owner, Job::ListDeleted { bucket, prefix });
+        cx.start(owner, Job::Browse(Request::Deleted { bucket, prefix }));
     }
 
     /// A folder's deleted entries arrived.
     fn deleted(&mut self, cx: &mut Cx, id: TaskId, r: StoreResult<DeletedLevel>) {
-        let Some(Owner::Deleted(prefix)) = cx.owner_of(id).cloned() else {
+        let Some(Owner::Browse(Slot::Deleted(prefix))) = cx.owner_of(id).cloned() else {
             return;
         };
         match r {
@@ -228,15 +228,15 @@ impl Browse {
         if self.objects.contains_key(&key) {
             return;
         }
-        let job = Job::ObjectInfo {
+        let job = Job::Browse(Request::Object {
             bucket: self.tree.bucket.clone(),
             key: key.clone(),
-        };
+        });
         // Only the row under the cursor matters; drop fetches for rows the
         // user already moved past.
         self.leave_inspected(cx);
         // Background work: an error shows in the inspector itself.
-        let id = cx.start_background(Owner::Inspector, job);
+        let id = cx.start_background(Owner::Browse(Slot::Inspector), job);
         if self.objects.len() > OBJECT_CACHE {
             self.objects.clear();
         }
@@ -245,7 +245,7 @@ impl Browse {
 
     /// Cancels the inspector's fetch and forgets it.
     fn leave_inspected(&mut self, cx: &mut Cx) {
-        cx.cancel_where(|o| *o == Owner::Inspector);
+        cx.cancel_where(|o| *o == Owner::Browse(Slot::Inspector));
         self.objects.retain(|_, l| !matches!(l, Load::Loading(_)));
     }
 

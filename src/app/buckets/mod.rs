@@ -7,7 +7,10 @@
 //! the view's business, not the list's: messages whose answer depends on
 //! it say whether the list is on screen.
 
+mod tasks;
 mod update;
+
+pub use tasks::{Reply, Request, Slot};
 
 pub use update::Msg;
 
@@ -51,17 +54,21 @@ impl BucketsView {
 
     /// Task `id` ended: a row or the list that still waited for it stops
     /// waiting.
-    pub fn task_ended(&mut self, id: TaskId) {
-        for row in &mut self.rows {
-            if row.region == Some(Load::Loading(id)) {
-                row.region = None;
+    pub fn task_ended(&mut self, slot: &Slot, id: TaskId) {
+        match slot {
+            Slot::List if Load::waits(&self.state, id) => self.state = None,
+            Slot::List => {}
+            Slot::Region(name) | Slot::Info(name) => {
+                let Some(row) = self.rows.iter_mut().find(|r| r.name == *name) else {
+                    return;
+                };
+                if matches!(slot, Slot::Region(_)) && Load::waits(&row.region, id) {
+                    row.region = None;
+                }
+                if matches!(slot, Slot::Info(_)) && Load::waits(&row.info, id) {
+                    row.info = None;
+                }
             }
-            if row.info == Some(Load::Loading(id)) {
-                row.info = None;
-            }
-        }
-        if self.state == Some(Load::Loading(id)) {
-            self.state = None;
         }
     }
 

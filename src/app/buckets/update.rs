@@ -2,11 +2,11 @@
 //! move, filter, fit the window, and take the listing's, a region's or a
 //! row's details as they arrive.
 
-use super::{BucketRow, BucketsView};
+use super::{BucketRow, BucketsView, Reply, Request, Slot};
 use crate::app::cx::Cx;
 use crate::app::note::Note;
 use crate::app::{Job, Load, Owner, TaskId};
-use crate::store::{Bucket, BucketInfo, StoreResult};
+use crate::store::{Bucket, StoreResult};
 use std::collections::HashMap;
 
 /// What the bucket list understands.
@@ -26,26 +26,24 @@ pub enum Msg {
     Filter(String),
     /// The window changed size; `shown`: the list is on screen.
     Resized { shown: bool },
-    /// The listing task `id` answered; `shown`: the list is on screen.
-    Listed {
-        id: TaskId,
-        result: StoreResult<Vec<Bucket>>,
-        shown: bool,
-    },
-    /// A row's region.
-    Region(TaskId, StoreResult<String>),
     /// The cursor rests: fetch the details of the row under it.
     Inspect,
-    /// A row's details (the inspector asked for them).
-    RowInfo(TaskId, Load<BucketInfo>),
+    /// What one of the list's tasks reported; `shown`: the list is on
+    /// screen.
+    Task {
+        id: TaskId,
+        reply: Reply,
+        shown: bool,
+    },
 }
 
 impl BucketsView {
     pub fn update(&mut self, cx: &mut Cx, msg: Msg) {
         match msg {
             Msg::Load => {
-                cx.cancel_where(|o| *o == Owner::BucketList);
-                let id = cx.start(Owner::BucketList, Job::ListBuckets);
+                let owner = Owner::Buckets(Slot::List);
+                cx.cancel_where(|o| *o == owner);
+                let id = cx.start(owner, Job::Buckets(Request::List));
                 self.state = Some(Load::Loading(id));
             }
             Msg::Show { came_from } => {
@@ -87,8 +85,16 @@ impl BucketsView {
                     self.ensure_regions(cx);
                 }
             }
-            Msg::Listed { id, result, shown } => self.listed(cx, id, result, shown),
-            Msg::Region(id, r) => {
+            Msg::Task {
+                id,
+                reply: Reply::Listed(result),
+                shown,
+            } => self.listed(cx, id, result, shown),
+            Msg::Task {
+                id,
+                reply: Reply::Region(r),
+                ..
+            } => {
                 if let Some(row) = self.waiting(id, |r| &r.region) {
                     row.region = Some(match r {
                         Ok(region) => Load::Ready(region),
@@ -104,15 +110,25 @@ impl BucketsView {
                     return;
                 }
                 let bucket = self.rows[i].name.clone();
-                let id = cx.start(Owner::BucketRow(bucket.clone()), Job::BucketInfo { bucket });
+                let id = cx.start(
+                    Owner::Buckets(Slot::Info(bucket.clone())),
+                    Job::Buckets(Request::Info { bucket }),
+                );
                 self.rows[i].info = Some(Load::Loading(id));
             }
-            Msg::RowInfo(id, loaded) => {
+            Msg::Task {
+                id,
+                reply: Reply::Info(r),
+                ..
+            } => {
                 if let Some(row) = self.waiting(id, |r| &r.info) {
-                    if let Load::Ready(i) = &loaded {
+                    if let Ok(i) = &r {
                         row.region = Some(Load::Ready(i.region.clone()));
                     }
-                    row.info = Some(loaded);
+                    row.info = Some(match r {
+                        Ok(i) => Load::Ready(i),
+                        Err(e) => Load::Failed(e),
+                    });
                 }
             }
         }
@@ -206,8 +222,8 @@ impl BucketsView {
         for i in wanted {
             let bucket = self.rows[i].name.clone();
             let id = cx.start(
-                Owner::BucketRow(bucket.clone()),
-                Job::BucketRegion { bucket },
+                Owner::Buckets(Slot::Region(bucket.clone())),
+                Job::Buckets(Request::Region { bucket }),
             );
             self.rows[i].region = Some(Load::Loading(id));
         }

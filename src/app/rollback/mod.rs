@@ -6,6 +6,9 @@
 //! job's summary says how to undo it: roll forward to the moment it started.
 
 mod moment;
+mod tasks;
+
+pub use tasks::{Reply, Request, Slot};
 pub mod undelete;
 
 pub(crate) use moment::parse_moment;
@@ -99,14 +102,14 @@ pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
                     return Outcome::Close;
                 };
                 // One plan at a time: a new one replaces the one before.
-                cx.cancel_where(|o| *o == Owner::RollbackPlan);
+                cx.cancel_where(|o| matches!(o, Owner::Rollback(_)));
                 cx.start(
-                    Owner::RollbackPlan,
-                    Job::PlanRollback {
+                    Owner::Rollback(Slot::Rollback),
+                    Job::Rollback(Request::Plan {
                         bucket: pending.bucket.clone(),
                         prefix: pending.prefix.clone(),
                         at,
-                    },
+                    }),
                 );
                 cx.status(format!(
                     "Reading every version under s3://{}/{} to plan the rollback…",

@@ -15,19 +15,19 @@ use crate::store::StoreResult;
 
 /// Plans undeleting `prefix` (or exactly that key) of `bucket`.
 pub fn start(cx: &mut Cx, bucket: String, prefix: String, exact: bool) {
-    cx.cancel_where(|o| *o == Owner::RollbackPlan);
+    cx.cancel_where(|o| matches!(o, Owner::Rollback(_)));
     cx.status(format!(
         "Reading the versions of s3://{}/{}…",
         clean(&bucket),
         clean(&prefix)
     ));
     cx.start(
-        Owner::RollbackPlan,
-        Job::PlanUndelete {
+        Owner::Rollback(super::Slot::Undelete { exact }),
+        Job::Rollback(super::Request::Undelete {
             bucket,
             prefix,
             exact,
-        },
+        }),
     );
 }
 

@@ -14,7 +14,10 @@
 //! touches nothing outside the panel: what it wants elsewhere (the download
 //! prompt, the share popup, a question, a job) leaves as a note.
 
+mod tasks;
 mod update;
+
+pub use tasks::{Reply, Request, Slot};
 
 pub use update::TYPED_ID_CHARS;
 
@@ -22,7 +25,7 @@ use super::cx::Cx;
 pub use super::cx::Outcome;
 use super::{Extent, Job, Load, Owner, TaskId};
 use crate::keymap::Action;
-use crate::store::{ObjectInfo, ObjectVersion, StoreResult, Versioning, VersionsPage};
+use crate::store::{ObjectInfo, ObjectVersion, Versioning};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Panel {
@@ -80,17 +83,16 @@ impl Panel {
 pub enum Msg {
     /// A key, as the keymap's versions context reads it.
     Key(Option<Action>),
-    /// A page of the listing task `TaskId`.
-    Page(TaskId, StoreResult<VersionsPage>),
-    /// The details of the selected version.
-    Info(TaskId, Box<StoreResult<ObjectInfo>>),
+    /// What one of the panel's tasks reported: a page of the listing, the
+    /// details of the selected version.
+    Task(TaskId, Reply),
     /// A job wrote under `prefix` of `bucket`: reload if it is this key.
     Changed { bucket: String, prefix: String },
 }
 
 /// The owners of the panel's tasks: closing it cancels them.
 pub fn owns(o: &Owner) -> bool {
-    matches!(o, Owner::Versions | Owner::VersionInfo)
+    matches!(o, Owner::Versions(_))
 }
 
 impl Panel {
@@ -98,11 +100,11 @@ impl Panel {
     pub fn open(cx: &mut Cx, bucket: String, key: String, versioning: Option<Versioning>) -> Panel {
         cx.cancel_where(owns);
         let listing = cx.start(
-            Owner::Versions,
-            Job::ListVersions {
+            Owner::Versions(Slot::List),
+            Job::Versions(Request::List {
                 bucket: bucket.clone(),
                 key: key.clone(),
-            },
+            }),
         );
         Panel {
             bucket,

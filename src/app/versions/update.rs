@@ -3,7 +3,7 @@
 //! actions end in notes (a question, the download prompt, the share popup,
 //! a job); the panel itself only changes its rows, cursor and slots.
 
-use super::{Msg, Outcome, Panel};
+use super::{Msg, Outcome, Panel, Reply, Request, Slot};
 use crate::app::cx::Cx;
 use crate::app::kind::Kind;
 use crate::app::note::Note;
@@ -28,7 +28,7 @@ impl Panel {
     pub fn update(&mut self, cx: &mut Cx, msg: Msg) -> Outcome {
         match msg {
             Msg::Key(action) => return self.on_action(cx, action),
-            Msg::Page(id, page) => {
+            Msg::Task(id, Reply::Page(page)) => {
                 if self.listing != Load::Loading(id) {
                     return Outcome::Keep;
                 }
@@ -52,7 +52,7 @@ impl Panel {
                     }
                 }
             }
-            Msg::Info(id, info) => {
+            Msg::Task(id, Reply::Info(info)) => {
                 if let Some((_, load)) = &mut self.info
                     && *load == Load::Loading(id)
                 {
@@ -109,8 +109,11 @@ impl Panel {
         }
         let obj = v.object(&self.bucket);
         let version = v.version_id.clone();
-        cx.cancel_where(|o| *o == Owner::VersionInfo);
-        let id = cx.start(Owner::VersionInfo, Job::VersionInfo(obj));
+        cx.cancel_where(|o| *o == Owner::Versions(Slot::Info));
+        let id = cx.start(
+            Owner::Versions(Slot::Info),
+            Job::Versions(Request::Info(obj)),
+        );
         self.info = Some((version, Load::Loading(id)));
     }
 

@@ -1,7 +1,7 @@
 //! Building apps and fake listings for state and snapshot tests.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pail::app::{App, Effect, Job, Msg, TaskEvent, TaskId};
+use pail::app::{App, Effect, Job, Msg, TaskEvent, TaskId, browse};
 use pail::config::{self, Config};
 use pail::store::{Connection, ListPage, ObjectSummary};
 
@@ -95,7 +95,7 @@ pub fn list_task(fx: &[Effect], prefix: &str) -> TaskId {
     spawned(fx)
         .into_iter()
         .find_map(|(id, j)| match j {
-            Job::ListPrefix { prefix: p, .. } if p == prefix => Some(id),
+            Job::Browse(browse::Request::List { prefix: p, .. }) if p == prefix => Some(id),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no listing of {prefix:?} in {fx:?}"))
@@ -122,7 +122,10 @@ pub fn page(prefixes: &[&str], objects: &[(&str, u64)], more: bool) -> ListPage 
 }
 
 pub fn deliver(app: &mut App, id: TaskId, p: ListPage) -> Vec<Effect> {
-    pail::app::update(app, Msg::Task(id, TaskEvent::Page(Ok(p))))
+    pail::app::update(
+        app,
+        Msg::Task(id, TaskEvent::Browse(browse::Reply::Page(Ok(p)))),
+    )
 }
 
 pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {

@@ -3,7 +3,7 @@
 //! entries shown; and made-up signed links.
 
 use super::fixtures::*;
-use pail::app::{App, Clock, Effect, Job, Msg, TaskEvent, update};
+use pail::app::{App, Clock, Effect, Job, Msg, TaskEvent, browse, update, versions};
 use pail::store::{
     BucketInfo, DeletedLevel, ObjectVersion, PresignRequest, Presigned, Versioning, VersionsPage,
 };
@@ -22,13 +22,16 @@ pub fn browsing(versioning: Versioning) -> App {
     );
     if let Some((id, _)) = spawned(&fx)
         .into_iter()
-        .find(|(_, j)| matches!(j, Job::BucketInfo { .. }))
+        .find(|(_, j)| matches!(j, Job::Browse(browse::Request::Info { .. })))
     {
         let info = BucketInfo {
             region: "eu-west-1".into(),
             versioning: Ok(versioning),
         };
-        update(&mut app, Msg::Task(id, TaskEvent::BucketInfo(Ok(info))));
+        update(
+            &mut app,
+            Msg::Task(id, TaskEvent::Browse(browse::Reply::Info(Ok(info)))),
+        );
     }
     update(
         &mut app,
@@ -79,10 +82,10 @@ pub fn panel(versioning: Versioning, rows: Vec<ObjectVersion>) -> App {
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
     assert_eq!(
         job,
-        Job::ListVersions {
+        Job::Versions(versions::Request::List {
             bucket: "b".into(),
             key: "a.txt".into()
-        }
+        })
     );
     let mut versions = rows;
     versions.push(version("a.txt.bak", "sib", NOW - 10, true, false));
@@ -90,11 +93,11 @@ pub fn panel(versioning: Versioning, rows: Vec<ObjectVersion>) -> App {
         &mut app,
         Msg::Task(
             id,
-            TaskEvent::Versions(Ok(VersionsPage {
+            TaskEvent::Versions(versions::Reply::Page(Ok(VersionsPage {
                 versions,
                 prefixes: vec![],
                 next: None,
-            })),
+            }))),
         ),
     );
     app
@@ -107,10 +110,10 @@ pub fn with_deleted() -> (App, Vec<Effect>) {
     let (id, job) = spawned(&fx).into_iter().next().unwrap();
     assert_eq!(
         job,
-        Job::ListDeleted {
+        Job::Browse(browse::Request::Deleted {
             bucket: "b".into(),
             prefix: String::new()
-        }
+        })
     );
     let mut level = DeletedLevel::default();
     level.absorb(VersionsPage {
@@ -121,6 +124,9 @@ pub fn with_deleted() -> (App, Vec<Effect>) {
         prefixes: vec!["blog/".into(), "docs/".into()],
         next: None,
     });
-    let fx = update(&mut app, Msg::Task(id, TaskEvent::DeletedLevel(Ok(level))));
+    let fx = update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Browse(browse::Reply::Deleted(Ok(level)))),
+    );
     (app, fx)
 }
