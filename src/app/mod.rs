@@ -32,6 +32,7 @@ pub mod rollback;
 mod route;
 mod screens;
 pub mod scroll;
+mod selection;
 pub mod session;
 pub mod share;
 pub mod task;
@@ -45,6 +46,7 @@ pub use browse::{Browse, Totals, folder_progress, parent_prefix};
 pub use buckets::{BucketRow, BucketsView};
 pub use messages::{STATUS_TICKS, Status};
 pub use modal::Modal;
+pub use ops::{Browsing, Here};
 pub use session::{Clock, Session, Settings};
 pub use task::{Job, Owner, Task, TaskEvent, TaskId, Tasks};
 pub use update::update;
@@ -169,22 +171,6 @@ impl Default for View {
             last_click: None,
         }
     }
-}
-
-/// What browsing keeps across buckets and prefixes: marks, the sort the
-/// user chose, pail's clipboard, and where transfers went last.
-#[derive(Clone, Debug)]
-pub struct Browsing {
-    /// Marked objects and prefixes, by bucket and key.
-    pub marks: marks::Marks,
-    /// The sort the user chose; it survives moving between prefixes.
-    pub sort: (SortKey, bool),
-    /// pail's own clipboard (`y`/`x`, pasted with `p`).
-    pub clip: Option<marks::Clip>,
-    pub last_download_dir: Option<std::path::PathBuf>,
-    pub last_upload_dir: Option<String>,
-    /// Storage class and encryption of uploads, for the session.
-    pub upload_options: crate::engine::UploadOptions,
 }
 
 /// The application: a [`Session`] every feature reads, and one field per

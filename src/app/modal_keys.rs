@@ -95,7 +95,10 @@ pub(super) fn on_paste(app: &mut App, text: &str, fx: &mut Vec<Effect>) {
         && app.view.screen == super::Screen::Browse
         && let Some(path) = super::ops::pasted_path(text)
     {
-        app.upload(Some(&path), fx);
+        let msg = super::ops::Msg::Upload {
+            prefill: Some(path),
+        };
+        super::route::ops(app, msg, fx);
     }
 }
 
@@ -114,22 +117,13 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
     match ev {
         PromptEvent::Submit => {
             app.modals.pop();
-            match p.kind {
-                PromptKind::Filter | PromptKind::Moment => {}
-                // The prompt's work goes with it to what it submits.
-                PromptKind::Upload => app.submit_upload(&value, p.work.clone(), fx),
-                kind => {
-                    let Some(target) = p.work.as_ref().map(|w| w.target.clone()) else {
-                        return;
-                    };
-                    match kind {
-                        PromptKind::Download => app.submit_download(&value, target, fx),
-                        PromptKind::Rename => app.submit_rename(&value, target, fx),
-                        PromptKind::NewFolder => app.submit_new_folder(&value, target, fx),
-                        _ => {}
-                    }
-                }
-            }
+            // The prompt's work goes with it to what it submits.
+            let msg = super::ops::Msg::Submit {
+                kind: p.kind,
+                typed: value,
+                work: p.work.clone(),
+            };
+            super::route::ops(app, msg, fx);
         }
         PromptEvent::Cancel => {
             app.modals.pop();

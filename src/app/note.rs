@@ -45,6 +45,8 @@ pub enum Note {
         bucket: String,
         sources: Vec<S3Source>,
     },
+    /// Open this operation prompt.
+    Prompt(Box<super::prompt::Prompt>),
     /// Open the share popup.
     Share(Box<Share>),
     /// Ask this question before its job starts.

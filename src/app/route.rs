@@ -8,6 +8,7 @@ use super::cx::Cx;
 use super::cx::Outcome;
 use super::modal::Modal;
 use super::note::Note;
+use super::ops::Msg as OpsMsg;
 use super::share::{Msg as ShareMsg, Share};
 use super::transfers::Msg as TransfersMsg;
 use super::uploads::{Msg as UploadsMsg, UploadsPanel};
@@ -56,7 +57,10 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
         Note::ShowConflict(id) => super::question::conflict::open(app, id),
         Note::Items(task) => app.modals.push(Modal::TransferItems { task, scroll: 0 }),
         Note::Detail(x) => app.modals.push(Modal::Detail(x)),
-        Note::AskDownload { bucket, sources } => app.ask_download(bucket, sources),
+        Note::AskDownload { bucket, sources } => {
+            ops(app, OpsMsg::AskDownload { bucket, sources }, fx)
+        }
+        Note::Prompt(p) => app.modals.push(Modal::Prompt(*p)),
         Note::Share(s) => open_share(app, *s),
         Note::Ask(q) => app.ask(*q),
         Note::Start(job) => app.start_planned(*job, fx),
@@ -123,6 +127,15 @@ pub(super) fn buckets(app: &mut App, msg: super::buckets::Msg, fx: &mut Vec<Effe
     }
     let mut cx = Cx::new(&app.session, &mut app.tasks);
     app.buckets.update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
+}
+
+/// A message for the operations, with what they act on read off the tree.
+pub(super) fn ops(app: &mut App, msg: OpsMsg, fx: &mut Vec<Effect>) {
+    let here = app.here();
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    app.browsing.update(&mut cx, here.as_ref(), msg);
     let out = cx.finish();
     finish(app, out, fx);
 }
@@ -308,17 +321,6 @@ pub(super) fn transfer_items(
 }
 
 impl App {
-    /// Runs `f` with a `Cx` from a handler that still takes the app (a
-    /// preview's listing, a prompt's folder read): its effects join `fx`
-    /// and its notes are carried out like any feature's.
-    pub(crate) fn with_cx<R>(&mut self, fx: &mut Vec<Effect>, f: impl FnOnce(&mut Cx) -> R) -> R {
-        let mut cx = Cx::new(&self.session, &mut self.tasks);
-        let r = f(&mut cx);
-        let out = cx.finish();
-        finish(self, out, fx);
-        r
-    }
-
     /// Starts a transfer job and shows it in the panel.
     pub(crate) fn start_transfer(
         &mut self,
@@ -467,11 +469,11 @@ pub(super) fn picker_key(
     let action = app.session.keymap.action(ctx, key);
     match action {
         Some(Action::StorageClass) => {
-            app.cycle_storage_class();
+            ops(app, OpsMsg::StorageClass, fx);
             return true;
         }
         Some(Action::Encryption) => {
-            app.cycle_encryption();
+            ops(app, OpsMsg::Encryption, fx);
             return true;
         }
         _ => {}
@@ -492,7 +494,9 @@ pub(super) fn picker_key(
                 Some(Modal::Prompt(p)) => p.work,
                 _ => None,
             };
-            app.submit_upload(&path, work, fx);
+            let kind = super::prompt::PromptKind::Upload;
+            let typed = path;
+            ops(app, OpsMsg::Submit { kind, typed, work }, fx);
             true
         }
     }

@@ -4,7 +4,11 @@
 //! cancels its tasks, so nothing runs that no view shows, and a late result
 //! of a cancelled task is recognised and dropped in one place.
 
-use super::{Effect, browse, buckets, rollback, versions};
+use super::Effect;
+use super::browse::tasks as browse;
+use super::buckets::tasks as buckets;
+use super::rollback::tasks as rollback;
+use super::versions::tasks as versions;
 use crate::engine::{Item, Question, S3Source, Snapshot, Spec};
 use crate::plan::DeletePlan;
 use crate::sanitize::clean;

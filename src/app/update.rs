@@ -6,6 +6,7 @@
 use super::browse::Msg as BrowseMsg;
 use super::buckets::Msg as BucketsMsg;
 use super::modal::{self, Modal};
+use super::ops::Msg as OpsMsg;
 use super::prompt::{Prompt, PromptKind};
 use super::rollback::{Msg as RollbackMsg, Reply as RollbackReply};
 use super::versions::Msg as VersionsMsg;
@@ -161,14 +162,14 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         },
         Action::CountPrefix => super::route::browse(app, BrowseMsg::Count, fx),
         Action::CopyMenu => app.modals.push(Modal::Copy),
-        Action::Download => app.download(),
-        Action::Upload => app.upload(None, fx),
-        Action::Yank => app.yank(false),
-        Action::Cut => app.yank(true),
-        Action::Paste => app.paste(fx),
-        Action::Rename => app.rename(),
-        Action::NewFolder => app.new_folder(),
-        Action::Delete => app.delete(fx),
+        Action::Download => super::route::ops(app, OpsMsg::Download, fx),
+        Action::Upload => super::route::ops(app, OpsMsg::Upload { prefill: None }, fx),
+        Action::Yank => super::route::ops(app, OpsMsg::Yank { cut: false }, fx),
+        Action::Cut => super::route::ops(app, OpsMsg::Yank { cut: true }, fx),
+        Action::Paste => super::route::ops(app, OpsMsg::Paste, fx),
+        Action::Rename => super::route::ops(app, OpsMsg::Rename, fx),
+        Action::NewFolder => super::route::ops(app, OpsMsg::NewFolder, fx),
+        Action::Delete => super::route::ops(app, OpsMsg::Delete, fx),
         Action::Share => super::route::share_selection(app),
         Action::Transfers => {
             // The newest running job is what one looks for; else the newest.

@@ -14,7 +14,7 @@
 //! (update.rs). Opening a bucket, moving the root and leaving replace
 //! this state as a whole, so they belong to the screens (screens.rs).
 
-mod tasks;
+pub mod tasks;
 mod update;
 
 pub use tasks::{Reply, Request, Slot};

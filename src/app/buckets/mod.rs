@@ -7,7 +7,7 @@
 //! the view's business, not the list's: messages whose answer depends on
 //! it say whether the list is on screen.
 
-mod tasks;
+pub mod tasks;
 mod update;
 
 pub use tasks::{Reply, Request, Slot};

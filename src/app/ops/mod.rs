@@ -3,145 +3,197 @@
 //! there is one (in the browsed bucket), else on the row under the cursor;
 //! each asks what it needs in a prompt, and destructive ones show exactly
 //! what will happen first (the one question component, [`super::question`]).
-//! The download and upload prompts, with their options and the upload's
-//! folder listing, are download.rs and upload.rs.
+//!
+//! A feature over [`Browsing`] (what browsing keeps across buckets: marks,
+//! sort, pail's clipboard, where transfers went last, the upload options)
+//! in the versions panel's shape: `Browsing::update(&mut self, &mut Cx,
+//! Option<&Here>, Msg)`. What it acts on arrives as a [`Here`] the router
+//! reads off the tree (selection.rs); prompts, questions and jobs leave as
+//! notes. The download and upload prompts, with their options and the
+//! upload's folder listing, are download.rs and upload.rs; rename and new
+//! folder are edit.rs.
 
 mod download;
+mod edit;
 mod upload;
 
 pub use upload::{dir_part, encryption_label, pasted_path};
 
+use super::cx::Cx;
 use super::kind::{Kind, place_of, what_word};
-use super::modal::Modal;
-use super::prompt::{Prompt, PromptKind};
-use super::prompt_work::Pending;
-use super::tree::Selected;
-use super::{App, Effect, Screen, parent_prefix};
+use super::marks::{Clip, Marks};
+use super::note::Note;
+use super::prompt::PromptKind;
+use super::prompt_work::Work;
+use super::question::Planned;
+use super::question::delete::Purpose;
+use super::tree::SortKey;
 use crate::engine::{Mapping, S3Source, Spec, parent_of};
 use crate::sanitize::clean;
-use crate::store::ObjectSummary;
+use crate::store::Versioning;
 
-impl App {
-    /// An object of the browsed bucket as an engine source, with what the
-    /// tree knows of it (size, date, storage class).
-    fn object_source(&self, key: &str, size: u64) -> S3Source {
-        let b = self.browse.as_ref();
-        let found = b.and_then(|b| {
-            b.tree
-                .folder(&parent_prefix(key))?
-                .entries
-                .iter()
-                .find(|e| !e.is_prefix && &*e.key == key)
-                .map(|e| (e, b))
-        });
-        S3Source::Object(ObjectSummary {
-            key: key.to_owned(),
-            size: found.map(|(e, _)| e.size).unwrap_or(size),
-            modified: found.map(|(e, _)| e.modified).filter(|m| *m != i64::MIN),
-            storage_class: found
-                .filter(|(e, _)| e.class != 0)
-                .and_then(|(e, b)| b.tree.classes.get(e.class as usize).cloned()),
-            etag: None,
-            version_id: None,
-        })
-    }
+/// What browsing keeps across buckets and prefixes: marks, the sort the
+/// user chose, pail's clipboard, and where transfers went last.
+#[derive(Clone, Debug)]
+pub struct Browsing {
+    /// Marked objects and prefixes, by bucket and key.
+    pub marks: Marks,
+    /// The sort the user chose; it survives moving between prefixes.
+    pub sort: (SortKey, bool),
+    /// pail's own clipboard (`y`/`x`, pasted with `p`).
+    pub clip: Option<Clip>,
+    pub last_download_dir: Option<std::path::PathBuf>,
+    pub last_upload_dir: Option<String>,
+    /// Storage class and encryption of uploads, for the session.
+    pub upload_options: crate::engine::UploadOptions,
+}
 
-    /// The row under the cursor as an engine source.
-    fn cursor_source(&self) -> Option<S3Source> {
-        Some(match self.browse.as_ref()?.tree.selected()? {
-            Selected::Prefix(p) => S3Source::Prefix(p),
-            Selected::Object(k) => self.object_source(&k, 0),
-        })
-    }
-
-    /// The objects and prefixes an operation acts on: the marks in the
-    /// browsed bucket, else the row under the cursor.
-    pub fn selection(&self) -> Option<(String, Vec<S3Source>)> {
-        let bucket = self.browse.as_ref()?.tree.bucket.clone();
-        let marked: Vec<S3Source> = self
-            .browsing
-            .marks
-            .iter()
-            .filter(|((mb, _), _)| *mb == bucket)
-            .map(|((_, k), m)| {
-                if m.is_prefix {
-                    S3Source::Prefix(k.clone())
-                } else {
-                    self.object_source(k, m.size)
-                }
-            })
-            .collect();
-        if !marked.is_empty() {
-            return Some((bucket, marked));
-        }
-        Some((bucket, vec![self.cursor_source()?]))
-    }
-
+/// What an operation acts on, as the tree shows it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Here {
+    pub bucket: String,
+    /// The marks in this bucket, else the row under the cursor (empty on
+    /// an empty folder).
+    pub selection: Vec<S3Source>,
+    /// The row under the cursor, marks or not.
+    pub cursor: Option<S3Source>,
     /// The prefix under the cursor: a prefix row itself, an object's folder.
-    pub fn prefix_here(&self) -> Option<(String, String)> {
-        let b = self.browse.as_ref()?;
-        let prefix = match (b.tree.selected(), b.tree.selected_row()) {
-            (Some(Selected::Prefix(p)), _) => p,
-            (Some(Selected::Object(_)), Some(row)) => b.tree.folder_at(row.folder).prefix.clone(),
-            _ => b.tree.root.clone(),
-        };
-        Some((b.tree.bucket.clone(), prefix))
+    pub prefix: String,
+    /// The bucket's versioning, when known.
+    pub versioning: Option<Versioning>,
+}
+
+/// What the operations understand.
+#[derive(Debug)]
+pub enum Msg {
+    /// `y` / `x`: the selection to pail's clipboard (to copy or to move).
+    Yank {
+        cut: bool,
+    },
+    /// `p`: the clipboard into the prefix under the cursor.
+    Paste,
+    Rename,
+    NewFolder,
+    Delete,
+    Download,
+    /// The download prompt for these sources (also from the versions panel).
+    AskDownload {
+        bucket: String,
+        sources: Vec<S3Source>,
+    },
+    /// The upload prompt, its path typed in already (a dragged file).
+    Upload {
+        prefill: Option<String>,
+    },
+    /// An operation prompt was answered with `typed`; its work comes along.
+    Submit {
+        kind: PromptKind,
+        typed: String,
+        work: Option<Box<Work>>,
+    },
+    /// The upload prompt's Ctrl-s / Ctrl-e: cycle the session's options.
+    StorageClass,
+    Encryption,
+}
+
+impl Browsing {
+    pub fn update(&mut self, cx: &mut Cx, here: Option<&Here>, msg: Msg) {
+        match msg {
+            Msg::AskDownload { bucket, sources } => self.ask_download(cx, bucket, sources),
+            Msg::Submit { kind, typed, work } => self.submit(cx, here, kind, &typed, work),
+            Msg::StorageClass => self.cycle_storage_class(),
+            Msg::Encryption => self.cycle_encryption(cx),
+            msg => {
+                let Some(here) = here else {
+                    cx.status("Open a bucket first");
+                    return;
+                };
+                match msg {
+                    Msg::Yank { cut } => self.yank(cx, here, cut),
+                    Msg::Paste => self.paste(cx, here),
+                    Msg::Rename => edit::rename(cx, here),
+                    Msg::NewFolder => edit::new_folder(cx, here),
+                    Msg::Delete => preview(cx, here, Purpose::Delete, here.selection.clone()),
+                    Msg::Download if !here.selection.is_empty() => {
+                        self.ask_download(cx, here.bucket.clone(), here.selection.clone())
+                    }
+                    Msg::Upload { prefill } => self.upload(cx, here, prefill),
+                    _ => {}
+                }
+            }
+        }
     }
 
-    fn browsing(&mut self) -> bool {
-        if self.view.screen != Screen::Browse || self.browse.is_none() {
-            self.set_status("Open a bucket first");
-            return false;
+    fn submit(
+        &mut self,
+        cx: &mut Cx,
+        here: Option<&Here>,
+        kind: PromptKind,
+        typed: &str,
+        work: Option<Box<Work>>,
+    ) {
+        if kind == PromptKind::Upload {
+            return self.submit_upload(cx, typed, work);
         }
-        true
-    }
-
-    pub(crate) fn yank(&mut self, cut: bool) {
-        if !self.browsing() {
-            return;
-        }
-        let Some((bucket, sources)) = self.selection() else {
+        let Some(target) = work.map(|w| w.target) else {
             return;
         };
-        let what = what_word(&sources);
-        self.browsing.clip = Some(super::marks::Clip {
-            bucket,
-            sources,
+        match kind {
+            PromptKind::Download => self.submit_download(cx, typed, target),
+            PromptKind::Rename => {
+                // A prefix's rename lists first; its question says what
+                // versioning keeps when the tree still shows the bucket.
+                let versioning = here
+                    .filter(|h| h.bucket == target.bucket)
+                    .and_then(|h| h.versioning.clone());
+                edit::submit_rename(cx, typed, target, versioning)
+            }
+            PromptKind::NewFolder => edit::submit_new_folder(cx, typed, target),
+            _ => {}
+        }
+    }
+
+    fn yank(&mut self, cx: &mut Cx, here: &Here, cut: bool) {
+        if here.selection.is_empty() {
+            return;
+        }
+        let what = what_word(&here.selection);
+        self.clip = Some(Clip {
+            bucket: here.bucket.clone(),
+            sources: here.selection.clone(),
             cut,
         });
-        self.browsing.marks.clear();
+        self.marks.clear();
         let verb = if cut { "Cut" } else { "Copied" };
-        self.set_status(format!(
+        cx.status(format!(
             "{verb} {} to pail's clipboard: go to a prefix and press p",
             clean(&what)
         ));
     }
 
-    pub(crate) fn paste(&mut self, fx: &mut Vec<Effect>) {
-        if !self.browsing() {
-            return;
-        }
-        let Some(clip) = self.browsing.clip.clone() else {
-            self.set_status("pail's clipboard is empty: y copies, x cuts");
+    fn paste(&mut self, cx: &mut Cx, here: &Here) {
+        let Some(clip) = self.clip.clone() else {
+            cx.status("pail's clipboard is empty: y copies, x cuts");
             return;
         };
-        let Some((bucket, prefix)) = self.prefix_here() else {
-            return;
-        };
+        let (bucket, prefix) = (&here.bucket, &here.prefix);
         for s in &clip.sources {
             if let S3Source::Prefix(p) = s
-                && bucket == clip.bucket
+                && *bucket == clip.bucket
                 && prefix.starts_with(p.as_str())
             {
-                self.set_error(format!("Cannot paste {} into itself", clean(p)));
+                cx.note(Note::Error(format!(
+                    "Cannot paste {} into itself",
+                    clean(p)
+                )));
                 return;
             }
-            if bucket == clip.bucket && parent_of(s.key()) == prefix {
-                self.set_error(format!(
+            if *bucket == clip.bucket && parent_of(s.key()) == prefix {
+                cx.note(Note::Error(format!(
                     "{} is already in {}: paste into another prefix (or rename with r)",
                     clean(s.key()),
-                    super::browse::display_prefix(&prefix)
-                ));
+                    super::browse::display_prefix(prefix)
+                )));
                 return;
             }
         }
@@ -149,7 +201,7 @@ impl App {
             .sources
             .iter()
             .cloned()
-            .map(|s| Mapping::into_prefix(s, &prefix))
+            .map(|s| Mapping::into_prefix(s, prefix))
             .collect();
         let mut touches = vec![(bucket.clone(), prefix.clone())];
         if clip.cut {
@@ -167,186 +219,50 @@ impl App {
         };
         let kind = if clip.cut { Kind::Move } else { Kind::Copy };
         let from = place_of(&clip.bucket, &clip.sources);
-        let to = format!("s3://{bucket}/{prefix}");
-        self.start_transfer(kind, spec, (from, to), touches, fx);
+        start(
+            cx,
+            kind,
+            spec,
+            (from, format!("s3://{bucket}/{prefix}")),
+            touches,
+        );
         if clip.cut {
             // The sources are moving away: a second paste would find nothing.
-            self.browsing.clip = None;
+            self.clip = None;
         }
-    }
-
-    pub(crate) fn rename(&mut self) {
-        if !self.browsing() {
-            return;
-        }
-        // Rename acts on the row under the cursor, marks or not.
-        let Some(b) = &self.browse else { return };
-        let bucket = b.tree.bucket.clone();
-        let Some(source) = self.cursor_source() else {
-            return;
-        };
-        let key = source.key().to_owned();
-        let target = Pending {
-            bucket,
-            sources: vec![source],
-            prefix: String::new(),
-        };
-        let mut p = Prompt::new(PromptKind::Rename, "Rename to: ", &key).with_work(target);
-        // The cursor at the end of the last segment (before a prefix's /).
-        let at = key.strip_suffix('/').unwrap_or(&key).chars().count();
-        p.input = tui_input::Input::new(key.clone()).with_cursor(at);
-        self.modals.push(Modal::Prompt(p));
-    }
-
-    pub(crate) fn submit_rename(&mut self, typed: &str, p: Pending, fx: &mut Vec<Effect>) {
-        let Some(source) = p.sources.first().cloned() else {
-            return;
-        };
-        let old = source.key().to_owned();
-        let mut new = typed.to_owned();
-        if matches!(source, S3Source::Prefix(_)) && !new.ends_with('/') {
-            new.push('/');
-        }
-        if new == old || new.is_empty() || new == "/" {
-            self.set_status("Not renamed");
-            return;
-        }
-        if let S3Source::Prefix(_) = source
-            && new.starts_with(&old)
-        {
-            self.set_error("A prefix cannot be renamed into itself");
-            return;
-        }
-        let mapping = Mapping {
-            source: source.clone(),
-            from: old.clone(),
-            to: new.clone(),
-        };
-        let touches = vec![
-            (p.bucket.clone(), parent_of(&old).to_owned()),
-            (p.bucket.clone(), parent_of(&new).to_owned()),
-        ];
-        let spec = Spec::Copy {
-            bucket: p.bucket.clone(),
-            sources: vec![mapping],
-            dest_bucket: p.bucket.clone(),
-            remove_source: true,
-        };
-        match source {
-            // A prefix: show what moves first (count and size).
-            S3Source::Prefix(_) => self.preview_listing(
-                super::question::delete::Purpose::Rename {
-                    spec,
-                    touches,
-                    to: new,
-                },
-                p.bucket,
-                vec![source],
-                fx,
-            ),
-            S3Source::Object(_) => {
-                let from = format!("s3://{}/{}", p.bucket, old);
-                let to = format!("s3://{}/{}", p.bucket, new);
-                self.start_transfer(Kind::Rename, spec, (from, to), touches, fx);
-            }
-        }
-    }
-
-    pub(crate) fn new_folder(&mut self) {
-        if !self.browsing() {
-            return;
-        }
-        let Some((bucket, prefix)) = self.prefix_here() else {
-            return;
-        };
-        let label = new_folder_label(&bucket, &prefix);
-        let target = Pending {
-            bucket,
-            sources: Vec::new(),
-            prefix,
-        };
-        self.modals.push(Modal::Prompt(
-            Prompt::new(PromptKind::NewFolder, label, "").with_work(target),
-        ));
-    }
-
-    pub(crate) fn submit_new_folder(&mut self, typed: &str, p: Pending, fx: &mut Vec<Effect>) {
-        let name = typed.trim_matches('/');
-        if name.is_empty() {
-            self.set_status("No folder created: no name given");
-            return;
-        }
-        // "a/../b" or "a//b" would make a key no tool shows as that folder.
-        if let Some(bad) = name
-            .split('/')
-            .find(|s| s.is_empty() || *s == "." || *s == "..")
-        {
-            let why = if bad.is_empty() {
-                "an empty name between two slashes".to_owned()
-            } else {
-                format!("a {bad:?} segment")
-            };
-            let mut prompt = Prompt::new(
-                PromptKind::NewFolder,
-                new_folder_label(&p.bucket, &p.prefix),
-                typed,
-            );
-            prompt.note = Some(format!("A folder name cannot hold {why}"));
-            let prompt = prompt.with_work(p);
-            self.modals.push(Modal::Prompt(prompt));
-            self.set_error(format!("No folder created: the name holds {why}"));
-            return;
-        }
-        let key = format!("{}{name}/", p.prefix);
-        let spec = Spec::MakeFolder {
-            bucket: p.bucket.clone(),
-            key: key.clone(),
-        };
-        let touches = vec![(p.bucket.clone(), p.prefix.clone())];
-        self.start_transfer(
-            Kind::NewFolder,
-            spec,
-            (String::new(), format!("s3://{}/{key}", p.bucket)),
-            touches,
-            fx,
-        );
-    }
-
-    pub(crate) fn delete(&mut self, fx: &mut Vec<Effect>) {
-        if !self.browsing() {
-            return;
-        }
-        let Some((bucket, sources)) = self.selection() else {
-            return;
-        };
-        self.preview_listing(
-            super::question::delete::Purpose::Delete,
-            bucket,
-            sources,
-            fx,
-        );
-    }
-
-    /// Asks the delete or rename question, listing first where it must.
-    fn preview_listing(
-        &mut self,
-        purpose: super::question::delete::Purpose,
-        bucket: String,
-        sources: Vec<S3Source>,
-        fx: &mut Vec<Effect>,
-    ) {
-        let versioning = self.browse.as_ref().and_then(|b| match &b.info {
-            Some(super::Load::Ready(i)) => i.versioning.clone().ok(),
-            _ => None,
-        });
-        let q = self.with_cx(fx, |cx| {
-            super::question::delete::preview(cx, purpose, bucket, sources, versioning)
-        });
-        self.ask(q);
     }
 }
 
-/// The new-folder prompt's label.
-fn new_folder_label(bucket: &str, prefix: &str) -> String {
-    format!("New folder in s3://{}/{}: ", clean(bucket), clean(prefix))
+/// Asks the delete question, listing first.
+fn preview(cx: &mut Cx, here: &Here, purpose: Purpose, sources: Vec<S3Source>) {
+    if sources.is_empty() {
+        return;
+    }
+    let q = super::question::delete::preview(
+        cx,
+        purpose,
+        here.bucket.clone(),
+        sources,
+        here.versioning.clone(),
+    );
+    cx.note(Note::Ask(Box::new(q)));
+}
+
+/// Starts a transfer job that needs no question (nothing is lost).
+fn start(
+    cx: &mut Cx,
+    kind: Kind,
+    spec: Spec,
+    (from, to): (String, String),
+    touches: Vec<(String, String)>,
+) {
+    cx.note(Note::Start(Box::new(Planned {
+        kind,
+        spec,
+        from,
+        to,
+        touches,
+        after: None,
+        clear_marks: false,
+    })));
 }

@@ -3,65 +3,38 @@
 //! (storage class, encryption), the job it starts, and reading what a
 //! dragged file's pasted path names.
 
+use super::{Browsing, Here, start};
+use crate::app::cx::Cx;
 use crate::app::kind::Kind;
-use crate::app::modal::Modal;
+use crate::app::note::Note;
 use crate::app::prompt::{Prompt, PromptKind};
 use crate::app::prompt_work::{Pending, UploadPicker, Work};
-use crate::app::{App, Effect};
 use crate::engine::Spec;
 use crate::sanitize::clean;
 use crate::store::Encryption;
 use std::path::PathBuf;
 
-impl App {
-    pub(crate) fn upload(&mut self, prefill: Option<&str>, fx: &mut Vec<Effect>) {
-        if !self.browsing() {
-            return;
-        }
-        let Some((bucket, prefix)) = self.prefix_here() else {
-            return;
-        };
+impl Browsing {
+    /// The upload prompt into the prefix under the cursor, its folder
+    /// listed under it.
+    pub(super) fn upload(&mut self, cx: &mut Cx, here: &Here, prefill: Option<String>) {
         let start = prefill
-            .map(str::to_owned)
-            .or_else(|| self.browsing.last_upload_dir.clone())
+            .or_else(|| self.last_upload_dir.clone())
             .unwrap_or_else(|| "./".to_owned());
         let target = Pending {
-            bucket: bucket.clone(),
+            bucket: here.bucket.clone(),
             sources: Vec::new(),
-            prefix: prefix.clone(),
+            prefix: here.prefix.clone(),
         };
-        let mut p = Prompt::new(PromptKind::Upload, upload_label(&bucket, &prefix), &start)
-            .with_work(target);
+        let label = upload_label(&here.bucket, &here.prefix);
+        let mut p = Prompt::new(PromptKind::Upload, label, &start).with_work(target);
         if let Some(work) = p.work.as_deref_mut() {
-            self.with_cx(fx, |cx| {
-                crate::app::picker::list(cx, &mut work.picker, &start)
-            });
+            crate::app::picker::list(cx, &mut work.picker, &start);
         }
-        self.modals.push(Modal::Prompt(p));
+        cx.note(Note::Prompt(Box::new(p)));
     }
 
-    /// Why `typed` cannot be uploaded, when the listing under the prompt
-    /// shows it: its folder could not be read, or nothing there has its
-    /// name. `None` when it is there, or the listing cannot tell yet.
-    fn missing_upload(picker: &UploadPicker, typed: &str) -> Option<String> {
-        let dir = dir_part(typed);
-        let name = &typed[dir.len()..];
-        if dir != picker.dir || name.is_empty() || !picker.listed {
-            return None;
-        }
-        if let Some(e) = &picker.error {
-            return Some(format!("cannot read {}: {}", clean(&dir), clean(e)));
-        }
-        (!picker.entries.iter().any(|e| e.name == name))
-            .then(|| format!("no such file or folder: {}", clean(typed)))
-    }
-
-    pub(crate) fn submit_upload(
-        &mut self,
-        typed: &str,
-        work: Option<Box<Work>>,
-        fx: &mut Vec<Effect>,
-    ) {
+    pub(super) fn submit_upload(&mut self, cx: &mut Cx, typed: &str, work: Option<Box<Work>>) {
         let Some(work) = work else {
             return;
         };
@@ -73,11 +46,11 @@ impl App {
         } else {
             let t = typed.trim();
             if t.is_empty() {
-                self.set_status("Nothing uploaded: no path given");
+                cx.status("Nothing uploaded: no path given");
                 return;
             }
             let t = t.trim_end_matches('/');
-            if let Some(why) = App::missing_upload(&picker, t) {
+            if let Some(why) = missing_upload(&picker, t) {
                 // The prompt stays, with the reason under it.
                 let mut prompt = Prompt::new(
                     PromptKind::Upload,
@@ -86,18 +59,18 @@ impl App {
                 );
                 prompt.note = Some(why.clone());
                 prompt.work = Some(Box::new(Work { target: p, picker }));
-                self.modals.push(Modal::Prompt(prompt));
-                self.set_error(format!("Nothing uploaded: {why}"));
+                cx.note(Note::Prompt(Box::new(prompt)));
+                cx.note(Note::Error(format!("Nothing uploaded: {why}")));
                 return;
             }
             vec![crate::config::expand_home(std::path::Path::new(t))]
         };
-        self.browsing.last_upload_dir = Some(picker.dir.clone()).filter(|d| !d.is_empty());
+        self.last_upload_dir = Some(picker.dir.clone()).filter(|d| !d.is_empty());
         let spec = Spec::Upload {
             paths: paths.clone(),
             bucket: p.bucket.clone(),
             prefix: p.prefix.clone(),
-            options: self.browsing.upload_options.clone(),
+            options: self.upload_options.clone(),
         };
         let from = match paths.as_slice() {
             [one] => one.display().to_string(),
@@ -105,17 +78,17 @@ impl App {
         };
         let to = format!("s3://{}/{}", p.bucket, p.prefix);
         let touches = vec![(p.bucket, p.prefix)];
-        self.start_transfer(Kind::Upload, spec, (from, to), touches, fx);
+        start(cx, Kind::Upload, spec, (from, to), touches);
     }
 
     /// Cycles the session's upload storage class (shown in the prompt).
-    pub(crate) fn cycle_storage_class(&mut self) {
+    pub(super) fn cycle_storage_class(&mut self) {
         let classes = crate::config::STORAGE_CLASSES;
-        let now = self.browsing.upload_options.storage_class.clone();
+        let now = self.upload_options.storage_class.clone();
         let i = now
             .as_deref()
             .and_then(|c| classes.iter().position(|x| *x == c));
-        self.browsing.upload_options.storage_class = match i {
+        self.upload_options.storage_class = match i {
             None => Some(classes[0].to_owned()),
             Some(i) if i + 1 < classes.len() => Some(classes[i + 1].to_owned()),
             Some(_) => None,
@@ -123,18 +96,33 @@ impl App {
     }
 
     /// Cycles bucket default → SSE-S3 → SSE-KMS (the configured key).
-    pub(crate) fn cycle_encryption(&mut self) {
-        let key = self.session.settings.transfers.upload.encryption.clone();
-        let kms_key = match key {
-            Encryption::Kms(k) => k,
+    pub(super) fn cycle_encryption(&mut self, cx: &Cx) {
+        let kms_key = match &cx.session.settings.transfers.upload.encryption {
+            Encryption::Kms(k) => k.clone(),
             _ => None,
         };
-        self.browsing.upload_options.encryption = match self.browsing.upload_options.encryption {
+        self.upload_options.encryption = match self.upload_options.encryption {
             Encryption::BucketDefault => Encryption::S3,
             Encryption::S3 => Encryption::Kms(kms_key),
             Encryption::Kms(_) => Encryption::BucketDefault,
         };
     }
+}
+
+/// Why `typed` cannot be uploaded, when the listing under the prompt shows
+/// it: its folder could not be read, or nothing there has its name. `None`
+/// when it is there, or the listing cannot tell yet.
+fn missing_upload(picker: &UploadPicker, typed: &str) -> Option<String> {
+    let dir = dir_part(typed);
+    let name = &typed[dir.len()..];
+    if dir != picker.dir || name.is_empty() || !picker.listed {
+        return None;
+    }
+    if let Some(e) = &picker.error {
+        return Some(format!("cannot read {}: {}", clean(&dir), clean(e)));
+    }
+    (!picker.entries.iter().any(|e| e.name == name))
+        .then(|| format!("no such file or folder: {}", clean(typed)))
 }
 
 /// The session's upload options (remembered between uploads).

@@ -6,7 +6,7 @@
 //! job's summary says how to undo it: roll forward to the moment it started.
 
 mod moment;
-mod tasks;
+pub mod tasks;
 
 pub use tasks::{Reply, Request, Slot};
 pub mod undelete;

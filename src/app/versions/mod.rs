@@ -14,7 +14,7 @@
 //! touches nothing outside the panel: what it wants elsewhere (the download
 //! prompt, the share popup, a question, a job) leaves as a note.
 
-mod tasks;
+pub mod tasks;
 mod update;
 
 pub use tasks::{Reply, Request, Slot};
