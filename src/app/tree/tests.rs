@@ -1,7 +1,7 @@
 //! The tree as a data structure: pages, sort, filter, reload, cursor.
 
 use super::*;
-use crate::store::ObjectSummary;
+use crate::store::{ListPage, ObjectSummary};
 
 fn obj(key: &str, size: u64) -> ObjectSummary {
     ObjectSummary {
