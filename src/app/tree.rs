@@ -61,6 +61,34 @@ pub struct Entry {
     pub deleted: bool,
 }
 
+impl Entry {
+    /// A prefix row (`deleted`: it holds only deleted keys).
+    fn prefix(key: String, deleted: bool) -> Entry {
+        Entry {
+            plain: !crate::sanitize::needs_escape(&key),
+            key: key.into_boxed_str(),
+            size: 0,
+            modified: i64::MIN,
+            class: 0,
+            is_prefix: true,
+            deleted,
+        }
+    }
+
+    /// An object row; `class` indexes [`Tree::classes`].
+    fn object(key: String, size: u64, modified: Option<i64>, class: u8, deleted: bool) -> Entry {
+        Entry {
+            plain: !crate::sanitize::needs_escape(&key),
+            key: key.into_boxed_str(),
+            size,
+            modified: modified.unwrap_or(i64::MIN),
+            class,
+            is_prefix: false,
+            deleted,
+        }
+    }
+}
+
 /// A folder's listing: pages arriving from a task, all of them
 /// (`Ready(Whole)`), those before it was stopped by a collapse or a leave
 /// (`Ready(Partial)`), or failed.

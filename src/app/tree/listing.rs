@@ -62,30 +62,14 @@ impl Tree {
             if !p.starts_with(&parent) || p == parent {
                 continue;
             }
-            new_entries.push(Entry {
-                plain: !crate::sanitize::needs_escape(&p),
-                key: p.into_boxed_str(),
-                size: 0,
-                modified: i64::MIN,
-                class: 0,
-                is_prefix: true,
-                deleted: false,
-            });
+            new_entries.push(Entry::prefix(p, false));
         }
         for o in page.objects {
             if !o.key.starts_with(&parent) {
                 continue;
             }
             let class = self.class_index(o.storage_class.as_deref());
-            new_entries.push(Entry {
-                plain: !crate::sanitize::needs_escape(&o.key),
-                key: o.key.into_boxed_str(),
-                size: o.size,
-                modified: o.modified.unwrap_or(i64::MIN),
-                class,
-                is_prefix: false,
-                deleted: false,
-            });
+            new_entries.push(Entry::object(o.key, o.size, o.modified, class, false));
         }
         let done = page.next.is_none();
         let (sort, reverse) = (self.sort, self.reverse);
@@ -137,28 +121,13 @@ impl Tree {
             f.entries.iter().map(|e| e.key.clone()).collect();
         for p in level.prefixes {
             if p.starts_with(&f.prefix) && p != f.prefix && !live.contains(p.as_str()) {
-                f.entries.push(Entry {
-                    plain: !crate::sanitize::needs_escape(&p),
-                    key: p.into_boxed_str(),
-                    size: 0,
-                    modified: i64::MIN,
-                    class: 0,
-                    is_prefix: true,
-                    deleted: true,
-                });
+                f.entries.push(Entry::prefix(p, true));
             }
         }
         for (k, class) in level.keys.into_iter().zip(classes) {
             if k.key.starts_with(&f.prefix) && !live.contains(k.key.as_str()) {
-                f.entries.push(Entry {
-                    plain: !crate::sanitize::needs_escape(&k.key),
-                    key: k.key.into_boxed_str(),
-                    size: k.size,
-                    modified: k.modified.unwrap_or(i64::MIN),
-                    class,
-                    is_prefix: false,
-                    deleted: true,
-                });
+                f.entries
+                    .push(Entry::object(k.key, k.size, k.modified, class, true));
             }
         }
         order::sort_all(&f.entries, &mut f.order, sort, reverse);
