@@ -9,6 +9,7 @@ pub mod endpoint;
 pub mod links;
 mod objects;
 mod pages;
+pub mod settings;
 mod versions;
 
 pub use objects::*;
@@ -475,6 +476,16 @@ pub trait Store: Send + Sync {
     /// A presigned GET or PUT, signed for the bucket's region.
     async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
         Err(unsupported("presigning", &req.object.bucket))
+    }
+    /// One part of a bucket's settings: `Ok(None)` when it is not set
+    /// (settings.rs says how each failure reads).
+    async fn bucket_setting(
+        &self,
+        bucket: &str,
+        part: settings::Part,
+    ) -> StoreResult<Option<settings::Setting>> {
+        let _ = part;
+        Err(unsupported("bucket settings", bucket))
     }
 }
 

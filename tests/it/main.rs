@@ -11,6 +11,7 @@ mod app_questions;
 mod app_transfers;
 mod app_update;
 mod app_versions;
+mod bucket_settings;
 mod cli;
 mod demo_versions;
 mod e2e;

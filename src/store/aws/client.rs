@@ -163,7 +163,13 @@ impl AwsStore {
                 let raw = se.raw();
                 let status = raw.status().as_u16();
                 let code = se.err().code().map(str::to_owned);
-                let message = se.err().message().map(str::to_owned);
+                // An empty <Message/> says as little as none (radosgw's
+                // GetBucketWebsite on a bucket without a website).
+                let message = se
+                    .err()
+                    .message()
+                    .filter(|m| !m.trim().is_empty())
+                    .map(str::to_owned);
                 let headers = raw.headers();
                 // A 2xx the SDK could not read as the operation's answer
                 // (an HTML page, moto 5.2.1's wrapped XML): the request may

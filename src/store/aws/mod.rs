@@ -31,6 +31,7 @@ mod errors;
 mod monitor;
 mod objects;
 mod profiles;
+mod settings;
 mod versions;
 
 use decode::{decode_mime_word, secs, url_decode};
@@ -315,17 +316,8 @@ impl Store for AwsStore {
                 match c.get_bucket_versioning().bucket(bucket).send().await {
                     Ok(out) => Ok(out.status().map(|s| s.as_str().to_owned())),
                     // moto names the root element GetBucketVersioningResponse,
-                    // which the SDK rejects; a 200 is an answer, so read the
-                    // status from the body ourselves.
-                    Err(SdkError::ServiceError(se)) if se.raw().status().as_u16() == 200 => {
-                        let body = se.raw().body().bytes().unwrap_or_default();
-                        let text = String::from_utf8_lossy(body);
-                        Ok(text
-                            .split_once("<Status>")
-                            .and_then(|(_, rest)| rest.split_once("</Status>"))
-                            .map(|(s, _)| s.to_owned()))
-                    }
-                    Err(e) => Err(e),
+                    // which the SDK rejects; a 200 is an answer all the same.
+                    Err(e) => settings::wrapped(e).map(|x| settings::element(&x, "Status")),
                 }
             })
             .await
@@ -575,5 +567,13 @@ impl Store for AwsStore {
 
     async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
         self.presign_impl(req).await
+    }
+
+    async fn bucket_setting(
+        &self,
+        bucket: &str,
+        part: crate::store::settings::Part,
+    ) -> StoreResult<Option<crate::store::settings::Setting>> {
+        self.read_setting(bucket, part).await
     }
 }
