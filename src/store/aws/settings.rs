@@ -74,10 +74,7 @@ impl AwsStore {
             Part::Encryption => {
                 let out = self
                     .call(b, None, |c| async move {
-                        match c.get_bucket_encryption().bucket(b).send().await {
-                            Ok(out) => Ok(Ok(out)),
-                            Err(e) => wrapped(e).map(Err),
-                        }
+                        or_body(c.get_bucket_encryption().bucket(b).send().await)
                     })
                     .await?;
                 // radosgw answers a 200 the SDK cannot read: read it by hand.
@@ -113,10 +110,7 @@ impl AwsStore {
             Part::PublicAccess => {
                 let out = self
                     .call(b, None, |c| async move {
-                        match c.get_public_access_block().bucket(b).send().await {
-                            Ok(out) => Ok(Ok(out)),
-                            Err(e) => wrapped(e).map(Err),
-                        }
+                        or_body(c.get_public_access_block().bucket(b).send().await)
                     })
                     .await?;
                 let out = match out {
@@ -205,10 +199,7 @@ impl AwsStore {
             Part::Ownership => {
                 let out = self
                     .call(b, None, |c| async move {
-                        match c.get_bucket_ownership_controls().bucket(b).send().await {
-                            Ok(out) => Ok(Ok(out)),
-                            Err(e) => wrapped(e).map(Err),
-                        }
+                        or_body(c.get_bucket_ownership_controls().bucket(b).send().await)
                     })
                     .await?;
                 let out = match out {
@@ -381,6 +372,17 @@ pub(super) fn wrapped<E>(
             Ok(String::from_utf8_lossy(body).into_owned())
         }
         e => Err(e),
+    }
+}
+
+/// An answer, or the body of a 200 the SDK could not read (see `wrapped`).
+#[allow(clippy::result_large_err)]
+fn or_body<T, E>(
+    r: Result<T, SdkError<E, HttpResponse>>,
+) -> Result<Result<T, String>, SdkError<E, HttpResponse>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) => wrapped(e).map(Err),
     }
 }
 
