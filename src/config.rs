@@ -4,8 +4,10 @@
 //! reported as a plain message naming file, line and key (exit code 2)
 //! instead of a half-drawn screen.
 
+mod posture_settings;
 mod transfer_settings;
 use crate::keymap::{BindingTable, Bindings, Keymap};
+pub use posture_settings::Posture;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -84,6 +86,7 @@ pub struct Config {
     pub log: LogSettings,
     pub keymap: Keymap,
     pub transfers: Transfers,
+    pub posture: Posture,
 }
 
 /// A problem in a config file, located for the user.
@@ -123,6 +126,7 @@ struct FileConfig {
     context: Option<toml::Table>,
     copy: Option<BindingTable>,
     transfers: Option<transfer_settings::TransfersFile>,
+    posture: Option<posture_settings::PostureFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -290,6 +294,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
     };
     let mut bindings = Vec::new();
     let mut transfers = Transfers::default();
+    let mut posture = Posture::default();
     for (path, text, f) in &parsed {
         let err = |key: &str, message: String| ConfigError {
             file: (*path).clone(),
@@ -339,6 +344,9 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         }
         if let Some(t) = &f.transfers {
             transfers.apply(t).map_err(|(key, m)| err(key, m))?;
+        }
+        if let Some(p) = &f.posture {
+            posture.apply(p).map_err(|(key, m)| err(key, m))?;
         }
         if let Some(l) = &f.log {
             if let Some(level) = &l.level {
@@ -403,6 +411,7 @@ pub fn from_layers(layers: &[(PathBuf, String)]) -> Result<Config, ConfigError> 
         log,
         keymap,
         transfers,
+        posture,
     })
 }
 

@@ -20,6 +20,7 @@ pub mod layout;
 pub mod local;
 pub mod logging;
 pub mod plan;
+pub mod posture;
 pub mod runtime;
 pub mod sanitize;
 pub mod store;

@@ -7,6 +7,7 @@
 use super::tree::Selected;
 use super::{App, Browse, Effect, Extent, Load, Screen};
 use crate::keymap::{Action, Context};
+use crate::layout::card::CardView;
 use crate::layout::inspector::{Counted, Fetched, Folder, Inspected, Listing, Root, Subject};
 
 impl App {
@@ -36,6 +37,28 @@ impl App {
             Screen::Buckets => super::route::buckets(self, super::buckets::Msg::Inspect, fx),
             Screen::Browse => super::route::browse(self, super::browse::Msg::Inspect, fx),
         }
+        let msg = match self.carded_bucket() {
+            Some(bucket) => super::card::Msg::Show { bucket },
+            None => super::card::Msg::Hide,
+        };
+        super::route::card(self, msg, fx);
+    }
+
+    /// The bucket whose card the inspector shows: the bucket list's row
+    /// under the cursor, or the open bucket when the cursor is on its root.
+    pub(crate) fn carded_bucket(&self) -> Option<String> {
+        match self.view.screen {
+            Screen::Buckets => self.buckets.selected().map(|r| r.name.clone()),
+            Screen::Browse => {
+                let b = self.browse.as_ref()?;
+                let at_root = match b.tree.selected() {
+                    None => b.tree.root.is_empty(),
+                    Some(Selected::Prefix(p)) => p.is_empty(),
+                    Some(Selected::Object(_)) => false,
+                };
+                at_root.then(|| b.tree.bucket.clone())
+            }
+        }
     }
 }
 
@@ -47,7 +70,34 @@ impl App {
             subject: self.subject(),
             tz: self.session.tz,
             conn: &self.session.conn,
+            card: self.card_view(),
         }
+    }
+
+    /// The card of the bucket under the cursor, with its posture weighed
+    /// for the profile chosen on it (else the config's).
+    fn card_view(&self) -> Option<CardView<'_>> {
+        let bucket = self.carded_bucket()?;
+        let (default, lock) = self.session.settings.posture.for_bucket(&bucket);
+        let profile = self
+            .cards
+            .by_bucket
+            .get(&bucket)
+            .and_then(|c| c.profile)
+            .unwrap_or(default);
+        let facts = self.cards.facts(&bucket, lock);
+        let posture = crate::posture::assess(&facts, profile);
+        let profile_key = self
+            .session
+            .keymap
+            .key_for(Context::Buckets, Action::Profile)
+            .unwrap_or_else(|| "?".into());
+        Some(CardView {
+            facts,
+            posture,
+            identity: fetched(self.cards.identity.as_ref()),
+            profile_key,
+        })
     }
 
     fn subject(&self) -> Subject<'_> {

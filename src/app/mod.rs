@@ -12,6 +12,7 @@
 
 pub mod browse;
 pub mod buckets;
+pub mod card;
 mod clipboard_menu;
 mod cursor;
 pub mod cx;
@@ -181,6 +182,8 @@ pub struct App {
     pub session: Session,
     pub view: View,
     pub buckets: BucketsView,
+    /// Bucket cards: each bucket's settings as read, and the account's.
+    pub cards: card::Cards,
     pub browse: Option<Browse>,
     pub browsing: Browsing,
     /// Prompts, questions and popups, topmost last; keys go to the top one.
@@ -210,6 +213,7 @@ impl App {
             session: Session::new(config, conn, tz, size),
             view: View::default(),
             buckets: BucketsView::default(),
+            cards: card::Cards::default(),
             browse: None,
             browsing: Browsing {
                 marks: marks::Marks::default(),

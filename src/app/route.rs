@@ -140,6 +140,14 @@ pub(super) fn ops(app: &mut App, msg: OpsMsg, fx: &mut Vec<Effect>) {
     finish(app, out, fx);
 }
 
+/// A message for the bucket cards.
+pub(super) fn card(app: &mut App, msg: super::card::Msg, fx: &mut Vec<Effect>) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    app.cards.update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
+}
+
 /// A message for the tree, when a bucket is open.
 pub(super) fn browse(app: &mut App, msg: super::browse::Msg, fx: &mut Vec<Effect>) {
     let Some(b) = &mut app.browse else { return };
@@ -435,6 +443,7 @@ pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
     use super::Owner;
     match owner {
         Owner::Buckets(slot) => app.buckets.task_ended(slot, id),
+        Owner::Card(slot) => app.cards.task_ended(slot, id),
         Owner::Browse(slot) => {
             if let Some(b) = &mut app.browse {
                 b.task_ended(slot, id);

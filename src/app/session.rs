@@ -28,6 +28,8 @@ pub struct Settings {
     pub mouse: bool,
     /// `[transfers]`: the engine's settings and the upload defaults.
     pub transfers: crate::config::Transfers,
+    /// `[posture]`: each bucket's profile and object-lock wish.
+    pub posture: crate::config::Posture,
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +57,7 @@ impl Session {
                 inspect_delay_ticks: config.ui.inspect_delay_ms.div_ceil(tick),
                 mouse: config.ui.mouse,
                 transfers: config.transfers.clone(),
+                posture: config.posture.clone(),
             },
             keymap: config.keymap.clone(),
             conn,

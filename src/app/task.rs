@@ -7,6 +7,7 @@
 use super::Effect;
 use super::browse::tasks as browse;
 use super::buckets::tasks as buckets;
+use super::card::tasks as card;
 use super::rollback::tasks as rollback;
 use super::versions::tasks as versions;
 use crate::engine::{Item, Question, S3Source, Snapshot, Spec};
@@ -30,6 +31,8 @@ pub enum Job {
     Buckets(buckets::Request),
     Browse(browse::Request),
     Versions(versions::Request),
+    /// The bucket card's reads.
+    Card(card::Request),
     Rollback(rollback::Request),
     /// A transfer-engine job (download, upload, copy, move, delete...).
     Transfer(Box<Spec>),
@@ -58,6 +61,7 @@ impl Job {
             Job::Buckets(r) => r.label(),
             Job::Browse(r) => r.label(),
             Job::Versions(r) => r.label(),
+            Job::Card(r) => r.label(),
             Job::Rollback(r) => r.label(),
             Job::Transfer(spec) => super::kind::describe(spec),
             Job::PlanDelete { bucket, .. } => {
@@ -128,6 +132,7 @@ pub enum TaskEvent {
     Buckets(buckets::Reply),
     Browse(browse::Reply),
     Versions(versions::Reply),
+    Card(card::Reply),
     Rollback(rollback::Reply),
     /// A transfer's progress, sampled a few times a second.
     Transfer(Box<TransferReport>),
@@ -178,6 +183,7 @@ pub enum Owner {
     Buckets(buckets::Slot),
     Browse(browse::Slot),
     Versions(versions::Slot),
+    Card(card::Slot),
     Rollback(rollback::Slot),
     /// A transfer job of the transfers panel.
     Transfer,
@@ -211,6 +217,7 @@ impl Owner {
             Owner::Buckets(slot) => TaskEvent::Buckets(slot.failure(err)),
             Owner::Browse(slot) => TaskEvent::Browse(slot.failure(err)),
             Owner::Versions(slot) => TaskEvent::Versions(slot.failure(err)),
+            Owner::Card(slot) => TaskEvent::Card(slot.failure(err)),
             Owner::Rollback(slot) => TaskEvent::Rollback(slot.failure(err)),
             Owner::Transfer => TaskEvent::Transfer(Box::new(TransferReport {
                 crashed: Some(err.to_string()),

@@ -153,12 +153,29 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 app.sort(action == Action::SortCycle, fx);
             }
         }
-        Action::Refresh => match app.view.screen {
-            Screen::Buckets => {
-                super::route::buckets(app, BucketsMsg::Load, fx);
-                app.set_status("Refreshing buckets");
+        Action::Refresh => {
+            match app.view.screen {
+                Screen::Buckets => {
+                    super::route::buckets(app, BucketsMsg::Load, fx);
+                    app.set_status("Refreshing buckets");
+                }
+                Screen::Browse => super::route::browse(app, BrowseMsg::Refresh, fx),
             }
-            Screen::Browse => super::route::browse(app, BrowseMsg::Refresh, fx),
+            // The card on screen is read again too.
+            if let Some(bucket) = app.carded_bucket() {
+                use super::card::Msg as CardMsg;
+                let forget = CardMsg::Forget {
+                    bucket: bucket.clone(),
+                };
+                super::route::card(app, forget, fx);
+                super::route::card(app, CardMsg::Show { bucket }, fx);
+            }
+        }
+        Action::Profile => match app.carded_bucket() {
+            Some(bucket) => super::route::card(app, super::card::Msg::CycleProfile { bucket }, fx),
+            None => {
+                app.set_status("Profiles weigh a bucket's posture: on a bucket or a bucket's root")
+            }
         },
         Action::CountPrefix => super::route::browse(app, BrowseMsg::Count, fx),
         Action::CopyMenu => app.modals.push(Modal::Copy),
@@ -319,6 +336,9 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             super::route::buckets(app, BucketsMsg::Task { id, reply, shown }, fx)
         }
         TaskEvent::Browse(reply) => super::route::browse(app, BrowseMsg::Task(id, reply), fx),
+        TaskEvent::Card(reply) => {
+            super::route::card(app, super::card::Msg::Task(id, Box::new(reply)), fx)
+        }
         TaskEvent::Planning(n) => {
             if let Some(q) = app.modals.waiting_for(id) {
                 q.listing_progress(n);

@@ -113,6 +113,37 @@ Examples:
   pail uploads abort --yes s3://bucket/backups/
   pail uploads abort --yes --upload-id 2~abc s3://bucket/big.tar";
 
+const POSTURE_ABOUT: &str = "Is a bucket public, and what of the bucket checklist does it miss";
+
+const POSTURE_LONG: &str = "\
+Reads every part of each bucket's settings (each on its own: a part you \
+may not read or the server does not support is reported, never fatal) \
+and prints:
+  - whether the bucket is public, decided as AWS decides it: the \
+account's Block Public Access, the bucket's, ACL grants to AllUsers or \
+AuthenticatedUsers, and policy statements to * without restricting \
+conditions, rung by rung;
+  - findings ranked by severity, each with why it matters and how to fix \
+it: Block Public Access, versioning, default encryption, KMS bucket key, \
+lifecycle (noncurrent versions, incomplete uploads), TLS-only policy, \
+ACLs enabled, access logging, object lock (when asked for), website \
+hosting;
+  - every setting in words.
+
+Severities depend on what the bucket is for (--intent, or [posture] in \
+the config): private-app (the default), static-site (behind CloudFront \
+with OAC, bucket private) or data-lake.
+
+Exit status: 0 assessed; 1 a finding at or above --fail-on, or a bucket \
+that could not be read at all; 2 a usage error.";
+
+const POSTURE_EXAMPLES: &str = "\
+Examples:
+  pail posture s3://bucket                       the report, as text
+  pail posture --fail-on high s3://a s3://b      in CI: exit 1 on high or critical
+  pail posture --json s3://bucket | jq .findings
+  pail posture --intent static-site s3://site-assets";
+
 /// `pail uploads ...`.
 #[derive(Debug, clap::Subcommand)]
 pub enum UploadsCommand {
@@ -196,6 +227,26 @@ pub enum Command {
         #[command(flatten)]
         output: OutputOpts,
     },
+    #[command(about = POSTURE_ABOUT, long_about = POSTURE_LONG, after_help = POSTURE_EXAMPLES)]
+    Posture {
+        /// Buckets to assess: s3://bucket, one or more
+        #[arg(required = true, value_name = "S3_URI")]
+        targets: Vec<String>,
+        /// What the buckets are for: private-app, static-site or data-lake
+        /// (default: [posture] in the config, per bucket)
+        #[arg(long, value_name = "PROFILE")]
+        intent: Option<String>,
+        /// Report buckets without object lock
+        #[arg(long)]
+        object_lock: bool,
+        /// Exit 1 when a finding is at least this severe: critical, high,
+        /// medium or low
+        #[arg(long, value_name = "SEVERITY")]
+        fail_on: Option<String>,
+        /// One JSON object per bucket on stdout, one per line
+        #[arg(long)]
+        json: bool,
+    },
     #[command(about = UPLOADS_ABOUT, long_about = UPLOADS_LONG, after_help = UPLOADS_EXAMPLES)]
     Uploads {
         #[command(subcommand)]
@@ -236,6 +287,7 @@ impl Command {
             Command::Uploads { action } => match action {
                 UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
             },
+            Command::Posture { .. } => OutputOpts::default(),
         }
     }
 
@@ -246,7 +298,7 @@ impl Command {
                 (transfer.conflict.as_deref(), transfer.concurrency)
             }
             Command::Rm { concurrency, .. } => (None, *concurrency),
-            Command::Uploads { .. } => (None, None),
+            Command::Uploads { .. } | Command::Posture { .. } => (None, None),
         };
         settings.conflict = match conflict {
             None if settings.conflict == Policy::Ask => Policy::Overwrite,

@@ -81,5 +81,7 @@ pub async fn run(
                 target, ids, yes, ..
             } => super::uploads::abort(&ctx, target, ids, *yes).await,
         },
+        // Read-only and needs none of the above: run before this (mod.rs).
+        Command::Posture { .. } => USAGE,
     }
 }

@@ -14,6 +14,7 @@ mod copy;
 mod ctx;
 mod demo;
 mod output;
+mod posture;
 mod resolve;
 mod rm;
 mod signals;
@@ -285,6 +286,23 @@ pub fn main() -> i32 {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
+            if let Some(args::Command::Posture {
+                targets,
+                intent,
+                object_lock,
+                fail_on,
+                json,
+            }) = &cli.command
+            {
+                let a = posture::Args {
+                    targets,
+                    intent: intent.as_deref(),
+                    object_lock: *object_lock,
+                    fail_on: fail_on.as_deref(),
+                    json: *json,
+                };
+                return posture::run(&store, &config.posture, a).await;
+            }
             if let Some(command) = &cli.command {
                 let settings = config.transfers.engine.clone();
                 let upload = config.transfers.upload.clone();

@@ -105,6 +105,8 @@ pub enum Action {
     SortReverse,
     Refresh,
     CountPrefix,
+    /// The bucket card's posture profile.
+    Profile,
     CopyMenu,
     Mark,
     MarkAll,
@@ -192,7 +194,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 66] = [
+    pub const ALL: [Action; 67] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -209,6 +211,7 @@ impl Action {
         Action::SortReverse,
         Action::Refresh,
         Action::CountPrefix,
+        Action::Profile,
         Action::CopyMenu,
         Action::Mark,
         Action::MarkAll,
@@ -268,6 +271,7 @@ impl Action {
             Action::Top | Action::Bottom => SCROLLS,
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
             Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
+            Action::Profile => LISTS,
             Action::Expand => &[C::Buckets, C::Tree, C::Inspector, C::Picker],
             Action::Collapse | Action::Mark => &[C::Tree, C::Inspector, C::Picker],
             Action::SwitchFocus
@@ -364,6 +368,7 @@ impl Action {
             Action::SortReverse => "sort_reverse",
             Action::Refresh => "refresh",
             Action::CountPrefix => "count_prefix",
+            Action::Profile => "posture_profile",
             Action::CopyMenu => "copy_menu",
             Action::Mark => "mark",
             Action::MarkAll => "mark_all",
@@ -435,6 +440,9 @@ impl Action {
             Action::SortReverse => "reverse the sort",
             Action::Refresh => "refresh the prefix under the cursor (rows stay until it succeeds)",
             Action::CountPrefix => "count objects and bytes under the prefix (recursive)",
+            Action::Profile => {
+                "bucket card: weigh the posture for another profile (private app, static site, data lake)"
+            }
             Action::CopyMenu => "copy to clipboard: URI, key, URL, ARN, ETag, name",
             Action::Mark => "mark or unmark the row, then move down",
             Action::MarkAll => "mark every visible row (again: unmark them)",

@@ -71,8 +71,32 @@ pub fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
             // Prose lines (hints, errors, section titles) wrap at spaces.
             let style = line.spans.first().map(|s| s.style).unwrap_or_default();
             let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-            for piece in chunks(&text, width.max(1), true) {
-                out.push(Line::styled(piece, style.patch(line.style)));
+            // Continuations keep the line's own indent (a finding's
+            // "  why:", a policy's nesting) while it leaves room.
+            let lead = text.len() - text.trim_start_matches(' ').len();
+            // Under the text after a short "why: " style tag, if any.
+            let tag = text[lead..]
+                .char_indices()
+                .take(8)
+                .find(|(_, c)| *c == ':')
+                .map(|(i, _)| i + 2)
+                .unwrap_or(2);
+            let indent = if lead > 0 && lead + tag + 12 < width {
+                lead + tag
+            } else {
+                0
+            };
+            let first: Vec<String> = chunks(&text, width.max(1), true);
+            let Some(head) = first.first() else { continue };
+            out.push(Line::styled(head.clone(), style.patch(line.style)));
+            let rest = text[head.len()..].trim_start_matches(' ');
+            if !rest.is_empty() {
+                for piece in chunks(rest, (width - indent).max(1), true) {
+                    out.push(Line::styled(
+                        format!("{}{piece}", " ".repeat(indent)),
+                        style.patch(line.style),
+                    ));
+                }
             }
             continue;
         }
@@ -120,6 +144,8 @@ pub struct Inspected<'a> {
     pub subject: Subject<'a>,
     pub tz: Zone,
     pub conn: &'a Connection,
+    /// On a bucket (a bucket-list row, the tree's root): its card.
+    pub card: Option<super::card::CardView<'a>>,
 }
 
 /// Something loaded in the background, as the inspector sees it.
@@ -231,6 +257,10 @@ pub fn lines(x: &Inspected, width: usize) -> Vec<Line<'static>> {
         },
         Subject::Prefix { .. } => prefix_lines(x),
     };
+    let mut lines = lines;
+    if let Some(c) = &x.card {
+        lines.extend(super::card::lines(c));
+    }
     hang(lines, width)
 }
 

@@ -5,6 +5,7 @@
 //! reads the app: each function takes a view model (the inspector's
 //! `Inspected`, the log's `Entry`s) or the keymap and the terminal size.
 
+pub mod card;
 pub mod help;
 pub mod inspector;
 pub mod messages;

@@ -4,7 +4,7 @@
 
 use super::mailbox::Outbox;
 use super::task_ctx::TaskCtx;
-use crate::app::{Job, Msg, TaskEvent, TaskId, browse, buckets, rollback, versions};
+use crate::app::{Job, Msg, TaskEvent, TaskId, browse, buckets, card, rollback, versions};
 use crate::store::{ListRequest, PrefixTotals, Store};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -44,6 +44,23 @@ async fn work(
                 }
             };
             send(TaskEvent::Buckets(reply)).await
+        }
+        Job::Card(r) => {
+            let reply = match r {
+                card::Request::Part { bucket, part } => card::Reply::Part {
+                    result: store.bucket_setting(&bucket, part).await,
+                    bucket,
+                    part,
+                },
+                card::Request::Identity => card::Reply::Identity(store.caller_identity().await),
+                card::Request::Account { account } => card::Reply::Account(
+                    store
+                        .account_public_access(&account)
+                        .await
+                        .map(|b| b.map(crate::store::settings::Setting::PublicAccess)),
+                ),
+            };
+            send(TaskEvent::Card(reply)).await
         }
         Job::Browse(r) => browse_job(&*store, id, r, tx, cancel).await,
         Job::Versions(r) => versions_job(&*store, r, tx, id, cancel).await,

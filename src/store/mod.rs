@@ -197,6 +197,14 @@ impl Connection {
     }
 }
 
+/// Who the caller is, as STS GetCallerIdentity says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
 /// Which credentials are in use, learned once at start-up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialSource {
@@ -486,6 +494,25 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<settings::Setting>> {
         let _ = part;
         Err(unsupported("bucket settings", bucket))
+    }
+    /// Who the credentials belong to (STS GetCallerIdentity).
+    async fn caller_identity(&self) -> StoreResult<CallerIdentity> {
+        Err(StoreError::new(
+            ErrorKind::NotImplemented,
+            "GetCallerIdentity is not available here",
+        ))
+    }
+    /// The account's own Block Public Access (S3 Control): `Ok(None)`
+    /// when the account has none.
+    async fn account_public_access(
+        &self,
+        account: &str,
+    ) -> StoreResult<Option<settings::PublicAccessBlock>> {
+        let _ = account;
+        Err(StoreError::new(
+            ErrorKind::NotImplemented,
+            "S3 Control is not available here",
+        ))
     }
 }
 

@@ -4,7 +4,7 @@
 //! the bucket. PAIL_TEST_BIN runs the same tests against another build
 //! (to show that a test fails on the code before a fix).
 
-mod harness;
+pub mod harness;
 mod local;
 mod rm;
 mod signals;

@@ -25,6 +25,7 @@ use s3::types::{ChecksumMode, EncodingType};
 use std::collections::HashMap;
 use std::future::Future;
 
+mod account;
 mod client;
 mod decode;
 mod errors;
@@ -575,5 +576,16 @@ impl Store for AwsStore {
         part: crate::store::settings::Part,
     ) -> StoreResult<Option<crate::store::settings::Setting>> {
         self.read_setting(bucket, part).await
+    }
+
+    async fn caller_identity(&self) -> StoreResult<super::CallerIdentity> {
+        self.caller_identity_impl().await
+    }
+
+    async fn account_public_access(
+        &self,
+        account: &str,
+    ) -> StoreResult<Option<crate::store::settings::PublicAccessBlock>> {
+        self.account_public_access_impl(account).await
     }
 }

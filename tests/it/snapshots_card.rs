@@ -1,0 +1,269 @@
+//! The bucket card in the app (part 6): reads start when a bucket's card
+//! shows, one task per part; leaving the bucket cancels those still under
+//! way and coming back asks again; `R` reads the card again; `I` cycles
+//! the profile. Snapshots of the card with its posture, and with hostile
+//! server text in a policy and tags.
+
+use crate::common::fixtures::*;
+use pail::app::{App, Effect, Job, Msg, TaskEvent, buckets, card, update};
+use pail::store::settings::{Grant, LifecycleRule, Part, PublicAccessBlock, Setting};
+use pail::store::{Bucket, CallerIdentity, ErrorKind, StoreError, Versioning};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pail::ui::render(app, f)).unwrap();
+    t
+}
+
+/// The bucket list with `names`, the cursor on the first, settled: the
+/// effects of the first card's reads.
+fn listed(names: &[&str]) -> (App, Vec<Effect>) {
+    let (mut app, fx) = new_app(None);
+    let (id, _) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::Buckets(buckets::Request::List))
+        .unwrap();
+    let rows = names
+        .iter()
+        .map(|n| Bucket {
+            name: n.to_string(),
+            created: Some(1_767_225_600),
+        })
+        .collect();
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::Buckets(buckets::Reply::Listed(Ok(rows)))),
+    );
+    let fx = settle(&mut app);
+    (app, fx)
+}
+
+fn part_reads(fx: &[Effect]) -> Vec<(pail::app::TaskId, String, Part)> {
+    spawned(fx)
+        .into_iter()
+        .filter_map(|(id, j)| match j {
+            Job::Card(card::Request::Part { bucket, part }) => Some((id, bucket, part)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A part's answer, and its task's end right after, as the runtime sends.
+fn answer(
+    app: &mut App,
+    id: pail::app::TaskId,
+    bucket: &str,
+    part: Part,
+    result: pail::store::StoreResult<Option<Setting>>,
+) {
+    let reply = card::Reply::Part {
+        bucket: bucket.into(),
+        part,
+        result,
+    };
+    update(app, Msg::Task(id, TaskEvent::Card(reply)));
+    update(app, Msg::TaskEnded(id, None));
+}
+
+/// Answers the identity and the account's BPA (not set).
+fn account(app: &mut App, fx: &[Effect]) {
+    let Some((id, _)) = spawned(fx)
+        .into_iter()
+        .find(|(_, j)| *j == Job::Card(card::Request::Identity))
+    else {
+        return;
+    };
+    let who = CallerIdentity {
+        account: "111122223333".into(),
+        arn: "arn:aws:iam::111122223333:user/dev".into(),
+        user_id: "AIDA".into(),
+    };
+    let fx = update(
+        app,
+        Msg::Task(id, TaskEvent::Card(card::Reply::Identity(Ok(who)))),
+    );
+    let (id, job) = spawned(&fx).remove(0);
+    assert_eq!(
+        job,
+        Job::Card(card::Request::Account {
+            account: "111122223333".into()
+        })
+    );
+    update(
+        app,
+        Msg::Task(id, TaskEvent::Card(card::Reply::Account(Ok(None)))),
+    );
+}
+
+fn inspector_text(app: &App) -> String {
+    pail::layout::inspector::lines(&app.inspected(), 200)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_shown_card_reads_every_part_once_and_leaving_cancels_the_rest() {
+    let (mut app, fx) = listed(&["alpha", "beta"]);
+    let reads = part_reads(&fx);
+    assert_eq!(reads.len(), Part::ALL.len());
+    assert!(reads.iter().all(|(_, b, _)| b == "alpha"));
+    assert!(
+        spawned(&fx)
+            .iter()
+            .any(|(_, j)| *j == Job::Card(card::Request::Identity))
+    );
+    // Half the parts answer, then the cursor moves to beta.
+    for (id, b, part) in &reads[..8] {
+        answer(&mut app, *id, b, *part, Ok(None));
+    }
+    let fx = send(&mut app, [key('j')]);
+    let fx = [fx, settle(&mut app)].concat();
+    let gone = cancelled(&fx);
+    assert_eq!(gone.len(), 8, "the reads still under way for alpha stop");
+    assert!(reads[8..].iter().all(|(id, _, _)| gone.contains(id)));
+    assert!(part_reads(&fx).iter().all(|(_, b, _)| b == "beta"));
+    assert_eq!(part_reads(&fx).len(), Part::ALL.len());
+    // Back on alpha: only what never arrived is asked again.
+    let fx = send(&mut app, [key('k')]);
+    let fx = [fx, settle(&mut app)].concat();
+    let again = part_reads(&fx);
+    assert_eq!(again.len(), 8);
+    assert!(again.iter().all(|(_, b, _)| b == "alpha"));
+    // A late answer of a cancelled read is dropped.
+    let (old, _, part) = &reads[9];
+    answer(
+        &mut app,
+        *old,
+        "alpha",
+        *part,
+        Ok(Some(Setting::Tags(vec![]))),
+    );
+    assert!(!inspector_text(&app).contains("0 tags"));
+}
+
+#[test]
+fn refresh_reads_the_card_again_and_profile_cycles() {
+    let (mut app, fx) = listed(&["alpha"]);
+    account(&mut app, &fx);
+    for (id, b, part) in part_reads(&fx) {
+        answer(&mut app, id, &b, part, Ok(None));
+    }
+    let text = inspector_text(&app);
+    assert!(
+        text.contains("Posture · private app storage (I changes)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("HIGH     Block Public Access is not fully on"),
+        "{text}"
+    );
+    let fx = send(&mut app, [key('R')]);
+    assert_eq!(
+        part_reads(&fx).len(),
+        Part::ALL.len(),
+        "R reads every part again"
+    );
+    send(&mut app, [key('I')]);
+    assert_eq!(
+        status(&app),
+        "Posture profile: static site behind CloudFront (bucket private, OAC)"
+    );
+    assert!(inspector_text(&app).contains("Posture · static site behind CloudFront"));
+}
+
+/// A card with every kind of answer: set (with details), not set, denied,
+/// not supported; and hostile text from the server escaped.
+fn full_card() -> App {
+    let (mut app, fx) = listed(&["acme-site"]);
+    account(&mut app, &fx);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Public\u001b[31mRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-site/*"}]}"#;
+    for (id, b, part) in part_reads(&fx) {
+        let r = match part {
+            Part::Versioning => Ok(Some(Setting::Versioning {
+                status: Versioning::Enabled,
+                mfa_delete: false,
+            })),
+            Part::PublicAccess => Ok(Some(Setting::PublicAccess(PublicAccessBlock {
+                block_public_acls: true,
+                ..Default::default()
+            }))),
+            Part::Policy => Ok(Some(Setting::Policy(policy.into()))),
+            Part::Acl => Ok(Some(Setting::Acl {
+                owner: Some("acme".into()),
+                grants: vec![Grant {
+                    grantee: "acme".into(),
+                    permission: "FULL_CONTROL".into(),
+                }],
+            })),
+            Part::Lifecycle => Ok(Some(Setting::Lifecycle(vec![LifecycleRule {
+                id: Some("tiering".into()),
+                enabled: true,
+                prefix: "logs/".into(),
+                transitions: vec![(30, "STANDARD_IA".into()), (90, "GLACIER".into())],
+                expire_days: Some(365),
+                ..Default::default()
+            }]))),
+            Part::Tags => Ok(Some(Setting::Tags(vec![(
+                "team\u{202e}".into(),
+                "web\\ops".into(),
+            )]))),
+            Part::Replication => Err(StoreError::new(ErrorKind::AccessDenied, "Access Denied")),
+            Part::Website => Err(StoreError::new(
+                ErrorKind::NotImplemented,
+                "not implemented",
+            )),
+            _ => Ok(None),
+        };
+        answer(&mut app, id, &b, part, r);
+    }
+    app
+}
+
+#[test]
+fn bucket_card_with_posture() {
+    let app = full_card();
+    let t = draw(&app, 150, 80);
+    for cell in t.backend().buffer().content() {
+        for c in cell.symbol().chars() {
+            let u = c as u32;
+            assert!(u >= 0x20 && !(0x7f..=0x9f).contains(&u) && !(0x202a..=0x202e).contains(&u));
+        }
+    }
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn card_says_what_could_not_be_read() {
+    let text = inspector_text(&full_card());
+    assert!(
+        text.contains("Replication         denied to you (s3:GetReplicationConfiguration)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Website             not supported by this server"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "logs/: after 30 days → STANDARD_IA; after 90 → GLACIER; expire after 365 days"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Public?             PUBLIC: policy statement"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\\u{1b}") || text.contains("\\x1b") || text.contains("\\e"),
+        "{text}"
+    );
+}
