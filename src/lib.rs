@@ -9,6 +9,7 @@
 //! terminal and spawns work. DEVELOPERS.md draws the rooms.
 
 pub mod app;
+pub mod bucket;
 pub mod cmd;
 pub mod config;
 pub mod demo;

@@ -113,6 +113,30 @@ Examples:
   pail uploads abort --yes s3://bucket/backups/
   pail uploads abort --yes --upload-id 2~abc s3://bucket/big.tar";
 
+const MB_ABOUT: &str = "Create a bucket with the bucket checklist as defaults";
+
+const MB_LONG: &str = "\
+Create a bucket and set it up as the bucket creation checklist advises, \
+one step at a time, each printed with its result:
+  1. CreateBucket in --region (default: your profile's region);
+  2. Block Public Access: all four on (--allow-public leaves it off);
+  3. object ownership \"bucket owner enforced\": ACLs off (--acls keeps them);
+  4. versioning on (--no-versioning);
+  5. default encryption SSE-S3, or SSE-KMS with --kms-key and a bucket key \
+(--no-encryption sets none);
+  6. a lifecycle rule from --lifecycle templates, and --tag tags.
+The name is checked against S3's rules first (3-63 lowercase letters, \
+digits, dots and dashes...).
+
+Exit status: 0 every step done; 1 a step failed (the lines say which, and \
+whether the bucket exists); 2 a usage error or an invalid name.";
+
+const MB_EXAMPLES: &str = "\
+Examples:
+  pail mb s3://acme-prod-euw1-uploads --region eu-west-1
+  pail mb s3://acme-dev-logs --lifecycle tiering --lifecycle abort-7 --tag team=web
+  pail mb s3://acme-prod-vault --kms-key alias/vault --object-lock";
+
 const POSTURE_ABOUT: &str = "Is a bucket public, and what of the bucket checklist does it miss";
 
 const POSTURE_LONG: &str = "\
@@ -227,6 +251,49 @@ pub enum Command {
         #[command(flatten)]
         output: OutputOpts,
     },
+    #[command(about = MB_ABOUT, long_about = MB_LONG, after_help = MB_EXAMPLES)]
+    Mb {
+        /// The new bucket: s3://name
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// Leave Block Public Access off (default: all four on)
+        #[arg(long)]
+        allow_public: bool,
+        /// Keep ACLs on (default: object ownership "bucket owner enforced")
+        #[arg(long)]
+        acls: bool,
+        /// Leave versioning off (default: on)
+        #[arg(long)]
+        no_versioning: bool,
+        /// Set no default encryption (default: SSE-S3)
+        #[arg(long, conflicts_with = "kms_key")]
+        no_encryption: bool,
+        /// SSE-KMS with this key id or ARN, with a bucket key (default: SSE-S3)
+        #[arg(long, value_name = "KEY")]
+        kms_key: Option<String>,
+        /// Create it with object lock (it cannot be added later)
+        #[arg(long)]
+        object_lock: bool,
+        /// Lifecycle templates, combined into one rule: tiering (30 days →
+        /// STANDARD_IA, 90 → GLACIER), expire-365, noncurrent-30, abort-7
+        #[arg(long, value_name = "TEMPLATE")]
+        lifecycle: Vec<String>,
+        /// A tag KEY=VALUE; may be given several times
+        #[arg(long, value_name = "KEY=VALUE")]
+        tag: Vec<String>,
+        /// One JSON object per step on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an empty bucket (shows what would happen; deletes only with --yes)
+    Rb {
+        /// The bucket: s3://name
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// Delete it (without: only say whether it can be)
+        #[arg(long)]
+        yes: bool,
+    },
     #[command(about = POSTURE_ABOUT, long_about = POSTURE_LONG, after_help = POSTURE_EXAMPLES)]
     Posture {
         /// Buckets to assess: s3://bucket, one or more
@@ -287,7 +354,9 @@ impl Command {
             Command::Uploads { action } => match action {
                 UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
             },
-            Command::Posture { .. } => OutputOpts::default(),
+            Command::Posture { .. } | Command::Mb { .. } | Command::Rb { .. } => {
+                OutputOpts::default()
+            }
         }
     }
 
@@ -298,7 +367,10 @@ impl Command {
                 (transfer.conflict.as_deref(), transfer.concurrency)
             }
             Command::Rm { concurrency, .. } => (None, *concurrency),
-            Command::Uploads { .. } | Command::Posture { .. } => (None, None),
+            Command::Uploads { .. }
+            | Command::Posture { .. }
+            | Command::Mb { .. }
+            | Command::Rb { .. } => (None, None),
         };
         settings.conflict = match conflict {
             None if settings.conflict == Policy::Ask => Policy::Overwrite,

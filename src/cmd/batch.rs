@@ -82,6 +82,6 @@ pub async fn run(
             } => super::uploads::abort(&ctx, target, ids, *yes).await,
         },
         // Read-only and needs none of the above: run before this (mod.rs).
-        Command::Posture { .. } => USAGE,
+        Command::Posture { .. } | Command::Mb { .. } | Command::Rb { .. } => USAGE,
     }
 }

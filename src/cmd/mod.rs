@@ -10,6 +10,7 @@
 
 mod args;
 mod batch;
+mod buckets;
 mod copy;
 mod ctx;
 mod demo;
@@ -302,6 +303,37 @@ pub fn main() -> i32 {
                     json: *json,
                 };
                 return posture::run(&store, &config.posture, a).await;
+            }
+            if let Some(args::Command::Mb {
+                target,
+                allow_public,
+                acls,
+                no_versioning,
+                no_encryption,
+                kms_key,
+                object_lock,
+                lifecycle,
+                tag,
+                json,
+            }) = &cli.command
+            {
+                let a = buckets::MbArgs {
+                    target,
+                    region: cli.region.as_deref(),
+                    allow_public: *allow_public,
+                    acls: *acls,
+                    no_versioning: *no_versioning,
+                    no_encryption: *no_encryption,
+                    kms_key: kms_key.as_deref(),
+                    object_lock: *object_lock,
+                    lifecycle,
+                    tags: tag,
+                    json: *json,
+                };
+                return buckets::mb(&store, a).await;
+            }
+            if let Some(args::Command::Rb { target, yes }) = &cli.command {
+                return buckets::rb(&store, target, *yes).await;
             }
             if let Some(command) = &cli.command {
                 let settings = config.transfers.engine.clone();

@@ -495,6 +495,35 @@ pub trait Store: Send + Sync {
         let _ = part;
         Err(unsupported("bucket settings", bucket))
     }
+    /// Writes one part of a bucket's settings (versioning, encryption,
+    /// Block Public Access, policy, ownership, lifecycle, CORS, tags).
+    async fn put_bucket_setting(
+        &self,
+        bucket: &str,
+        setting: &settings::Setting,
+    ) -> StoreResult<()> {
+        let _ = setting;
+        Err(unsupported("changing bucket settings", bucket))
+    }
+    /// Removes one part, back to "not set".
+    async fn clear_bucket_setting(&self, bucket: &str, part: settings::Part) -> StoreResult<()> {
+        let _ = part;
+        Err(unsupported("changing bucket settings", bucket))
+    }
+    /// CreateBucket in `region`, with object lock when asked.
+    async fn create_bucket(
+        &self,
+        bucket: &str,
+        region: &str,
+        object_lock: bool,
+    ) -> StoreResult<()> {
+        let _ = (region, object_lock);
+        Err(unsupported("CreateBucket", bucket))
+    }
+    /// DeleteBucket (S3 refuses a bucket that is not empty).
+    async fn delete_bucket(&self, bucket: &str) -> StoreResult<()> {
+        Err(unsupported("DeleteBucket", bucket))
+    }
     /// Who the credentials belong to (STS GetCallerIdentity).
     async fn caller_identity(&self) -> StoreResult<CallerIdentity> {
         Err(StoreError::new(

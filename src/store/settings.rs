@@ -172,6 +172,30 @@ pub enum Setting {
     },
 }
 
+impl Setting {
+    /// The part this setting is.
+    pub fn part(&self) -> Part {
+        match self {
+            Setting::Versioning { .. } => Part::Versioning,
+            Setting::ObjectLock { .. } => Part::ObjectLock,
+            Setting::Encryption(_) => Part::Encryption,
+            Setting::PublicAccess(_) => Part::PublicAccess,
+            Setting::Policy(_) => Part::Policy,
+            Setting::PolicyStatus { .. } => Part::PolicyStatus,
+            Setting::Acl { .. } => Part::Acl,
+            Setting::Ownership(_) => Part::Ownership,
+            Setting::Lifecycle(_) => Part::Lifecycle,
+            Setting::Cors(_) => Part::Cors,
+            Setting::Replication { .. } => Part::Replication,
+            Setting::Logging { .. } => Part::Logging,
+            Setting::Website { .. } => Part::Website,
+            Setting::Tags(_) => Part::Tags,
+            Setting::Notifications(_) => Part::Notifications,
+            Setting::RequestPayment { .. } => Part::RequestPayment,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncryptionRule {
     /// AES256, aws:kms or aws:kms:dsse.

@@ -12,6 +12,7 @@ mod app_transfers;
 mod app_update;
 mod app_versions;
 mod bucket_settings;
+mod buckets;
 mod cli;
 mod demo_versions;
 mod e2e;

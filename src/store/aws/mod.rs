@@ -33,6 +33,7 @@ mod monitor;
 mod objects;
 mod profiles;
 mod settings;
+mod settings_write;
 mod versions;
 
 use decode::{decode_mime_word, secs, url_decode};
@@ -576,6 +577,35 @@ impl Store for AwsStore {
         part: crate::store::settings::Part,
     ) -> StoreResult<Option<crate::store::settings::Setting>> {
         self.read_setting(bucket, part).await
+    }
+
+    async fn put_bucket_setting(
+        &self,
+        bucket: &str,
+        setting: &crate::store::settings::Setting,
+    ) -> StoreResult<()> {
+        self.write_setting(bucket, setting).await
+    }
+
+    async fn clear_bucket_setting(
+        &self,
+        bucket: &str,
+        part: crate::store::settings::Part,
+    ) -> StoreResult<()> {
+        self.clear_setting(bucket, part).await
+    }
+
+    async fn create_bucket(
+        &self,
+        bucket: &str,
+        region: &str,
+        object_lock: bool,
+    ) -> StoreResult<()> {
+        self.create_bucket_impl(bucket, region, object_lock).await
+    }
+
+    async fn delete_bucket(&self, bucket: &str) -> StoreResult<()> {
+        self.delete_bucket_impl(bucket).await
     }
 
     async fn caller_identity(&self) -> StoreResult<super::CallerIdentity> {
