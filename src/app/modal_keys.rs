@@ -106,6 +106,7 @@ fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
     match p.kind {
         PromptKind::Filter => super::cursor::on_filter(app, p.value(), ev, fx),
         PromptKind::Moment => super::route::moment(app, ev, fx),
+        PromptKind::NewBucket => super::route::new_bucket(app, ev, fx),
         _ => on_path_prompt(app, p, ev, fx),
     }
 }

@@ -16,7 +16,10 @@ use crate::keymap::Context;
 pub enum Note {
     /// A job wrote, moved or deleted under `prefix` of `bucket`: listings,
     /// the versions panel and the open uploads panel there are stale.
-    Changed { bucket: String, prefix: String },
+    Changed {
+        bucket: String,
+        prefix: String,
+    },
     /// A transfer waits for the answer to its conflict question.
     ConflictAsked(TaskId),
     /// A transfer's conflict question has nothing left to ask.
@@ -24,6 +27,11 @@ pub enum Note {
     /// The user answered a transfer's conflict question.
     Answered(TaskId, crate::engine::Choice),
     /// A line for the status bar and the message log.
+    /// Buckets were created or deleted: list them again, the cursor on
+    /// `select` when it is there.
+    BucketsChanged {
+        select: Option<String>,
+    },
     Status(String),
     /// A failure for the status bar and the message log.
     Error(String),
@@ -59,5 +67,8 @@ pub enum Note {
     /// (unless an inspection is already due).
     Inspect,
     /// Open `prefix` of `bucket` as the tree's root.
-    OpenPrefix { bucket: String, prefix: String },
+    OpenPrefix {
+        bucket: String,
+        prefix: String,
+    },
 }

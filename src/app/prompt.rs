@@ -25,6 +25,8 @@ pub enum PromptKind {
     NewFolder,
     /// The moment a rollback goes back to.
     Moment,
+    /// A new bucket's name (and region).
+    NewBucket,
 }
 
 /// What a key did to the prompt.

@@ -48,6 +48,10 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
             app.set_status(format!("Conflicts: {}", choice.label()));
         }
         Note::Status(text) => app.set_status(text),
+        Note::BucketsChanged { select } => {
+            app.buckets.want = select;
+            buckets(app, super::buckets::Msg::Load, fx);
+        }
         Note::Error(text) => app.set_error(text),
         Note::Report {
             action,
@@ -144,6 +148,14 @@ pub(super) fn ops(app: &mut App, msg: OpsMsg, fx: &mut Vec<Effect>) {
 pub(super) fn card(app: &mut App, msg: super::card::Msg, fx: &mut Vec<Effect>) {
     let mut cx = Cx::new(&app.session, &mut app.tasks);
     app.cards.update(&mut cx, msg);
+    let out = cx.finish();
+    finish(app, out, fx);
+}
+
+/// Runs `f` over a `Cx` for the bucket cards' stateless work.
+pub(super) fn card_cx(app: &mut App, fx: &mut Vec<Effect>, f: impl FnOnce(&mut Cx)) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    f(&mut cx);
     let out = cx.finish();
     finish(app, out, fx);
 }
@@ -382,6 +394,20 @@ pub(super) fn moment(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut Vec
     };
     let mut cx = Cx::new(&app.session, &mut app.tasks);
     let outcome = super::rollback::on_prompt(&mut cx, p, ev);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.pop();
+    }
+    finish(app, out, fx);
+}
+
+/// A key in the `N` prompt (the new bucket's name).
+pub(super) fn new_bucket(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Prompt(p)) = app.modals.stack.last_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = super::card::on_prompt(&mut cx, p, ev);
     let out = cx.finish();
     if outcome == Outcome::Close {
         app.modals.pop();

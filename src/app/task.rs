@@ -87,6 +87,10 @@ impl Job {
                 Some(("listing", "listings"))
             }
             Job::Browse(browse::Request::Count { .. }) => Some(("count", "counts")),
+            Job::Card(card::Request::Create(_)) => Some(("bucket creation", "bucket creations")),
+            Job::Card(card::Request::Delete { .. }) => {
+                Some(("bucket deletion", "bucket deletions"))
+            }
             Job::Transfer(_) => Some(("transfer", "transfers")),
             Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
             Job::Rollback(rollback::Request::Plan { .. }) => {

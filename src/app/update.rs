@@ -186,7 +186,18 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Paste => super::route::ops(app, OpsMsg::Paste, fx),
         Action::Rename => super::route::ops(app, OpsMsg::Rename, fx),
         Action::NewFolder => super::route::ops(app, OpsMsg::NewFolder, fx),
+        Action::Delete if app.view.screen == Screen::Buckets => {
+            if let Some(row) = app.buckets.selected() {
+                let bucket = row.name.clone();
+                super::route::card_cx(app, fx, |cx| super::card::check_empty(cx, bucket));
+            }
+        }
         Action::Delete => super::route::ops(app, OpsMsg::Delete, fx),
+        Action::NewBucket => {
+            let region = app.session.conn.region.clone();
+            let p = super::card::new_bucket_prompt(&region);
+            app.modals.push(Modal::Prompt(p));
+        }
         Action::Share => super::route::share_selection(app),
         Action::Transfers => {
             // The newest running job is what one looks for; else the newest.

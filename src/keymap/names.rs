@@ -107,6 +107,8 @@ pub enum Action {
     CountPrefix,
     /// The bucket card's posture profile.
     Profile,
+    /// Create a bucket (the bucket list).
+    NewBucket,
     CopyMenu,
     Mark,
     MarkAll,
@@ -194,7 +196,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 68] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -212,6 +214,7 @@ impl Action {
         Action::Refresh,
         Action::CountPrefix,
         Action::Profile,
+        Action::NewBucket,
         Action::CopyMenu,
         Action::Mark,
         Action::MarkAll,
@@ -272,6 +275,7 @@ impl Action {
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
             Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
             Action::Profile => LISTS,
+            Action::NewBucket => &[C::Buckets],
             Action::Expand => &[C::Buckets, C::Tree, C::Inspector, C::Picker],
             Action::Collapse | Action::Mark => &[C::Tree, C::Inspector, C::Picker],
             Action::SwitchFocus
@@ -331,7 +335,14 @@ impl Action {
             | Action::Paste
             | Action::Rename
             | Action::NewFolder => BROWSE,
-            Action::Delete => &[C::Tree, C::Inspector, C::Transfers, C::Versions, C::Uploads],
+            Action::Delete => &[
+                C::Buckets,
+                C::Tree,
+                C::Inspector,
+                C::Transfers,
+                C::Versions,
+                C::Uploads,
+            ],
             Action::Transfers => LISTS,
             Action::Retry | Action::ClearFinished => &[C::Transfers],
             Action::Share => &[C::Tree, C::Inspector, C::Versions],
@@ -369,6 +380,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::CountPrefix => "count_prefix",
             Action::Profile => "posture_profile",
+            Action::NewBucket => "new_bucket",
             Action::CopyMenu => "copy_menu",
             Action::Mark => "mark",
             Action::MarkAll => "mark_all",
@@ -440,6 +452,9 @@ impl Action {
             Action::SortReverse => "reverse the sort",
             Action::Refresh => "refresh the prefix under the cursor (rows stay until it succeeds)",
             Action::CountPrefix => "count objects and bytes under the prefix (recursive)",
+            Action::NewBucket => {
+                "create a bucket with the checklist (Block Public Access, ACLs off, versioning, SSE-S3)"
+            }
             Action::Profile => {
                 "bucket card: weigh the posture for another profile (private app, static site, data lake)"
             }

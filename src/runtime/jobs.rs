@@ -59,6 +59,18 @@ async fn work(
                         .await
                         .map(|b| b.map(crate::store::settings::Setting::PublicAccess)),
                 ),
+                card::Request::Contents { bucket } => card::Reply::Contents {
+                    held: crate::bucket::contents(&*store, &bucket).await,
+                    bucket,
+                },
+                card::Request::Create(c) => card::Reply::Created {
+                    steps: crate::bucket::create(&*store, &c, |_| {}).await,
+                    bucket: c.bucket,
+                },
+                card::Request::Delete { bucket } => card::Reply::Deleted {
+                    result: store.delete_bucket(&bucket).await,
+                    bucket,
+                },
             };
             send(TaskEvent::Card(reply)).await
         }

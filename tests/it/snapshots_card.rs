@@ -267,3 +267,117 @@ fn card_says_what_could_not_be_read() {
         "{text}"
     );
 }
+
+fn question(app: &App) -> Option<&pail::app::question::Question> {
+    match app.modals.last() {
+        Some(pail::app::Modal::Question(q)) => Some(q),
+        _ => None,
+    }
+}
+
+fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+    send(app, text.chars().map(key))
+}
+
+#[test]
+fn n_asks_a_valid_name_shows_the_checklist_and_creates() {
+    let (mut app, _) = listed(&["alpha"]);
+    send(&mut app, [key('N')]);
+    typed(&mut app, "Bad");
+    send(&mut app, [code(crossterm::event::KeyCode::Enter)]);
+    let Some(pail::app::Modal::Prompt(p)) = app.modals.last() else {
+        panic!("the prompt stays for a bad name")
+    };
+    assert!(
+        p.note.as_deref().unwrap().contains("not 'B'"),
+        "{:?}",
+        p.note
+    );
+    send(
+        &mut app,
+        (0..3).map(|_| code(crossterm::event::KeyCode::Backspace)),
+    );
+    typed(&mut app, "acme-dev-euw1-logs eu-west-1");
+    send(&mut app, [code(crossterm::event::KeyCode::Enter)]);
+    let q = question(&app).expect("the checklist question");
+    let lines: Vec<&str> = q.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(lines[0], "1. Create s3://acme-dev-euw1-logs in eu-west-1");
+    assert_eq!(lines[1], "2. Block Public Access: all four on");
+    assert!(lines.contains(&"4. Versioning: enabled"));
+    later(&mut app, 1_000);
+    let fx = send(&mut app, [key('y')]);
+    let (id, job) = spawned(&fx).remove(0);
+    let Job::Card(card::Request::Create(c)) = job else {
+        panic!("{job:?}")
+    };
+    assert_eq!(
+        (c.bucket.as_str(), c.region.as_str()),
+        ("acme-dev-euw1-logs", "eu-west-1")
+    );
+    let steps = c
+        .lines()
+        .into_iter()
+        .map(|line| pail::bucket::Done {
+            line,
+            result: Ok(()),
+        })
+        .collect();
+    let reply = card::Reply::Created {
+        bucket: c.bucket.clone(),
+        steps,
+    };
+    let fx = update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+    assert!(status(&app).starts_with("Created s3://acme-dev-euw1-logs: 5 steps done"));
+    assert!(
+        spawned(&fx)
+            .iter()
+            .any(|(_, j)| *j == Job::Buckets(buckets::Request::List)),
+        "the bucket list is read again"
+    );
+    assert_eq!(app.buckets.want.as_deref(), Some("acme-dev-euw1-logs"));
+}
+
+#[test]
+fn x_on_a_bucket_deletes_only_an_empty_one_by_its_typed_name() {
+    let (mut app, _) = listed(&["alpha"]);
+    let contents = |app: &mut App, held: Option<&str>| {
+        let fx = send(app, [key('X')]);
+        let (id, job) = spawned(&fx).remove(0);
+        assert_eq!(
+            job,
+            Job::Card(card::Request::Contents {
+                bucket: "alpha".into()
+            })
+        );
+        let reply = card::Reply::Contents {
+            bucket: "alpha".into(),
+            held: Ok(held.map(str::to_owned)),
+        };
+        update(app, Msg::Task(id, TaskEvent::Card(reply)));
+    };
+    contents(&mut app, Some("objects (the first: a.txt)"));
+    assert!(question(&app).is_none());
+    assert!(status(&app).contains("is not empty"), "{}", status(&app));
+
+    contents(&mut app, None);
+    assert_eq!(question(&app).unwrap().typed_needed(), Some("alpha"));
+    later(&mut app, 1_000);
+    // y, q and a wrong name are text here, never yes.
+    let fx = typed(&mut app, "yq");
+    let fx = [fx, send(&mut app, [code(crossterm::event::KeyCode::Enter)])].concat();
+    assert!(spawned(&fx).is_empty());
+    send(&mut app, [code(crossterm::event::KeyCode::Esc)]);
+    assert!(question(&app).is_none());
+    assert_eq!(status(&app), "Nothing changed");
+
+    contents(&mut app, None);
+    later(&mut app, 1_000);
+    typed(&mut app, "alpha");
+    let fx = send(&mut app, [code(crossterm::event::KeyCode::Enter)]);
+    assert_eq!(
+        spawned(&fx).remove(0).1,
+        Job::Card(card::Request::Delete {
+            bucket: "alpha".into()
+        })
+    );
+}

@@ -8,8 +8,11 @@
 //! (what arrived stays, so coming back is instant). Who the caller is and
 //! the account's Block Public Access are read once per session.
 
+mod change;
 pub mod tasks;
 mod update;
+
+pub use change::{check_empty, new_bucket_prompt, on_prompt};
 
 pub use tasks::{Reply, Request, Slot};
 pub use update::Msg;
@@ -79,7 +82,7 @@ impl Cards {
             }
             Slot::Identity if Load::waits(&self.identity, id) => self.identity = None,
             Slot::Account if Load::waits(&self.account, id) => self.account = None,
-            Slot::Identity | Slot::Account => {}
+            Slot::Identity | Slot::Account | Slot::Change(_) => {}
         }
     }
 }

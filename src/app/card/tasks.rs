@@ -1,6 +1,7 @@
 //! The bucket card's background work: one read per part of a bucket's
 //! settings, who the caller is, and the account's Block Public Access.
 
+use crate::bucket::{Checklist, Done};
 use crate::sanitize::clean;
 use crate::store::settings::{Part, Setting};
 use crate::store::{CallerIdentity, StoreError, StoreResult};
@@ -13,6 +14,12 @@ pub enum Request {
     Identity,
     /// The account's Block Public Access (S3 Control).
     Account { account: String },
+    /// What still holds a bucket, before asking to delete it.
+    Contents { bucket: String },
+    /// Create a bucket with the checklist.
+    Create(Box<Checklist>),
+    /// DeleteBucket (asked, typed, and known empty).
+    Delete { bucket: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +32,24 @@ pub enum Reply {
     Identity(StoreResult<CallerIdentity>),
     /// `Setting::PublicAccess` when set.
     Account(StoreResult<Option<Setting>>),
+    Contents {
+        bucket: String,
+        held: StoreResult<Option<String>>,
+    },
+    /// Each step of the checklist as it ended.
+    Created {
+        bucket: String,
+        steps: Vec<Done>,
+    },
+    Deleted {
+        bucket: String,
+        result: StoreResult<()>,
+    },
+    /// A check, creation or deletion whose task died.
+    ChangeFailed {
+        bucket: String,
+        err: StoreError,
+    },
 }
 
 /// Where the card keeps a task's result.
@@ -33,6 +58,8 @@ pub enum Slot {
     Part(String, Part),
     Identity,
     Account,
+    /// A bucket being checked, created or deleted.
+    Change(String),
 }
 
 impl Request {
@@ -43,6 +70,9 @@ impl Request {
             }
             Request::Identity => "asking who we are".into(),
             Request::Account { .. } => "reading the account's Block Public Access".into(),
+            Request::Contents { bucket } => format!("checking s3://{} is empty", clean(bucket)),
+            Request::Create(c) => format!("creating s3://{}", clean(&c.bucket)),
+            Request::Delete { bucket } => format!("deleting the bucket s3://{}", clean(bucket)),
         }
     }
 }
@@ -58,6 +88,10 @@ impl Slot {
             },
             Slot::Identity => Reply::Identity(Err(err)),
             Slot::Account => Reply::Account(Err(err)),
+            Slot::Change(bucket) => Reply::ChangeFailed {
+                bucket: bucket.clone(),
+                err,
+            },
         }
     }
 }

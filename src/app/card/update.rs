@@ -95,6 +95,7 @@ impl Cards {
                     self.account = Some(load(r));
                 }
             }
+            other => self.changed(cx, other),
         }
     }
 

@@ -114,6 +114,8 @@ pub enum Then {
     Start(Box<Planned>),
     /// Answers a transfer job's conflict question.
     Answer(TaskId),
+    /// Creates or deletes a bucket (the bucket card's job).
+    Bucket(super::card::Request),
     /// A delete or rename preview whose listing runs; it becomes `Start`
     /// when the plan comes.
     Listing(Box<listing::Listing>),
