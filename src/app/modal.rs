@@ -100,6 +100,8 @@ pub enum Modal {
     Uploads(Box<super::uploads::UploadsPanel>),
     /// One line in full (a transfer item's whole reason): any key closes.
     Detail(Explanation),
+    /// The bucket card's fix menu.
+    Fixes(Box<super::card::FixMenu>),
 }
 
 impl Modal {
@@ -122,6 +124,7 @@ impl Modal {
             Modal::Versions(_) => Context::Versions,
             Modal::Uploads(_) => Context::Uploads,
             Modal::Detail(_) => Context::Help,
+            Modal::Fixes(_) => Context::Fixes,
         }
     }
 }

@@ -81,6 +81,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Modal::Share(_) => super::route::share(app, super::share::Msg::Key(key), fx),
         Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),
         Modal::Uploads(_) => super::route::uploads(app, super::uploads::Msg::Key(action), fx),
+        Modal::Fixes(_) => super::route::fixes(app, action, fx),
     }
 }
 
@@ -107,6 +108,7 @@ fn on_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effect>) {
         PromptKind::Filter => super::cursor::on_filter(app, p.value(), ev, fx),
         PromptKind::Moment => super::route::moment(app, ev, fx),
         PromptKind::NewBucket => super::route::new_bucket(app, ev, fx),
+        PromptKind::FixValue => super::route::fix_value(app, ev, fx),
         _ => on_path_prompt(app, p, ev, fx),
     }
 }

@@ -27,6 +27,8 @@ pub enum PromptKind {
     Moment,
     /// A new bucket's name (and region).
     NewBucket,
+    /// A value a change to a bucket's settings needs (a KMS key, an origin…).
+    FixValue,
 }
 
 /// What a key did to the prompt.

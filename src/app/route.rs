@@ -415,6 +415,34 @@ pub(super) fn new_bucket(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut
     finish(app, out, fx);
 }
 
+/// A key in the bucket card's fix menu (on top).
+pub(super) fn fixes(app: &mut App, action: Option<Action>, fx: &mut Vec<Effect>) {
+    let Some(Modal::Fixes(menu)) = app.modals.stack.last_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = app.cards.menu_key(&mut cx, menu, action);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.pop();
+    }
+    finish(app, out, fx);
+}
+
+/// A key in the prompt for a value a change to a bucket's settings needs.
+pub(super) fn fix_value(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Prompt(p)) = app.modals.stack.last_mut() else {
+        return;
+    };
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let outcome = app.cards.on_value(&mut cx, p, ev);
+    let out = cx.finish();
+    if outcome == Outcome::Close {
+        app.modals.pop();
+    }
+    finish(app, out, fx);
+}
+
 /// The rollback planner's news.
 pub(super) fn rollback(app: &mut App, msg: super::rollback::Msg, fx: &mut Vec<Effect>) {
     let mut cx = Cx::new(&app.session, &mut app.tasks);

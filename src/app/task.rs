@@ -91,6 +91,9 @@ impl Job {
             Job::Card(card::Request::Delete { .. }) => {
                 Some(("bucket deletion", "bucket deletions"))
             }
+            Job::Card(card::Request::Apply { .. }) => {
+                Some(("bucket setting change", "bucket setting changes"))
+            }
             Job::Transfer(_) => Some(("transfer", "transfers")),
             Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
             Job::Rollback(rollback::Request::Plan { .. }) => {

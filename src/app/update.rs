@@ -198,6 +198,23 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             let p = super::card::new_bucket_prompt(&region);
             app.modals.push(Modal::Prompt(p));
         }
+        Action::Fix => match app.carded_bucket() {
+            Some(bucket) => {
+                let (default, lock) = app.session.settings.posture.for_bucket(&bucket);
+                let profile = app
+                    .cards
+                    .by_bucket
+                    .get(&bucket)
+                    .and_then(|c| c.profile)
+                    .unwrap_or(default);
+                let menu = app.cards.menu(&bucket, profile, lock);
+                app.modals.push(Modal::Fixes(Box::new(menu)));
+            }
+            None => app.set_status(
+                "F changes a bucket's settings: on a bucket in the list, or at the tree's root",
+            ),
+        },
+        Action::Undo => {}
         Action::Share => super::route::share_selection(app),
         Action::Transfers => {
             // The newest running job is what one looks for; else the newest.

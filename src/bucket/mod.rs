@@ -1,10 +1,14 @@
 //! Buckets as things to make and remove (part 6): S3's naming rules and
 //! the guide's hint, the creation checklist run step by step, the
-//! lifecycle templates, and what deleting a bucket needs first (that it
-//! be empty). No UI types: `pail mb`/`pail rb` and the TUI's `N`/`X` on a
+//! lifecycle templates, what deleting a bucket needs first (that it be
+//! empty), and the card's fixes to its settings with their diff and the
+//! history an undo reads. No UI types: `pail mb`/`pail rb` and the TUI's `N`/`X` on a
 //! bucket drive the same code.
 
 pub mod create;
+pub mod diff;
+pub mod fix;
+pub mod history;
 pub mod names;
 pub mod templates;
 

@@ -351,7 +351,12 @@ pub fn main() -> i32 {
         let tz = crate::format::Zone::Local;
         let size = crossterm::terminal::size().unwrap_or((80, 24));
         let endpoint = conn.endpoint_label();
-        let (app, fx) = App::new(&config, conn, start, tz, size);
+        let (mut app, fx) = App::new(&config, conn, start, tz, size);
+        // The changes an earlier pail made to bucket settings here: `u` in
+        // the card's fix menu can still put the last one back.
+        if let Some(p) = crate::bucket::history::default_path() {
+            app.cards.history = crate::bucket::history::load(&p, &endpoint);
+        }
         let journal = crate::engine::journal::default_path().map(|p| {
             Arc::new(crate::engine::journal::Journal::new(
                 p,

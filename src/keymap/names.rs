@@ -23,10 +23,12 @@ pub enum Context {
     Uploads,
     /// The folder list under the upload prompt, once ↓ moved into it.
     Picker,
+    /// The bucket card's fix menu.
+    Fixes,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Buckets,
         Context::Tree,
         Context::Inspector,
@@ -41,6 +43,7 @@ impl Context {
         Context::Share,
         Context::Uploads,
         Context::Picker,
+        Context::Fixes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Context {
             Context::Share => "share",
             Context::Uploads => "uploads",
             Context::Picker => "picker",
+            Context::Fixes => "fixes",
         }
     }
 
@@ -78,6 +82,7 @@ impl Context {
             Context::Share => "share popup",
             Context::Uploads => "open uploads panel",
             Context::Picker => "upload folder list",
+            Context::Fixes => "fix menu",
         }
     }
 
@@ -109,6 +114,10 @@ pub enum Action {
     Profile,
     /// Create a bucket (the bucket list).
     NewBucket,
+    /// The bucket card's fix menu.
+    Fix,
+    /// Put back the last change to a bucket's settings.
+    Undo,
     CopyMenu,
     Mark,
     MarkAll,
@@ -176,6 +185,7 @@ const MOVES: &[Context] = &[
     C::Transfers,
     C::Versions,
     C::Uploads,
+    C::Fixes,
     C::Picker,
 ];
 /// Where the top and the bottom are reached: every list but the folder
@@ -191,12 +201,13 @@ const HELPS: &[Context] = &[
     C::Versions,
     C::Share,
     C::Uploads,
+    C::Fixes,
 ];
 /// The answers of a conflict question.
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 70] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -215,6 +226,8 @@ impl Action {
         Action::CountPrefix,
         Action::Profile,
         Action::NewBucket,
+        Action::Fix,
+        Action::Undo,
         Action::CopyMenu,
         Action::Mark,
         Action::MarkAll,
@@ -276,6 +289,8 @@ impl Action {
             Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
             Action::Profile => LISTS,
             Action::NewBucket => &[C::Buckets],
+            Action::Fix => LISTS,
+            Action::Undo => &[C::Fixes],
             Action::Expand => &[C::Buckets, C::Tree, C::Inspector, C::Picker],
             Action::Collapse | Action::Mark => &[C::Tree, C::Inspector, C::Picker],
             Action::SwitchFocus
@@ -308,6 +323,7 @@ impl Action {
                 C::Share,
                 C::Uploads,
                 C::Picker,
+                C::Fixes,
             ],
             Action::ForceQuit => &Context::ALL,
             Action::Close => &[
@@ -317,8 +333,10 @@ impl Action {
                 C::Versions,
                 C::Share,
                 C::Uploads,
+                C::Fixes,
             ],
-            Action::Submit | Action::Cancel => &[C::Prompt, C::Share, C::Picker],
+            Action::Submit => &[C::Prompt, C::Share, C::Picker, C::Fixes],
+            Action::Cancel => &[C::Prompt, C::Share, C::Picker],
             Action::Next | Action::Prev => &[C::Prompt, C::Share],
             Action::Complete => &[C::Prompt],
             Action::Yes | Action::No => &[C::Confirm, C::Question],
@@ -381,6 +399,8 @@ impl Action {
             Action::CountPrefix => "count_prefix",
             Action::Profile => "posture_profile",
             Action::NewBucket => "new_bucket",
+            Action::Fix => "fix",
+            Action::Undo => "undo",
             Action::CopyMenu => "copy_menu",
             Action::Mark => "mark",
             Action::MarkAll => "mark_all",
@@ -455,6 +475,10 @@ impl Action {
             Action::NewBucket => {
                 "create a bucket with the checklist (Block Public Access, ACLs off, versioning, SSE-S3)"
             }
+            Action::Fix => {
+                "bucket card: fix a finding or change a setting (a diff first, asked, undoable)"
+            }
+            Action::Undo => "put back the last change made to this bucket's settings",
             Action::Profile => {
                 "bucket card: weigh the posture for another profile (private app, static site, data lake)"
             }

@@ -161,6 +161,9 @@ pub fn detail(s: &Setting) -> Vec<String> {
                 if !r.headers.is_empty() {
                     s.push_str(&format!(", headers {}", r.headers.join(", ")));
                 }
+                if !r.expose.is_empty() {
+                    s.push_str(&format!(", exposes {}", r.expose.join(", ")));
+                }
                 if let Some(a) = r.max_age {
                     s.push_str(&format!(", cached {a} s"));
                 }

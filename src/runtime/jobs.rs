@@ -71,6 +71,9 @@ async fn work(
                     result: store.delete_bucket(&bucket).await,
                     bucket,
                 },
+                card::Request::Apply { change, undoes } => {
+                    apply_change(&*store, change, undoes).await
+                }
             };
             send(TaskEvent::Card(reply)).await
         }
@@ -101,6 +104,39 @@ async fn work(
         }
         // Run by the executor through the transfer engine, not here.
         Job::Transfer(_) => {}
+    }
+}
+
+/// A change to a bucket's settings, kept in the state dir's history when
+/// made so an undo (in this pail or a later one) can put it back.
+async fn apply_change(
+    store: &dyn Store,
+    change: Box<crate::bucket::fix::Change>,
+    undoes: Option<i64>,
+) -> card::Reply {
+    use crate::bucket::history;
+    let mut unkept = None;
+    let result = crate::bucket::fix::apply(store, &change)
+        .await
+        .map(|after| {
+            let endpoint = store.connection().endpoint_label();
+            let at = chrono::Utc::now().timestamp_millis();
+            let mut r = history::Record::new(&endpoint, &change, after, at);
+            r.undoes = undoes;
+            match history::default_path() {
+                Some(p) => {
+                    if let Err(e) = history::append(&p, &r) {
+                        unkept = Some(format!("{}: {e}", p.display()));
+                    }
+                }
+                None => unkept = Some("no state dir".into()),
+            }
+            Box::new(r)
+        });
+    card::Reply::Applied {
+        change,
+        result: result.map_err(Box::new),
+        unkept,
     }
 }
 

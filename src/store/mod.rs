@@ -128,7 +128,7 @@ pub struct BucketInfo {
 
 /// A bucket's versioning status, as GetBucketVersioning tells it. Once
 /// enabled, versioning can be suspended but never turned off again.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Versioning {
     Enabled,
     /// Versions written so far stay; new writes replace the `null` version.

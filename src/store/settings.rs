@@ -12,7 +12,9 @@
 use super::Versioning;
 
 /// One part of a bucket's settings, in the order the card lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Part {
     Versioning,
     ObjectLock,
@@ -120,7 +122,7 @@ impl Part {
 }
 
 /// What one part holds when it is set.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Setting {
     Versioning {
         status: Versioning,
@@ -196,7 +198,7 @@ impl Setting {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EncryptionRule {
     /// AES256, aws:kms or aws:kms:dsse.
     pub algorithm: String,
@@ -204,7 +206,7 @@ pub struct EncryptionRule {
     pub bucket_key: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PublicAccessBlock {
     pub block_public_acls: bool,
     pub ignore_public_acls: bool,
@@ -222,7 +224,7 @@ impl PublicAccessBlock {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grant {
     /// Who: a canonical id or display name, an email, or a group URI
     /// (`http://acs.amazonaws.com/groups/global/AllUsers`).
@@ -240,7 +242,7 @@ impl Grant {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LifecycleRule {
     pub id: Option<String>,
     pub enabled: bool,
@@ -255,10 +257,14 @@ pub struct LifecycleRule {
     pub abort_incomplete_days: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CorsRule {
     pub origins: Vec<String>,
     pub methods: Vec<String>,
     pub headers: Vec<String>,
+    /// Response headers a browser's script may read (`ETag`, which a
+    /// multipart upload from the browser needs).
+    #[serde(default)]
+    pub expose: Vec<String>,
     pub max_age: Option<i32>,
 }

@@ -47,6 +47,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         Modal::Share(s) => super::share::render(app, s, frame, area),
         Modal::Versions(p) => super::versions::render_panel(app, p, frame, area),
         Modal::Uploads(p) => super::uploads::render(app, p, frame, area),
+        Modal::Fixes(m) => render_fixes(app, m, frame, area),
         Modal::TransferItems { task, scroll } => {
             super::transfer_panel::render_items(app, *task, *scroll, frame, area)
         }
@@ -131,6 +132,50 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
             );
         }
     }
+}
+
+/// The bucket card's fix menu: one row per change, the highlighted one
+/// reversed, the menu's keys at the bottom.
+fn render_fixes(app: &App, m: &crate::app::card::FixMenu, frame: &mut Frame, area: Rect) {
+    use crate::keymap::{Action, Context};
+    use ratatui::style::Modifier;
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = width.saturating_sub(2) as usize;
+    let room = area.height.saturating_sub(6).max(3) as usize;
+    let first = m
+        .selected
+        .saturating_sub(room.saturating_sub(1))
+        .min(m.rows.len().saturating_sub(room));
+    let mut lines = Vec::new();
+    for (i, r) in m.rows.iter().enumerate().skip(first).take(room) {
+        let text = crate::width::truncate(
+            &format!(" {:<9}{}", r.tag, crate::sanitize::clean(&r.label)),
+            inner,
+        );
+        let mut style = match r.tag.as_str() {
+            "CRITICAL" | "HIGH" => Style::new().fg(Color::Red),
+            "MEDIUM" => Style::new().fg(Color::Yellow),
+            "undo" => accent(),
+            _ => Style::new(),
+        };
+        if i == m.selected {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        lines.push(Line::styled(text, style));
+    }
+    let keys = |a: Action| app.session.keymap.keys_for(Context::Fixes, a).join("/");
+    lines.push(Line::styled(
+        format!(
+            " {} preview and ask · {} put back the last change · {} close",
+            keys(Action::Submit),
+            keys(Action::Undo),
+            keys(Action::Close)
+        ),
+        dim(),
+    ));
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    let title = format!(" Change s3://{} ", crate::sanitize::clean(&m.bucket));
+    popup(frame, rect, title, lines, 0);
 }
 
 pub(super) fn render_cleanup(n: usize, frame: &mut Frame, area: Rect) {

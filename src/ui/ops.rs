@@ -139,6 +139,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::Filter => " Filter ",
         PromptKind::Moment => " Roll back in time ",
         PromptKind::NewBucket => " New bucket ",
+        PromptKind::FixValue => " Change bucket settings ",
     };
     boxed(frame, rect, title, lines, accent());
     if app.modals.picker().cursor.is_none() || !upload {

@@ -159,9 +159,19 @@ pub(super) fn render(app: &App, q: &Question, frame: &mut Frame, area: Rect) {
         let n = q.list.len();
         let shown = n.min(room);
         let first = q.scroll.min(n - shown);
+        // A change of bucket settings lists a diff: old lines red, new green.
+        let diff = matches!(
+            q.then,
+            crate::app::question::Then::Bucket(crate::app::card::Request::Apply { .. })
+        );
         for l in q.list.iter().skip(first).take(shown) {
             let text = truncate(&clean(l), inner.saturating_sub(2));
-            lines.push(Line::raw(format!("  {text}")));
+            let style = match l.as_bytes().first() {
+                Some(b'-') if diff => Style::new().fg(ratatui::style::Color::Red),
+                Some(b'+') if diff => Style::new().fg(ratatui::style::Color::Green),
+                _ => Style::new(),
+            };
+            lines.push(Line::styled(format!("  {text}"), style));
         }
         if n > shown {
             lines.push(Line::styled(

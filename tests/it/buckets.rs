@@ -219,6 +219,7 @@ async fn each_written_setting_puts_and_clears_on_moto() {
             origins: vec!["https://app.example.com".into()],
             methods: vec!["PUT".into(), "POST".into()],
             headers: vec!["*".into()],
+            expose: vec!["ETag".into()],
             max_age: Some(3000),
         }]),
         Setting::Lifecycle(vec![LifecycleRule {

@@ -20,6 +20,7 @@ mod e2e_files;
 mod e2e_versions;
 mod e2e_writes;
 mod faults;
+mod fixes;
 mod model;
 mod moto;
 mod posture;

@@ -11,7 +11,7 @@ use pail::store::{Bucket, CallerIdentity, ErrorKind, StoreError, Versioning};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(crate) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| pail::ui::render(app, f)).unwrap();
     t
@@ -19,7 +19,7 @@ fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 
 /// The bucket list with `names`, the cursor on the first, settled: the
 /// effects of the first card's reads.
-fn listed(names: &[&str]) -> (App, Vec<Effect>) {
+pub(crate) fn listed(names: &[&str]) -> (App, Vec<Effect>) {
     let (mut app, fx) = new_app(None);
     let (id, _) = spawned(&fx)
         .into_iter()
@@ -40,7 +40,7 @@ fn listed(names: &[&str]) -> (App, Vec<Effect>) {
     (app, fx)
 }
 
-fn part_reads(fx: &[Effect]) -> Vec<(pail::app::TaskId, String, Part)> {
+pub(crate) fn part_reads(fx: &[Effect]) -> Vec<(pail::app::TaskId, String, Part)> {
     spawned(fx)
         .into_iter()
         .filter_map(|(id, j)| match j {
@@ -51,7 +51,7 @@ fn part_reads(fx: &[Effect]) -> Vec<(pail::app::TaskId, String, Part)> {
 }
 
 /// A part's answer, and its task's end right after, as the runtime sends.
-fn answer(
+pub(crate) fn answer(
     app: &mut App,
     id: pail::app::TaskId,
     bucket: &str,
@@ -68,7 +68,7 @@ fn answer(
 }
 
 /// Answers the identity and the account's BPA (not set).
-fn account(app: &mut App, fx: &[Effect]) {
+pub(crate) fn account(app: &mut App, fx: &[Effect]) {
     let Some((id, _)) = spawned(fx)
         .into_iter()
         .find(|(_, j)| *j == Job::Card(card::Request::Identity))
@@ -268,14 +268,14 @@ fn card_says_what_could_not_be_read() {
     );
 }
 
-fn question(app: &App) -> Option<&pail::app::question::Question> {
+pub(crate) fn question(app: &App) -> Option<&pail::app::question::Question> {
     match app.modals.last() {
         Some(pail::app::Modal::Question(q)) => Some(q),
         _ => None,
     }
 }
 
-fn typed(app: &mut App, text: &str) -> Vec<Effect> {
+pub(crate) fn typed(app: &mut App, text: &str) -> Vec<Effect> {
     send(app, text.chars().map(key))
 }
 

@@ -172,7 +172,8 @@ impl Cards {
                 clean(&bucket),
                 short(&err)
             ))),
-            Reply::Part { .. } | Reply::Identity(_) | Reply::Account(_) => {}
+            Reply::Part { .. } | Reply::Identity(_) | Reply::Account(_) | Reply::Applied { .. } => {
+            }
         }
     }
 }

@@ -9,10 +9,12 @@
 //! the account's Block Public Access are read once per session.
 
 mod change;
+pub mod fixes;
 pub mod tasks;
 mod update;
 
 pub use change::{check_empty, new_bucket_prompt, on_prompt};
+pub use fixes::FixMenu;
 
 pub use tasks::{Reply, Request, Slot};
 pub use update::Msg;
@@ -38,6 +40,11 @@ pub struct Cards {
     pub identity: Option<Load<CallerIdentity>>,
     /// The account's Block Public Access, once the identity is known.
     pub account: Option<Load<Option<Setting>>>,
+    /// The changes pail made to bucket settings on this endpoint (loaded
+    /// from the state dir at start), oldest first: what `u` puts back.
+    pub history: Vec<crate::bucket::history::Record>,
+    /// The bucket and the change whose value the open prompt asks for.
+    pub asking: Option<(String, fixes::Ask)>,
 }
 
 fn read(l: &Load<Option<Setting>>) -> Read<'_> {

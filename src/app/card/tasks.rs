@@ -1,6 +1,8 @@
 //! The bucket card's background work: one read per part of a bucket's
 //! settings, who the caller is, and the account's Block Public Access.
 
+use crate::bucket::fix::{Change, NotApplied};
+use crate::bucket::history::Record;
 use crate::bucket::{Checklist, Done};
 use crate::sanitize::clean;
 use crate::store::settings::{Part, Setting};
@@ -20,6 +22,12 @@ pub enum Request {
     Create(Box<Checklist>),
     /// DeleteBucket (asked, typed, and known empty).
     Delete { bucket: String },
+    /// One part of a bucket's settings changed (a fix, or an undo of the
+    /// record made at `undoes`), if it still reads as previewed.
+    Apply {
+        change: Box<Change>,
+        undoes: Option<i64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +52,13 @@ pub enum Reply {
     Deleted {
         bucket: String,
         result: StoreResult<()>,
+    },
+    /// A change made (its record, as kept for undo) or not, and why.
+    Applied {
+        change: Box<Change>,
+        result: Result<Box<Record>, Box<NotApplied>>,
+        /// Why the record could not be kept in the state dir.
+        unkept: Option<String>,
     },
     /// A check, creation or deletion whose task died.
     ChangeFailed {
@@ -73,6 +88,11 @@ impl Request {
             Request::Contents { bucket } => format!("checking s3://{} is empty", clean(bucket)),
             Request::Create(c) => format!("creating s3://{}", clean(&c.bucket)),
             Request::Delete { bucket } => format!("deleting the bucket s3://{}", clean(bucket)),
+            Request::Apply { change, .. } => format!(
+                "changing {} of s3://{}",
+                change.part.label(),
+                clean(&change.bucket)
+            ),
         }
     }
 }

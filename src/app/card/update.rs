@@ -95,7 +95,11 @@ impl Cards {
                     self.account = Some(load(r));
                 }
             }
-            other => self.changed(cx, other),
+            other => {
+                if let Some(other) = self.on_reply(cx, other) {
+                    self.changed(cx, other);
+                }
+            }
         }
     }
 

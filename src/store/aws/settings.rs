@@ -235,6 +235,7 @@ impl AwsStore {
                         origins: r.allowed_origins().to_vec(),
                         methods: r.allowed_methods().to_vec(),
                         headers: r.allowed_headers().to_vec(),
+                        expose: r.expose_headers().to_vec(),
                         max_age: r.max_age_seconds(),
                     })
                     .collect();

@@ -185,6 +185,7 @@ impl AwsStore {
                             .set_allowed_origins(Some(r.origins.clone()))
                             .set_allowed_methods(Some(r.methods.clone()))
                             .set_allowed_headers((!r.headers.is_empty()).then(|| r.headers.clone()))
+                            .set_expose_headers((!r.expose.is_empty()).then(|| r.expose.clone()))
                             .set_max_age_seconds(r.max_age)
                             .build(),
                     )?);
