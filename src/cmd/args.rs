@@ -113,6 +113,30 @@ Examples:
   pail uploads abort --yes s3://bucket/backups/
   pail uploads abort --yes --upload-id 2~abc s3://bucket/big.tar";
 
+const PRESIGN_ABOUT: &str = "Make a presigned link: GET, PUT, or a POST form for browser uploads";
+
+const PRESIGN_LONG: &str = "\
+Make a presigned link, as aws s3 presign does (GET, an hour by default), \
+and also an upload link (--method put) or a browser form (--method post: \
+the URL and the form fields; the signed policy limits the key, or the key \
+prefix when the URI ends in /, the size with --max-size and the type with \
+--content-type). The link carries your credentials' authority until it \
+expires (at most 7 days, or when temporary credentials end).
+
+Output: the URL on stdout (PUT: the headers the uploader must send on \
+stderr); POST: the URL, then one field=value per line. --json prints \
+{\"url\": …} and for POST {\"url\": …, \"fields\": {…}}.
+
+Exit status: 0 signed; 1 it could not be signed (no credentials, no such \
+bucket); 2 a usage error.";
+
+const PRESIGN_EXAMPLES: &str = "\
+Examples:
+  pail presign s3://bucket/report.pdf                      a GET link for an hour
+  pail presign --expires-in 7d s3://bucket/report.pdf      for a week
+  pail presign --method put --content-type image/png s3://bucket/up/cat.png
+  pail presign --method post --max-size 10MiB --json s3://bucket/uploads/";
+
 const MB_ABOUT: &str = "Create a bucket with the bucket checklist as defaults";
 
 const MB_LONG: &str = "\
@@ -285,6 +309,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(about = PRESIGN_ABOUT, long_about = PRESIGN_LONG, after_help = PRESIGN_EXAMPLES)]
+    Presign {
+        /// The object (s3://bucket/key); for POST, a key prefix ending in /
+        /// (s3://bucket/uploads/) lets the form choose the name under it
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// How long the link lives: seconds (3600) or 90m, 12h, 7d; at most
+        /// 7 days (default: 1 hour)
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+        /// get (a download link, the default), put (an upload link) or post
+        /// (a browser form's URL and fields)
+        #[arg(long, value_name = "METHOD")]
+        method: Option<String>,
+        /// PUT and POST: the Content-Type the upload must send (signed)
+        #[arg(long, value_name = "TYPE")]
+        content_type: Option<String>,
+        /// POST: the largest upload the policy accepts (10MiB)
+        #[arg(long, value_name = "SIZE")]
+        max_size: Option<String>,
+        /// Print {"url": …} (and "fields" for POST) instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete an empty bucket (shows what would happen; deletes only with --yes)
     Rb {
         /// The bucket: s3://name
@@ -354,9 +402,10 @@ impl Command {
             Command::Uploads { action } => match action {
                 UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
             },
-            Command::Posture { .. } | Command::Mb { .. } | Command::Rb { .. } => {
-                OutputOpts::default()
-            }
+            Command::Posture { .. }
+            | Command::Presign { .. }
+            | Command::Mb { .. }
+            | Command::Rb { .. } => OutputOpts::default(),
         }
     }
 
@@ -369,6 +418,7 @@ impl Command {
             Command::Rm { concurrency, .. } => (None, *concurrency),
             Command::Uploads { .. }
             | Command::Posture { .. }
+            | Command::Presign { .. }
             | Command::Mb { .. }
             | Command::Rb { .. } => (None, None),
         };

@@ -82,6 +82,9 @@ pub async fn run(
             } => super::uploads::abort(&ctx, target, ids, *yes).await,
         },
         // Read-only and needs none of the above: run before this (mod.rs).
-        Command::Posture { .. } | Command::Mb { .. } | Command::Rb { .. } => USAGE,
+        Command::Posture { .. }
+        | Command::Presign { .. }
+        | Command::Mb { .. }
+        | Command::Rb { .. } => USAGE,
     }
 }

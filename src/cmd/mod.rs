@@ -16,6 +16,7 @@ mod ctx;
 mod demo;
 mod output;
 mod posture;
+mod presign;
 mod resolve;
 mod rm;
 mod signals;
@@ -331,6 +332,25 @@ pub fn main() -> i32 {
                     json: *json,
                 };
                 return buckets::mb(&store, a).await;
+            }
+            if let Some(args::Command::Presign {
+                target,
+                expires_in,
+                method,
+                content_type,
+                max_size,
+                json,
+            }) = &cli.command
+            {
+                let a = presign::Args {
+                    target,
+                    expires_in: expires_in.as_deref(),
+                    method: method.as_deref(),
+                    content_type: content_type.as_deref(),
+                    max_size: max_size.as_deref(),
+                    json: *json,
+                };
+                return presign::run(&store, a).await;
             }
             if let Some(args::Command::Rb { target, yes }) = &cli.command {
                 return buckets::rb(&store, target, *yes).await;

@@ -485,6 +485,10 @@ pub trait Store: Send + Sync {
     async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
         Err(unsupported("presigning", &req.object.bucket))
     }
+    /// A presigned POST policy for browser form uploads.
+    async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
+        Err(unsupported("presigning", &req.bucket))
+    }
     /// One part of a bucket's settings: `Ok(None)` when it is not set
     /// (settings.rs says how each failure reads).
     async fn bucket_setting(

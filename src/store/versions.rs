@@ -245,3 +245,43 @@ mod tests {
         assert_eq!(d.prefixes, ["p/"]);
     }
 }
+
+/// A presigned POST (a browser form upload): the policy S3 checks the
+/// form against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostRequest {
+    pub bucket: String,
+    /// The key, or with `prefix` the start every key must have (the form
+    /// then names the key `prefix${filename}`).
+    pub key: String,
+    pub prefix: bool,
+    pub expires_secs: u64,
+    /// content-length-range: at most this many bytes.
+    pub max_bytes: Option<u64>,
+    /// The Content-Type the form must send (exact).
+    pub content_type: Option<String>,
+}
+
+/// A presigned POST: where the form goes and its fields, in order (the
+/// file goes last).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PresignedPost {
+    pub url: String,
+    pub fields: Vec<(String, String)>,
+    pub expires_at: i64,
+    pub region: String,
+}
+
+/// The signature is a bearer credential: never in a Debug dump.
+impl std::fmt::Debug for PresignedPost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresignedPost")
+            .field("url", &self.url)
+            .field(
+                "fields",
+                &self.fields.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}

@@ -24,6 +24,7 @@ mod fixes;
 mod model;
 mod moto;
 mod posture;
+mod presign;
 mod radosgw;
 mod signed;
 mod snapshots;

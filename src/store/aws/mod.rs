@@ -12,7 +12,10 @@ use super::{
     ByteStream, DeleteFailure, GetRequest, ObjectHead, ObjectRef, OpenUpload, Part, PutRequest,
     Written,
 };
-use super::{PresignRequest, Presigned, Versioning, VersionsPage, VersionsRequest};
+use super::{
+    PostRequest, PresignRequest, Presigned, PresignedPost, Versioning, VersionsPage,
+    VersionsRequest,
+};
 use crate::store::endpoint::{Endpoint, ProfileEndpoints};
 use async_trait::async_trait;
 use aws_sdk_s3 as s3;
@@ -31,6 +34,7 @@ mod decode;
 mod errors;
 mod monitor;
 mod objects;
+mod post;
 mod profiles;
 mod settings;
 mod settings_write;
@@ -567,6 +571,9 @@ impl Store for AwsStore {
         self.delete_versions_impl(bucket, items).await
     }
 
+    async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
+        self.presign_post_impl(req).await
+    }
     async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
         self.presign_impl(req).await
     }
