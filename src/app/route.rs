@@ -245,6 +245,7 @@ pub(super) fn share(app: &mut App, msg: ShareMsg, fx: &mut Vec<Effect>) {
         .find_map(|(i, m)| match m {
             Modal::Share(s) => match &msg {
                 ShareMsg::Presigned(id, _) if !s.signing(*id) => None,
+                ShareMsg::PresignedPost(id, _) if !s.signing(*id) => None,
                 _ => Some((i, s.as_mut())),
             },
             _ => None,

@@ -13,7 +13,10 @@ use super::versions::tasks as versions;
 use crate::engine::{Item, Question, S3Source, Snapshot, Spec};
 use crate::plan::DeletePlan;
 use crate::sanitize::clean;
-use crate::store::{CredentialSource, PresignRequest, Presigned, StoreError, StoreResult};
+use crate::store::{
+    CredentialSource, PostRequest, PresignRequest, Presigned, PresignedPost, StoreError,
+    StoreResult,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -47,6 +50,8 @@ pub enum Job {
     },
     /// Presigned links, one per request.
     Presign(Vec<PresignRequest>),
+    /// A presigned POST form.
+    PresignPost(PostRequest),
     /// The open multipart uploads under a prefix, with their parts.
     ListOpenUploads {
         bucket: String,
@@ -73,6 +78,7 @@ impl Job {
                 clean(bucket),
                 clean(prefix)
             ),
+            Job::PresignPost(r) => format!("signing an upload form for s3://{}", clean(&r.bucket)),
             Job::Presign(r) => format!(
                 "signing {}",
                 crate::format::count(r.len() as u64, "link", "links")
@@ -149,6 +155,8 @@ pub enum TaskEvent {
     Dir(Result<Vec<LocalEntry>, String>),
     /// Signed links, in the order asked.
     Presigned(Vec<StoreResult<Presigned>>),
+    /// A signed POST form.
+    PresignedPost(Box<StoreResult<PresignedPost>>),
     /// The open uploads panel's listing.
     OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }

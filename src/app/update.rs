@@ -268,6 +268,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::Restore
         | Action::CopyLink
         | Action::CopyCurl
+        | Action::CopyForm
         | Action::ShowQr
         | Action::Edit
         | Action::Confirm
@@ -382,6 +383,9 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             if let Some(p) = app.modals.work_prompt_mut() {
                 super::picker::on_dir(p, r);
             }
+        }
+        TaskEvent::PresignedPost(r) => {
+            super::route::share(app, super::share::Msg::PresignedPost(id, r), fx)
         }
         TaskEvent::Presigned(r) => {
             super::route::share(app, super::share::Msg::Presigned(id, r), fx)

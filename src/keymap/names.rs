@@ -154,6 +154,7 @@ pub enum Action {
     Restore,
     CopyLink,
     CopyCurl,
+    CopyForm,
     ShowQr,
     Edit,
     Confirm,
@@ -207,7 +208,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 70] = [
+    pub const ALL: [Action; 71] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -264,6 +265,7 @@ impl Action {
         Action::Restore,
         Action::CopyLink,
         Action::CopyCurl,
+        Action::CopyForm,
         Action::ShowQr,
         Action::Edit,
         Action::Confirm,
@@ -370,6 +372,7 @@ impl Action {
             Action::Restore => &[C::Versions],
             Action::CopyLink => &[C::Share],
             Action::CopyCurl => &[C::Share],
+            Action::CopyForm => &[C::Share],
             Action::ShowQr => &[C::Share],
             Action::Edit => &[C::Share],
             Action::OpenUploads => LISTS,
@@ -437,6 +440,7 @@ impl Action {
             Action::Restore => "restore",
             Action::CopyLink => "copy_link",
             Action::CopyCurl => "copy_curl",
+            Action::CopyForm => "copy_form",
             Action::ShowQr => "show_qr",
             Action::Edit => "edit",
             Action::Confirm => "confirm",
@@ -513,7 +517,9 @@ impl Action {
             Action::Transfers => "transfers panel: jobs, progress, cancel, retry",
             Action::Retry => "retry the job's failed items",
             Action::ClearFinished => "clear finished jobs",
-            Action::Share => "presigned link (GET/PUT, expiry, curl, QR) for the object or version",
+            Action::Share => {
+                "presigned link (GET/PUT, POST upload form, expiry, curl, QR) for the object, version or prefix"
+            }
             Action::Versions => {
                 "versions of the object; on a prefix or bucket: roll it back in time"
             }
@@ -521,7 +527,8 @@ impl Action {
             Action::Undelete => "undelete: remove the delete marker (a folder: everything in it)",
             Action::Restore => "restore this version (copy it over the key as the new latest)",
             Action::CopyLink => "copy the link(s) again",
-            Action::CopyCurl => "copy as a ready curl command",
+            Action::CopyCurl => "copy as a ready curl command (curl -F for a POST form)",
+            Action::CopyForm => "copy a POST form as a minimal HTML upload page",
             Action::ShowQr => "show the link as a QR code (for a phone)",
             Action::Edit => "back to the form (method, expiry, options)",
             Action::Confirm => {

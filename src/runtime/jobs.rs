@@ -98,6 +98,10 @@ async fn work(
             }
             send(TaskEvent::Presigned(out)).await;
         }
+        Job::PresignPost(req) => {
+            let post = store.presign_post(&req).await;
+            send(TaskEvent::PresignedPost(Box::new(post))).await;
+        }
         Job::ListOpenUploads { bucket, prefix } => {
             let rows = crate::engine::uploads::list_open(&*store, &bucket, &prefix).await;
             send(TaskEvent::OpenUploads(rows)).await;

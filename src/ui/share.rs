@@ -67,16 +67,31 @@ fn form_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
                 s,
                 f,
                 "Method",
-                match s.method {
-                    LinkMethod::Get => "◂ GET: download ▸".into(),
-                    LinkMethod::Put => "◂ PUT: upload to a key ▸".into(),
+                match (s.post, s.method) {
+                    (true, _) => "◂ POST: a browser upload form ▸".into(),
+                    (false, LinkMethod::Get) => "◂ GET: download ▸".into(),
+                    (false, LinkMethod::Put) => "◂ PUT: upload to a key ▸".into(),
                 },
             ),
             Field::Key => field_line(
                 s,
                 f,
-                "Upload to",
+                if s.post && s.key_is_prefix() {
+                    "Under prefix"
+                } else {
+                    "Upload to"
+                },
                 crate::width::truncate(&clean(s.key.value()), inner.saturating_sub(16)),
+            ),
+            Field::MaxSize => field_line(
+                s,
+                f,
+                "Largest file",
+                if s.max_size.value().trim().is_empty() {
+                    "(no limit)".into()
+                } else {
+                    clean(s.max_size.value()).into_owned()
+                },
             ),
             Field::Expiry => {
                 let v = match PRESETS.get(s.preset) {
@@ -99,12 +114,26 @@ fn form_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
                 s,
                 f,
                 "Content-Type",
-                crate::width::truncate(&clean(s.content_type.value()), inner.saturating_sub(16)),
+                if s.post && s.content_type.value().trim().is_empty() {
+                    "(any)".into()
+                } else {
+                    crate::width::truncate(&clean(s.content_type.value()), inner.saturating_sub(16))
+                },
             ),
         };
         lines.push(line);
     }
     lines.push(Line::raw(""));
+    if s.post {
+        lines.push(Line::styled(
+            if s.key_is_prefix() {
+                "  The form takes any file name under the prefix (key = prefix${filename})."
+            } else {
+                "  The form uploads to exactly this key."
+            },
+            dim(),
+        ));
+    }
     if let Ok(secs) = s.expiry() {
         let until = app.session.clock.now_ms / 1000 + secs as i64;
         lines.push(Line::styled(
@@ -192,6 +221,48 @@ fn done_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
     lines
 }
 
+fn posted_lines(app: &App, s: &Share, inner: usize) -> Vec<Line<'static>> {
+    let Stage::Posted(post) = &s.stage else {
+        return Vec::new();
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("POST ", accent()),
+            Span::raw(crate::width::truncate(
+                &clean(&post.url),
+                inner.saturating_sub(5),
+            )),
+        ]),
+        Line::styled(
+            format!("Expires {}", long_time(post.expires_at, app.session.tz)),
+            Style::new().fg(Color::Green),
+        ),
+        Line::styled(format!("Signed for region {}", clean(&post.region)), dim()),
+        Line::raw(""),
+        Line::styled("Form fields (the file goes last, as \"file\"):", accent()),
+    ];
+    let width = post
+        .fields
+        .iter()
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    for (k, v) in &post.fields {
+        let value = crate::width::truncate(&clean(v), inner.saturating_sub(width + 4));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<width$}  ", clean(k)), dim()),
+            Span::raw(value),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "y copy as JSON {url, fields} · c copy curl -F · h copy an HTML form · e edit · Esc close",
+        dim(),
+    ));
+    lines
+}
+
 pub(super) fn render(app: &App, s: &Share, frame: &mut Frame, area: Rect) {
     if let (Stage::Done(_), Some(qr)) = (&s.stage, &s.qr) {
         return render_qr(qr, frame, area);
@@ -200,6 +271,7 @@ pub(super) fn render(app: &App, s: &Share, frame: &mut Frame, area: Rect) {
     let inner = width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     let target = match s.objects.as_slice() {
+        [_] if s.post => format!("a browser upload form for s3://{}", clean(&s.bucket)),
         [one] if s.method == LinkMethod::Get => format!(
             "s3://{}/{}{}",
             clean(&s.bucket),
@@ -220,6 +292,7 @@ pub(super) fn render(app: &App, s: &Share, frame: &mut Frame, area: Rect) {
         Stage::Form => lines.extend(form_lines(app, s, inner)),
         Stage::Signing(_) => lines.push(Line::styled("Signing…", dim())),
         Stage::Done(_) => lines.extend(done_lines(app, s, inner)),
+        Stage::Posted(_) => lines.extend(posted_lines(app, s, inner)),
     }
     if let Some(e) = &s.error {
         lines.insert(

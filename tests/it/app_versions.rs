@@ -180,7 +180,8 @@ fn a_put_link_signs_the_content_type_for_a_typed_key() {
     let (id, reqs) = presign_job(&fx);
     assert_eq!(reqs[0].method, LinkMethod::Put);
     assert_eq!(reqs[0].object.key, "new/upload.csv");
-    assert_eq!(reqs[0].content_type.as_deref(), Some("text/plain"));
+    // The content type follows the typed key's extension.
+    assert_eq!(reqs[0].content_type.as_deref(), Some("text/csv"));
     let link = signed(&reqs[0], None);
     update(
         &mut app,
@@ -189,7 +190,7 @@ fn a_put_link_signs_the_content_type_for_a_typed_key() {
     let fx = send(&mut app, [key('c')]);
     let curl = &copies(&fx)[0].0;
     assert!(
-        curl.starts_with("curl -f -T 'upload.csv' -H 'content-type: text/plain' 'http"),
+        curl.starts_with("curl -f -T 'upload.csv' -H 'content-type: text/csv' 'http"),
         "{curl}"
     );
 }

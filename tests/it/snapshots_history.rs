@@ -35,6 +35,55 @@ fn share_popup_form() {
     insta::assert_debug_snapshot!(draw(&app, 100, 30).backend());
 }
 
+/// A POST form for a prefix: the form, then the URL and its fields.
+#[test]
+fn share_popup_post_form() {
+    let mut app = browsing(pail::store::Versioning::Enabled);
+    send(
+        &mut app,
+        [
+            key('P'),
+            code(KeyCode::Up),
+            code(KeyCode::Right),
+            code(KeyCode::Right),
+        ],
+    );
+    send(&mut app, [code(KeyCode::Down), code(KeyCode::End)]);
+    send(&mut app, std::iter::repeat_n(code(KeyCode::Backspace), 5));
+    send(&mut app, "in/".chars().map(key));
+    insta::assert_debug_snapshot!("share_popup_post_form", draw(&app, 100, 30).backend());
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    let id = spawned(&fx)
+        .into_iter()
+        .find_map(|(id, j)| matches!(j, Job::PresignPost(_)).then_some(id))
+        .unwrap();
+    let post = pail::store::PresignedPost {
+        url: "http://127.0.0.1:9000/b".into(),
+        fields: vec![
+            ("key".into(), "in/${filename}".into()),
+            ("Content-Type".into(), "text/plain".into()),
+            ("x-amz-algorithm".into(), "AWS4-HMAC-SHA256".into()),
+            (
+                "x-amz-credential".into(),
+                "AKIA/20261206/eu-west-1/s3/aws4_request".into(),
+            ),
+            ("x-amz-date".into(), "20261206T000000Z".into()),
+            (
+                "policy".into(),
+                "eyJleHBpcmF0aW9uIjoiMjAyNi0xMi0wNlQwMTowMDowMFoifQ==".into(),
+            ),
+            ("x-amz-signature".into(), "abc123".into()),
+        ],
+        expires_at: NOW + 3600,
+        region: "eu-west-1".into(),
+    };
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::PresignedPost(Box::new(Ok(post)))),
+    );
+    insta::assert_debug_snapshot!("share_popup_post_signed", draw(&app, 100, 30).backend());
+}
+
 #[test]
 fn share_popup_with_a_link_that_dies_with_its_credentials() {
     let mut app = browsing(pail::store::Versioning::Enabled);

@@ -4,13 +4,16 @@
 //! the rest through its `Cx`. The popup's data and its pure helpers (curl,
 //! QR, TSV lines) are in mod.rs.
 
-use super::{Field, Link, Msg, PRESETS, Share, Stage, curl, file_name, qr_lines, tsv_field};
+use super::{
+    Field, Link, Msg, PRESETS, Share, Stage, curl, file_name, post_curl, post_html, post_json,
+    qr_lines, tsv_field,
+};
 use crate::app::cx::{Cx, Outcome};
 use crate::app::note::Note;
 use crate::app::{Effect, Job, Owner};
 use crate::keymap::{Action, Context, Key};
 use crate::sanitize::clean;
-use crate::store::{LinkMethod, StoreError};
+use crate::store::StoreError;
 use crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -22,6 +25,21 @@ impl Share {
             Msg::Presigned(id, results) => {
                 if self.stage == Stage::Signing(id) {
                     on_presigned(cx, self, results);
+                }
+            }
+            Msg::PresignedPost(id, result) => {
+                if self.stage == Stage::Signing(id) {
+                    match *result {
+                        Ok(post) => {
+                            self.stage = Stage::Posted(Box::new(post));
+                            self.error = None;
+                        }
+                        Err(e) => {
+                            self.stage = Stage::Form;
+                            self.error =
+                                Some(format!("Could not sign: {}", crate::diagnose::short(&e)));
+                        }
+                    }
                 }
             }
         }
@@ -85,6 +103,22 @@ fn on_key(cx: &mut Cx, s: &mut Share, key: KeyEvent) -> Outcome {
             }
             _ => {}
         },
+        Stage::Posted(post) => match action {
+            Some(Action::Submit | Action::CopyLink) => cx.effect(Effect::Copy {
+                text: post_json(&post),
+                what: "the POST form as JSON (url and fields)".into(),
+            }),
+            Some(Action::CopyCurl) => cx.effect(Effect::Copy {
+                text: post_curl(&post),
+                what: "curl -F command for the POST form (replace FILE)".into(),
+            }),
+            Some(Action::CopyForm) => cx.effect(Effect::Copy {
+                text: post_html(&post),
+                what: "HTML upload form".into(),
+            }),
+            Some(Action::Edit) => s.stage = Stage::Form,
+            _ => {}
+        },
         Stage::Form => form_key(cx, s, key, action),
     }
     Outcome::Keep
@@ -93,7 +127,7 @@ fn on_key(cx: &mut Cx, s: &mut Share, key: KeyEvent) -> Outcome {
 /// Whether the field under the cursor takes typed text: the key, the
 /// content type, or an expiry typed by hand.
 fn text_field(s: &Share) -> bool {
-    s.stage == Stage::Form && matches!(s.field, Field::Key | Field::ContentType)
+    s.stage == Stage::Form && matches!(s.field, Field::Key | Field::ContentType | Field::MaxSize)
         || (s.stage == Stage::Form && s.field == Field::Expiry && s.preset == PRESETS.len())
 }
 
@@ -102,6 +136,16 @@ fn form_key(cx: &mut Cx, s: &mut Share, key: KeyEvent, action: Option<Action>) {
         return;
     }
     match action {
+        Some(Action::Submit) if s.post => {
+            match s.post_request() {
+                Ok(req) => {
+                    s.error = None;
+                    s.stage = Stage::Signing(cx.start(Owner::Share, Job::PresignPost(req)));
+                }
+                Err(e) => s.error = Some(e),
+            }
+            return;
+        }
         Some(Action::Submit) => {
             match s.requests() {
                 Ok(reqs) => {
@@ -124,11 +168,10 @@ fn form_key(cx: &mut Cx, s: &mut Share, key: KeyEvent, action: Option<Action>) {
     };
     let edits = Key::from_event(&key).edits_text();
     match s.field {
-        Field::Method if choice.is_some() => {
-            s.method = match s.method {
-                LinkMethod::Get => LinkMethod::Put,
-                LinkMethod::Put => LinkMethod::Get,
-            };
+        Field::Method => {
+            if let Some(forward) = choice {
+                s.cycle_method(forward);
+            }
         }
         Field::Attachment if choice.is_some() => s.attachment = !s.attachment,
         // The presets and the typed duration are one ring of choices;
@@ -160,9 +203,14 @@ fn form_key(cx: &mut Cx, s: &mut Share, key: KeyEvent, action: Option<Action>) {
         },
         Field::Key if edits => {
             s.key.handle_event(&Event::Key(key));
+            s.follow_key();
         }
         Field::ContentType if edits => {
             s.content_type.handle_event(&Event::Key(key));
+            s.content_type_typed = true;
+        }
+        Field::MaxSize if edits => {
+            s.max_size.handle_event(&Event::Key(key));
         }
         _ => {}
     }
