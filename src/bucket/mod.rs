@@ -5,6 +5,7 @@
 //! history an undo reads. No UI types: `pail mb`/`pail rb` and the TUI's `N`/`X` on a
 //! bucket drive the same code.
 
+pub mod cors;
 pub mod create;
 pub mod diff;
 pub mod fix;

@@ -137,6 +137,26 @@ Examples:
   pail presign --method put --content-type image/png s3://bucket/up/cat.png
   pail presign --method post --max-size 10MiB --json s3://bucket/uploads/";
 
+const CORS_ABOUT: &str =
+    "Check a browser's CORS preflight against a bucket before debugging a browser";
+
+const CORS_LONG: &str = "\
+Send the preflight a browser sends before a cross-origin request (OPTIONS \
+with Origin, Access-Control-Request-Method and -Headers, unsigned), and \
+evaluate the bucket's CORS rules beside it as S3 does (the first rule whose \
+origin, method and every header match). Prints the server's answer, the \
+rule that matched or why each rule did not, and where the two disagree.
+
+Exit status: 0 a browser would be allowed; 1 it would be refused (or the \
+preflight could not be sent); 2 a usage error.";
+
+const CORS_EXAMPLES: &str = "\
+Examples:
+  pail cors-check --origin https://app.example.com s3://bucket/uploads/x.jpg
+  pail cors-check --origin https://app.example.com --method POST s3://bucket
+  pail cors-check --origin http://localhost:3000 --header content-type,x-amz-meta-user s3://bucket/a
+  pail cors-check --json --origin https://app.example.com s3://bucket";
+
 const MB_ABOUT: &str = "Create a bucket with the bucket checklist as defaults";
 
 const MB_LONG: &str = "\
@@ -333,6 +353,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(name = "cors-check", about = CORS_ABOUT, long_about = CORS_LONG, after_help = CORS_EXAMPLES)]
+    CorsCheck {
+        /// The bucket, or an object in it (s3://bucket/key)
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// The page's origin, as the browser sends it (https://app.example.com)
+        #[arg(long, value_name = "ORIGIN")]
+        origin: String,
+        /// The method the page's script uses: GET, PUT (default), POST,
+        /// DELETE or HEAD
+        #[arg(long, value_name = "METHOD")]
+        method: Option<String>,
+        /// A header the script sends (repeat, or comma-separated)
+        #[arg(long, value_name = "NAME")]
+        header: Vec<String>,
+        /// Print the answer as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete an empty bucket (shows what would happen; deletes only with --yes)
     Rb {
         /// The bucket: s3://name
@@ -404,6 +443,7 @@ impl Command {
             },
             Command::Posture { .. }
             | Command::Presign { .. }
+            | Command::CorsCheck { .. }
             | Command::Mb { .. }
             | Command::Rb { .. } => OutputOpts::default(),
         }
@@ -419,6 +459,7 @@ impl Command {
             Command::Uploads { .. }
             | Command::Posture { .. }
             | Command::Presign { .. }
+            | Command::CorsCheck { .. }
             | Command::Mb { .. }
             | Command::Rb { .. } => (None, None),
         };

@@ -84,6 +84,7 @@ pub async fn run(
         // Read-only and needs none of the above: run before this (mod.rs).
         Command::Posture { .. }
         | Command::Presign { .. }
+        | Command::CorsCheck { .. }
         | Command::Mb { .. }
         | Command::Rb { .. } => USAGE,
     }

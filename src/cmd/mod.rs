@@ -12,6 +12,7 @@ mod args;
 mod batch;
 mod buckets;
 mod copy;
+mod cors;
 mod ctx;
 mod demo;
 mod output;
@@ -351,6 +352,23 @@ pub fn main() -> i32 {
                     json: *json,
                 };
                 return presign::run(&store, a).await;
+            }
+            if let Some(args::Command::CorsCheck {
+                target,
+                origin,
+                method,
+                header,
+                json,
+            }) = &cli.command
+            {
+                let a = cors::Args {
+                    target,
+                    origin,
+                    method: method.as_deref(),
+                    headers: header,
+                    json: *json,
+                };
+                return cors::run(&store, a).await;
             }
             if let Some(args::Command::Rb { target, yes }) = &cli.command {
                 return buckets::rb(&store, target, *yes).await;

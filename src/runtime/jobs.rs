@@ -74,6 +74,11 @@ async fn work(
                 card::Request::Apply { change, undoes } => {
                     apply_change(&*store, change, undoes).await
                 }
+                card::Request::Preflight { bucket, preflight } => card::Reply::Preflight {
+                    answer: Box::new(store.preflight(&bucket, "", &preflight).await),
+                    bucket,
+                    preflight,
+                },
             };
             send(TaskEvent::Card(reply)).await
         }

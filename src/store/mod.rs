@@ -489,6 +489,17 @@ pub trait Store: Send + Sync {
     async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
         Err(unsupported("presigning", &req.bucket))
     }
+    /// A browser's CORS preflight (`OPTIONS`, unsigned, as a browser
+    /// sends it) to `key` of `bucket`, and the server's answer.
+    async fn preflight(
+        &self,
+        bucket: &str,
+        key: &str,
+        p: &settings::Preflight,
+    ) -> StoreResult<settings::PreflightAnswer> {
+        let _ = (key, p);
+        Err(unsupported("CORS preflights", bucket))
+    }
     /// One part of a bucket's settings: `Ok(None)` when it is not set
     /// (settings.rs says how each failure reads).
     async fn bucket_setting(

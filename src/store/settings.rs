@@ -268,3 +268,46 @@ pub struct CorsRule {
     pub expose: Vec<String>,
     pub max_age: Option<i32>,
 }
+
+/// A browser's CORS preflight, as pail sends it: the page's origin, the
+/// method its script will use, and the headers it will send (lower case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preflight {
+    pub origin: String,
+    pub method: String,
+    pub headers: Vec<String>,
+}
+
+/// The server's answer to a preflight: its status and the CORS headers a
+/// browser reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreflightAnswer {
+    pub status: u16,
+    pub allow_origin: Option<String>,
+    pub allow_methods: Option<String>,
+    pub allow_headers: Option<String>,
+    pub expose_headers: Option<String>,
+    /// The error's message from the body of a refusal.
+    pub message: Option<String>,
+}
+
+impl PreflightAnswer {
+    /// Whether a browser would go on with the request: a 2xx, the origin
+    /// allowed, and the method and headers among those allowed when named.
+    pub fn passes(&self, p: &Preflight) -> bool {
+        let listed = |v: &Option<String>, want: &str| match v {
+            None => false,
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .any(|x| x == "*" || x.eq_ignore_ascii_case(want)),
+        };
+        (200..300).contains(&self.status)
+            && self
+                .allow_origin
+                .as_deref()
+                .is_some_and(|o| o == "*" || o == p.origin)
+            && (self.allow_methods.is_none() || listed(&self.allow_methods, &p.method))
+            && p.headers.iter().all(|h| listed(&self.allow_headers, h))
+    }
+}

@@ -390,4 +390,52 @@ mod app {
         send(&mut app, [key('F'), code(KeyCode::Enter)]);
         assert!(question(&app).is_none());
     }
+
+    /// The menu's CORS check changes nothing: it sends the preflight and
+    /// shows the answer beside the rules the card read.
+    #[test]
+    fn the_cors_check_sends_a_preflight_and_explains_the_answer() {
+        use pail::store::settings::PreflightAnswer;
+        let mut app = bare_card();
+        send(&mut app, [key('F')]);
+        let Some(Modal::Fixes(menu)) = app.modals.last() else {
+            panic!("the fix menu")
+        };
+        let row = menu
+            .rows
+            .iter()
+            .position(|r| r.label.starts_with("Check: would a browser"))
+            .unwrap();
+        send(&mut app, (0..row).map(|_| key('j')));
+        send(&mut app, [code(KeyCode::Enter)]);
+        typed(&mut app, "https://app.example.com PUT content-type");
+        let fx = send(&mut app, [code(KeyCode::Enter)]);
+        let (id, req) = spawned(&fx)
+            .into_iter()
+            .find_map(|(id, j)| match j {
+                Job::Card(r @ card::Request::Preflight { .. }) => Some((id, r)),
+                _ => None,
+            })
+            .expect("a preflight");
+        let card::Request::Preflight { bucket, preflight } = req else {
+            unreachable!()
+        };
+        assert_eq!(preflight.method, "PUT");
+        assert_eq!(preflight.headers, ["content-type"]);
+        let reply = card::Reply::Preflight {
+            bucket,
+            preflight,
+            answer: Box::new(Ok(PreflightAnswer {
+                status: 403,
+                message: Some("AccessForbidden: CORSResponse: CORS is not enabled".into()),
+                ..Default::default()
+            })),
+        };
+        update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+        let Some(Modal::Detail(x)) = app.modals.last() else {
+            panic!("the answer is shown: {:?}", app.modals.last())
+        };
+        assert!(x.title.contains("would be refused"), "{x:?}");
+        assert!(x.hints.iter().any(|h| h.contains("no CORS rules")), "{x:?}");
+    }
 }

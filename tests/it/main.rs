@@ -14,6 +14,7 @@ mod app_versions;
 mod bucket_settings;
 mod buckets;
 mod cli;
+mod cors;
 mod demo_versions;
 mod e2e;
 mod e2e_files;

@@ -172,8 +172,11 @@ impl Cards {
                 clean(&bucket),
                 short(&err)
             ))),
-            Reply::Part { .. } | Reply::Identity(_) | Reply::Account(_) | Reply::Applied { .. } => {
-            }
+            Reply::Part { .. }
+            | Reply::Identity(_)
+            | Reply::Account(_)
+            | Reply::Applied { .. }
+            | Reply::Preflight { .. } => {}
         }
     }
 }

@@ -13,10 +13,10 @@ use crate::app::note::Note;
 use crate::app::prompt::{Prompt, PromptEvent, PromptKind};
 use crate::app::question::{Question, Said, Then, Tone};
 use crate::app::{Job, Load, Owner};
-use crate::bucket::diff;
 use crate::bucket::fix::{Change, Fix, NotApplied};
 use crate::bucket::history::{self, Record};
 use crate::bucket::templates;
+use crate::bucket::{cors, diff};
 use crate::diagnose::short;
 use crate::keymap::{Action, Context};
 use crate::posture::{self, Severity};
@@ -30,6 +30,8 @@ pub enum Ask {
     Cors,
     RolePrefix,
     AbortDays,
+    /// Not a change: a browser's preflight sent to the bucket.
+    CorsCheck,
 }
 
 impl Ask {
@@ -49,6 +51,11 @@ impl Ask {
                 "Role ARN (or account id), then the prefix:",
                 "",
                 "The role may get, put and delete under the prefix, and list only it",
+            ),
+            Ask::CorsCheck => (
+                "CORS check: origin, method, then headers:",
+                "",
+                "As a browser would ask: https://app.example.com PUT content-type (method defaults to PUT)",
             ),
             Ask::AbortDays => (
                 "Abort incomplete multipart uploads after how many days?",
@@ -88,6 +95,7 @@ impl Ask {
                 }),
                 _ => Err("type the role's ARN, a space, then the prefix (user-uploads/)".into()),
             },
+            Ask::CorsCheck => Err("a check changes nothing".into()),
             Ask::AbortDays => match (first.parse::<i32>(), rest.is_empty()) {
                 (Ok(days), true) => Ok(Fix::AbortIncomplete { days }),
                 _ => Err("type a number of days".into()),
@@ -171,6 +179,10 @@ impl Cards {
             (Ask::Kms, "Default encryption: SSE-KMS with a key…"),
             (Ask::Cors, "CORS: allow browser uploads from an origin…"),
             (Ask::RolePrefix, "Policy: a role may use only one prefix…"),
+            (
+                Ask::CorsCheck,
+                "Check: would a browser's CORS preflight pass? (changes nothing)…",
+            ),
         ] {
             rows.push(Row {
                 tag: String::new(),
@@ -241,6 +253,20 @@ impl Cards {
                 cx.status("Nothing changed");
                 Outcome::Close
             }
+            PromptEvent::Submit if ask == Ask::CorsCheck => match cors::parse(p.value()) {
+                Ok(preflight) => {
+                    self.asking = None;
+                    cx.start(
+                        Owner::Card(Slot::Change(bucket.clone())),
+                        Job::Card(Request::Preflight { bucket, preflight }),
+                    );
+                    Outcome::Close
+                }
+                Err(why) => {
+                    p.note = Some(why);
+                    Outcome::Keep
+                }
+            },
             PromptEvent::Submit => {
                 let fix = ask.fix(p.value());
                 let change = fix.and_then(|f| self.change(&bucket, &f));
@@ -370,6 +396,26 @@ impl Cards {
                 unkept,
             } => {
                 self.applied(cx, *change, result, unkept);
+                None
+            }
+            Reply::Preflight {
+                bucket,
+                preflight,
+                answer,
+            } => {
+                let rules = match self
+                    .by_bucket
+                    .get(&bucket)
+                    .and_then(|c| c.parts.get(&Part::Cors))
+                {
+                    Some(Load::Ready(Some(Setting::Cors(r)))) => Some(r.clone()),
+                    Some(Load::Ready(_)) => Some(Vec::new()),
+                    _ => None,
+                };
+                let uri = format!("s3://{bucket}/");
+                let (_, x) = cors::report(&uri, &preflight, rules.as_deref(), &answer);
+                cx.status(format!("s3://{}: {}", clean(&bucket), x.title));
+                cx.note(Note::Detail(x));
                 None
             }
             other => Some(other),

@@ -5,7 +5,7 @@ use crate::bucket::fix::{Change, NotApplied};
 use crate::bucket::history::Record;
 use crate::bucket::{Checklist, Done};
 use crate::sanitize::clean;
-use crate::store::settings::{Part, Setting};
+use crate::store::settings::{Part, Preflight, PreflightAnswer, Setting};
 use crate::store::{CallerIdentity, StoreError, StoreResult};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,11 @@ pub enum Request {
     Apply {
         change: Box<Change>,
         undoes: Option<i64>,
+    },
+    /// A browser's CORS preflight to the bucket.
+    Preflight {
+        bucket: String,
+        preflight: Preflight,
     },
 }
 
@@ -60,6 +65,12 @@ pub enum Reply {
         /// Why the record could not be kept in the state dir.
         unkept: Option<String>,
     },
+    /// The server's answer to a preflight.
+    Preflight {
+        bucket: String,
+        preflight: Preflight,
+        answer: Box<StoreResult<PreflightAnswer>>,
+    },
     /// A check, creation or deletion whose task died.
     ChangeFailed {
         bucket: String,
@@ -88,6 +99,11 @@ impl Request {
             Request::Contents { bucket } => format!("checking s3://{} is empty", clean(bucket)),
             Request::Create(c) => format!("creating s3://{}", clean(&c.bucket)),
             Request::Delete { bucket } => format!("deleting the bucket s3://{}", clean(bucket)),
+            Request::Preflight { bucket, preflight } => format!(
+                "sending a CORS preflight from {} to s3://{}",
+                clean(&preflight.origin),
+                clean(bucket)
+            ),
             Request::Apply { change, .. } => format!(
                 "changing {} of s3://{}",
                 change.part.label(),

@@ -35,6 +35,7 @@ mod errors;
 mod monitor;
 mod objects;
 mod post;
+mod preflight;
 mod profiles;
 mod settings;
 mod settings_write;
@@ -573,6 +574,14 @@ impl Store for AwsStore {
 
     async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
         self.presign_post_impl(req).await
+    }
+    async fn preflight(
+        &self,
+        bucket: &str,
+        key: &str,
+        p: &crate::store::settings::Preflight,
+    ) -> StoreResult<crate::store::settings::PreflightAnswer> {
+        self.preflight_impl(bucket, key, p).await
     }
     async fn presign(&self, req: &PresignRequest) -> StoreResult<Presigned> {
         self.presign_impl(req).await
