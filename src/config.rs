@@ -440,10 +440,10 @@ mod tests {
 
     #[test]
     fn user_overrides_key_by_key() {
-        let c = with_user("[s3]\npage_size = 50\n[keys]\nmove_down = [\"w\"]\n").unwrap();
+        let c = with_user("[s3]\npage_size = 50\n[keys]\nmove_down = [\"W\"]\n").unwrap();
         assert_eq!(c.s3.page_size, 50);
         assert_eq!(c.s3.checksums, Checksums::Auto);
-        let n = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE);
+        let n = KeyEvent::new(KeyCode::Char('W'), KeyModifiers::NONE);
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
         assert_eq!(c.keymap.action(Context::Tree, &n), Some(Action::MoveDown));
@@ -503,8 +503,8 @@ mod tests {
         let e = with_user("[copy]\nuri = [\"Esc\"]\n").unwrap_err();
         assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("uri")));
         assert!(e.message.contains("never fire"), "{e}");
-        let c = with_user("[context.tree]\nrefresh = [\"w\"]\n").unwrap();
-        let r = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE);
+        let c = with_user("[context.tree]\nrefresh = [\"W\"]\n").unwrap();
+        let r = KeyEvent::new(KeyCode::Char('W'), KeyModifiers::NONE);
         assert_eq!(c.keymap.action(Context::Tree, &r), Some(Action::Refresh));
         assert_eq!(c.keymap.action(Context::Buckets, &r), None);
     }

@@ -101,10 +101,16 @@ pub fn explain(
                     "Requests are unsigned (--no-sign-request): only public buckets answer.".into(),
                 );
             }
+            hints.push(
+                "Press w: why, from live facts (identity, action, bucket policy, KMS).".into(),
+            );
         }
         ErrorKind::SignatureMismatch => {
             title = "Signature does not match".to_owned();
             hints.push(identity_line(conn, creds));
+            hints.push(
+                "Press w: the region, the measured clock skew, and what else to check.".into(),
+            );
             hints.push("The server computed a different signature. Usual causes:".into());
             hints.push(" - a wrong secret access key for this access key id;".into());
             hints.push(format!(

@@ -13,6 +13,7 @@ pub mod bucket;
 pub mod cmd;
 pub mod config;
 pub mod demo;
+pub mod denied;
 pub mod diagnose;
 pub mod engine;
 pub mod format;

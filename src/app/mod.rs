@@ -42,6 +42,7 @@ pub mod tree;
 mod update;
 pub mod uploads;
 pub mod versions;
+pub mod why;
 
 pub use browse::{Browse, Totals, folder_progress, parent_prefix};
 pub use buckets::{BucketRow, BucketsView};
@@ -194,6 +195,8 @@ pub struct App {
     pub tasks: Tasks,
     /// Every transfer job of the session (the transfers panel).
     pub transfers: transfers::Transfers,
+    /// The last denial, for `w`.
+    pub why: why::Why,
 }
 
 impl App {
@@ -227,6 +230,7 @@ impl App {
             messages: Messages::default(),
             tasks: Tasks::default(),
             transfers: transfers::Transfers::default(),
+            why: why::Why::default(),
         };
         let mut fx = vec![app.start(Owner::Session, Job::Identity)];
         match start {
@@ -295,6 +299,7 @@ impl App {
             format!("{context}: {short}")
         };
         self.set_error(line);
+        self.why.saw(err);
         if action == self.tasks.action && self.modals.is_empty() {
             let explanation = crate::diagnose::explain(err, &self.session.conn, self.creds());
             self.modals.push(Modal::Error(explanation));

@@ -102,6 +102,8 @@ pub enum Modal {
     Detail(Explanation),
     /// The bucket card's fix menu.
     Fixes(Box<super::card::FixMenu>),
+    /// Why the last request was denied.
+    Why(Box<super::why::Panel>),
 }
 
 impl Modal {
@@ -113,7 +115,7 @@ impl Modal {
             }
             Modal::Prompt(_) => Context::Prompt,
             Modal::Help { .. } => Context::Help,
-            Modal::Messages { .. } => Context::Messages,
+            Modal::Messages { .. } | Modal::Why(_) => Context::Messages,
             Modal::Copy => Context::Copy,
             // Any key closes an error popup; Ctrl-c still quits.
             Modal::Error(_) => Context::Help,

@@ -34,6 +34,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 }
             }
         }
+        Modal::Messages { .. } if action == Some(Action::WhyDenied) => super::route::why(app, fx),
         Modal::Messages { scroll } => {
             let (log, tz, size) = (app.messages.view(), app.session.tz, app.session.size);
             let max = crate::layout::messages::max_scroll(&log, tz, size);
@@ -56,8 +57,31 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 None => app.set_status("Nothing copied"),
             }
         }
+        Modal::Error(_) if action == Some(Action::WhyDenied) => {
+            app.modals.pop();
+            super::route::why(app, fx);
+        }
         Modal::Error(_) | Modal::Detail(_) => {
             app.modals.pop();
+        }
+        Modal::Why(mut p) => {
+            let rows = match &p.stage {
+                super::why::Stage::Ready(x) => x.hints.len() as u16 + 2,
+                super::why::Stage::Reading(_) => 1,
+            };
+            let page = app.session.size.1.saturating_sub(8).max(1);
+            let max = rows.saturating_sub(page);
+            match super::scroll::scrolled_u16(p.scroll, action, page, max) {
+                Some(s) => {
+                    p.scroll = s;
+                    set_top(app, Modal::Why(p));
+                }
+                None if action == Some(Action::Close) => {
+                    app.modals.pop();
+                    fx.extend(app.tasks.cancel_where(|o| *o == super::Owner::Why));
+                }
+                None => {}
+            }
         }
         Modal::ConfirmQuit => {
             app.modals.pop();

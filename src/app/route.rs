@@ -444,6 +444,36 @@ pub(super) fn fix_value(app: &mut App, ev: super::prompt::PromptEvent, fx: &mut 
     finish(app, out, fx);
 }
 
+/// `w`: the why-denied panel for the last denial, or why there is none.
+pub(super) fn why(app: &mut App, fx: &mut Vec<Effect>) {
+    let mut cx = Cx::new(&app.session, &mut app.tasks);
+    let panel = app.why.open(&mut cx);
+    let out = cx.finish();
+    match panel {
+        Some(p) => app.modals.push(Modal::Why(Box::new(p))),
+        None => app.set_status(
+            "Nothing was denied this session: w explains the last AccessDenied or \
+             SignatureDoesNotMatch",
+        ),
+    }
+    finish(app, out, fx);
+}
+
+/// The facts of a denial came back: the panel waiting for them words them.
+pub(super) fn why_read(
+    app: &mut App,
+    id: super::TaskId,
+    facts: Box<Result<crate::denied::Facts, crate::store::StoreError>>,
+) {
+    let creds = app.session.creds().cloned();
+    for m in app.modals.stack.iter_mut() {
+        if let Modal::Why(p) = m {
+            p.read(id, facts, &app.session.conn, creds.as_ref());
+            return;
+        }
+    }
+}
+
 /// The rollback planner's news.
 pub(super) fn rollback(app: &mut App, msg: super::rollback::Msg, fx: &mut Vec<Effect>) {
     let mut cx = Cx::new(&app.session, &mut app.tasks);
@@ -512,7 +542,8 @@ pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
         | Owner::DeletePlan
         | Owner::LocalDir
         | Owner::Share
-        | Owner::Uploads => {}
+        | Owner::Uploads
+        | Owner::Why => {}
     }
 }
 

@@ -52,6 +52,8 @@ pub enum Job {
     Presign(Vec<PresignRequest>),
     /// A presigned POST form.
     PresignPost(PostRequest),
+    /// The facts that explain a denied request.
+    WhyDenied(Box<StoreError>),
     /// The open multipart uploads under a prefix, with their parts.
     ListOpenUploads {
         bucket: String,
@@ -77,6 +79,10 @@ impl Job {
                 "listing open uploads of s3://{}/{}",
                 clean(bucket),
                 clean(prefix)
+            ),
+            Job::WhyDenied(e) => format!(
+                "reading why {} was denied",
+                e.operation.map(clean).unwrap_or_default()
             ),
             Job::PresignPost(r) => format!("signing an upload form for s3://{}", clean(&r.bucket)),
             Job::Presign(r) => format!(
@@ -145,7 +151,7 @@ pub enum TaskEvent {
     Buckets(buckets::Reply),
     Browse(browse::Reply),
     Versions(versions::Reply),
-    Card(card::Reply),
+    Card(Box<card::Reply>),
     Rollback(rollback::Reply),
     /// A transfer's progress, sampled a few times a second.
     Transfer(Box<TransferReport>),
@@ -157,6 +163,8 @@ pub enum TaskEvent {
     Presigned(Vec<StoreResult<Presigned>>),
     /// A signed POST form.
     PresignedPost(Box<StoreResult<PresignedPost>>),
+    /// What explains a denied request.
+    WhyDenied(Box<Result<crate::denied::Facts, StoreError>>),
     /// The open uploads panel's listing.
     OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }
@@ -210,6 +218,8 @@ pub enum Owner {
     Share,
     /// The open uploads panel's listing.
     Uploads,
+    /// The why-denied panel's reads.
+    Why,
 }
 
 impl Owner {
@@ -232,7 +242,7 @@ impl Owner {
             Owner::Buckets(slot) => TaskEvent::Buckets(slot.failure(err)),
             Owner::Browse(slot) => TaskEvent::Browse(slot.failure(err)),
             Owner::Versions(slot) => TaskEvent::Versions(slot.failure(err)),
-            Owner::Card(slot) => TaskEvent::Card(slot.failure(err)),
+            Owner::Card(slot) => TaskEvent::Card(Box::new(slot.failure(err))),
             Owner::Rollback(slot) => TaskEvent::Rollback(slot.failure(err)),
             Owner::Transfer => TaskEvent::Transfer(Box::new(TransferReport {
                 crashed: Some(err.to_string()),
@@ -243,6 +253,7 @@ impl Owner {
             Owner::LocalDir => TaskEvent::Dir(Err(err.to_string())),
             Owner::Share => TaskEvent::Presigned(vec![Err(err)]),
             Owner::Uploads => TaskEvent::OpenUploads(Err(err)),
+            Owner::Why => TaskEvent::WhyDenied(Box::new(Err(err))),
         }
     }
 }

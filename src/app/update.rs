@@ -225,6 +225,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 .unwrap_or(jobs.len().saturating_sub(1));
             app.modals.push(Modal::Transfers);
         }
+        Action::WhyDenied => super::route::why(app, fx),
         Action::Mark => mark(app, fx),
         Action::MarkAll => mark_all(app),
         Action::Buckets => app.back_to_buckets(fx),
@@ -365,9 +366,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             super::route::buckets(app, BucketsMsg::Task { id, reply, shown }, fx)
         }
         TaskEvent::Browse(reply) => super::route::browse(app, BrowseMsg::Task(id, reply), fx),
-        TaskEvent::Card(reply) => {
-            super::route::card(app, super::card::Msg::Task(id, Box::new(reply)), fx)
-        }
+        TaskEvent::Card(reply) => super::route::card(app, super::card::Msg::Task(id, reply), fx),
         TaskEvent::Planning(n) => {
             if let Some(q) = app.modals.waiting_for(id) {
                 q.listing_progress(n);
@@ -384,6 +383,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
                 super::picker::on_dir(p, r);
             }
         }
+        TaskEvent::WhyDenied(f) => super::route::why_read(app, id, f),
         TaskEvent::PresignedPost(r) => {
             super::route::share(app, super::share::Msg::PresignedPost(id, r), fx)
         }

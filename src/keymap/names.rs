@@ -155,6 +155,7 @@ pub enum Action {
     CopyLink,
     CopyCurl,
     CopyForm,
+    WhyDenied,
     ShowQr,
     Edit,
     Confirm,
@@ -208,7 +209,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 71] = [
+    pub const ALL: [Action; 72] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -266,6 +267,7 @@ impl Action {
         Action::CopyLink,
         Action::CopyCurl,
         Action::CopyForm,
+        Action::WhyDenied,
         Action::ShowQr,
         Action::Edit,
         Action::Confirm,
@@ -373,6 +375,7 @@ impl Action {
             Action::CopyLink => &[C::Share],
             Action::CopyCurl => &[C::Share],
             Action::CopyForm => &[C::Share],
+            Action::WhyDenied => &[C::Buckets, C::Tree, C::Inspector, C::Messages, C::Help],
             Action::ShowQr => &[C::Share],
             Action::Edit => &[C::Share],
             Action::OpenUploads => LISTS,
@@ -441,6 +444,7 @@ impl Action {
             Action::CopyLink => "copy_link",
             Action::CopyCurl => "copy_curl",
             Action::CopyForm => "copy_form",
+            Action::WhyDenied => "why_denied",
             Action::ShowQr => "show_qr",
             Action::Edit => "edit",
             Action::Confirm => "confirm",
@@ -529,6 +533,9 @@ impl Action {
             Action::CopyLink => "copy the link(s) again",
             Action::CopyCurl => "copy as a ready curl command (curl -F for a POST form)",
             Action::CopyForm => "copy a POST form as a minimal HTML upload page",
+            Action::WhyDenied => {
+                "why was the last request denied? (identity, action, policy, KMS…)"
+            }
             Action::ShowQr => "show the link as a QR code (for a phone)",
             Action::Edit => "back to the form (method, expiry, options)",
             Action::Confirm => {

@@ -80,7 +80,7 @@ async fn work(
                     preflight,
                 },
             };
-            send(TaskEvent::Card(reply)).await
+            send(TaskEvent::Card(Box::new(reply))).await
         }
         Job::Browse(r) => browse_job(&*store, id, r, tx, cancel).await,
         Job::Versions(r) => versions_job(&*store, r, tx, id, cancel).await,
@@ -102,6 +102,10 @@ async fn work(
                 out.push(store.presign(r).await);
             }
             send(TaskEvent::Presigned(out)).await;
+        }
+        Job::WhyDenied(err) => {
+            let facts = crate::denied::gather(&*store, &err).await;
+            send(TaskEvent::WhyDenied(Box::new(Ok(facts)))).await;
         }
         Job::PresignPost(req) => {
             let post = store.presign_post(&req).await;

@@ -256,10 +256,12 @@ pub struct StoreError {
     /// The URL we tried to reach, for network failures.
     pub url: Option<String>,
     /// Server clock minus ours, in seconds, when the response carried a Date.
-    pub skew_secs: Option<i64>,
+    pub skew_secs: Option<i32>,
     pub request_id: Option<String>,
     /// Region the server says the bucket lives in (redirects).
     pub region_hint: Option<String>,
+    /// The S3 operation that failed ("GetObject"), for why-denied.
+    pub operation: Option<&'static str>,
 }
 
 impl StoreError {
@@ -295,6 +297,7 @@ impl StoreError {
             skew_secs: None,
             request_id: None,
             region_hint: None,
+            operation: None,
         }
     }
 }

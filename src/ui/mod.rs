@@ -12,6 +12,7 @@ mod transfer_panel;
 mod tree;
 mod uploads;
 mod versions;
+mod why;
 
 use crate::app::{App, Focus, Load, Screen};
 use crate::format::{short_time, thousands};

@@ -254,7 +254,7 @@ fn user_keymap_from_the_config_dir_drives_keys_and_help() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("keymap.toml"),
-        "[keys]\nhelp = [\"F1\"]\nmove_down = [\"w\", \"Down\"]\n",
+        "[keys]\nhelp = [\"F1\"]\nmove_down = [\"W\", \"Down\"]\n",
     )
     .unwrap();
     let mut t = Pty::spawn(
@@ -279,7 +279,7 @@ fn user_keymap_from_the_config_dir_drives_keys_and_help() {
         .find(|l| l.contains("move down"))
         .unwrap_or_default()
         .to_owned();
-    assert!(line.contains("w ↓") && !line.contains('j'), "{line}");
+    assert!(line.contains("W ↓") && !line.contains('j'), "{line}");
     t.press(&["x"]);
     assert!(t.quit().success());
 }

@@ -285,7 +285,7 @@ mod app {
             result: Ok(Box::new(record)),
             unkept: None,
         };
-        update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+        update(&mut app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
         assert!(
             status(&app).contains("F then u puts it back"),
             "{}",
@@ -332,7 +332,7 @@ mod app {
             result: Err(Box::new(NotApplied::Changed { now: now.clone() })),
             unkept: None,
         };
-        update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+        update(&mut app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
         assert!(
             status(&app).contains("changed since the preview"),
             "{}",
@@ -431,7 +431,7 @@ mod app {
                 ..Default::default()
             })),
         };
-        update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+        update(&mut app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
         let Some(Modal::Detail(x)) = app.modals.last() else {
             panic!("the answer is shown: {:?}", app.modals.last())
         };

@@ -35,5 +35,6 @@ mod snapshots_questions;
 mod startup;
 mod transfers;
 mod versions;
+mod why;
 mod width;
 mod writes;

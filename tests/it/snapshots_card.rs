@@ -63,7 +63,7 @@ pub(crate) fn answer(
         part,
         result,
     };
-    update(app, Msg::Task(id, TaskEvent::Card(reply)));
+    update(app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
     update(app, Msg::TaskEnded(id, None));
 }
 
@@ -82,7 +82,10 @@ pub(crate) fn account(app: &mut App, fx: &[Effect]) {
     };
     let fx = update(
         app,
-        Msg::Task(id, TaskEvent::Card(card::Reply::Identity(Ok(who)))),
+        Msg::Task(
+            id,
+            TaskEvent::Card(Box::new(card::Reply::Identity(Ok(who)))),
+        ),
     );
     let (id, job) = spawned(&fx).remove(0);
     assert_eq!(
@@ -93,7 +96,10 @@ pub(crate) fn account(app: &mut App, fx: &[Effect]) {
     );
     update(
         app,
-        Msg::Task(id, TaskEvent::Card(card::Reply::Account(Ok(None)))),
+        Msg::Task(
+            id,
+            TaskEvent::Card(Box::new(card::Reply::Account(Ok(None)))),
+        ),
     );
 }
 
@@ -326,7 +332,7 @@ fn n_asks_a_valid_name_shows_the_checklist_and_creates() {
         bucket: c.bucket.clone(),
         steps,
     };
-    let fx = update(&mut app, Msg::Task(id, TaskEvent::Card(reply)));
+    let fx = update(&mut app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
     assert!(status(&app).starts_with("Created s3://acme-dev-euw1-logs: 5 steps done"));
     assert!(
         spawned(&fx)
@@ -353,7 +359,7 @@ fn x_on_a_bucket_deletes_only_an_empty_one_by_its_typed_name() {
             bucket: "alpha".into(),
             held: Ok(held.map(str::to_owned)),
         };
-        update(app, Msg::Task(id, TaskEvent::Card(reply)));
+        update(app, Msg::Task(id, TaskEvent::Card(Box::new(reply))));
     };
     contents(&mut app, Some("objects (the first: a.txt)"));
     assert!(question(&app).is_none());

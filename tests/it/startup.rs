@@ -220,7 +220,7 @@ fn keymap_toml_is_read_with_config_and_replaced_by_keymap() {
     assert_refused(&r, "fly");
     // --keymap replaces it.
     let good = h.path().join("keys.toml");
-    std::fs::write(&good, "[keys]\nmove_down = [\"w\"]\n").unwrap();
+    std::fs::write(&good, "[keys]\nmove_down = [\"W\"]\n").unwrap();
     let r = run(
         &[
             "--config",

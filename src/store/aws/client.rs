@@ -193,7 +193,10 @@ impl AwsStore {
                 e.status = Some(status);
                 e.region_hint = headers.get("x-amz-bucket-region").map(str::to_owned);
                 e.request_id = headers.get("x-amz-request-id").map(str::to_owned);
-                e.skew_secs = headers.get("date").and_then(skew_from_http_date);
+                e.skew_secs = headers
+                    .get("date")
+                    .and_then(skew_from_http_date)
+                    .and_then(|s| i32::try_from(s).ok());
                 e
             }
             SdkError::TimeoutError(_) => StoreError::new(ErrorKind::Timeout, detail.clone()),
@@ -227,11 +230,34 @@ impl AwsStore {
         }
         e.bucket = bucket.map(str::to_owned);
         e.key = key.map(str::to_owned);
+        e.operation = operation_name(std::any::type_name::<E>());
         tracing::info!(kind = ?e.kind, code = ?e.code, status = ?e.status, bucket = ?e.bucket, "request failed");
         if e.is_telling() {
             let mut slot = self.telling.lock().unwrap_or_else(|p| p.into_inner());
             slot.get_or_insert_with(|| e.clone());
         }
         e
+    }
+}
+
+/// The operation an SDK error type belongs to: every operation has its own
+/// (`aws_sdk_s3::operation::get_object::GetObjectError` → `GetObject`), so
+/// no call site has to name it.
+fn operation_name(type_name: &'static str) -> Option<&'static str> {
+    let last = type_name.rsplit("::").next()?;
+    let op = last.strip_suffix("Error")?;
+    (!op.is_empty() && op.chars().all(|c| c.is_ascii_alphanumeric())).then_some(op)
+}
+
+#[cfg(test)]
+mod operation_tests {
+    #[test]
+    fn the_operation_is_read_off_the_error_type() {
+        use aws_sdk_s3::operation::get_object::GetObjectError;
+        assert_eq!(
+            super::operation_name(std::any::type_name::<GetObjectError>()),
+            Some("GetObject")
+        );
+        assert_eq!(super::operation_name("x::Unhandled"), None);
     }
 }
