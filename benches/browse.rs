@@ -154,6 +154,7 @@ fn time_command(cmd: &mut Command, reps: usize) -> Option<Duration> {
 fn synthetic_pages(n: usize) -> Vec<ListPage> {
     let objs: Vec<pail::store::ObjectSummary> = (0..n)
         .map(|i| pail::store::ObjectSummary {
+            restore: None,
             key: key(i),
             size: ((i * 7919) % 100_003) as u64,
             modified: Some(1_790_000_000 + ((i * 104_729) % 86_400) as i64),
@@ -466,6 +467,7 @@ fn main() {
             .unwrap();
         let objs: Vec<pail::store::ObjectSummary> = (0..loaded)
             .map(|i| pail::store::ObjectSummary {
+                restore: None,
                 key: key(i),
                 size: i as u64,
                 modified: Some(1_790_000_000),

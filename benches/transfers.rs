@@ -97,6 +97,7 @@ fn frames() {
         prefixes: vec!["photos/".into()],
         objects: (0..1000)
             .map(|i| pail::store::ObjectSummary {
+                restore: None,
                 key: format!("f{i:04}.jpg"),
                 size: 16384,
                 modified: Some(1_800_000_000),

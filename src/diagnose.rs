@@ -39,6 +39,28 @@ fn endpoint_origin(conn: &Connection) -> Option<String> {
     Some(format!("The endpoint comes from {}.", clean(source)))
 }
 
+/// `s` as one word for a POSIX shell: as it is when plainly safe.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/:._-+=@%,".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The command that restores what `err` could not read.
+fn restore_hint(err: &StoreError) -> String {
+    match (&err.bucket, &err.key) {
+        (Some(b), Some(k)) => format!(
+            "request a restore with: pail restore --days 7 {}",
+            shell_word(&format!("s3://{}/{}", clean(b), clean(k)))
+        ),
+        _ => "request a restore with: pail restore --days 7 s3://bucket/key".into(),
+    }
+}
+
 /// One line for the status bar.
 pub fn short(err: &StoreError) -> String {
     let what = match (&err.bucket, &err.key) {
@@ -46,6 +68,13 @@ pub fn short(err: &StoreError) -> String {
         (Some(b), None) => format!(" (s3://{})", clean(b)),
         _ => String::new(),
     };
+    if err.kind == ErrorKind::Archived {
+        return format!(
+            "archived (GLACIER, DEEP_ARCHIVE or an archive tier): S3 serves it only once \
+             restored{what}; {}",
+            restore_hint(err)
+        );
+    }
     match &err.code {
         Some(code) => format!("{}: {}{what}", clean(code), clean(&err.message)),
         None => {
@@ -210,6 +239,12 @@ pub fn explain(
         }
         ErrorKind::Cancelled => {
             title = "Cancelled".to_owned();
+        }
+        ErrorKind::Archived => {
+            title = "Archived object".to_owned();
+            hints.push("The object is in GLACIER, DEEP_ARCHIVE or an archive access tier: S3 refuses to read it (InvalidObjectState) until a restore makes a temporary readable copy. Nothing is wrong with your permissions.".into());
+            hints.push(restore_hint(err));
+            hints.push("A restore takes minutes (Expedited, GLACIER only) to hours (Standard: 3–5 h; Bulk: 5–12 h; DEEP_ARCHIVE: 12–48 h); the inspector shows its progress.".into());
         }
         ErrorKind::Other => {
             title = "Request failed".to_owned();

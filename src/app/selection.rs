@@ -23,6 +23,7 @@ impl App {
                 .map(|e| (e, b))
         });
         S3Source::Object(ObjectSummary {
+            restore: None,
             key: key.to_owned(),
             size: found.map(|(e, _)| e.size).unwrap_or(size),
             modified: found.map(|(e, _)| e.modified).filter(|m| *m != i64::MIN),

@@ -59,6 +59,27 @@ pub struct Entry {
     /// Shown by `H`: a key whose latest is a delete marker, or a prefix
     /// holding only such keys.
     pub deleted: bool,
+    /// An archived object's state: 0 not archived (or unknown), then
+    /// [`THAW_ARCHIVED`], [`THAW_RESTORING`], [`THAW_RESTORED`].
+    pub thaw: u8,
+}
+
+/// In GLACIER or DEEP_ARCHIVE, with no restore known.
+pub const THAW_ARCHIVED: u8 = 1;
+/// A restore is under way.
+pub const THAW_RESTORING: u8 = 2;
+/// A restored copy is readable.
+pub const THAW_RESTORED: u8 = 3;
+
+/// An object's [`Entry::thaw`] from its listing row.
+pub fn thaw(o: &crate::store::ObjectSummary) -> u8 {
+    use crate::store::archive::{RestoreState, needs_restore};
+    match &o.restore {
+        Some(RestoreState::InProgress) => THAW_RESTORING,
+        Some(RestoreState::Restored { .. }) => THAW_RESTORED,
+        None if needs_restore(o.storage_class.as_deref()) => THAW_ARCHIVED,
+        None => 0,
+    }
 }
 
 impl Entry {
@@ -72,6 +93,7 @@ impl Entry {
             class: 0,
             is_prefix: true,
             deleted,
+            thaw: 0,
         }
     }
 
@@ -85,6 +107,7 @@ impl Entry {
             class,
             is_prefix: false,
             deleted,
+            thaw: 0,
         }
     }
 }

@@ -157,6 +157,47 @@ Examples:
   pail cors-check --origin http://localhost:3000 --header content-type,x-amz-meta-user s3://bucket/a
   pail cors-check --json --origin https://app.example.com s3://bucket";
 
+const RESTORE_ABOUT: &str = "Restore archived objects (GLACIER, DEEP_ARCHIVE) so they can be read";
+
+const RESTORE_LONG: &str = "\
+Request a restore (RestoreObject) of an archived object, or of every \
+GLACIER and DEEP_ARCHIVE object under a prefix ending in /: a temporary \
+readable copy for --days days, fetched at --tier. Prints the plan first \
+(one line per object on stdout, the totals and when the copies will be \
+ready on stderr) and requests only with --yes. Objects in other classes \
+are left out: they read as they are. A listing error requests nothing.
+
+Exit status: 0 requested (or nothing to request, or only shown); 1 a \
+listing or a request failed; 2 a usage error (an unknown tier, Expedited \
+for DEEP_ARCHIVE); 130/143 on a signal.";
+
+const RESTORE_EXAMPLES: &str = "\
+Examples:
+  pail restore s3://bucket/logs/2019.tar                    show what would be requested
+  pail restore --yes --days 3 s3://bucket/logs/2019.tar
+  pail restore --yes --tier bulk s3://bucket/archive/2019/  every archived object under it";
+
+const CLASS_ABOUT: &str = "Change the storage class of an object or of everything under a prefix";
+
+const CLASS_LONG: &str = "\
+Change objects' storage class by copying each onto itself in the new \
+class, keeping its metadata, content headers and tags (a multipart copy \
+above the copy threshold). Prints the plan first (one line per object on \
+stdout; on stderr the totals and the new class's minimum charges: 30 days \
+for STANDARD_IA and ONEZONE_IA, 90 for GLACIER_IR and GLACIER, 180 for \
+DEEP_ARCHIVE, and the minimum billable size) and changes only with --yes. \
+Objects already in the class are left out, archived ones too (restore them \
+first). On a versioned bucket each copy is a new version; the old one \
+stays, billed, until lifecycle expires it. A listing error changes nothing.
+
+Exit status: 0 changed (or nothing to change, or only shown); 1 a listing \
+or a copy failed; 2 a usage error; 130/143 on a signal.";
+
+const CLASS_EXAMPLES: &str = "\
+Examples:
+  pail storage-class --to STANDARD_IA s3://bucket/reports/          show the plan
+  pail storage-class --to GLACIER --yes s3://bucket/archive/2019/";
+
 const MB_ABOUT: &str = "Create a bucket with the bucket checklist as defaults";
 
 const MB_LONG: &str = "\
@@ -372,6 +413,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(about = RESTORE_ABOUT, long_about = RESTORE_LONG, after_help = RESTORE_EXAMPLES)]
+    Restore {
+        /// An object (s3://bucket/key) or every object under a prefix
+        /// (s3://bucket/prefix/)
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// How long the restored copy stays readable (default 7)
+        #[arg(long, default_value_t = 7)]
+        days: i32,
+        /// expedited (GLACIER only, minutes), standard (hours, the
+        /// default) or bulk (cheapest, slowest)
+        #[arg(long, value_name = "TIER")]
+        tier: Option<String>,
+        /// Request it (without: only show what would be requested)
+        #[arg(long)]
+        yes: bool,
+    },
+    #[command(name = "storage-class", about = CLASS_ABOUT, long_about = CLASS_LONG, after_help = CLASS_EXAMPLES)]
+    StorageClass {
+        /// An object (s3://bucket/key) or every object under a prefix
+        /// (s3://bucket/prefix/)
+        #[arg(value_name = "S3_URI")]
+        target: String,
+        /// The new class: STANDARD, STANDARD_IA, ONEZONE_IA,
+        /// INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE
+        #[arg(long, value_name = "CLASS")]
+        to: String,
+        /// Change them (without: only show what would change)
+        #[arg(long)]
+        yes: bool,
+    },
     /// Delete an empty bucket (shows what would happen; deletes only with --yes)
     Rb {
         /// The bucket: s3://name
@@ -444,6 +516,8 @@ impl Command {
             Command::Posture { .. }
             | Command::Presign { .. }
             | Command::CorsCheck { .. }
+            | Command::Restore { .. }
+            | Command::StorageClass { .. }
             | Command::Mb { .. }
             | Command::Rb { .. } => OutputOpts::default(),
         }
@@ -460,6 +534,8 @@ impl Command {
             | Command::Posture { .. }
             | Command::Presign { .. }
             | Command::CorsCheck { .. }
+            | Command::Restore { .. }
+            | Command::StorageClass { .. }
             | Command::Mb { .. }
             | Command::Rb { .. } => (None, None),
         };

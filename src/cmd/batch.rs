@@ -81,6 +81,15 @@ pub async fn run(
                 target, ids, yes, ..
             } => super::uploads::abort(&ctx, target, ids, *yes).await,
         },
+        Command::Restore {
+            target,
+            days,
+            tier,
+            yes,
+        } => super::archive::restore(&ctx, target, *days, tier.as_deref(), *yes).await,
+        Command::StorageClass { target, to, yes } => {
+            super::archive::storage_class(&ctx, target, to, *yes).await
+        }
         // Read-only and needs none of the above: run before this (mod.rs).
         Command::Posture { .. }
         | Command::Presign { .. }

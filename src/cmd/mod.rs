@@ -8,6 +8,7 @@
 //! parser the UI start and the batch commands share); demo.rs starts
 //! `--demo`'s server.
 
+mod archive;
 mod args;
 mod batch;
 mod buckets;

@@ -72,6 +72,7 @@ pub async fn s3_source(
         .await;
     match head {
         Ok(h) => Ok(Some(S3Source::Object(ObjectSummary {
+            restore: None,
             key: key.to_owned(),
             size: h.object_size,
             modified: h.modified,

@@ -244,7 +244,7 @@ async fn copy_one(
     cond: Cond,
 ) -> Result<(), Stop> {
     if size > env.settings.copy_threshold {
-        return multipart_copy(env, src, dst, size, cond).await;
+        return multipart_copy(env, src, dst, size, class, cond).await;
     }
     let _slot = env.lane.slot().await;
     if cond.check_first {
@@ -257,6 +257,28 @@ async fn copy_one(
     })
     .await
     .map(|_| ())
+}
+
+/// A storage class change: `obj` copied onto itself in class `to`, its
+/// metadata, content headers and tags kept (CopyObject keeps them by
+/// itself; above the copy threshold the multipart copy carries them
+/// over), under the job's slots, retries and cancel. `Err` says why.
+pub async fn change_class(
+    env: &Env,
+    bucket: &str,
+    obj: &ObjectSummary,
+    to: &str,
+) -> Result<(), String> {
+    let src = ObjectRef::new(bucket, &obj.key);
+    let cond = Cond {
+        if_absent: false,
+        check_first: false,
+    };
+    match copy_one(env, &src, &src, obj.size, Some(to), cond).await {
+        Ok(()) => Ok(()),
+        Err(Stop::Cancelled) => Err("cancelled".into()),
+        Err(Stop::Failed(e)) => Err(super::say(&e)),
+    }
 }
 
 /// A move's check before the source goes: same size, and the same ETag
@@ -291,6 +313,7 @@ pub(super) async fn multipart_copy(
     src: &ObjectRef,
     dst: &ObjectRef,
     size: u64,
+    class: Option<&str>,
     cond: Cond,
 ) -> Result<(), Stop> {
     let info = {
@@ -311,7 +334,7 @@ pub(super) async fn multipart_copy(
         bucket: dst.bucket.clone(),
         key: dst.key.clone(),
         content_type: info.content_type.clone(),
-        storage_class: info.storage_class.clone(),
+        storage_class: class.map(str::to_owned).or(info.storage_class.clone()),
         headers: ContentHeaders {
             cache_control: info.cache_control.clone(),
             content_disposition: info.content_disposition.clone(),

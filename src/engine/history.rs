@@ -119,7 +119,7 @@ async fn step(env: &Env, bucket: &str, s: Step) {
                     if_absent: false,
                     check_first: false,
                 };
-                super::copy::multipart_copy(env, &src, &dst, *size, cond)
+                super::copy::multipart_copy(env, &src, &dst, *size, None, cond)
                     .await
                     .map_err(|e| e.to_string())
             } else {

@@ -11,6 +11,7 @@ pub mod claims;
 mod complete;
 pub mod conflict;
 mod copy;
+pub use copy::change_class;
 mod delete;
 mod download;
 mod expand;
@@ -375,6 +376,17 @@ fn settle(env: &Env) {
 
 /// A failure in words for an item's outcome (server text escaped later).
 fn say(e: &crate::store::StoreError) -> String {
+    if e.kind == crate::store::ErrorKind::Archived {
+        // A 403 that is no permission problem: say what to do instead.
+        let uri = match (&e.bucket, &e.key) {
+            (Some(b), Some(k)) => format!("s3://{b}/{k}"),
+            _ => "s3://bucket/key".into(),
+        };
+        return format!(
+            "archived (GLACIER, DEEP_ARCHIVE or an archive tier): S3 serves it only once \
+             restored; request a restore with: pail restore --days 7 {uri}"
+        );
+    }
     e.to_string()
 }
 
@@ -390,6 +402,7 @@ mod tests {
             Some("backup/2026/a/b.txt")
         );
         let o = ObjectSummary {
+            restore: None,
             key: "docs/a.txt".into(),
             size: 1,
             modified: None,

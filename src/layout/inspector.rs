@@ -412,6 +412,26 @@ fn opt(lines: &mut Vec<Line<'static>>, label: &str, v: &Option<String>) {
     }
 }
 
+/// An archived object's restore in words: in progress, readable until
+/// when, or not requested (and how to); the raw header if it is unusual.
+fn restore_words(x: &Inspected, i: &ObjectInfo) -> Option<String> {
+    use crate::store::archive::{RestoreState, needs_restore, parse_restore_header};
+    match i.restore.as_deref() {
+        Some(h) => Some(match parse_restore_header(h) {
+            Some(RestoreState::InProgress) => "in progress: requested, not readable yet".into(),
+            Some(RestoreState::Restored { until: Some(t) }) => {
+                format!("restored copy readable until {}", long_time(t, x.tz))
+            }
+            Some(RestoreState::Restored { until: None }) => "restored copy readable".into(),
+            None => clean(h).into_owned(),
+        }),
+        None if needs_restore(i.storage_class.as_deref()) => {
+            Some("archived: not readable until restored (pail restore, then download)".into())
+        }
+        None => None,
+    }
+}
+
 fn object_lines(x: &Inspected, bucket: &str, region: &str, i: &ObjectInfo) -> Vec<Line<'static>> {
     let mut lines = vec![kv("Key", clean(&i.key).into_owned())];
     lines.push(kv("Size", crate::format::size_with_bytes(i.size)));
@@ -459,7 +479,9 @@ fn object_lines(x: &Inspected, bucket: &str, region: &str, i: &ObjectInfo) -> Ve
         lines.push(kv("Object lock", format!("{} until {until}", clean(mode))));
     }
     opt(&mut lines, "Legal hold", &i.legal_hold);
-    opt(&mut lines, "Restore", &i.restore);
+    if let Some(text) = restore_words(x, i) {
+        lines.push(kv("Restore", text));
+    }
     opt(&mut lines, "Archive", &i.archive_status);
     if let Some(n) = i.missing_meta {
         lines.push(kv("Missing meta", n.to_string()));

@@ -6,6 +6,7 @@
 //!
 //! [`Store`]: crate::store::Store
 
+pub mod archive;
 pub mod delete;
 pub mod rollback;
 

@@ -4,6 +4,7 @@
 //! leaves room for stores that are not the SDK (a test double for faults a
 //! real server will not produce on demand).
 
+pub mod archive;
 pub mod aws;
 pub mod endpoint;
 pub mod links;
@@ -39,6 +40,9 @@ pub struct ObjectSummary {
     /// A version of the key rather than its current object (the versions
     /// panel's download and restore).
     pub version_id: Option<String>,
+    /// An archived object's restore, when the listing says (AWS answers
+    /// `RestoreStatus` when asked; other servers leave it out).
+    pub restore: Option<archive::RestoreState>,
 }
 
 /// One page of ListObjectsV2, keys already URL-decoded.
@@ -237,6 +241,9 @@ pub enum ErrorKind {
     /// A local file could not be read or written (no space, read-only,
     /// permission denied): not a network fault, never retried.
     Local,
+    /// The object is archived (GLACIER, DEEP_ARCHIVE, an archive tier):
+    /// S3 refuses to read it (403 InvalidObjectState) until a restore.
+    Archived,
     /// The work was cancelled before an answer came (pail's own doing,
     /// never the server's).
     Cancelled,
@@ -491,6 +498,17 @@ pub trait Store: Send + Sync {
     /// A presigned POST policy for browser form uploads.
     async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
         Err(unsupported("presigning", &req.bucket))
+    }
+    /// RestoreObject: a readable copy of an archived object (or version)
+    /// for `days` days, fetched at `tier`.
+    async fn restore_object(
+        &self,
+        obj: &ObjectRef,
+        days: i32,
+        tier: archive::Tier,
+    ) -> StoreResult<archive::Restore> {
+        let _ = (days, tier);
+        Err(unsupported("RestoreObject", &obj.bucket))
     }
     /// A browser's CORS preflight (`OPTIONS`, unsigned, as a browser
     /// sends it) to `key` of `bucket`, and the server's answer.

@@ -141,6 +141,7 @@ mod tests {
             Ok(ListPage {
                 prefixes: vec![],
                 objects: vec![ObjectSummary {
+                    restore: None,
                     key: format!("k{n}"),
                     size: 1,
                     modified: None,

@@ -127,7 +127,12 @@ pub(super) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
         let suffix = if e.deleted {
             format!("{suffix}  deleted")
         } else {
-            suffix
+            match e.thaw {
+                crate::app::tree::THAW_ARCHIVED => format!("{suffix}  archived"),
+                crate::app::tree::THAW_RESTORING => format!("{suffix}  restoring…"),
+                crate::app::tree::THAW_RESTORED => format!("{suffix}  restored"),
+                _ => suffix,
+            }
         };
         let marked = marking && app.browsing.marks.contains(&t.bucket, &e.key);
         let mark = match (marking, marked) {

@@ -22,6 +22,7 @@ mod e2e_versions;
 mod e2e_writes;
 mod faults;
 mod fixes;
+mod glacier;
 mod model;
 mod moto;
 mod posture;

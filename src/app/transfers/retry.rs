@@ -8,6 +8,7 @@ use crate::engine::{Mapping, S3Source, Spec};
 pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
     let object = |key: &str| {
         S3Source::Object(crate::store::ObjectSummary {
+            restore: None,
             key: key.to_owned(),
             size: 0,
             modified: None,

@@ -69,7 +69,10 @@ impl Tree {
                 continue;
             }
             let class = self.class_index(o.storage_class.as_deref());
-            new_entries.push(Entry::object(o.key, o.size, o.modified, class, false));
+            let thaw = super::thaw(&o);
+            let mut e = Entry::object(o.key, o.size, o.modified, class, false);
+            e.thaw = thaw;
+            new_entries.push(e);
         }
         let done = page.next.is_none();
         let (sort, reverse) = (self.sort, self.reverse);

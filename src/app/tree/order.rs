@@ -79,6 +79,7 @@ mod tests {
             is_prefix,
             plain: true,
             deleted: false,
+            thaw: 0,
         }
     }
 

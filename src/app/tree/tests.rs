@@ -5,6 +5,7 @@ use crate::store::{ListPage, ObjectSummary};
 
 fn obj(key: &str, size: u64) -> ObjectSummary {
     ObjectSummary {
+        restore: None,
         key: key.into(),
         size,
         modified: Some(size as i64),
@@ -343,4 +344,37 @@ fn pages_of_a_sorted_tree_merge_into_place() {
     t.add_page(TaskId(1), page(&["p/"], &[("a", 5), ("b", 1)], true));
     t.add_page(TaskId(1), page(&["o/"], &[("c", 3), ("d", 9)], false));
     assert_eq!(names(&t), ["o/", "p/", "b", "c", "a", "d"]);
+}
+
+#[test]
+fn archived_rows_carry_their_restore_state_from_the_listing() {
+    use crate::store::archive::RestoreState;
+    let mut cold = obj("cold", 1);
+    cold.storage_class = Some("GLACIER".into());
+    let mut thawing = obj("thawing", 2);
+    thawing.storage_class = Some("DEEP_ARCHIVE".into());
+    thawing.restore = Some(RestoreState::InProgress);
+    let mut thawed = obj("thawed", 3);
+    thawed.storage_class = Some("GLACIER".into());
+    thawed.restore = Some(RestoreState::Restored { until: Some(9) });
+    let mut ir = obj("instant", 4);
+    ir.storage_class = Some("GLACIER_IR".into());
+    let mut t = Tree::new("b".into(), "".into(), TaskId(1));
+    let mut p = page(&[], &[], false);
+    p.objects = vec![cold, thawing, thawed, ir];
+    t.add_page(TaskId(1), p);
+    let thaw: Vec<(String, u8)> = t
+        .folders
+        .iter()
+        .flat_map(|f| f.entries.iter().map(|e| (e.key.to_string(), e.thaw)))
+        .collect();
+    assert_eq!(
+        thaw,
+        [
+            ("cold".to_owned(), THAW_ARCHIVED),
+            ("thawing".to_owned(), THAW_RESTORING),
+            ("thawed".to_owned(), THAW_RESTORED),
+            ("instant".to_owned(), 0),
+        ]
+    );
 }

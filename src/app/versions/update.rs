@@ -130,6 +130,7 @@ impl Panel {
     fn download(&self, cx: &mut Cx) {
         let Some(v) = self.readable(cx) else { return };
         let source = S3Source::Object(ObjectSummary {
+            restore: None,
             key: v.key.clone(),
             size: v.size,
             modified: v.modified,

@@ -18,6 +18,8 @@ pub(super) fn classify(code: Option<&str>, status: u16, has_key: bool) -> ErrorK
         Some("InvalidAccessKeyId" | "InvalidSecurity") => ErrorKind::Credentials,
         Some("NoSuchBucket") => ErrorKind::NoSuchBucket,
         Some("NoSuchKey") => ErrorKind::NoSuchKey,
+        // A 403, but nothing to do with permissions.
+        Some("InvalidObjectState") => ErrorKind::Archived,
         Some("PermanentRedirect" | "TemporaryRedirect" | "AuthorizationHeaderMalformed") => {
             ErrorKind::Redirect
         }

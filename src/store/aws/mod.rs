@@ -337,6 +337,13 @@ impl Store for AwsStore {
     }
 
     async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage> {
+        // Only AWS answers RestoreStatus (an archived object's restore,
+        // without a HEAD per key); other servers are not asked.
+        let restore_status = self
+            .conn
+            .endpoint
+            .is_none()
+            .then(|| vec![s3::types::OptionalObjectAttributes::RestoreStatus]);
         let out = self
             .call(&req.bucket, None, |c| {
                 c.list_objects_v2()
@@ -346,6 +353,7 @@ impl Store for AwsStore {
                     .set_continuation_token(req.token.clone())
                     .set_max_keys(req.page_size)
                     .encoding_type(EncodingType::Url)
+                    .set_optional_object_attributes(restore_status.clone())
                     .send()
             })
             .await?;
@@ -364,6 +372,16 @@ impl Store for AwsStore {
             .iter()
             .filter_map(|o| {
                 Some(ObjectSummary {
+                    restore: o.restore_status().and_then(|r| {
+                        use crate::store::archive::RestoreState;
+                        match r.is_restore_in_progress() {
+                            Some(true) => Some(RestoreState::InProgress),
+                            Some(false) => Some(RestoreState::Restored {
+                                until: secs(r.restore_expiry_date()),
+                            }),
+                            None => None,
+                        }
+                    }),
                     key: decode(o.key()?),
                     size: o.size().unwrap_or(0).max(0) as u64,
                     modified: secs(o.last_modified()),
@@ -572,6 +590,14 @@ impl Store for AwsStore {
         self.delete_versions_impl(bucket, items).await
     }
 
+    async fn restore_object(
+        &self,
+        obj: &crate::store::ObjectRef,
+        days: i32,
+        tier: crate::store::archive::Tier,
+    ) -> StoreResult<crate::store::archive::Restore> {
+        self.restore_object_impl(obj, days, tier).await
+    }
     async fn presign_post(&self, req: &PostRequest) -> StoreResult<PresignedPost> {
         self.presign_post_impl(req).await
     }

@@ -401,6 +401,41 @@ impl AwsStore {
         }
     }
 
+    pub(super) async fn restore_object_impl(
+        &self,
+        obj: &ObjectRef,
+        days: i32,
+        tier: crate::store::archive::Tier,
+    ) -> StoreResult<crate::store::archive::Restore> {
+        use crate::store::archive::Restore;
+        use s3::types::{GlacierJobParameters, RestoreRequest, Tier as SdkTier};
+        let params = GlacierJobParameters::builder()
+            .tier(SdkTier::from(tier.as_str()))
+            .build()
+            .map_err(|e| StoreError::new(crate::store::ErrorKind::Other, e.to_string()))?;
+        let req = RestoreRequest::builder()
+            .days(days)
+            .glacier_job_parameters(params)
+            .build();
+        let out = self
+            .call(&obj.bucket, Some(&obj.key), |c| {
+                c.restore_object()
+                    .bucket(&obj.bucket)
+                    .key(&obj.key)
+                    .set_version_id(obj.version_id.clone())
+                    .restore_request(req.clone())
+                    .send()
+            })
+            .await;
+        match out {
+            Ok(_) => Ok(Restore::Requested),
+            Err(e) if e.code.as_deref() == Some("RestoreAlreadyInProgress") => {
+                Ok(Restore::AlreadyInProgress)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub(super) async fn copy_object_impl(
         &self,
         src: &ObjectRef,

@@ -103,6 +103,7 @@ pub fn list_task(fx: &[Effect], prefix: &str) -> TaskId {
 
 pub fn obj(key: &str, size: u64) -> ObjectSummary {
     ObjectSummary {
+        restore: None,
         key: key.into(),
         size,
         // 2026-11-01 12:00 UTC plus a little per key, for stable columns.

@@ -310,6 +310,7 @@ impl Store for MemStore {
                 None => {
                     last = key.clone();
                     page.objects.push(ObjectSummary {
+                        restore: None,
                         key: key.clone(),
                         size: o.data.len() as u64,
                         modified: Some(o.modified),

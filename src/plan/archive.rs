@@ -1,0 +1,173 @@
+//! Plans for archived objects and storage classes (part 6 §7): which
+//! objects under a target a restore would ask for (GLACIER and
+//! DEEP_ARCHIVE; the rest need none), and which a storage class change
+//! would copy in place, with the minimum-duration charges the new class
+//! carries. Planned from a complete listing (a listing error plans
+//! nothing); running a restore plan asks S3 for exactly its objects.
+
+use crate::store::archive::{Restore, Tier, needs_restore};
+use crate::store::pages;
+use crate::store::{ListRequest, ObjectRef, ObjectSummary, Store, StoreError, StoreResult};
+use futures::StreamExt;
+
+/// The objects a target names: every key under it when it ends in `/` (or
+/// is the whole bucket), else exactly that key (never `key.bak`).
+pub async fn objects(
+    store: &dyn Store,
+    bucket: &str,
+    target: &str,
+) -> StoreResult<Vec<ObjectSummary>> {
+    let prefix_target = target.is_empty() || target.ends_with('/');
+    let mut out = Vec::new();
+    let mut p = pages(store, ListRequest::recursive(bucket, target, 1000));
+    while let Some(page) = p.next().await {
+        for o in page?.objects {
+            if prefix_target || o.key == target {
+                out.push(o);
+            }
+        }
+        if !prefix_target && out.iter().any(|o| o.key == target) {
+            p.stop();
+        }
+    }
+    Ok(out)
+}
+
+/// What a restore would ask for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestorePlan {
+    pub bucket: String,
+    /// The archived objects, each with its class.
+    pub objects: Vec<ObjectSummary>,
+    pub bytes: u64,
+    /// Objects left out: not archived (they read as they are).
+    pub readable: u64,
+}
+
+impl RestorePlan {
+    /// The classes in the plan, each with its count.
+    pub fn classes(&self) -> Vec<(String, u64)> {
+        let mut by: std::collections::BTreeMap<String, u64> = Default::default();
+        for o in &self.objects {
+            *by.entry(o.storage_class.clone().unwrap_or_default())
+                .or_default() += 1;
+        }
+        by.into_iter().collect()
+    }
+}
+
+pub async fn plan_restore(
+    store: &dyn Store,
+    bucket: &str,
+    target: &str,
+) -> StoreResult<RestorePlan> {
+    let all = objects(store, bucket, target).await?;
+    let mut plan = RestorePlan {
+        bucket: bucket.to_owned(),
+        ..Default::default()
+    };
+    for o in all {
+        if needs_restore(o.storage_class.as_deref()) {
+            plan.bytes += o.size;
+            plan.objects.push(o);
+        } else {
+            plan.readable += 1;
+        }
+    }
+    Ok(plan)
+}
+
+/// Asks for every object of `plan`, `concurrency` at a time; the answers
+/// come back in the plan's order.
+pub async fn run_restore(
+    store: &dyn Store,
+    plan: &RestorePlan,
+    days: i32,
+    tier: Tier,
+    concurrency: usize,
+) -> Vec<(String, Result<Restore, StoreError>)> {
+    futures::stream::iter(plan.objects.iter())
+        .map(|o| async move {
+            let obj = ObjectRef::new(&plan.bucket, &o.key);
+            (o.key.clone(), store.restore_object(&obj, days, tier).await)
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// The least a class bills an object for, whatever happens to it sooner:
+/// (minimum days, minimum billable bytes), as AWS prices them.
+pub fn minimums(class: &str) -> (u32, u64) {
+    match class {
+        "STANDARD_IA" | "ONEZONE_IA" => (30, 128 * 1024),
+        "GLACIER_IR" => (90, 128 * 1024),
+        "GLACIER" => (90, 40 * 1024),
+        "DEEP_ARCHIVE" => (180, 40 * 1024),
+        _ => (0, 0),
+    }
+}
+
+/// The classes an object can be copied to.
+pub const CLASSES: [&str; 7] = [
+    "STANDARD",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "GLACIER_IR",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+];
+
+/// What a storage class change would copy in place.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassPlan {
+    pub bucket: String,
+    pub to: String,
+    pub objects: Vec<ObjectSummary>,
+    pub bytes: u64,
+    /// Already in the class.
+    pub same: u64,
+    /// Archived: must be restored before they can be copied.
+    pub archived: Vec<String>,
+    /// Smaller than the class's minimum billable size (billed as that).
+    pub small: u64,
+}
+
+pub async fn plan_class(
+    store: &dyn Store,
+    bucket: &str,
+    target: &str,
+    to: &str,
+) -> StoreResult<ClassPlan> {
+    let all = objects(store, bucket, target).await?;
+    let (_, min_bytes) = minimums(to);
+    let mut plan = ClassPlan {
+        bucket: bucket.to_owned(),
+        to: to.to_owned(),
+        ..Default::default()
+    };
+    for o in all {
+        let class = o.storage_class.as_deref().unwrap_or("STANDARD");
+        if class == to {
+            plan.same += 1;
+        } else if needs_restore(Some(class)) {
+            plan.archived.push(o.key);
+        } else {
+            plan.small += u64::from(o.size < min_bytes);
+            plan.bytes += o.size;
+            plan.objects.push(o);
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colder_classes_bill_a_minimum() {
+        assert_eq!(super::minimums("STANDARD_IA"), (30, 131_072));
+        assert_eq!(super::minimums("DEEP_ARCHIVE").0, 180);
+        assert_eq!(super::minimums("STANDARD"), (0, 0));
+    }
+}
