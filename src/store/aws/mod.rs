@@ -6,7 +6,7 @@
 
 use super::{
     Bucket, BucketInfo, Connection, CredentialSource, ErrorKind, ListPage, ListRequest, ObjectInfo,
-    ObjectSummary, Stall, Store, StoreError, StoreResult,
+    Stall, Store, StoreError, StoreResult,
 };
 use super::{
     ByteStream, DeleteFailure, GetRequest, ObjectHead, ObjectRef, OpenUpload, Part, PutRequest,
@@ -24,7 +24,7 @@ use s3::config::{
     Credentials, ProvideCredentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use s3::types::{ChecksumMode, EncodingType};
+use s3::types::ChecksumMode;
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -32,6 +32,7 @@ mod account;
 mod client;
 mod decode;
 mod errors;
+mod listing;
 mod monitor;
 mod objects;
 mod post;
@@ -41,7 +42,7 @@ mod settings;
 mod settings_write;
 mod versions;
 
-use decode::{decode_mime_word, secs, url_decode};
+use decode::{decode_mime_word, secs};
 use errors::*;
 use monitor::{Monitor, StallInterceptor};
 pub use profiles::aws_config_files;
@@ -337,72 +338,7 @@ impl Store for AwsStore {
     }
 
     async fn list_page(&self, req: &ListRequest) -> StoreResult<ListPage> {
-        // Only AWS answers RestoreStatus (an archived object's restore,
-        // without a HEAD per key); other servers are not asked.
-        let restore_status = self
-            .conn
-            .endpoint
-            .is_none()
-            .then(|| vec![s3::types::OptionalObjectAttributes::RestoreStatus]);
-        let out = self
-            .call(&req.bucket, None, |c| {
-                c.list_objects_v2()
-                    .bucket(&req.bucket)
-                    .prefix(&req.prefix)
-                    .set_delimiter(req.delimiter.clone())
-                    .set_continuation_token(req.token.clone())
-                    .set_max_keys(req.page_size)
-                    .encoding_type(EncodingType::Url)
-                    .set_optional_object_attributes(restore_status.clone())
-                    .send()
-            })
-            .await?;
-        let encoded = out.encoding_type() == Some(&EncodingType::Url);
-        let decode = |s: &str| {
-            if encoded { url_decode(s) } else { s.to_owned() }
-        };
-        let prefixes = out
-            .common_prefixes()
-            .iter()
-            .filter_map(|p| p.prefix())
-            .map(decode)
-            .collect();
-        let objects = out
-            .contents()
-            .iter()
-            .filter_map(|o| {
-                Some(ObjectSummary {
-                    restore: o.restore_status().and_then(|r| {
-                        use crate::store::archive::RestoreState;
-                        match r.is_restore_in_progress() {
-                            Some(true) => Some(RestoreState::InProgress),
-                            Some(false) => Some(RestoreState::Restored {
-                                until: secs(r.restore_expiry_date()),
-                            }),
-                            None => None,
-                        }
-                    }),
-                    key: decode(o.key()?),
-                    size: o.size().unwrap_or(0).max(0) as u64,
-                    modified: secs(o.last_modified()),
-                    storage_class: o.storage_class().map(|s| s.as_str().to_owned()),
-                    etag: o.e_tag().map(str::to_owned),
-                    version_id: None,
-                })
-            })
-            .collect();
-        let next = if out.is_truncated() == Some(true) {
-            out.next_continuation_token()
-                .filter(|t| !t.is_empty() && Some(*t) != req.token.as_deref())
-                .map(str::to_owned)
-        } else {
-            None
-        };
-        Ok(ListPage {
-            prefixes,
-            objects,
-            next,
-        })
+        self.list_page_impl(req).await
     }
 
     async fn object_info(&self, bucket: &str, key: &str) -> StoreResult<ObjectInfo> {
