@@ -22,6 +22,30 @@ fn target(ctx: &Ctx, t: &str) -> Option<(String, String)> {
     }
 }
 
+/// A plan, or the exit status when listing for it failed (explained:
+/// nothing was `done`) or a signal stopped it.
+async fn planned<P>(
+    ctx: &Ctx,
+    plan: impl std::future::Future<Output = crate::store::StoreResult<P>>,
+    bucket: &str,
+    key: &str,
+    done: &str,
+) -> Result<P, i32> {
+    match ctx.signals.unless_signalled(plan).await {
+        None => Err(ctx.signals.exit_code().unwrap_or(FAILED)),
+        Some(Err(e)) => {
+            let doing = format!(
+                "cannot list s3://{}/{}: nothing was {done}",
+                clean(bucket),
+                clean(key)
+            );
+            ctx.out.explain(&doing, &e).await;
+            Err(FAILED)
+        }
+        Some(Ok(p)) => Ok(p),
+    }
+}
+
 fn count(n: u64) -> String {
     crate::format::count(n, "object", "objects")
 }
@@ -38,26 +62,17 @@ pub async fn restore(ctx: &Ctx, t: &str, days: i32, tier: Option<&str>, yes: boo
     if !(1..=36500).contains(&days) {
         return ctx.usage("--days: how long the restored copy stays, 1 or more");
     }
-    let planned = ctx
-        .signals
-        .unless_signalled(archive::plan_restore(&*ctx.store, &bucket, &key))
-        .await;
-    let plan = match planned {
-        None => return ctx.signals.exit_code().unwrap_or(FAILED),
-        Some(Err(e)) => {
-            ctx.out
-                .explain(
-                    &format!(
-                        "cannot list s3://{}/{}: nothing was requested",
-                        clean(&bucket),
-                        clean(&key)
-                    ),
-                    &e,
-                )
-                .await;
-            return FAILED;
-        }
-        Some(Ok(p)) => p,
+    let plan = match planned(
+        ctx,
+        archive::plan_restore(&*ctx.store, &bucket, &key),
+        &bucket,
+        &key,
+        "requested",
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let classes = plan.classes();
     if tier == Tier::Expedited && classes.iter().any(|(c, _)| c == "DEEP_ARCHIVE") {
@@ -152,26 +167,17 @@ pub async fn storage_class(ctx: &Ctx, t: &str, to: &str, yes: bool) -> i32 {
     if !CLASSES.contains(&to.as_str()) {
         return ctx.usage(&format!("--to: one of {}", CLASSES.join(", ")));
     }
-    let planned = ctx
-        .signals
-        .unless_signalled(archive::plan_class(&*ctx.store, &bucket, &key, &to))
-        .await;
-    let plan = match planned {
-        None => return ctx.signals.exit_code().unwrap_or(FAILED),
-        Some(Err(e)) => {
-            ctx.out
-                .explain(
-                    &format!(
-                        "cannot list s3://{}/{}: nothing was changed",
-                        clean(&bucket),
-                        clean(&key)
-                    ),
-                    &e,
-                )
-                .await;
-            return FAILED;
-        }
-        Some(Ok(p)) => p,
+    let plan = match planned(
+        ctx,
+        archive::plan_class(&*ctx.store, &bucket, &key, &to),
+        &bucket,
+        &key,
+        "changed",
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     for o in &plan.objects {
         ctx.out.stdout_line(&format!(

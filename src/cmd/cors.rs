@@ -83,13 +83,7 @@ pub async fn run(store: &dyn Store, a: Args<'_>) -> i32 {
         }
         s
     };
-    use std::io::Write;
-    let mut so = std::io::stdout().lock();
-    if so
-        .write_all(out.as_bytes())
-        .and_then(|_| so.flush())
-        .is_err()
-    {
+    if !super::output::print(&out) {
         return FAILED;
     }
     if passes { OK } else { FAILED }

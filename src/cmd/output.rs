@@ -404,6 +404,16 @@ impl Tally {
     }
 }
 
+/// Writes `text` to stdout and flushes it; `false` when stdout is gone (a
+/// closed pipe), which the caller turns into its failure status.
+pub fn print(text: &str) -> bool {
+    use std::io::Write;
+    let mut so = std::io::stdout().lock();
+    so.write_all(text.as_bytes())
+        .and_then(|_| so.flush())
+        .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,13 +144,7 @@ pub async fn run(store: &dyn Store, a: Args<'_>) -> i32 {
         }
         other => return usage(format!("--method {other:?}: expected get, put or post")),
     }
-    use std::io::Write;
-    let mut so = std::io::stdout().lock();
-    if so
-        .write_all(out.as_bytes())
-        .and_then(|_| so.flush())
-        .is_err()
-    {
+    if !super::output::print(&out) {
         return FAILED;
     }
     OK
