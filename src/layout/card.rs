@@ -5,8 +5,9 @@
 //! policy pretty-printed, grants, lifecycle rules in words) under it.
 //! Server text is cleaned here, as everywhere in the inspector.
 
-use super::inspector::{Fetched, section};
+use super::fetched::Fetched;
 use super::style::dim;
+use super::style::section;
 use crate::posture::report::{part_words, verdict_words};
 use crate::posture::{Facts, Posture, Read, Severity, Verdict, words};
 use crate::sanitize::clean;

@@ -3,12 +3,12 @@
 //! two can never disagree about where the last line is. It reads a view
 //! model ([`Inspected`]) the app builds from its state, never the app.
 
-use super::style::{accent, dim};
+use super::style::dim;
 use crate::format::{Zone, count, human_size, long_time};
 use crate::sanitize::clean;
 use crate::store::links;
 use crate::store::{BucketInfo, Connection, CredentialSource, ObjectInfo, StoreError};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
@@ -132,9 +132,7 @@ pub fn hang(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub fn section(title: &str) -> Line<'static> {
-    Line::styled(title.to_owned(), accent().add_modifier(Modifier::BOLD))
-}
+pub use super::style::section;
 
 /// What the inspector shows, as plain facts: built by the app from its
 /// state (`App::inspected`), drawn by the renderer, and measured by
@@ -148,13 +146,7 @@ pub struct Inspected<'a> {
     pub card: Option<super::card::CardView<'a>>,
 }
 
-/// Something loaded in the background, as the inspector sees it.
-pub enum Fetched<'a, T> {
-    /// Not asked yet, or on its way.
-    Waiting,
-    Ready(T),
-    Failed(&'a StoreError),
-}
+pub use super::fetched::Fetched;
 
 pub enum Subject<'a> {
     /// The bucket list with nothing under the cursor.

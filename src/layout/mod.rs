@@ -6,6 +6,7 @@
 //! `Inspected`, the log's `Entry`s) or the keymap and the terminal size.
 
 pub mod card;
+pub mod fetched;
 pub mod help;
 pub mod inspector;
 pub mod messages;

@@ -160,10 +160,7 @@ pub(super) fn render(app: &App, q: &Question, frame: &mut Frame, area: Rect) {
         let shown = n.min(room);
         let first = q.scroll.min(n - shown);
         // A change of bucket settings lists a diff: old lines red, new green.
-        let diff = matches!(
-            q.then,
-            crate::app::question::Then::Bucket(crate::app::card::Request::Apply { .. })
-        );
+        let diff = q.diff;
         for l in q.list.iter().skip(first).take(shown) {
             let text = truncate(&clean(l), inner.saturating_sub(2));
             let style = match l.as_bytes().first() {

@@ -71,7 +71,10 @@ pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
                 "pail mb has flags to change any step (pail mb --help)",
             ));
             let mut q = Question::new(" Create bucket? ", lines, "create", false);
-            q.then = Then::Bucket(Request::Create(Box::new(c)));
+            q.then = Then::Run {
+                owner: Owner::Card(Slot::Change(c.bucket.clone())),
+                job: Box::new(Job::Card(Request::Create(Box::new(c)))),
+            };
             cx.note(Note::Ask(Box::new(q)));
             Outcome::Close
         }
@@ -120,7 +123,10 @@ impl Cards {
                         let q = Question::new(" Delete bucket? ", lines, "delete", true)
                             .typed(bucket.clone(), "the bucket's name");
                         let mut q = q;
-                        q.then = Then::Bucket(Request::Delete { bucket });
+                        q.then = Then::Run {
+                            owner: Owner::Card(Slot::Change(bucket.clone())),
+                            job: Box::new(Job::Card(Request::Delete { bucket })),
+                        };
                         cx.note(Note::Ask(Box::new(q)));
                     }
                 }

@@ -463,10 +463,14 @@ fn ask_change(cx: &mut Cx, change: Change, undoes: Option<i64>) {
     lines.push(Said::plain("As it is now (-) and as it will be (+):"));
     let list = diff::marked(change.part, change.before.as_ref(), change.after.as_ref());
     let mut q = Question::new(" Change bucket settings? ", lines, "change", true).with_list(list);
-    q.then = Then::Bucket(Request::Apply {
-        change: Box::new(change),
-        undoes,
-    });
+    q.diff = true;
+    q.then = Then::Run {
+        owner: Owner::Card(Slot::Change(change.bucket.clone())),
+        job: Box::new(Job::Card(Request::Apply {
+            change: Box::new(change),
+            undoes,
+        })),
+    };
     cx.note(Note::Ask(Box::new(q)));
 }
 

@@ -50,6 +50,8 @@ pub struct Question {
     pub opened_ms: i64,
     /// Why the last key did nothing, shown until the next one.
     pub note: Option<String>,
+    /// The list is a diff: `-` lines old, `+` lines new.
+    pub diff: bool,
 }
 
 /// One line of a question and how it looks.
@@ -114,8 +116,12 @@ pub enum Then {
     Start(Box<Planned>),
     /// Answers a transfer job's conflict question.
     Answer(TaskId),
-    /// Creates or deletes a bucket (the bucket card's job).
-    Bucket(super::card::Request),
+    /// Starts this task for this owner (a bucket's creation, deletion or
+    /// settings change: the card's work, which the question need not know).
+    Run {
+        owner: super::Owner,
+        job: Box<super::Job>,
+    },
     /// A delete or rename preview whose listing runs; it becomes `Start`
     /// when the plan comes.
     Listing(Box<listing::Listing>),
@@ -149,6 +155,7 @@ impl Question {
             typed: String::new(),
             verb: verb.to_owned(),
             then: Then::Nothing,
+            diff: false,
             opened_ms: 0,
             note: None,
         }

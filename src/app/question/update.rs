@@ -195,14 +195,8 @@ fn yes(cx: &mut Cx, q: &Question, choice: Option<Choice>) -> Outcome {
             cx.effect(Effect::Answer(*task, choice));
             cx.note(Note::Answered(*task, choice));
         }
-        Then::Bucket(job) => {
-            let bucket = match job {
-                crate::app::card::Request::Create(c) => c.bucket.clone(),
-                crate::app::card::Request::Delete { bucket } => bucket.clone(),
-                _ => String::new(),
-            };
-            let owner = crate::app::Owner::Card(crate::app::card::Slot::Change(bucket));
-            cx.start(owner, crate::app::Job::Card(job.clone()));
+        Then::Run { owner, job } => {
+            cx.start(owner.clone(), (**job).clone());
         }
         Then::Nothing | Then::Listing(_) => {}
     }
