@@ -169,6 +169,27 @@ pub enum TaskEvent {
     OpenUploads(StoreResult<Vec<crate::engine::uploads::OpenRow>>),
 }
 
+impl TaskEvent {
+    /// The store error this report carries for a read of the inspector,
+    /// the tree or the bucket card, if it failed.
+    pub fn failure(&self) -> Option<&StoreError> {
+        match self {
+            TaskEvent::Browse(
+                browse::Reply::Page(Err(e))
+                | browse::Reply::Totals(Err(e))
+                | browse::Reply::Info(Err(e))
+                | browse::Reply::Deleted(Err(e)),
+            ) => Some(e),
+            TaskEvent::Browse(browse::Reply::Object(r)) => r.as_ref().as_ref().err(),
+            TaskEvent::Card(r) => match r.as_ref() {
+                card::Reply::Part { result: Err(e), .. } => Some(e),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// A sample of a transfer job: counters, the items finished since the last
 /// sample, the conflict question if one waits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

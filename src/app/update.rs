@@ -350,6 +350,11 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
     if let TaskEvent::Transfer(r) = ev {
         return super::route::transfers(app, super::transfers::Msg::Report(id, r), fx);
     }
+    // A denial the inspector or the card shows in place, without the
+    // error popup: `w` explains it all the same.
+    if let Some(e) = ev.failure() {
+        app.why.saw(e);
+    }
     // A result nobody waits for any more (its view was left or replaced).
     if app.tasks.live(id).is_none() {
         return;

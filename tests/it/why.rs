@@ -153,6 +153,32 @@ mod app {
         );
     }
 
+    /// The inspector's HEAD denied (it says "press w") and a card part
+    /// denied are denials `w` explains, though neither opens a popup.
+    #[test]
+    fn w_explains_a_denial_the_inspector_or_card_showed() {
+        let (mut app, _) = new_app(Some(("acme-datalake", "")));
+        let mut e = StoreError::new(ErrorKind::AccessDenied, "Access Denied");
+        e.bucket = Some("acme-datalake".into());
+        e.key = Some("secret/a.txt".into());
+        e.operation = Some("HeadObject");
+        update(
+            &mut app,
+            Msg::Task(
+                pail::app::TaskId(9_999),
+                TaskEvent::Browse(browse::Reply::Object(Box::new(Err(e)))),
+            ),
+        );
+        let fx = send(&mut app, [key('w')]);
+        let Some((_, Job::WhyDenied(err))) = spawned(&fx)
+            .into_iter()
+            .find(|(_, j)| matches!(j, Job::WhyDenied(_)))
+        else {
+            panic!("w explains the inspector's denial: {}", status(&app))
+        };
+        assert_eq!(err.operation, Some("HeadObject"));
+    }
+
     #[test]
     fn w_with_nothing_denied_says_so() {
         let (mut app, _) = new_app(Some(("acme-datalake", "")));

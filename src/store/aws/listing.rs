@@ -12,10 +12,8 @@ impl AwsStore {
     pub(super) async fn list_page_impl(&self, req: &ListRequest) -> StoreResult<ListPage> {
         // Only AWS answers RestoreStatus (an archived object's restore,
         // without a HEAD per key); other servers are not asked.
-        let restore_status = self
-            .conn
-            .endpoint
-            .is_none()
+        // Directory buckets (S3 Express, `name--x-s3`) refuse the header.
+        let restore_status = (self.conn.endpoint.is_none() && !req.bucket.ends_with("--x-s3"))
             .then(|| vec![s3::types::OptionalObjectAttributes::RestoreStatus]);
         let out = self
             .call(&req.bucket, None, |c| {
