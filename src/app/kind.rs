@@ -26,6 +26,10 @@ pub enum Kind {
     Rollback,
     /// Open multipart uploads aborted.
     Abort,
+    /// Archived objects asked to be restored (a readable copy for days).
+    Thaw,
+    /// Objects copied onto themselves in another storage class.
+    ClassChange,
 }
 
 impl Kind {
@@ -43,6 +47,8 @@ impl Kind {
             Kind::Purge => "delete version",
             Kind::Rollback => "rollback",
             Kind::Abort => "abort uploads",
+            Kind::Thaw => "restore from archive",
+            Kind::ClassChange => "storage class",
         }
     }
 
@@ -61,6 +67,8 @@ impl Kind {
             Kind::Purge => "Permanently deleted",
             Kind::Rollback => "Rolled back",
             Kind::Abort => "Aborted",
+            Kind::Thaw => "Requested",
+            Kind::ClassChange => "Changed",
         }
     }
 
@@ -120,6 +128,21 @@ pub fn describe(spec: &Spec) -> String {
             "aborting {} in {}",
             crate::format::count(uploads.len() as u64, "open upload", "open uploads"),
             clean(bucket)
+        ),
+        Spec::Thaw { bucket, keys, .. } => format!(
+            "requesting the restore of {} in {}",
+            crate::format::count(keys.len() as u64, "object", "objects"),
+            clean(bucket)
+        ),
+        Spec::ChangeClass {
+            bucket,
+            objects,
+            to,
+        } => format!(
+            "changing {} in {} to {}",
+            crate::format::count(objects.len() as u64, "object", "objects"),
+            clean(bucket),
+            clean(to)
         ),
     }
 }

@@ -157,6 +157,11 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
             fx.extend(app.tasks.cancel_where(|o| *o == super::Owner::LocalDir));
             app.set_status("Cancelled");
         }
+        PromptEvent::Complete if p.kind == PromptKind::Class => {
+            let mut p = p.clone();
+            super::ops::complete_class(&mut p);
+            set_top(app, Modal::Prompt(p));
+        }
         PromptEvent::Complete if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
             super::route::picker(app, fx, super::picker::complete);
         }

@@ -29,6 +29,10 @@ pub enum PromptKind {
     NewBucket,
     /// A value a change to a bucket's settings needs (a KMS key, an origin…).
     FixValue,
+    /// How long and how fast a restore of archived objects is ("7 standard").
+    Thaw,
+    /// The storage class objects are copied to (Tab completes).
+    Class,
 }
 
 /// What a key did to the prompt.

@@ -540,6 +540,7 @@ pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
         | Owner::Rollback(_)
         | Owner::Transfer
         | Owner::DeletePlan
+        | Owner::ArchivePlan
         | Owner::LocalDir
         | Owner::Share
         | Owner::Uploads

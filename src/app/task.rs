@@ -44,6 +44,12 @@ pub enum Job {
         bucket: String,
         sources: Vec<S3Source>,
     },
+    /// Lists what a restore or a storage class change would act on.
+    PlanArchive {
+        bucket: String,
+        targets: Vec<String>,
+        goal: crate::plan::archive::Goal,
+    },
     /// One local folder's entries, for the upload prompt and path completion.
     ReadDir {
         path: PathBuf,
@@ -74,6 +80,16 @@ impl Job {
             Job::PlanDelete { bucket, .. } => {
                 format!("listing what to delete in {}", clean(bucket))
             }
+            Job::PlanArchive { bucket, goal, .. } => match goal {
+                crate::plan::archive::Goal::Thaw { .. } => {
+                    format!("listing what to restore in {}", clean(bucket))
+                }
+                crate::plan::archive::Goal::Class { to } => format!(
+                    "listing what to change to {} in {}",
+                    clean(to),
+                    clean(bucket)
+                ),
+            },
             Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
             Job::ListOpenUploads { bucket, prefix } => format!(
                 "listing open uploads of s3://{}/{}",
@@ -108,6 +124,7 @@ impl Job {
             }
             Job::Transfer(_) => Some(("transfer", "transfers")),
             Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
+            Job::PlanArchive { .. } => Some(("plan", "plans")),
             Job::Rollback(rollback::Request::Plan { .. }) => {
                 Some(("rollback plan", "rollback plans"))
             }
@@ -158,6 +175,8 @@ pub enum TaskEvent {
     /// Keys listed so far for a delete plan.
     Planning(u64),
     DeletePlan(Box<StoreResult<DeletePlan>>),
+    /// What a restore or storage class change would act on.
+    ArchivePlan(Box<StoreResult<crate::plan::archive::ArchivePlan>>),
     Dir(Result<Vec<LocalEntry>, String>),
     /// Signed links, in the order asked.
     Presigned(Vec<StoreResult<Presigned>>),
@@ -181,6 +200,8 @@ impl TaskEvent {
                 | browse::Reply::Deleted(Err(e)),
             ) => Some(e),
             TaskEvent::Browse(browse::Reply::Object(r)) => r.as_ref().as_ref().err(),
+            TaskEvent::DeletePlan(r) => r.as_ref().as_ref().err(),
+            TaskEvent::ArchivePlan(r) => r.as_ref().as_ref().err(),
             TaskEvent::Card(r) => match r.as_ref() {
                 card::Reply::Part { result: Err(e), .. } => Some(e),
                 _ => None,
@@ -233,6 +254,8 @@ pub enum Owner {
     Transfer,
     /// The listing behind a delete preview.
     DeletePlan,
+    /// The listing behind a restore or storage-class question.
+    ArchivePlan,
     /// The local folder shown under the upload prompt.
     LocalDir,
     /// The share popup's signing.
@@ -271,6 +294,7 @@ impl Owner {
                 ..TransferReport::default()
             })),
             Owner::DeletePlan => TaskEvent::DeletePlan(Box::new(Err(err))),
+            Owner::ArchivePlan => TaskEvent::ArchivePlan(Box::new(Err(err))),
             Owner::LocalDir => TaskEvent::Dir(Err(err.to_string())),
             Owner::Share => TaskEvent::Presigned(vec![Err(err)]),
             Owner::Uploads => TaskEvent::OpenUploads(Err(err)),

@@ -107,6 +107,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             | Action::Delete
             | Action::Share
             | Action::CountPrefix
+            | Action::Thaw
+            | Action::ChangeClass
     ) && on_deleted_row(app)
     {
         app.set_status("A deleted object or folder: U undeletes it, v shows an object's versions");
@@ -185,6 +187,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Cut => super::route::ops(app, OpsMsg::Yank { cut: true }, fx),
         Action::Paste => super::route::ops(app, OpsMsg::Paste, fx),
         Action::Rename => super::route::ops(app, OpsMsg::Rename, fx),
+        Action::Thaw => super::route::ops(app, OpsMsg::Thaw, fx),
+        Action::ChangeClass => super::route::ops(app, OpsMsg::ChangeClass, fx),
         Action::NewFolder => super::route::ops(app, OpsMsg::NewFolder, fx),
         Action::Delete if app.view.screen == Screen::Buckets => {
             if let Some(row) = app.buckets.selected() {
@@ -381,6 +385,12 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
             let now = app.session.clock.now_ms;
             if let Some(q) = app.modals.waiting_for(id) {
                 q.listing_done(*r, now);
+            }
+        }
+        TaskEvent::ArchivePlan(r) => {
+            let now = app.session.clock.now_ms;
+            if let Some(q) = app.modals.waiting_for(id) {
+                q.archive_done(*r, now);
             }
         }
         TaskEvent::Dir(r) => {

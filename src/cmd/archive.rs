@@ -5,12 +5,12 @@
 //! what is left out and why), and act only with `--yes`, as `pail rm`.
 
 use super::ctx::Ctx;
-use super::output::{FAILED, OK, USAGE};
+use super::output::{self, FAILED, OK, Tally, USAGE, View};
+use crate::engine::{self, Spec};
 use crate::format::human_size;
 use crate::plan::archive::{self, CLASSES, minimums};
 use crate::sanitize::clean;
-use crate::store::archive::{Restore, Tier};
-use futures::StreamExt;
+use crate::store::archive::Tier;
 
 fn target(ctx: &Ctx, t: &str) -> Option<(String, String)> {
     match super::target::parse_target(t) {
@@ -64,7 +64,7 @@ pub async fn restore(ctx: &Ctx, t: &str, days: i32, tier: Option<&str>, yes: boo
     }
     let plan = match planned(
         ctx,
-        archive::plan_restore(&*ctx.store, &bucket, &key),
+        archive::plan_restore(&*ctx.store, &bucket, std::slice::from_ref(&key)),
         &bucket,
         &key,
         "requested",
@@ -127,36 +127,36 @@ pub async fn restore(ctx: &Ctx, t: &str, days: i32, tier: Option<&str>, yes: boo
         ctx.out.note("Nothing requested: add --yes to request it");
         return OK;
     }
-    let answers = ctx
-        .signals
-        .unless_signalled(archive::run_restore(&*ctx.store, &plan, days, tier, 16))
-        .await;
-    let Some(answers) = answers else {
-        return ctx.signals.exit_code().unwrap_or(FAILED);
+    let view = View {
+        verb: "Requested",
+        place: format!("for restore in s3://{}/{}", clean(&bucket), clean(&key)),
+        bucket: Some(bucket.clone()),
+        summary: true,
+        dest: Box::new(|_| None),
     };
-    let (mut asked, mut already, mut failed) = (0u64, 0u64, 0u64);
-    for (key, a) in answers {
-        match a {
-            Ok(Restore::Requested) => asked += 1,
-            Ok(Restore::AlreadyInProgress) => already += 1,
-            Err(e) => {
-                failed += 1;
-                ctx.out.error(&format!(
-                    "s3://{}/{}: {}",
-                    clean(&bucket),
-                    clean(&key),
-                    crate::diagnose::short(&e)
-                ));
-            }
-        }
-    }
-    ctx.out.note(&format!(
-        "Requested {}; {} already being restored; {} failed. HeadObject (the inspector) shows when each is ready.",
-        count(asked),
-        count(already),
-        count(failed)
-    ));
-    if failed > 0 { FAILED } else { OK }
+    let spec = Spec::Thaw {
+        bucket,
+        keys: plan
+            .objects
+            .iter()
+            .map(|o| (o.key.clone(), o.size))
+            .collect(),
+        days,
+        tier,
+    };
+    let code = run(ctx, &view, spec).await;
+    ctx.out
+        .note("HeadObject (the inspector, i) shows when each restored copy is ready.");
+    code
+}
+
+/// Runs `spec` as any job, items reported as they end; the exit status.
+async fn run(ctx: &Ctx, view: &View, spec: Spec) -> i32 {
+    let env = ctx.env();
+    let s = output::watch(&ctx.out, &env, view, engine::run(&env, spec)).await;
+    let mut tally = Tally::default();
+    tally.add(&s);
+    ctx.finish(view.verb, &tally)
 }
 
 pub async fn storage_class(ctx: &Ctx, t: &str, to: &str, yes: bool) -> i32 {
@@ -169,7 +169,7 @@ pub async fn storage_class(ctx: &Ctx, t: &str, to: &str, yes: bool) -> i32 {
     }
     let plan = match planned(
         ctx,
-        archive::plan_class(&*ctx.store, &bucket, &key, &to),
+        archive::plan_class(&*ctx.store, &bucket, std::slice::from_ref(&key), &to),
         &bucket,
         &key,
         "changed",
@@ -212,6 +212,12 @@ pub async fn storage_class(ctx: &Ctx, t: &str, to: &str, yes: bool) -> i32 {
             count(plan.archived.len() as u64)
         ));
     }
+    if plan.restored > 0 {
+        notes.push(format!(
+            "{} archived with a restored copy, included (the copy is a readable object in {to})",
+            count(plan.restored)
+        ));
+    }
     let verb = if yes { "Changing" } else { "Would change" };
     ctx.out.note(&format!(
         "{verb} {} ({}) to {to}, each copied onto itself with its metadata and tags{}",
@@ -230,41 +236,17 @@ pub async fn storage_class(ctx: &Ctx, t: &str, to: &str, yes: bool) -> i32 {
         ctx.out.note("Nothing changed: add --yes to change them");
         return OK;
     }
-    let env = ctx.env();
-    let concurrency = ctx.settings.concurrency.max(1);
-    let results: Vec<(String, Result<(), String>)> = futures::stream::iter(plan.objects.iter())
-        .map(|o| {
-            let env = env.clone();
-            let (bucket, to) = (bucket.clone(), to.clone());
-            async move {
-                (
-                    o.key.clone(),
-                    crate::engine::change_class(&env, &bucket, o, &to).await,
-                )
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
-    let mut failed = 0u64;
-    for (k, r) in &results {
-        if let Err(why) = r {
-            failed += 1;
-            ctx.out.error(&format!(
-                "s3://{}/{}: {}",
-                clean(&bucket),
-                clean(k),
-                clean(why)
-            ));
-        }
-    }
-    ctx.out.note(&format!(
-        "Changed {}; {} failed",
-        count(results.len() as u64 - failed),
-        count(failed)
-    ));
-    if let Some(code) = ctx.signals.exit_code() {
-        return code;
-    }
-    if failed > 0 { FAILED } else { OK }
+    let view = View {
+        verb: "Changed",
+        place: format!("to {to}"),
+        bucket: Some(bucket.clone()),
+        summary: true,
+        dest: Box::new(|_| None),
+    };
+    let spec = Spec::ChangeClass {
+        bucket,
+        objects: plan.objects,
+        to,
+    };
+    run(ctx, &view, spec).await
 }

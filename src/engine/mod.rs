@@ -7,6 +7,7 @@
 //! cleans up itself (aborts multipart uploads, drops temp files) before
 //! [`run`] returns.
 
+mod archive;
 pub mod claims;
 mod complete;
 pub mod conflict;
@@ -213,6 +214,21 @@ pub enum Spec {
         bucket: String,
         uploads: Vec<(String, String)>,
     },
+    /// Restore requests for archived objects ((key, size)), from a
+    /// restore plan.
+    Thaw {
+        bucket: String,
+        keys: Vec<(String, u64)>,
+        days: i32,
+        tier: crate::store::archive::Tier,
+    },
+    /// Objects copied onto themselves in storage class `to`, from a
+    /// class plan.
+    ChangeClass {
+        bucket: String,
+        objects: Vec<ObjectSummary>,
+        to: String,
+    },
 }
 
 /// What a job runs with.
@@ -358,6 +374,17 @@ pub async fn run(env: &Env, spec: Spec) {
         Spec::MakeFolder { bucket, key } => upload::make_folder(env, &bucket, &key).await,
         Spec::History { bucket, steps } => history::run(env, &bucket, steps).await,
         Spec::AbortUploads { bucket, uploads } => uploads::run(env, &bucket, uploads).await,
+        Spec::Thaw {
+            bucket,
+            keys,
+            days,
+            tier,
+        } => archive::restore(env, &bucket, keys, days, tier).await,
+        Spec::ChangeClass {
+            bucket,
+            objects,
+            to,
+        } => archive::change_class(env, &bucket, objects, &to).await,
     }
     settle(env);
 }

@@ -88,6 +88,8 @@ pub enum Skip {
     /// An empty folder: S3 has no folders (`[transfers] folder_markers`
     /// makes a `name/` marker instead).
     EmptyFolder,
+    /// A restore was asked for, and one is already under way.
+    Restoring,
 }
 
 impl Skip {
@@ -107,6 +109,7 @@ impl Skip {
                 crate::sanitize::clean(other)
             ),
             Skip::NotAFile(why) => why.to_string(),
+            Skip::Restoring => "a restore is already under way".into(),
             Skip::EmptyFolder => {
                 "empty folder (S3 has no folders; [transfers] folder_markers = true makes name/ markers)"
                     .into()

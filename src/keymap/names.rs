@@ -170,6 +170,10 @@ pub enum Action {
     ChoicePrev,
     StorageClass,
     Encryption,
+    /// Request a restore of archived objects under the selection.
+    Thaw,
+    /// Change the storage class of the selection.
+    ChangeClass,
 }
 
 use Context as C;
@@ -209,7 +213,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 72] = [
+    pub const ALL: [Action; 74] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -282,6 +286,8 @@ impl Action {
         Action::ChoicePrev,
         Action::StorageClass,
         Action::Encryption,
+        Action::Thaw,
+        Action::ChangeClass,
     ];
 
     /// The contexts this action does something in.
@@ -382,6 +388,7 @@ impl Action {
             Action::AbortAll => &[C::Uploads],
             Action::ChoiceNext | Action::ChoicePrev => &[C::Share],
             Action::StorageClass | Action::Encryption => &[C::Prompt, C::Picker],
+            Action::Thaw | Action::ChangeClass => BROWSE,
         }
     }
 
@@ -459,6 +466,8 @@ impl Action {
             Action::ChoicePrev => "choice_prev",
             Action::StorageClass => "storage_class",
             Action::Encryption => "encryption",
+            Action::Thaw => "restore_archived",
+            Action::ChangeClass => "change_class",
         }
     }
 
@@ -556,6 +565,12 @@ impl Action {
             Action::ChoicePrev => "previous choice of the field",
             Action::StorageClass => "upload: next storage class",
             Action::Encryption => "upload: next encryption",
+            Action::Thaw => {
+                "restore archived (GLACIER, DEEP_ARCHIVE) objects for some days (shows the plan first)"
+            }
+            Action::ChangeClass => {
+                "change the storage class: a copy in place keeping metadata and tags (shows the plan first)"
+            }
         }
     }
 

@@ -5,32 +5,39 @@
 //! carries. Planned from a complete listing (a listing error plans
 //! nothing); running a restore plan asks S3 for exactly its objects.
 
-use crate::store::archive::{Restore, Tier, needs_restore};
+use crate::store::archive::{Restore, RestoreState, Tier, needs_restore, parse_restore_header};
 use crate::store::pages;
-use crate::store::{ListRequest, ObjectRef, ObjectSummary, Store, StoreError, StoreResult};
+use crate::store::{
+    GetRequest, ListRequest, ObjectRef, ObjectSummary, Store, StoreError, StoreResult,
+};
 use futures::StreamExt;
 
-/// The objects a target names: every key under it when it ends in `/` (or
-/// is the whole bucket), else exactly that key (never `key.bak`).
+/// The objects the targets name, each once, in key order: every key
+/// under a target that ends in `/` (or is the whole bucket), else exactly
+/// that key (never `key.bak`).
 pub async fn objects(
     store: &dyn Store,
     bucket: &str,
-    target: &str,
+    targets: &[String],
 ) -> StoreResult<Vec<ObjectSummary>> {
-    let prefix_target = target.is_empty() || target.ends_with('/');
-    let mut out = Vec::new();
-    let mut p = pages(store, ListRequest::recursive(bucket, target, 1000));
-    while let Some(page) = p.next().await {
-        for o in page?.objects {
-            if prefix_target || o.key == target {
-                out.push(o);
+    let mut out = std::collections::BTreeMap::new();
+    for target in targets {
+        let prefix_target = target.is_empty() || target.ends_with('/');
+        let mut p = pages(store, ListRequest::recursive(bucket, target, 1000));
+        while let Some(page) = p.next().await {
+            let mut found = false;
+            for o in page?.objects {
+                if prefix_target || o.key == *target {
+                    found |= o.key == *target;
+                    out.insert(o.key.clone(), o);
+                }
+            }
+            if !prefix_target && found {
+                p.stop();
             }
         }
-        if !prefix_target && out.iter().any(|o| o.key == target) {
-            p.stop();
-        }
     }
-    Ok(out)
+    Ok(out.into_values().collect())
 }
 
 /// What a restore would ask for.
@@ -59,9 +66,9 @@ impl RestorePlan {
 pub async fn plan_restore(
     store: &dyn Store,
     bucket: &str,
-    target: &str,
+    targets: &[String],
 ) -> StoreResult<RestorePlan> {
-    let all = objects(store, bucket, target).await?;
+    let all = objects(store, bucket, targets).await?;
     let mut plan = RestorePlan {
         bucket: bucket.to_owned(),
         ..Default::default()
@@ -128,38 +135,113 @@ pub struct ClassPlan {
     pub bytes: u64,
     /// Already in the class.
     pub same: u64,
-    /// Archived: must be restored before they can be copied.
+    /// Archived and not restored: must be restored before they can be
+    /// copied (a restore under way counts here too).
     pub archived: Vec<String>,
+    /// Archived objects with a restored copy: in the plan (the copy of a
+    /// restored object is a readable object in the new class).
+    pub restored: u64,
     /// Smaller than the class's minimum billable size (billed as that).
     pub small: u64,
 }
 
+/// HEADs in flight at once to learn an archived object's restore state
+/// when its listing did not say.
+const HEADS: usize = 16;
+
 pub async fn plan_class(
     store: &dyn Store,
     bucket: &str,
-    target: &str,
+    targets: &[String],
     to: &str,
 ) -> StoreResult<ClassPlan> {
-    let all = objects(store, bucket, target).await?;
+    let all = objects(store, bucket, targets).await?;
     let (_, min_bytes) = minimums(to);
     let mut plan = ClassPlan {
         bucket: bucket.to_owned(),
         to: to.to_owned(),
         ..Default::default()
     };
+    let restored = restored_copies(store, bucket, &all, to).await?;
     for o in all {
         let class = o.storage_class.as_deref().unwrap_or("STANDARD");
         if class == to {
             plan.same += 1;
-        } else if needs_restore(Some(class)) {
+        } else if needs_restore(Some(class)) && !restored.contains(&o.key) {
             plan.archived.push(o.key);
         } else {
+            plan.restored += u64::from(needs_restore(Some(class)));
             plan.small += u64::from(o.size < min_bytes);
             plan.bytes += o.size;
             plan.objects.push(o);
         }
     }
     Ok(plan)
+}
+
+/// The archived objects (not already in `to`) that have a restored copy:
+/// from the listing's RestoreStatus where it has one (AWS), else from a
+/// HEAD's `x-amz-restore` (every other server; a HEAD that fails is a
+/// listing that failed: nothing is planned on a guess).
+async fn restored_copies(
+    store: &dyn Store,
+    bucket: &str,
+    all: &[ObjectSummary],
+    to: &str,
+) -> StoreResult<std::collections::HashSet<String>> {
+    let archived = all.iter().filter(|o| {
+        let class = o.storage_class.as_deref();
+        needs_restore(class) && class != Some(to)
+    });
+    let mut out = std::collections::HashSet::new();
+    let mut ask = Vec::new();
+    for o in archived {
+        match &o.restore {
+            Some(RestoreState::Restored { .. }) => {
+                out.insert(o.key.clone());
+            }
+            Some(RestoreState::InProgress) => {}
+            None => ask.push(o.key.clone()),
+        }
+    }
+    let heads: Vec<StoreResult<(String, bool)>> = futures::stream::iter(ask)
+        .map(|key| async move {
+            let head = store
+                .head_object(&GetRequest::object(&ObjectRef::new(bucket, &key)))
+                .await?;
+            let restored = head
+                .restore
+                .as_deref()
+                .and_then(parse_restore_header)
+                .is_some_and(|r| matches!(r, RestoreState::Restored { .. }));
+            Ok((key, restored))
+        })
+        .buffer_unordered(HEADS)
+        .collect()
+        .await;
+    for h in heads {
+        let (key, restored) = h?;
+        if restored {
+            out.insert(key);
+        }
+    }
+    Ok(out)
+}
+
+/// What a restore or a storage class change is asked to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// A restore of the archived objects for `days` at `tier`.
+    Thaw { days: i32, tier: Tier },
+    /// A copy in place in class `to`.
+    Class { to: String },
+}
+
+/// What the listing planned for a [`Goal`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArchivePlan {
+    Thaw(RestorePlan),
+    Class(ClassPlan),
 }
 
 #[cfg(test)]

@@ -92,6 +92,23 @@ async fn work(
             .await;
             send(TaskEvent::DeletePlan(Box::new(plan))).await;
         }
+        Job::PlanArchive {
+            bucket,
+            targets,
+            goal,
+        } => {
+            use crate::plan::archive;
+            use crate::plan::archive::{ArchivePlan, Goal};
+            let plan = match goal {
+                Goal::Thaw { .. } => archive::plan_restore(&*store, &bucket, &targets)
+                    .await
+                    .map(ArchivePlan::Thaw),
+                Goal::Class { to } => archive::plan_class(&*store, &bucket, &targets, &to)
+                    .await
+                    .map(ArchivePlan::Class),
+            };
+            send(TaskEvent::ArchivePlan(Box::new(plan))).await;
+        }
         Job::ReadDir { path } => {
             let read = tokio::task::spawn_blocking(move || read_dir(&path)).await;
             send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string())))).await;

@@ -113,6 +113,8 @@ pub struct ObjectHead {
     pub parts_count: Option<i32>,
     pub content_type: Option<String>,
     pub storage_class: Option<String>,
+    /// `x-amz-restore` of an archived object ([`super::archive::parse_restore_header`]).
+    pub restore: Option<String>,
 }
 
 /// Chunks of a body as they arrive.

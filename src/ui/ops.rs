@@ -140,6 +140,8 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::Moment => " Roll back in time ",
         PromptKind::NewBucket => " New bucket ",
         PromptKind::FixValue => " Change bucket settings ",
+        PromptKind::Thaw => " Restore from archive ",
+        PromptKind::Class => " Change storage class ",
     };
     boxed(frame, rect, title, lines, accent());
     if app.modals.picker().cursor.is_none() || !upload {
@@ -164,7 +166,7 @@ fn prompt_keys(app: &App, kind: PromptKind) -> String {
         key(Action::Cancel)
     );
     let tab = key(Action::Complete);
-    if kind == PromptKind::Download && !tab.is_empty() {
+    if matches!(kind, PromptKind::Download | PromptKind::Class) && !tab.is_empty() {
         text.push_str(&format!(" · {tab} completes"));
     }
     text

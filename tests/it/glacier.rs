@@ -233,3 +233,51 @@ async fn a_class_change_keeps_metadata_and_tags_single_and_multipart() {
         2
     );
 }
+
+/// An archived object with a restored copy can be copied: the class
+/// change includes it (learning the restore from a HEAD, as no test
+/// server lists RestoreStatus), and one not restored stays left out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_class_change_includes_restored_copies_and_leaves_the_rest() {
+    let Some(s) = Server::moto().await else {
+        return;
+    };
+    let b = s.bucket("restored").await;
+    archived(&s, &b, "r/thawed.tar", StorageClass::Glacier).await;
+    archived(&s, &b, "r/frozen.tar", StorageClass::DeepArchive).await;
+    let p = Pail::for_server(&s);
+    let r = p.run(&["restore", "--yes", &format!("s3://{b}/r/thawed.tar")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = p.run(&["storage-class", "--to", "STANDARD", &format!("s3://{b}/r/")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 object archived with a restored copy, included"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("1 object archived, left out"),
+        "{}",
+        r.stderr
+    );
+    let r = p.run(&[
+        "storage-class",
+        "--to",
+        "STANDARD",
+        "--yes",
+        &format!("s3://{b}/r/"),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Changed 1 object"), "{}", r.stderr);
+    let class = |k: &'static str| {
+        let (sdk, b) = (s.sdk.clone(), b.clone());
+        async move {
+            let h = sdk.head_object().bucket(&b).key(k).send().await.unwrap();
+            h.storage_class().map(|c| c.as_str().to_owned())
+        }
+    };
+    assert_eq!(class("r/thawed.tar").await, None, "STANDARD is not said");
+    assert_eq!(class("r/frozen.tar").await.as_deref(), Some("DEEP_ARCHIVE"));
+    assert_eq!(s.get(&b, "r/thawed.tar").await, b"cold data");
+}

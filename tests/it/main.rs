@@ -17,6 +17,7 @@ mod cli;
 mod cors;
 mod demo_versions;
 mod e2e;
+mod e2e_archive;
 mod e2e_files;
 mod e2e_versions;
 mod e2e_writes;

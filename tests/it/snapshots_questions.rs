@@ -90,3 +90,67 @@ fn help_of_a_question_lists_its_keys() {
     send(&mut app, [key('X'), key('?')]);
     insta::assert_snapshot!(draw(&app, 100, 40).backend());
 }
+
+/// `C` on the hostile key: the class typed, the listing planned, the
+/// question (into GLACIER: out of reach, so y, not Enter), and yes starts
+/// exactly the plan shown.
+#[test]
+fn a_class_change_into_glacier_shows_the_plan_and_wants_y() {
+    use pail::app::{Job, Modal};
+    use pail::engine::Spec;
+    use pail::plan::archive::ArchivePlan;
+    use pail::plan::archive::ClassPlan;
+    let mut app = browsing();
+    let mut fx = send(&mut app, [key('j'), key('C')]);
+    for c in "glacier".chars() {
+        fx = send(&mut app, [key(c)]);
+    }
+    fx.extend(send(&mut app, [code(KeyCode::Enter)]));
+    let (id, job) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::PlanArchive { .. }))
+        .expect("the listing is planned first");
+    let Job::PlanArchive { targets, .. } = job else {
+        unreachable!()
+    };
+    assert_eq!(targets, ["evil\u{1b}[2J.txt"]);
+    let mut o = obj("evil\u{1b}[2J.txt", 7);
+    o.storage_class = Some("STANDARD".into());
+    let plan = ClassPlan {
+        bucket: "b".into(),
+        to: "GLACIER".into(),
+        objects: vec![o],
+        bytes: 7,
+        small: 1,
+        archived: vec!["old.tar".into()],
+        ..ClassPlan::default()
+    };
+    update(
+        &mut app,
+        Msg::Task(
+            id,
+            TaskEvent::ArchivePlan(Box::new(Ok(ArchivePlan::Class(plan)))),
+        ),
+    );
+    later(&mut app, 1_000);
+    let t = draw(&app, 100, 18);
+    no_control_chars(&t);
+    insta::assert_snapshot!(t.backend());
+    // Enter does not confirm a change that puts objects out of reach.
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(spawned(&fx).is_empty());
+    assert!(matches!(app.modals.last(), Some(Modal::Question(_))));
+    let fx = send(&mut app, [key('y')]);
+    let started = spawned(&fx)
+        .into_iter()
+        .find_map(|(_, j)| match j {
+            Job::Transfer(spec) => Some(*spec),
+            _ => None,
+        })
+        .expect("yes starts the job");
+    let Spec::ChangeClass { objects, to, .. } = started else {
+        panic!("{started:?}")
+    };
+    assert_eq!(to, "GLACIER");
+    assert_eq!(objects.len(), 1);
+}

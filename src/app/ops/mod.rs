@@ -13,10 +13,12 @@
 //! upload's folder listing, are download.rs and upload.rs; rename and new
 //! folder are edit.rs.
 
+mod archive;
 mod download;
 mod edit;
 mod upload;
 
+pub use archive::complete_class;
 pub use upload::{dir_part, encryption_label, pasted_path};
 
 use super::cx::Cx;
@@ -94,6 +96,10 @@ pub enum Msg {
     /// The upload prompt's Ctrl-s / Ctrl-e: cycle the session's options.
     StorageClass,
     Encryption,
+    /// `T`: a restore of the archived objects of the selection.
+    Thaw,
+    /// `C`: the selection to another storage class.
+    ChangeClass,
 }
 
 impl Browsing {
@@ -118,6 +124,8 @@ impl Browsing {
                         self.ask_download(cx, here.bucket.clone(), here.selection.clone())
                     }
                     Msg::Upload { prefill } => self.upload(cx, here, prefill),
+                    Msg::Thaw => archive::ask_thaw(cx, here),
+                    Msg::ChangeClass => archive::ask_class(cx, here),
                     _ => {}
                 }
             }
@@ -149,6 +157,13 @@ impl Browsing {
                 edit::submit_rename(cx, typed, target, versioning)
             }
             PromptKind::NewFolder => edit::submit_new_folder(cx, typed, target),
+            PromptKind::Thaw => archive::submit_thaw(cx, typed, target),
+            PromptKind::Class => {
+                let versioning = here
+                    .filter(|h| h.bucket == target.bucket)
+                    .and_then(|h| h.versioning.clone());
+                archive::submit_class(cx, typed, target, versioning)
+            }
             _ => {}
         }
     }

@@ -1,9 +1,10 @@
-//! What a delete or prefix-rename question waits for while its listing
-//! runs: plain data, held by `Then::Listing`, apart from the builder
+//! What a delete, prefix-rename, restore or storage-class question waits
+//! for while its listing runs: plain data, held by `Then::Listing`, apart from the builder
 //! (delete.rs) that opens and fills the question.
 
 use crate::app::TaskId;
 use crate::engine::{S3Source, Spec};
+use crate::plan::archive::Goal;
 use crate::store::Versioning;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,4 +37,14 @@ impl Listing {
             Purpose::Rename { to, .. } => format!("Move to {to}"),
         }
     }
+}
+
+/// A question waiting for its plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub goal: Goal,
+    pub bucket: String,
+    pub sources: Vec<S3Source>,
+    pub task: Option<TaskId>,
+    pub versioning: Option<Versioning>,
 }

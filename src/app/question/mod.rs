@@ -18,6 +18,7 @@
 //! by the views that ask them (versions, deleted, rollback). The keys are
 //! in update.rs, opening one and starting what yes plans in open.rs; rendering is `ui::question`.
 
+pub mod archive;
 pub mod conflict;
 pub mod delete;
 pub mod listing;
@@ -125,6 +126,8 @@ pub enum Then {
     /// A delete or rename preview whose listing runs; it becomes `Start`
     /// when the plan comes.
     Listing(Box<listing::Listing>),
+    /// A restore or storage-class question whose listing runs.
+    Planning(Box<listing::Waiting>),
 }
 
 /// The job a yes starts.
@@ -203,6 +206,7 @@ impl Question {
     pub fn listing_task(&self) -> Option<TaskId> {
         match &self.then {
             Then::Listing(l) => l.task,
+            Then::Planning(w) => w.task,
             _ => None,
         }
     }

@@ -198,7 +198,7 @@ fn yes(cx: &mut Cx, q: &Question, choice: Option<Choice>) -> Outcome {
         Then::Run { owner, job } => {
             cx.start(owner.clone(), (**job).clone());
         }
-        Then::Nothing | Then::Listing(_) => {}
+        Then::Nothing | Then::Listing(_) | Then::Planning(_) => {}
     }
     Outcome::Close
 }

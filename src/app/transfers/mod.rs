@@ -136,6 +136,7 @@ impl TransferJob {
             }
             Kind::Delete | Kind::Purge => format!("from {}", clean(&self.from)),
             Kind::Abort => format!("in {}", clean(&self.from)),
+            Kind::Thaw => format!("for restore in {}", clean(&self.from)),
             Kind::NewFolder => clean(&self.to).into_owned(),
             Kind::Restore | Kind::Undelete | Kind::Rollback => format!("in {}", clean(&self.to)),
             _ => format!("to {}", clean(&self.to)),

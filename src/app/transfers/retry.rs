@@ -69,6 +69,34 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
                 .cloned()
                 .collect(),
         },
+        Spec::Thaw {
+            bucket,
+            keys,
+            days,
+            tier,
+        } => Spec::Thaw {
+            bucket: bucket.clone(),
+            keys: keys
+                .iter()
+                .filter(|(k, _)| failed.contains(k))
+                .cloned()
+                .collect(),
+            days: *days,
+            tier: *tier,
+        },
+        Spec::ChangeClass {
+            bucket,
+            objects,
+            to,
+        } => Spec::ChangeClass {
+            bucket: bucket.clone(),
+            objects: objects
+                .iter()
+                .filter(|o| failed.contains(&o.key))
+                .cloned()
+                .collect(),
+            to: to.clone(),
+        },
         Spec::History { bucket, steps } => Spec::History {
             bucket: bucket.clone(),
             steps: steps

@@ -59,6 +59,7 @@ macro_rules! head_from {
             parts_count: o.parts_count(),
             content_type: o.content_type().map(str::to_owned),
             storage_class: o.storage_class().map(|c| c.as_str().to_owned()),
+            restore: o.restore().map(str::to_owned),
         }
     }};
 }
