@@ -11,6 +11,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 
+mod describe;
 mod names;
 pub use names::{Action, Context, CopyWhat};
 
