@@ -21,6 +21,8 @@ pub struct Checklist {
     pub kms_key: Option<String>,
     pub object_lock: bool,
     pub lifecycle: Option<LifecycleRule>,
+    /// The templates `lifecycle` was made of, so options add to it.
+    pub lifecycle_names: Vec<String>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -37,8 +39,54 @@ impl Checklist {
             kms_key: None,
             object_lock: false,
             lifecycle: None,
+            lifecycle_names: Vec::new(),
             tags: Vec::new(),
         }
+    }
+
+    /// Changes one step from a word the `N` prompt takes after the name
+    /// and region, spelled as `pail mb`'s flags (the `--` optional):
+    /// `no-versioning`, `allow-public`, `acls`, `no-encryption`,
+    /// `kms-key=KEY`, `object-lock`, `lifecycle=T[,T…]`, `tag=K=V`.
+    /// `Err` says why the word is not one.
+    pub fn option(&mut self, word: &str) -> Result<(), String> {
+        let w = word.trim_start_matches("--");
+        let (name, value) = match w.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (w, None),
+        };
+        match (name, value) {
+            ("no-versioning", None) => self.versioning = false,
+            ("allow-public", None) => self.block_public = false,
+            ("acls", None) => self.enforce_owner = false,
+            ("no-encryption", None) => {
+                self.encryption = false;
+                self.kms_key = None;
+            }
+            ("object-lock", None) => self.object_lock = true,
+            ("kms-key", Some(k)) if !k.is_empty() => {
+                self.encryption = true;
+                self.kms_key = Some(k.to_owned());
+            }
+            ("lifecycle", Some(t)) => {
+                let mut names: Vec<String> = self.lifecycle_names.clone();
+                names.extend(t.split(',').filter(|n| !n.is_empty()).map(str::to_owned));
+                self.lifecycle = Some(super::templates::rule(&names)?);
+                self.lifecycle_names = names;
+            }
+            ("tag", Some(kv)) => match kv.split_once('=') {
+                Some((k, v)) if !k.is_empty() => self.tags.push((k.to_owned(), v.to_owned())),
+                _ => return Err(format!("tag={kv}: expected tag=KEY=VALUE")),
+            },
+            _ => {
+                return Err(format!(
+                    "{word}: not an option (no-versioning, allow-public, acls, no-encryption, \
+                     kms-key=KEY, object-lock, lifecycle={}, tag=KEY=VALUE)",
+                    super::templates::NAMES.join("|")
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The settings written after CreateBucket, in order, each with its

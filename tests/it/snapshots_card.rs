@@ -387,3 +387,53 @@ fn x_on_a_bucket_deletes_only_an_empty_one_by_its_typed_name() {
         })
     );
 }
+
+/// Every step of the checklist can be changed from the `N` prompt with
+/// `pail mb`'s flags as words after the name; a mistyped one keeps the
+/// prompt (it is never taken for a region).
+#[test]
+fn n_takes_options_for_each_step() {
+    let (mut app, _) = listed(&["alpha"]);
+    send(&mut app, [key('N')]);
+    typed(&mut app, "acme-dev-logs no-versoning");
+    send(&mut app, [code(crossterm::event::KeyCode::Enter)]);
+    let Some(pail::app::Modal::Prompt(p)) = app.modals.last() else {
+        panic!("the prompt stays for a mistyped option")
+    };
+    assert!(
+        p.note.as_deref().unwrap().contains("not an option"),
+        "{:?}",
+        p.note
+    );
+    send(
+        &mut app,
+        (0.."no-versoning".len()).map(|_| code(crossterm::event::KeyCode::Backspace)),
+    );
+    typed(
+        &mut app,
+        "no-versioning kms-key=alias/logs lifecycle=abort-7 tag=team=web",
+    );
+    send(&mut app, [code(crossterm::event::KeyCode::Enter)]);
+    let q = question(&app).expect("the checklist question");
+    let lines: Vec<&str> = q.lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(!lines.iter().any(|l| l.contains("Versioning")), "{lines:?}");
+    assert!(
+        lines.contains(&"4. Default encryption: SSE-KMS key alias/logs, bucket key on"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Lifecycle") && l.contains("7 days")),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"6. Tags: team=web"), "{lines:?}");
+    later(&mut app, 1_000);
+    let fx = send(&mut app, [key('y')]);
+    let (_, job) = spawned(&fx).remove(0);
+    let Job::Card(card::Request::Create(c)) = job else {
+        panic!("{job:?}")
+    };
+    assert!(!c.versioning);
+    assert_eq!(c.tags, [("team".to_owned(), "web".to_owned())]);
+}

@@ -18,14 +18,48 @@ use crate::sanitize::clean;
 pub fn new_bucket_prompt(region: &str) -> Prompt {
     let mut p = Prompt::new(
         PromptKind::NewBucket,
-        format!("New bucket (name, then a region if not {region}):"),
+        format!("New bucket (name, then a region if not {region}, then options):"),
         "",
     );
-    p.note = Some(
-        "Created with Block Public Access on, ACLs off, versioning and SSE-S3; you see the steps first"
-            .into(),
-    );
+    p.note = Some(NOTE.into());
     p
+}
+
+const NOTE: &str = "Block Public Access on, ACLs off, versioning, SSE-S3 unless you add: \
+    region=NAME · no-versioning · kms-key=KEY · no-encryption · object-lock · acls · allow-public · \
+    lifecycle=tiering,expire-365,noncurrent-30,abort-7 · tag=K=V (the steps are shown first)";
+
+/// Name, region and options as typed: the checklist, or why not.
+pub fn checklist_of(typed: &str, default_region: &str) -> Result<Checklist, String> {
+    let mut words = typed.split_whitespace().peekable();
+    let name = words.next().unwrap_or_default();
+    if let Some(why) = names::invalid(name) {
+        return Err(format!("A bucket name {why}"));
+    }
+    // The second word is a region when it has a digit (eu-west-1): a
+    // mistyped option is never taken for one. region=NAME anywhere names
+    // one without (garage, default).
+    let mut region = default_region.to_owned();
+    if let Some(w) = words.peek()
+        && !w.contains('=')
+        && w.bytes().any(|b| b.is_ascii_digit())
+    {
+        region = (*w).to_owned();
+        words.next();
+    }
+    let mut options = Vec::new();
+    for w in words {
+        match w.trim_start_matches("--").strip_prefix("region=") {
+            Some(r) => region = r.to_owned(),
+            None => options.push(w),
+        }
+    }
+    crate::store::endpoint::check_region(&region, "the region")?;
+    let mut c = Checklist::new(name, &region);
+    for w in options {
+        c.option(w)?;
+    }
+    Ok(c)
 }
 
 /// A key in the `N` prompt: Enter checks the name and asks with the
@@ -38,25 +72,15 @@ pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
         }
         PromptEvent::Submit => {
             let typed = p.value().trim().to_owned();
-            let mut words = typed.split_whitespace();
-            let name = words.next().unwrap_or_default();
-            let region = words
-                .next()
-                .map(str::to_owned)
-                .unwrap_or_else(|| cx.session.conn.region.clone());
-            if let Some(why) = names::invalid(name) {
-                p.note = Some(format!("A bucket name {why}"));
-                return Outcome::Keep;
-            }
-            if words.next().is_some() {
-                p.note = Some("Type a name, then at most a region".into());
-                return Outcome::Keep;
-            }
-            if let Err(e) = crate::store::endpoint::check_region(&region, "the region") {
-                p.note = Some(e);
-                return Outcome::Keep;
-            }
-            let c = Checklist::new(name, &region);
+            let c = match checklist_of(&typed, &cx.session.conn.region) {
+                Ok(c) => c,
+                Err(why) => {
+                    p.note = Some(why);
+                    return Outcome::Keep;
+                }
+            };
+            let name = c.bucket.clone();
+            let name = name.as_str();
             let mut lines: Vec<Said> = c
                 .lines()
                 .into_iter()
@@ -68,7 +92,7 @@ pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
             }
             lines.push(Said::tone(
                 Tone::Dim,
-                "pail mb has flags to change any step (pail mb --help)",
+                "To change a step: n, then N again with options after the name (listed under the prompt)",
             ));
             let mut q = Question::new(" Create bucket? ", lines, "create", false);
             q.then = Then::Run {
@@ -79,9 +103,13 @@ pub fn on_prompt(cx: &mut Cx, p: &mut Prompt, ev: PromptEvent) -> Outcome {
             Outcome::Close
         }
         PromptEvent::Edited => {
-            p.note = names::invalid(p.value().split_whitespace().next().unwrap_or_default())
-                .filter(|_| !p.value().trim().is_empty())
-                .map(|why| format!("A bucket name {why}"));
+            p.note = Some(if p.value().trim().is_empty() {
+                NOTE.to_owned()
+            } else {
+                checklist_of(p.value(), &cx.session.conn.region)
+                    .err()
+                    .unwrap_or_else(|| NOTE.to_owned())
+            });
             Outcome::Keep
         }
         _ => Outcome::Keep,
@@ -184,5 +212,39 @@ impl Cards {
             | Reply::Applied { .. }
             | Reply::Preflight { .. } => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checklist_of;
+
+    #[test]
+    fn name_region_and_options_as_typed() {
+        let c = checklist_of("acme-logs", "us-east-1").unwrap();
+        assert_eq!(
+            (c.region.as_str(), c.versioning, c.kms_key),
+            ("us-east-1", true, None)
+        );
+        let c = checklist_of(
+            "acme-logs eu-west-1 no-versioning kms-key=alias/logs lifecycle=tiering,abort-7 tag=team=web object-lock",
+            "us-east-1",
+        )
+        .unwrap();
+        assert_eq!(c.region, "eu-west-1");
+        assert!(!c.versioning && c.object_lock && c.encryption);
+        assert_eq!(c.kms_key.as_deref(), Some("alias/logs"));
+        let rule = c.lifecycle.as_ref().unwrap();
+        assert_eq!(rule.abort_incomplete_days, Some(7));
+        assert_eq!(rule.transitions.len(), 2);
+        assert_eq!(c.tags, [("team".to_owned(), "web".to_owned())]);
+        let c = checklist_of("acme-logs region=garage --acls", "us-east-1").unwrap();
+        assert_eq!(c.region, "garage");
+        assert!(!c.enforce_owner);
+        // A mistyped option is never a region.
+        let e = checklist_of("acme-logs no-versoning", "us-east-1").unwrap_err();
+        assert!(e.contains("not an option"), "{e}");
+        assert!(checklist_of("Bad_Name", "us-east-1").is_err());
+        assert!(checklist_of("acme-logs lifecycle=forever", "us-east-1").is_err());
     }
 }
