@@ -24,6 +24,7 @@ mod e2e_writes;
 mod faults;
 mod fixes;
 mod glacier;
+mod hostile_panels;
 mod model;
 mod moto;
 mod posture;
