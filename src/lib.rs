@@ -27,4 +27,5 @@ pub mod runtime;
 pub mod sanitize;
 pub mod store;
 pub mod ui;
+pub mod walk;
 pub mod width;

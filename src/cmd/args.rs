@@ -370,6 +370,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List buckets, one level of a prefix, or with --recursive every key
+    /// under it (listed side by side, in key order), as `aws s3 ls`
+    Ls {
+        /// s3://bucket or s3://bucket/prefix; none: the buckets
+        #[arg(value_name = "S3_URI")]
+        target: Option<String>,
+        /// Every key under the prefix, at any depth
+        #[arg(long, short = 'r')]
+        recursive: bool,
+        /// Then the number of objects and their total size
+        #[arg(long)]
+        summarize: bool,
+    },
     #[command(about = PRESIGN_ABOUT, long_about = PRESIGN_LONG, after_help = PRESIGN_EXAMPLES)]
     Presign {
         /// The object (s3://bucket/key); for POST, a key prefix ending in /
@@ -514,6 +527,7 @@ impl Command {
                 UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
             },
             Command::Posture { .. }
+            | Command::Ls { .. }
             | Command::Presign { .. }
             | Command::CorsCheck { .. }
             | Command::Restore { .. }
@@ -531,6 +545,7 @@ impl Command {
             }
             Command::Rm { concurrency, .. } => (None, *concurrency),
             Command::Uploads { .. }
+            | Command::Ls { .. }
             | Command::Posture { .. }
             | Command::Presign { .. }
             | Command::CorsCheck { .. }

@@ -87,6 +87,11 @@ pub async fn run(
             tier,
             yes,
         } => super::archive::restore(&ctx, target, *days, tier.as_deref(), *yes).await,
+        Command::Ls {
+            target,
+            recursive,
+            summarize,
+        } => super::ls::run(&ctx, target.as_deref(), *recursive, *summarize).await,
         Command::StorageClass { target, to, yes } => {
             super::archive::storage_class(&ctx, target, to, *yes).await
         }

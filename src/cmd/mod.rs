@@ -16,6 +16,7 @@ mod copy;
 mod cors;
 mod ctx;
 mod demo;
+mod ls;
 mod output;
 mod posture;
 mod presign;

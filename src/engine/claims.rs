@@ -190,12 +190,11 @@ pub async fn existing(
     bucket: &str,
     prefix: &str,
 ) -> StoreResult<HashMap<String, Remote>> {
-    use crate::store::ListRequest;
     let mut found = HashMap::new();
-    let req = ListRequest::recursive(bucket, prefix, 1000);
-    let mut pages = crate::store::pages(&*env.store, req).cancel_on(&env.cancel);
-    while let Some(page) = pages.next().await {
-        for o in page?.objects {
+    let mut walk = crate::walk::Walk::new(&*env.store, bucket, prefix, env.walk_options())
+        .cancel_on(&env.cancel);
+    while let Some(batch) = walk.next().await {
+        for o in batch? {
             found.insert(
                 o.key,
                 Remote {

@@ -1,9 +1,10 @@
-//! Sources to objects, lazily: prefixes are listed page by page and each
-//! object is handed to the workers as soon as its page arrives, so the
-//! first transfers start while a large listing still streams.
+//! Sources to objects, lazily: prefixes are walked (src/walk/: several
+//! listing requests side by side, keys in order) and each object is handed
+//! to the workers as soon as its batch arrives, so the first transfers
+//! start while a large listing still streams.
 
 use super::{Env, Mapping, S3Source};
-use crate::store::{ErrorKind, ListRequest, ObjectSummary};
+use crate::store::{ErrorKind, ObjectSummary};
 use tokio::sync::mpsc;
 
 /// An object found under one of the job's sources.
@@ -34,12 +35,12 @@ pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Send
                 }
             }
             S3Source::Prefix(p) => {
-                let req = ListRequest::recursive(bucket, p, 1000);
-                let mut pages = crate::store::pages(&*env.store, req).cancel_on(&env.cancel);
-                while let Some(page) = pages.next().await {
-                    match page {
-                        Ok(page) => {
-                            for o in page.objects {
+                let mut walk = crate::walk::Walk::new(&*env.store, bucket, p, env.walk_options())
+                    .cancel_on(&env.cancel);
+                while let Some(batch) = walk.next().await {
+                    match batch {
+                        Ok(objects) => {
+                            for o in objects {
                                 env.progress.found(o.size);
                                 if tx.send(Found { obj: o, mapping: i }).await.is_err() {
                                     break 'sources;

@@ -281,6 +281,14 @@ impl Env {
         }
     }
 
+    /// How wide a job's listings go: part of the job's request slots, so
+    /// the listing of a prefix leaves room for the transfers it feeds.
+    pub fn walk_options(&self) -> crate::walk::WalkOptions {
+        crate::walk::WalkOptions {
+            width: (self.settings.concurrency / 2).clamp(1, 16),
+        }
+    }
+
     fn cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }

@@ -6,10 +6,8 @@
 //! nothing); running a restore plan asks S3 for exactly its objects.
 
 use crate::store::archive::{Restore, RestoreState, Tier, needs_restore, parse_restore_header};
-use crate::store::pages;
-use crate::store::{
-    GetRequest, ListRequest, ObjectRef, ObjectSummary, Store, StoreError, StoreResult,
-};
+use crate::store::{GetRequest, ObjectRef, ObjectSummary, Store, StoreError, StoreResult};
+use crate::walk::{Walk, WalkOptions};
 use futures::StreamExt;
 
 /// The objects the targets name, each once, in key order: every key
@@ -23,17 +21,17 @@ pub async fn objects(
     let mut out = std::collections::BTreeMap::new();
     for target in targets {
         let prefix_target = target.is_empty() || target.ends_with('/');
-        let mut p = pages(store, ListRequest::recursive(bucket, target, 1000));
-        while let Some(page) = p.next().await {
+        let mut walk = Walk::new(store, bucket, target, WalkOptions::default());
+        while let Some(batch) = walk.next().await {
             let mut found = false;
-            for o in page?.objects {
+            for o in batch? {
                 if prefix_target || o.key == *target {
                     found |= o.key == *target;
                     out.insert(o.key.clone(), o);
                 }
             }
             if !prefix_target && found {
-                p.stop();
+                break;
             }
         }
     }

@@ -4,7 +4,8 @@
 //! can never reach `docs-old/`.
 
 use crate::engine::S3Source;
-use crate::store::{ListRequest, Store, StoreResult};
+use crate::store::{Store, StoreResult};
+use crate::walk::{Walk, WalkOptions};
 use std::collections::BTreeSet;
 use tokio_util::sync::CancellationToken;
 
@@ -42,10 +43,10 @@ pub async fn plan_delete(
         match s {
             S3Source::Object(o) => add(&mut plan, o.key.clone(), o.size),
             S3Source::Prefix(p) => {
-                let req = ListRequest::recursive(bucket, p, 1000);
-                let mut pages = crate::store::pages(store, req).cancel_on(cancel);
-                while let Some(page) = pages.next().await {
-                    for o in page?.objects {
+                let mut walk =
+                    Walk::new(store, bucket, p, WalkOptions::default()).cancel_on(cancel);
+                while let Some(batch) = walk.next().await {
+                    for o in batch? {
                         add(&mut plan, o.key, o.size);
                     }
                     progress(plan.keys.len() as u64);

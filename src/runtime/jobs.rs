@@ -208,29 +208,36 @@ async fn browse_job(
                 "listing finished"
             );
         }
-        browse::Request::Count {
-            bucket,
-            prefix,
-            page_size,
-        } => {
+        browse::Request::Count { bucket, prefix } => {
             let mut totals = PrefixTotals::default();
-            let req = ListRequest::recursive(&bucket, &prefix, page_size);
-            let mut pages = crate::store::pages(store, req).cancel_on(cancel);
-            while let Some(page) = pages.next().await {
-                match page {
+            let mut walk = crate::walk::Walk::new(
+                store,
+                &bucket,
+                &prefix,
+                crate::walk::WalkOptions::default(),
+            )
+            .cancel_on(cancel);
+            loop {
+                match walk.next().await {
                     // Running totals supersede each other...
-                    Ok(p) => {
-                        totals.objects += p.objects.len() as u64;
-                        totals.bytes += p.objects.iter().map(|o| o.size).sum::<u64>();
-                        let done = p.next.is_none();
+                    Some(Ok(batch)) => {
+                        totals.objects += batch.len() as u64;
+                        totals.bytes += batch.iter().map(|o| o.size).sum::<u64>();
                         tx.report(
                             id,
-                            TaskEvent::Browse(browse::Reply::Totals(Ok((totals, done)))),
+                            TaskEvent::Browse(browse::Reply::Totals(Ok((totals, false)))),
                         );
                     }
                     // ...a failure must arrive, after the last of them (the
                     // loop reads reports before the queue).
-                    Err(e) => send(browse::Reply::Totals(Err(e))).await,
+                    Some(Err(e)) => {
+                        send(browse::Reply::Totals(Err(e))).await;
+                        break;
+                    }
+                    None => {
+                        send(browse::Reply::Totals(Ok((totals, true)))).await;
+                        break;
+                    }
                 }
             }
         }

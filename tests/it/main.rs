@@ -38,6 +38,7 @@ mod snapshots_questions;
 mod startup;
 mod transfers;
 mod versions;
+mod walk;
 mod why;
 mod width;
 mod writes;

@@ -328,9 +328,21 @@ async fn a_file_that_grows_before_it_is_read_is_not_sent_torn(s: &Server) {
     std::fs::write(dir.path().join("a.bin"), data(1000, 1)).unwrap();
     std::fs::write(dir.path().join("b.log"), "first line").unwrap();
     let log = dir.path().join("b.log");
+    // The local walk runs on its own thread beside the uploads: it has
+    // handed over a.bin, but under load it may not have looked at b.log
+    // yet when a.bin's PutObject goes out. Give it that moment before the
+    // log grows (nothing is timed: the walk of two files only has to have
+    // been scheduled), else the walk sees the grown file and sends all of
+    // it, which is right but not this test's case.
     let store = changer(
         s.store.clone(),
-        |c| matches!(c, Call::Put(r) if r.key.ends_with("a.bin")),
+        |c| {
+            let hit = matches!(c, Call::Put(r) if r.key.ends_with("a.bin"));
+            if hit {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            hit
+        },
         log.clone(),
         append,
     );

@@ -19,12 +19,9 @@ pub enum Request {
     },
     /// HeadObject (and tags) of the object under the cursor.
     Object { bucket: String, key: String },
-    /// Every key under a prefix, reported as running totals.
-    Count {
-        bucket: String,
-        prefix: String,
-        page_size: i32,
-    },
+    /// Every key under a prefix, reported as running totals (walked:
+    /// several listings side by side, src/walk/).
+    Count { bucket: String, prefix: String },
     /// The browsed bucket's details (region, versioning).
     Info { bucket: String },
     /// The deleted keys and prefixes of one tree level (`H`).

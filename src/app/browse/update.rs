@@ -159,7 +159,6 @@ impl Browse {
         let job = Job::Browse(Request::Count {
             bucket: self.tree.bucket.clone(),
             prefix: prefix.clone(),
-            page_size: cx.session.settings.page_size,
         });
         let id = cx.start(owner, job);
         cx.status(format!(

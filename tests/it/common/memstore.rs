@@ -152,6 +152,26 @@ impl MemStore {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Puts empty objects at `keys` directly (a listing's fixture).
+    pub fn seed(&self, bucket: &str, keys: &[String]) {
+        let mut st = self.lock();
+        let objs = st.buckets.entry(bucket.to_owned()).or_default();
+        for k in keys {
+            objs.insert(
+                k.clone(),
+                Obj {
+                    data: Bytes::new(),
+                    etag: format!("\"{}\"", md5_hex(b"")),
+                    modified: 0,
+                    content_type: None,
+                    storage_class: None,
+                    parts: Vec::new(),
+                    crc32: None,
+                },
+            );
+        }
+    }
+
     /// Every object of `bucket`, read without going through the trait.
     pub fn objects(&self, bucket: &str) -> BTreeMap<String, Obj> {
         self.lock().buckets.get(bucket).cloned().unwrap_or_default()
