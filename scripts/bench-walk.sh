@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Times listing every key under a prefix, as the `s` count, delete plans and
+# prefix downloads do, side by side with what people otherwise run: pail's
+# `pail ls --recursive --summarize` (the parallel walker, src/walk/), `aws s3
+# ls --recursive --summarize` and `rclone size`, each at its defaults, on
+# Ceph's radosgw on 127.0.0.1. Trees: WIDE (100 prefixes x 1,000 keys) and
+# FLAT (100,000 keys under one prefix), seeded once per server start (the
+# OSD keeps them in RAM). Medians of --runs runs, peak RSS, the count each
+# tool reported (a tool that counts wrong is flagged). Results: stdout and
+# target/bench/walk.md.
+#
+# Installs what it needs on first use: the aws CLI (scripts/install-moto.sh),
+# rclone (Debian), radosgw (scripts/radosgw.sh). --url uses a running server
+# instead (keys bench/benchsecret), seeding only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+    cat <<'EOF'
+usage: scripts/bench-walk.sh [--runs N] [--keys N] [--url URL] [--no-build]
+  --runs N    runs per tool and tree (default 3); the median is reported
+  --keys N    keys per tree (default 100000; WIDE spreads them over 100 prefixes)
+  --url URL   an S3 server already running (access key bench, secret benchsecret)
+  --no-build  use target/release/pail as it is
+EOF
+}
+runs=3 keys=100000 url= build=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --runs) runs=${2:?}; shift ;;
+        --keys) keys=${2:?}; shift ;;
+        --url) url=${2:?}; shift ;;
+        --no-build) build=0 ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+    shift
+done
+bench=$PWD/target/bench
+mkdir -p "$bench"
+say() { printf '%s\n' "$*" >&2; }
+
+scripts/install-moto.sh
+aws_bin=$PWD/target/venv-moto/bin/aws
+if ! command -v rclone >/dev/null; then
+    say "installing rclone (Debian)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null 2>&1 || {
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null
+    }
+fi
+rclone_bin=$(command -v rclone)
+[ "$build" = 1 ] && cargo build --release --quiet
+pail_bin=$PWD/target/release/pail
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=benchsecret
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_CA_BUNDLE \
+    http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+printf '[default]\ns3 =\n    addressing_style = path\n' >"$bench/aws-config"
+: >"$bench/aws-credentials"
+: >"$bench/rclone.conf"
+: >"$bench/pail-config.toml"
+export AWS_CONFIG_FILE=$bench/aws-config AWS_SHARED_CREDENTIALS_FILE=$bench/aws-credentials
+export RCLONE_CONFIG=$bench/rclone.conf
+export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=bench
+export RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_BENCH_REGION=us-east-1
+export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG_BENCH_PROVIDER=Ceph
+
+rgw_state=$bench/radosgw-walk
+started_rgw=
+cleanup() { [ -n "$started_rgw" ] && scripts/radosgw.sh --stop "$rgw_state" || true; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+if [ -z "$url" ]; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    url=http://127.0.0.1:$port
+    say "starting radosgw on $url"
+    scripts/radosgw.sh "$rgw_state" "$port"
+    started_rgw=1
+fi
+export RCLONE_CONFIG_BENCH_ENDPOINT=$url
+pail=("$pail_bin" --config "$bench/pail-config.toml" --endpoint-url "$url" --region us-east-1)
+bucket=walkbench
+
+# ---------------------------------------------------------------- seeding
+count_of() { # PREFIX -> number of keys (pail, untimed)
+    "${pail[@]}" ls -r --summarize "s3://$bucket/$1" 2>/dev/null | awk '/^Total Objects:/ { print $3 }'
+}
+seed() { # PREFIX LAYOUT(wide|flat): empty objects, uploaded by pail from a local tree
+    local prefix=$1 layout=$2 have
+    have=$(count_of "$prefix/" || true)
+    [ "${have:-0}" = "$keys" ] && return 0
+    say "seeding $keys keys ($layout) under s3://$bucket/$prefix/"
+    local d=$bench/walk-seed/$prefix
+    rm -rf "$d"
+    mkdir -p "$d"
+    python3 - "$d" "$keys" "$layout" <<'PY'
+import os, sys
+d, n, layout = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+per = max(1, n // 100)
+for i in range(n):
+    sub = os.path.join(d, f"p{i // per:03d}") if layout == "wide" else d
+    os.makedirs(sub, exist_ok=True)
+    open(os.path.join(sub, f"k{i:07d}"), "wb").close()
+PY
+    # pail puts a folder inside the destination under its own name.
+    "${pail[@]}" cp --quiet --concurrency 64 "$d" "s3://$bucket/"
+    rm -rf "$d"
+}
+"$aws_bin" --endpoint-url "$url" s3 mb "s3://$bucket" >/dev/null 2>&1 || true
+seed wide wide
+seed flat flat
+
+# ---------------------------------------------------------------- timing
+# One run: prints "SECONDS RSS_KB COUNT".
+run_one() { # TOOL PREFIX
+    local t=$1 p=$2 out=$bench/walk-out.txt
+    local cmd
+    case $t in
+        pail) cmd=("${pail[@]}" ls --recursive --summarize "s3://$bucket/$p/") ;;
+        aws) cmd=("$aws_bin" --endpoint-url "$url" s3 ls --recursive --summarize "s3://$bucket/$p/") ;;
+        rclone) cmd=("$rclone_bin" size "bench:$bucket/$p/") ;;
+    esac
+    /usr/bin/time -f '%e %M' -o "$bench/walk-time.txt" "${cmd[@]}" >"$out" 2>"$bench/walk-err.txt" || true
+    local n
+    case $t in
+        rclone) n=$(awk -F'[ ()]+' '/^Total objects:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { print $i; exit } }' "$out") ;;
+        *) n=$(awk '/^Total Objects:/ { print $3 }' "$out") ;;
+    esac
+    printf '%s %s\n' "$(cat "$bench/walk-time.txt" | tail -1)" "${n:-?}"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+report=$bench/walk.md
+{
+    echo "# Listing every key (medians of $runs runs, radosgw on 127.0.0.1)"
+    echo
+    echo "| tree | tool | seconds | peak RSS MiB | keys counted | time vs pail |"
+    echo "|---|---|---|---|---|---|"
+} >"$report"
+for tree in wide flat; do
+    declare -A secs=()
+    for t in pail aws rclone; do
+        : >"$bench/walk-runs.txt"
+        for _ in $(seq 1 "$runs"); do
+            run_one "$t" "$tree" >>"$bench/walk-runs.txt"
+        done
+        s=$(awk '{ print $1 }' "$bench/walk-runs.txt" | median)
+        m=$(awk '{ print $2 }' "$bench/walk-runs.txt" | median)
+        n=$(awk '{ print $3 }' "$bench/walk-runs.txt" | sort -u | tr '\n' ' ')
+        secs[$t]=$s
+        flag=
+        [ "${n% }" != "$keys" ] && flag=" (expected $keys)"
+        ratio=$(awk -v a="$s" -v b="${secs[pail]}" 'BEGIN { if (b > 0) printf "%.2f×", a / b }')
+        line="| $tree | $t | $s | $((m / 1024)) | ${n% }$flag | $ratio |"
+        echo "$line" >>"$report"
+        say "$line"
+    done
+done
+echo >>"$report"
+echo "WIDE: $keys keys under 100 prefixes; FLAT: $keys keys under one prefix. pail: \`pail ls --recursive --summarize\`; aws: \`aws s3 ls --recursive --summarize\`; rclone: \`rclone size\`." >>"$report"
+cat "$report"
