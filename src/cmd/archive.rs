@@ -134,17 +134,7 @@ pub async fn restore(ctx: &Ctx, t: &str, days: i32, tier: Option<&str>, yes: boo
         summary: true,
         dest: Box::new(|_| None),
     };
-    let spec = Spec::Thaw {
-        bucket,
-        keys: plan
-            .objects
-            .iter()
-            .map(|o| (o.key.clone(), o.size))
-            .collect(),
-        days,
-        tier,
-    };
-    let code = run(ctx, &view, spec).await;
+    let code = run(ctx, &view, plan.spec(days, tier)).await;
     ctx.out
         .note("HeadObject (the inspector, i) shows when each restored copy is ready.");
     code

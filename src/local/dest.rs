@@ -422,7 +422,7 @@ impl Pending {
             // an O_TMPFILE that is the whole "only if absent" commit.
             None if !overwrite => {
                 return self.link_tmpfile(&self.name).map_err(|e| match e {
-                    Errno::EXIST => already_exists(&self.shown),
+                    Errno::EXIST => self.taken(),
                     e => io::Error::from(e),
                 });
             }
@@ -433,13 +433,25 @@ impl Pending {
                 .map_err(|e| self.rename_error(e))
         } else {
             rename_noreplace(&self.dir, &temp, &self.name).map_err(|e| match e {
-                Errno::EXIST => already_exists(&self.shown),
+                Errno::EXIST => self.taken(),
                 e => self.rename_error(e),
             })
         };
         renamed?;
         self.temp = None;
         Ok(())
+    }
+
+    /// The name was free when checked and taken at the commit: by a folder
+    /// (another item of the job wrote `name/…` meanwhile) or by a file.
+    fn taken(&self) -> io::Error {
+        match lstat(&self.dir, &self.name) {
+            Ok(Some(Existing {
+                kind: EntryKind::Dir,
+                ..
+            })) => folder_in_the_way(&self.shown),
+            _ => already_exists(&self.shown),
+        }
     }
 
     fn rename_error(&self, e: Errno) -> io::Error {

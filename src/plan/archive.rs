@@ -50,6 +50,20 @@ pub struct RestorePlan {
 }
 
 impl RestorePlan {
+    /// The job that asks for exactly this plan's objects.
+    pub fn spec(&self, days: i32, tier: Tier) -> crate::engine::Spec {
+        crate::engine::Spec::Thaw {
+            bucket: self.bucket.clone(),
+            keys: self
+                .objects
+                .iter()
+                .map(|o| (o.key.clone(), o.size))
+                .collect(),
+            days,
+            tier,
+        }
+    }
+
     /// The classes in the plan, each with its count.
     pub fn classes(&self) -> Vec<(String, u64)> {
         let mut by: std::collections::BTreeMap<String, u64> = Default::default();

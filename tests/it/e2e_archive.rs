@@ -4,22 +4,11 @@
 //! archived objects (never a sibling prefix); a class change then copies
 //! the plain object and the restored one, and says so first.
 
-use crate::common::pty::Pty;
+use crate::common::pty::{Pty, wait_until};
 use aws_sdk_s3::types::StorageClass;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ENTER: &str = "\r";
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting until {what}");
-}
 
 /// (x-amz-restore, storage class) of a key.
 fn head(

@@ -2,9 +2,9 @@
 //! against moto, keys pressed as a user would, then the files on disk and
 //! the keys in the bucket checked.
 
-use crate::common::pty::Pty;
+use crate::common::pty::{Pty, wait_until};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
@@ -35,17 +35,6 @@ fn quit(t: &mut Pty) {
     t.press(&[ESC, "q"]);
     let s = t.wait_exit(Duration::from_secs(30));
     assert!(s.success(), "exit status {s:?}");
-}
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting until {what}");
 }
 
 fn keys_in(rt: &tokio::runtime::Runtime, ep: &str, bucket: &str) -> Vec<String> {

@@ -2,9 +2,9 @@
 //! one cleans it up. The release binary in a pseudo-terminal against moto,
 //! SIGKILL as a crash would, then the bucket's open multipart uploads.
 
-use crate::common::pty::Pty;
+use crate::common::pty::{Pty, wait_until};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ENTER: &str = "\r";
 
@@ -34,17 +34,6 @@ fn open_uploads(rt: &tokio::runtime::Runtime, ep: &str, bucket: &str) -> Vec<Str
             .filter_map(|u| u.key().map(str::to_owned))
             .collect()
     })
-}
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting until {what}");
 }
 
 #[test]

@@ -166,16 +166,7 @@ fn thaw(w: &Waiting, plan: RestorePlan) -> Question {
         .collect();
     let job = Planned {
         kind: Kind::Thaw,
-        spec: Spec::Thaw {
-            bucket: plan.bucket.clone(),
-            keys: plan
-                .objects
-                .iter()
-                .map(|o| (o.key.clone(), o.size))
-                .collect(),
-            days,
-            tier,
-        },
+        spec: plan.spec(days, tier),
         from: place_of(&w.bucket, &w.sources),
         to: String::new(),
         touches: touches(w),

@@ -167,8 +167,21 @@ fn a_folder_made_during_the_download_fails_the_commit() {
         let err = pending.commit(None, true).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::IsADirectory);
         assert!(tmp.path().join(&name).is_dir());
+        // Without overwrite too: a folder is in the way, not "exists".
+        let name = format!("late-keep{i}");
+        let pending = dest.create(&rel(&name)).unwrap();
+        fs::create_dir(tmp.path().join(&name)).unwrap();
+        let err = pending.commit(None, false).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::IsADirectory, "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!("a folder named {name} is in the way")
+        );
     }
-    assert_eq!(listing(tmp.path()), ["late0", "late1"]);
+    assert_eq!(
+        listing(tmp.path()),
+        ["late-keep0", "late-keep1", "late0", "late1"]
+    );
 }
 
 #[test]

@@ -259,3 +259,16 @@ impl Drop for Pty {
         }
     }
 }
+
+/// Polls `f` until it holds, for at most a minute (a server or the
+/// terminal catching up); panics naming `what` after that.
+pub fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting until {what}");
+}
