@@ -184,7 +184,8 @@ pub fn keep_both_key(key: &str, taken: impl Fn(&str) -> bool) -> String {
 }
 
 /// Every key under `prefix` (at any depth), for conflict checks without a
-/// HEAD per item.
+/// HEAD per item. It takes no request slots: an item that holds one may
+/// ask (a "keep both" name), and waiting for a second could deadlock.
 pub async fn existing(
     env: &Env,
     bucket: &str,

@@ -36,7 +36,8 @@ pub async fn expand(env: &Env, bucket: &str, sources: &[Mapping], tx: mpsc::Send
             }
             S3Source::Prefix(p) => {
                 let mut walk = crate::walk::Walk::new(&*env.store, bucket, p, env.walk_options())
-                    .cancel_on(&env.cancel);
+                    .cancel_on(&env.cancel)
+                    .taking_turns(&*env.lane);
                 while let Some(batch) = walk.next().await {
                     match batch {
                         Ok(objects) => {

@@ -281,8 +281,9 @@ impl Env {
         }
     }
 
-    /// How wide a job's listings go: part of the job's request slots, so
-    /// the listing of a prefix leaves room for the transfers it feeds.
+    /// How wide a job's listings go: at most half the job's request slots
+    /// (its requests take those slots, `Walk::taking_turns`), so the
+    /// listing of a prefix leaves room for the transfers it feeds.
     pub fn walk_options(&self) -> crate::walk::WalkOptions {
         crate::walk::WalkOptions {
             width: (self.settings.concurrency / 2).clamp(1, 16),

@@ -135,6 +135,13 @@ impl Drop for Slot {
     }
 }
 
+/// A walk's listing requests take the job's slots like its transfers do.
+impl crate::walk::Turns for Lane {
+    fn turn(&self) -> futures::future::BoxFuture<'_, Box<dyn Send>> {
+        Box::pin(async move { Box::new(self.slot().await) as Box<dyn Send> })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

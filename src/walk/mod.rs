@@ -44,6 +44,14 @@ impl Default for WalkOptions {
     }
 }
 
+/// Where a walk's requests wait their turn: a transfer job's share of the
+/// request slots (src/engine/scheduler.rs), so the listing of a prefix and
+/// the transfers it feeds take turns with every other job fairly. What
+/// `turn` gives is held for the request's length.
+pub trait Turns: Send + Sync {
+    fn turn(&self) -> BoxFuture<'_, Box<dyn Send>>;
+}
+
 /// One stretch of the key space, in order.
 enum Part {
     /// Keys already listed (a level's own objects).
@@ -85,6 +93,7 @@ pub struct Walk<'a> {
     next_id: u64,
     width: usize,
     cancel: Option<CancellationToken>,
+    turns: Option<&'a dyn Turns>,
     /// Keys handed out so far.
     listed: u64,
     /// Requests made so far.
@@ -104,6 +113,7 @@ impl<'a> Walk<'a> {
             next_id: 0,
             width: opts.width.max(1),
             cancel: None,
+            turns: None,
             listed: 0,
             requests: 0,
             done: false,
@@ -117,6 +127,12 @@ impl<'a> Walk<'a> {
     /// `cancel` is cancelled, even in the middle of requests.
     pub fn cancel_on(mut self, cancel: &CancellationToken) -> Self {
         self.cancel = Some(cancel.clone());
+        self
+    }
+
+    /// Each request waits for a turn from `turns` first.
+    pub fn taking_turns(mut self, turns: &'a dyn Turns) -> Self {
+        self.turns = Some(turns);
         self
     }
 
@@ -233,7 +249,7 @@ impl<'a> Walk<'a> {
     /// Starts requests for the first parts that need one, in order, until
     /// `width` are in flight.
     fn start_requests(&mut self) {
-        let store = self.store;
+        let (store, turns) = (self.store, self.turns);
         let bucket = self.bucket.clone();
         let mut started = Vec::new();
         let mut inflight = self.inflight.len();
@@ -273,6 +289,10 @@ impl<'a> Walk<'a> {
         for (id, req) in started {
             self.requests += 1;
             self.inflight.push(Box::pin(async move {
+                let _turn = match turns {
+                    Some(t) => Some(t.turn().await),
+                    None => None,
+                };
                 let page = store.list_page(&req).await;
                 (id, page)
             }));

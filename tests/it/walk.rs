@@ -248,3 +248,53 @@ async fn pail_ls_lists_a_level_every_key_and_the_totals() {
     let r = p.run(&["ls", "-r", &format!("s3://{b}-missing/")]);
     assert_eq!(r.code, 1, "{}", r.stderr);
 }
+
+/// Requests wait for a turn: with two turns to share, a walk of width 8
+/// never has more than two requests out, and still lists everything.
+#[test]
+fn requests_take_turns() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Two {
+        sem: Arc<tokio::sync::Semaphore>,
+        out: Arc<AtomicUsize>,
+        most: Arc<AtomicUsize>,
+    }
+    struct Held(
+        #[allow(dead_code)] tokio::sync::OwnedSemaphorePermit,
+        Arc<AtomicUsize>,
+    );
+    impl Drop for Held {
+        fn drop(&mut self) {
+            self.1.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    impl pail::walk::Turns for Two {
+        fn turn(&self) -> futures::future::BoxFuture<'_, Box<dyn Send>> {
+            Box::pin(async move {
+                let p = self.sem.clone().acquire_owned().await.unwrap();
+                let n = self.out.fetch_add(1, Ordering::SeqCst) + 1;
+                self.most.fetch_max(n, Ordering::SeqCst);
+                Box::new(Held(p, self.out.clone())) as Box<dyn Send>
+            })
+        }
+    }
+    let store = MemStore::new(&[B], 1000);
+    let k: Vec<String> = (0..40).map(|p| format!("p{p:02}/k")).collect();
+    store.seed(B, &k);
+    let two = Two {
+        sem: Arc::new(tokio::sync::Semaphore::new(2)),
+        out: Arc::default(),
+        most: Arc::default(),
+    };
+    let n = rt().block_on(async {
+        let mut w = Walk::new(&store, B, "", WalkOptions { width: 8 }).taking_turns(&two);
+        let mut n = 0;
+        while let Some(b) = w.next().await {
+            n += b.unwrap().len();
+        }
+        n
+    });
+    assert_eq!(n, 40);
+    assert!(two.most.load(Ordering::SeqCst) <= 2);
+}
