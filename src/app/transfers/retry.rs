@@ -54,20 +54,12 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
         },
         Spec::Delete { bucket, keys } => Spec::Delete {
             bucket: bucket.clone(),
-            keys: keys
-                .iter()
-                .filter(|(k, _)| failed.contains(k))
-                .cloned()
-                .collect(),
+            keys: only_failed(keys, failed, |(k, _)| k),
         },
         Spec::MakeFolder { .. } => spec.clone(),
         Spec::AbortUploads { bucket, uploads } => Spec::AbortUploads {
             bucket: bucket.clone(),
-            uploads: uploads
-                .iter()
-                .filter(|(k, _)| failed.contains(k))
-                .cloned()
-                .collect(),
+            uploads: only_failed(uploads, failed, |(k, _)| k),
         },
         Spec::Thaw {
             bucket,
@@ -76,11 +68,7 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
             tier,
         } => Spec::Thaw {
             bucket: bucket.clone(),
-            keys: keys
-                .iter()
-                .filter(|(k, _)| failed.contains(k))
-                .cloned()
-                .collect(),
+            keys: only_failed(keys, failed, |(k, _)| k),
             days: *days,
             tier: *tier,
         },
@@ -90,20 +78,12 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
             to,
         } => Spec::ChangeClass {
             bucket: bucket.clone(),
-            objects: objects
-                .iter()
-                .filter(|o| failed.contains(&o.key))
-                .cloned()
-                .collect(),
+            objects: only_failed(objects, failed, |o| &o.key),
             to: to.clone(),
         },
         Spec::History { bucket, steps } => Spec::History {
             bucket: bucket.clone(),
-            steps: steps
-                .iter()
-                .filter(|s| failed.iter().any(|k| k == s.key()))
-                .cloned()
-                .collect(),
+            steps: only_failed(steps, failed, |s| s.key()),
         },
         Spec::Upload {
             paths,
@@ -113,6 +93,15 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
         } => return retry_uploads(paths, bucket, prefix, options, failed),
     };
     vec![spec]
+}
+
+/// The items of `items` whose name (as the job reported it) failed.
+fn only_failed<T: Clone>(items: &[T], failed: &[String], name: impl Fn(&T) -> &str) -> Vec<T> {
+    items
+        .iter()
+        .filter(|i| failed.iter().any(|f| f == name(i)))
+        .cloned()
+        .collect()
 }
 
 /// A failed file `/home/u/photos/2026/a.jpg` of a picked `/home/u/photos`
