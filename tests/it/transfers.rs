@@ -1002,20 +1002,6 @@ async fn copy_conflicts(s: &Server) {
 
 // 9. Faults on the wire (moto behind a proxy) -------------------------------
 
-/// A store that talks to `endpoint` (the proxy) as moto's client.
-async fn proxied(endpoint: &str, max_attempts: Option<u32>) -> Arc<dyn Store> {
-    Arc::new(
-        AwsStore::connect(ConnectOptions {
-            endpoint_url: Some(endpoint.to_owned()),
-            region: Some("us-east-1".into()),
-            static_credentials: Some(("testing".into(), "testing".into())),
-            max_attempts,
-            ..Default::default()
-        })
-        .await,
-    )
-}
-
 fn gets_of(p: &Proxy, key: &str) -> Vec<crate::common::proxy::Seen> {
     p.seen()
         .into_iter()

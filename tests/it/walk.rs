@@ -298,3 +298,48 @@ fn requests_take_turns() {
     assert_eq!(n, 40);
     assert!(two.most.load(Ordering::SeqCst) <= 2);
 }
+
+/// A server that stops answering properly mid-way (a refused page, a
+/// page that is not S3's XML, a connection reset): the walk ends with the
+/// error, never with a partial listing presented as complete; a delete
+/// planned from it plans nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_that_breaks_mid_way_is_an_error() {
+    use crate::common::proxy::{Fault, Proxy};
+    let Some(s) = crate::common::engine::Server::moto().await else {
+        return;
+    };
+    let b = s.bucket("walkfault").await;
+    for p in 0..6 {
+        for i in 0..3 {
+            s.put(&b, &format!("d/p{p}/{i}"), b"x").await;
+        }
+    }
+    for fault in [Fault::Deny, Fault::Garble, Fault::Reset] {
+        let mut lists = 0;
+        let proxy = Proxy::start(&s.endpoint, move |r| {
+            if r.method == "GET" && r.target.contains("list-type=2") {
+                lists += 1;
+                // Every fourth: the walk and then the plan each meet one.
+                if lists % 4 == 0 {
+                    return fault;
+                }
+            }
+            Fault::Pass
+        })
+        .await;
+        let store = crate::common::engine::proxied(&proxy.endpoint, Some(1)).await;
+        let r = all(&*store, &b, "d/", WalkOptions { width: 2 }, None).await;
+        assert!(r.is_err(), "{r:?}");
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let plan = pail::plan::plan_delete(
+            &*store,
+            &b,
+            &[pail::engine::S3Source::Prefix("d/".into())],
+            &cancel,
+            |_| {},
+        )
+        .await;
+        assert!(plan.is_err(), "a broken listing plans no delete");
+    }
+}

@@ -409,3 +409,17 @@ impl Drop for MotoProcess {
         self.kill();
     }
 }
+
+/// A store that talks to `endpoint` (the proxy) as moto's client.
+pub async fn proxied(endpoint: &str, max_attempts: Option<u32>) -> Arc<dyn Store> {
+    Arc::new(
+        AwsStore::connect(ConnectOptions {
+            endpoint_url: Some(endpoint.to_owned()),
+            region: Some("us-east-1".into()),
+            static_credentials: Some(("testing".into(), "testing".into())),
+            max_attempts,
+            ..Default::default()
+        })
+        .await,
+    )
+}
