@@ -30,6 +30,8 @@ pub enum Kind {
     Thaw,
     /// Objects copied onto themselves in another storage class.
     ClassChange,
+    /// A sync plan run.
+    Sync,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             Kind::Abort => "abort uploads",
             Kind::Thaw => "restore from archive",
             Kind::ClassChange => "storage class",
+            Kind::Sync => "sync",
         }
     }
 
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Abort => "Aborted",
             Kind::Thaw => "Requested",
             Kind::ClassChange => "Changed",
+            Kind::Sync => "Synced",
         }
     }
 
@@ -143,6 +147,13 @@ pub fn describe(spec: &Spec) -> String {
             crate::format::count(objects.len() as u64, "object", "objects"),
             clean(bucket),
             clean(to)
+        ),
+        Spec::Sync(job) => format!(
+            "syncing {} into {} ({}, {})",
+            clean(&job.source.describe()),
+            clean(&job.dest.describe()),
+            crate::format::count(job.steps.len() as u64, "transfer", "transfers"),
+            crate::format::count(job.deletes.len() as u64, "delete", "deletes")
         ),
     }
 }

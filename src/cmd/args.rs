@@ -486,6 +486,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(about = super::sync::ABOUT, long_about = super::sync::LONG, after_help = super::sync::EXAMPLES)]
+    Sync(super::sync::SyncArgs),
     #[command(about = UPLOADS_ABOUT, long_about = UPLOADS_LONG, after_help = UPLOADS_EXAMPLES)]
     Uploads {
         #[command(subcommand)]
@@ -523,6 +525,7 @@ impl Command {
             Command::Cp { output, .. }
             | Command::Mv { output, .. }
             | Command::Rm { output, .. } => *output,
+            Command::Sync(a) => a.output,
             Command::Uploads { action } => match action {
                 UploadsCommand::Ls { output, .. } | UploadsCommand::Abort { output, .. } => *output,
             },
@@ -544,6 +547,7 @@ impl Command {
                 (transfer.conflict.as_deref(), transfer.concurrency)
             }
             Command::Rm { concurrency, .. } => (None, *concurrency),
+            Command::Sync(a) => (None, a.concurrency),
             Command::Uploads { .. }
             | Command::Ls { .. }
             | Command::Posture { .. }

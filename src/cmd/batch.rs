@@ -75,6 +75,7 @@ pub async fn run(
             recursive,
             ..
         } => super::rm::run(&ctx, targets, *yes, *recursive).await,
+        Command::Sync(a) => super::sync::run(&ctx, a).await,
         Command::Uploads { action } => match action {
             UploadsCommand::Ls { target, .. } => super::uploads::ls(&ctx, target).await,
             UploadsCommand::Abort {

@@ -23,6 +23,7 @@ mod presign;
 mod resolve;
 mod rm;
 mod signals;
+mod sync;
 mod target;
 mod uploads;
 

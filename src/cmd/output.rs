@@ -145,7 +145,7 @@ impl Out {
     }
 
     /// Draws the progress line (a terminal, people only).
-    fn progress(&self, line: &str) {
+    pub fn progress(&self, line: &str) {
         if self.mode != Mode::Human || !self.tty {
             return;
         }
@@ -158,7 +158,7 @@ impl Out {
         *drawn = true;
     }
 
-    fn clear_progress(&self) {
+    pub fn clear_progress(&self) {
         let mut drawn = self.drawn.lock().unwrap_or_else(|p| p.into_inner());
         if *drawn {
             let _ = write!(std::io::stderr(), "\r\x1b[K");

@@ -235,7 +235,7 @@ async fn item(
 
 /// One copy to `dst` under `cond`: CopyObject, or UploadPartCopy above
 /// the copy threshold.
-async fn copy_one(
+pub(super) async fn copy_one(
     env: &Env,
     src: &ObjectRef,
     dst: &ObjectRef,

@@ -26,6 +26,7 @@ pub mod progress;
 mod retry;
 pub mod scheduler;
 pub mod stream;
+pub mod sync;
 mod upload;
 pub mod uploads;
 pub mod verify;
@@ -229,6 +230,8 @@ pub enum Spec {
         objects: Vec<ObjectSummary>,
         to: String,
     },
+    /// A sync plan's rows (see `plan::sync`): transfers, then deletes.
+    Sync(Box<sync::Job>),
 }
 
 /// What a job runs with.
@@ -394,6 +397,7 @@ pub async fn run(env: &Env, spec: Spec) {
             objects,
             to,
         } => archive::change_class(env, &bucket, objects, &to).await,
+        Spec::Sync(job) => sync::run(env, *job).await,
     }
     settle(env);
 }

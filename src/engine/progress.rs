@@ -90,13 +90,16 @@ pub enum Skip {
     EmptyFolder,
     /// A restore was asked for, and one is already under way.
     Restoring,
+    /// A sync's delete held back (a transfer failed, a listing was not
+    /// complete, local deletes not allowed): why.
+    Held(String),
 }
 
 impl Skip {
     /// Whether the user asked for this skip (a conflict answer): a script
     /// is told about the other kind with exit code 2.
     pub fn asked_for(&self) -> bool {
-        !matches!(self, Skip::NotAFile(_))
+        !matches!(self, Skip::NotAFile(_) | Skip::Held(_))
     }
 
     /// In words, for the items list ("exists", "identical"...).
@@ -110,6 +113,7 @@ impl Skip {
             ),
             Skip::NotAFile(why) => why.to_string(),
             Skip::Restoring => "a restore is already under way".into(),
+            Skip::Held(why) => why.clone(),
             Skip::EmptyFolder => {
                 "empty folder (S3 has no folders; [transfers] folder_markers = true makes name/ markers)"
                     .into()

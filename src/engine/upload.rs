@@ -238,6 +238,12 @@ async fn one(
             storage_class: options.storage_class.clone(),
             encryption: options.encryption.clone(),
             if_absent: cond.if_absent,
+            // The file's time in rclone's convention (store/mtime.rs).
+            metadata: mtime
+                .filter(|_| env.settings.preserve_mtime)
+                .map(crate::store::mtime::rclone_pair)
+                .into_iter()
+                .collect(),
             ..PutRequest::default()
         };
         let path = path.clone();
@@ -302,7 +308,7 @@ async fn same_as_remote(path: &Path, size: u64, mtime: Option<SystemTime>, r: &R
 /// One PutObject: the file is opened, checked against what the walk saw,
 /// read whole, and checked again after its last byte, so a file that grew
 /// or changed is never sent torn.
-async fn single(
+pub(super) async fn single(
     env: &Env,
     req: &PutRequest,
     path: &Path,
@@ -340,7 +346,7 @@ async fn single(
     Ok(())
 }
 
-async fn multipart(
+pub(super) async fn multipart(
     env: &Env,
     req: &PutRequest,
     path: &Path,

@@ -22,7 +22,7 @@ pub enum Algo {
 }
 
 impl Algo {
-    fn from_name(name: &str) -> Option<Algo> {
+    pub fn from_name(name: &str) -> Option<Algo> {
         Some(match name {
             "CRC32" => Algo::Crc32,
             "CRC32C" => Algo::Crc32c,

@@ -156,6 +156,27 @@ impl Dest {
         }
     }
 
+    /// Removes the file at `rel` if it is still what `planned` says (a
+    /// sync's delete): `Ok(false)` when something else is there now (or
+    /// nothing), which is left alone. Never follows a symlink, never
+    /// removes a folder.
+    pub fn remove_if(
+        &self,
+        rel: &RelPath,
+        planned: impl Fn(&Existing) -> bool,
+    ) -> io::Result<bool> {
+        let Some(dir) = self.open_dirs(parent_segments(rel), false)? else {
+            return Ok(false);
+        };
+        match lstat(&dir, rel.file_name())? {
+            Some(e) if e.kind == EntryKind::File && planned(&e) => {
+                rfs::unlinkat(&dir, rel.file_name(), AtFlags::empty())?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Starts a download of `rel`: creates its parent directories, then an
     /// invisible temporary file beside where it will live (O_TMPFILE where
     /// the filesystem has it, else `.NAME.pail-PID-XXXXXX.tmp`). The first

@@ -9,5 +9,6 @@
 pub mod archive;
 pub mod delete;
 pub mod rollback;
+pub mod sync;
 
 pub use delete::{DeletePlan, plan_delete};

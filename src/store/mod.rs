@@ -9,6 +9,7 @@ pub mod aws;
 pub mod endpoint;
 mod error;
 pub mod links;
+pub mod mtime;
 mod objects;
 mod pages;
 pub mod settings;

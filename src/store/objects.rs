@@ -115,6 +115,10 @@ pub struct ObjectHead {
     pub storage_class: Option<String>,
     /// `x-amz-restore` of an archived object ([`super::archive::parse_restore_header`]).
     pub restore: Option<String>,
+    /// x-amz-meta-* pairs (names lower-case, without the prefix), sorted:
+    /// where other tools keep a file's modification time and MD5
+    /// ([`super::mtime`]).
+    pub metadata: Vec<(String, String)>,
 }
 
 /// Chunks of a body as they arrive.
@@ -153,6 +157,10 @@ pub struct PutRequest {
     /// PutObject and CompleteMultipartUpload): a second writer that took
     /// the name meanwhile makes it fail with 412 instead of being replaced.
     pub if_absent: bool,
+    /// Write only over the object with this ETag (`If-Match` on PutObject
+    /// and CompleteMultipartUpload, where the server honours it): a sync
+    /// replaces exactly what it planned to replace.
+    pub if_match: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

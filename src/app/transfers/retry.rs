@@ -91,6 +91,17 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
             prefix,
             options,
         } => return retry_uploads(paths, bucket, prefix, options, failed),
+        // The failed rows again, held to the same plan: a row that changed
+        // since fails the same way (plan again to take the change).
+        Spec::Sync(job) => {
+            let mut job = (**job).clone();
+            let (source, dest) = (job.source.clone(), job.dest.clone());
+            job.steps
+                .retain(|s| failed.iter().any(|f| *f == source.name_of(&s.from)));
+            job.deletes
+                .retain(|g| failed.iter().any(|f| *f == dest.name_of(&g.rel)));
+            Spec::Sync(Box::new(job))
+        }
     };
     vec![spec]
 }

@@ -28,7 +28,9 @@ pub(in crate::engine) fn classify(e: StoreError) -> Failure {
         return Failure::Cancelled;
     }
     if e.status == Some(412) {
-        return Failure::Final("the object changed while it was being downloaded".into());
+        return Failure::Final(
+            "the object changed since it was listed (its ETag is no longer the one planned)".into(),
+        );
     }
     if worth_retrying(&e) {
         Failure::Retry(say(&e))

@@ -175,36 +175,52 @@ async fn item(
         Err(outcome) => return done(outcome, None),
     };
     let at = (escaped || rel.to_string() != planned).then(|| rel.to_string());
+    match fetch_retried(env, bucket, &obj, dest, &rel, overwrite).await {
+        Ok(note) => {
+            if escaped {
+                env.progress.escaped_name();
+            }
+            done(
+                Outcome::Done {
+                    bytes: size,
+                    note: note.map(|n| format!("not verified: {n}")),
+                },
+                at,
+            )
+        }
+        Err(outcome) => done(outcome, None),
+    }
+}
+
+/// [`fetch`] with the job's retries: what could not be verified, or how
+/// the item ended without its file.
+pub(in crate::engine) async fn fetch_retried(
+    env: &Env,
+    bucket: &str,
+    obj: &ObjectSummary,
+    dest: &Dest,
+    rel: &RelPath,
+    overwrite: bool,
+) -> Result<Option<String>, Outcome> {
     let mut last = String::new();
     for attempt in 0..=env.settings.retries {
         if attempt > 0 {
             env.pause(backoff(attempt)).await;
         }
         if env.cancelled() {
-            return done(Outcome::Cancelled, None);
+            return Err(Outcome::Cancelled);
         }
-        match fetch(env, bucket, &obj, dest, &rel, overwrite).await {
-            Ok(note) => {
-                if escaped {
-                    env.progress.escaped_name();
-                }
-                return done(
-                    Outcome::Done {
-                        bytes: size,
-                        note: note.map(|n| format!("not verified: {n}")),
-                    },
-                    at,
-                );
-            }
-            Err(Failure::Final(msg)) => return done(env.failed(msg), None),
-            Err(Failure::Cancelled) => return done(Outcome::Cancelled, None),
+        match fetch(env, bucket, obj, dest, rel, overwrite).await {
+            Ok(note) => return Ok(note),
+            Err(Failure::Final(msg)) => return Err(env.failed(msg)),
+            Err(Failure::Cancelled) => return Err(Outcome::Cancelled),
             Err(Failure::Retry(msg)) => {
                 tracing::info!(attempt, "download attempt failed, retrying");
                 last = msg;
             }
         }
     }
-    done(env.failed(last), None)
+    Err(env.failed(last))
 }
 
 /// One attempt at one object: temp file, GET(s), checks, rename. Returns
@@ -230,13 +246,22 @@ async fn fetch(
         Check::Unverifiable(why) => Some(why),
         _ => None,
     };
+    // The file's own time where a tool recorded it (rclone, s3cmd, mc:
+    // store/mtime.rs), else the object's.
+    let recorded =
+        crate::store::mtime::from_metadata(&head.metadata).and_then(|(m, _)| m.to_system_time());
     let mtime = env
         .settings
         .preserve_mtime
-        .then(|| head.modified.or(obj.modified))
-        .flatten()
-        .and_then(|s| u64::try_from(s).ok())
-        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+        .then(|| {
+            recorded.or_else(|| {
+                head.modified
+                    .or(obj.modified)
+                    .and_then(|s| u64::try_from(s).ok())
+                    .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+            })
+        })
+        .flatten();
     // Off the async threads, as every local write (sink.rs); the temp file
     // goes with `pending` if the commit fails or its task dies.
     let commit = tokio::task::spawn_blocking(move || pending.commit(mtime, overwrite))

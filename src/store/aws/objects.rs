@@ -60,6 +60,16 @@ macro_rules! head_from {
             content_type: o.content_type().map(str::to_owned),
             storage_class: o.storage_class().map(|c| c.as_str().to_owned()),
             restore: o.restore().map(str::to_owned),
+            metadata: {
+                let mut m: Vec<(String, String)> = o
+                    .metadata()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                    .collect();
+                m.sort();
+                m
+            },
         }
     }};
 }
@@ -160,6 +170,7 @@ impl AwsStore {
                 new_object!(c.put_object(), req)
                     .set_checksum_crc32(req.crc32.clone())
                     .set_if_none_match(req.if_absent.then(|| "*".to_owned()))
+                    .set_if_match(req.if_match.clone())
                     .body(body.clone().into())
                     .send()
             })
@@ -278,6 +289,7 @@ impl AwsStore {
                     .key(&req.key)
                     .upload_id(upload_id)
                     .set_if_none_match(req.if_absent.then(|| "*".to_owned()))
+                    .set_if_match(req.if_match.clone())
                     .multipart_upload(
                         CompletedMultipartUpload::builder()
                             .set_parts(Some(completed.clone()))
