@@ -74,8 +74,11 @@ impl Endpoint {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expect {
     Absent,
+    /// Its ETag where the listing had one (s3s-fs lists none: then the
+    /// size is all there is to hold it to).
     Object {
         etag: Option<String>,
+        size: u64,
     },
     File {
         size: u64,
@@ -279,7 +282,13 @@ async fn one(env: &Env, job: &Job, dest: Option<&Dest>, step: &Step) -> Outcome 
 
 /// The object at `bucket/key` must still carry `etag` (a HEAD): servers
 /// that ignore `If-Match` are held to the plan this way.
-async fn still_there(env: &Env, bucket: &str, key: &str, etag: Option<&str>) -> Result<(), String> {
+async fn still_there(
+    env: &Env,
+    bucket: &str,
+    key: &str,
+    etag: Option<&str>,
+    size: u64,
+) -> Result<(), String> {
     let req = GetRequest {
         bucket: bucket.to_owned(),
         key: key.to_owned(),
@@ -287,7 +296,8 @@ async fn still_there(env: &Env, bucket: &str, key: &str, etag: Option<&str>) -> 
     };
     let _slot = env.lane.slot().await;
     match env.store.head_object(&req).await {
-        Ok(h) if h.etag.as_deref().map(unquote) == etag.map(unquote) => Ok(()),
+        Ok(h) if etag.is_none() && h.object_size == size => Ok(()),
+        Ok(h) if etag.is_some() && h.etag.as_deref().map(unquote) == etag.map(unquote) => Ok(()),
         Ok(_) => Err(format!(
             "{CHANGED}: the destination object was replaced meanwhile; nothing was written"
         )),
@@ -340,8 +350,8 @@ async fn upload(env: &Env, root: &Path, bucket: &str, key: &str, step: &Step) ->
         Err(e) => return Outcome::Failed(e.to_string()),
     }
     let if_match = match &step.expect {
-        Expect::Object { etag } => {
-            if let Err(why) = still_there(env, bucket, key, etag.as_deref()).await {
+        Expect::Object { etag, size } => {
+            if let Err(why) = still_there(env, bucket, key, etag.as_deref(), *size).await {
                 return env.failed(why);
             }
             etag.clone()
@@ -450,8 +460,8 @@ async fn download(env: &Env, bucket: &str, key: &str, dest: &Dest, step: &Step) 
 }
 
 async fn copy(env: &Env, src: &ObjectRef, dst: &ObjectRef, step: &Step) -> Outcome {
-    if let Expect::Object { etag } = &step.expect
-        && let Err(why) = still_there(env, &dst.bucket, &dst.key, etag.as_deref()).await
+    if let Expect::Object { etag, size } = &step.expect
+        && let Err(why) = still_there(env, &dst.bucket, &dst.key, etag.as_deref(), *size).await
     {
         return env.failed(why);
     }

@@ -36,6 +36,7 @@ mod snapshots_card;
 mod snapshots_history;
 mod snapshots_questions;
 mod startup;
+mod sync;
 mod transfers;
 mod versions;
 mod walk;

@@ -227,15 +227,9 @@ async fn keep_both_picks_a_free_name_every_time(s: &Server) {
     assert_eq!(copies, ["p/n (1).txt", "p/n (2).txt", "p/n.txt"]);
 }
 
-/// Whether the server refuses a PutObject with `If-None-Match: *` onto a
-/// key that exists (AWS, moto, radosgw do).
-fn conditional_put(s: &Server) -> bool {
-    matches!(s.name, "moto" | "radosgw")
-}
-
 on_servers!(keep_both_survives_a_second_writer: moto, radosgw, s3s, rustack);
 async fn keep_both_survives_a_second_writer(s: &Server) {
-    if !conditional_put(s) {
+    if !s.conditional_put() {
         eprintln!(
             "{}: no conditional PutObject; the HEAD before writing is all",
             s.name

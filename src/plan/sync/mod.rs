@@ -284,6 +284,7 @@ impl Plan {
             },
             (Some(d), Endpoint::S3 { .. }) => Expect::Object {
                 etag: d.etag.clone(),
+                size: d.size,
             },
         };
         let mut steps = Vec::new();

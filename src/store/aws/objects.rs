@@ -32,6 +32,13 @@ fn xml_safe(key: &str) -> bool {
         .any(|c| c.is_control() && c != '\n' && c != '\t')
 }
 
+/// An ETag for a write's `If-Match` without its quotes: radosgw compares
+/// the header with the bare value (a quoted one never matches, every
+/// write fails 412); moto and S3 take either.
+fn bare_etag(etag: Option<&str>) -> Option<String> {
+    etag.map(|e| e.trim_matches('"').to_owned())
+}
+
 macro_rules! head_from {
     ($o:expr) => {{
         let o = &$o;
@@ -170,7 +177,7 @@ impl AwsStore {
                 new_object!(c.put_object(), req)
                     .set_checksum_crc32(req.crc32.clone())
                     .set_if_none_match(req.if_absent.then(|| "*".to_owned()))
-                    .set_if_match(req.if_match.clone())
+                    .set_if_match(bare_etag(req.if_match.as_deref()))
                     .body(body.clone().into())
                     .send()
             })
@@ -289,7 +296,7 @@ impl AwsStore {
                     .key(&req.key)
                     .upload_id(upload_id)
                     .set_if_none_match(req.if_absent.then(|| "*".to_owned()))
-                    .set_if_match(req.if_match.clone())
+                    .set_if_match(bare_etag(req.if_match.as_deref()))
                     .multipart_upload(
                         CompletedMultipartUpload::builder()
                             .set_parts(Some(completed.clone()))

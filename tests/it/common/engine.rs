@@ -202,6 +202,13 @@ impl Server {
         objects.into_iter().collect()
     }
 
+    /// Whether the server refuses a PutObject with `If-None-Match: *` onto
+    /// a key that exists (AWS, moto, radosgw do; s3s-fs and rustack
+    /// write over it).
+    pub fn conditional_put(&self) -> bool {
+        matches!(self.name, "moto" | "radosgw")
+    }
+
     pub fn env(&self, settings: Settings) -> Env {
         env_with(self.store.clone(), settings)
     }
