@@ -36,6 +36,7 @@ pub mod scroll;
 mod selection;
 pub mod session;
 pub mod share;
+pub mod sync;
 pub mod task;
 pub mod transfers;
 pub mod tree;
@@ -224,6 +225,7 @@ impl App {
                 clip: None,
                 last_download_dir: None,
                 last_upload_dir: None,
+                last_sync_dir: None,
                 upload_options: config.transfers.upload.clone(),
             },
             modals: modal::Modals::default(),

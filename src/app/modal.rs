@@ -104,6 +104,8 @@ pub enum Modal {
     Fixes(Box<super::card::FixMenu>),
     /// Why the last request was denied.
     Why(Box<super::why::Panel>),
+    /// A sync's plan, before it runs.
+    Sync(Box<super::sync::Panel>),
 }
 
 impl Modal {
@@ -125,6 +127,7 @@ impl Modal {
             Modal::Share(_) => Context::Share,
             Modal::Versions(_) => Context::Versions,
             Modal::Uploads(_) => Context::Uploads,
+            Modal::Sync(_) => Context::Sync,
             Modal::Detail(_) => Context::Help,
             Modal::Fixes(_) => Context::Fixes,
         }

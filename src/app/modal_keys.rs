@@ -105,6 +105,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         Modal::Share(_) => super::route::share(app, super::share::Msg::Key(key), fx),
         Modal::Versions(_) => super::route::versions(app, super::versions::Msg::Key(action), fx),
         Modal::Uploads(_) => super::route::uploads(app, super::uploads::Msg::Key(action), fx),
+        Modal::Sync(_) => super::route::sync(app, super::sync::Msg::Key(action), fx),
         Modal::Fixes(_) => super::route::fixes(app, action, fx),
     }
 }
@@ -162,10 +163,20 @@ fn on_path_prompt(app: &mut App, p: &Prompt, ev: PromptEvent, fx: &mut Vec<Effec
             super::ops::complete_class(&mut p);
             set_top(app, Modal::Prompt(p));
         }
-        PromptEvent::Complete if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+        PromptEvent::Complete
+            if matches!(
+                p.kind,
+                PromptKind::Download | PromptKind::Upload | PromptKind::Sync
+            ) =>
+        {
             super::route::picker(app, fx, super::picker::complete);
         }
-        PromptEvent::Edited if matches!(p.kind, PromptKind::Download | PromptKind::Upload) => {
+        PromptEvent::Edited
+            if matches!(
+                p.kind,
+                PromptKind::Download | PromptKind::Upload | PromptKind::Sync
+            ) =>
+        {
             super::route::picker(app, fx, |cx, p| {
                 if let Some(w) = p.work.as_deref_mut() {
                     super::picker::list(cx, &mut w.picker, &value);

@@ -66,6 +66,11 @@ pub enum Note {
     /// The row under the cursor changed: inspect it after the usual pause
     /// (unless an inspection is already due).
     Inspect,
+    /// Plan a sync of `source` into `dest` and show the plan.
+    OpenSync {
+        source: crate::plan::sync::Endpoint,
+        dest: crate::plan::sync::Endpoint,
+    },
     /// Open `prefix` of `bucket` as the tree's root.
     OpenPrefix {
         bucket: String,

@@ -137,7 +137,7 @@ pub fn complete(cx: &mut Cx, p: &mut Prompt) {
 }
 
 fn complete_now(p: &mut Prompt) {
-    let downloading = p.kind == PromptKind::Download;
+    let downloading = matches!(p.kind, PromptKind::Download | PromptKind::Sync);
     let Some(work) = p.work.as_mut() else {
         return;
     };

@@ -33,6 +33,8 @@ pub enum PromptKind {
     Thaw,
     /// The storage class objects are copied to (Tab completes).
     Class,
+    /// The local folder a prefix syncs with (Tab completes).
+    Sync,
 }
 
 /// What a key did to the prompt.

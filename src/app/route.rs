@@ -75,6 +75,9 @@ pub(super) fn note(app: &mut App, note: Note, fx: &mut Vec<Effect>) {
             }
         }
         Note::OpenPrefix { bucket, prefix } => fx.extend(app.open_bucket(bucket, prefix)),
+        Note::OpenSync { source, dest } => open_modal(app, fx, |cx| {
+            Modal::Sync(Box::new(super::sync::Panel::open(cx, source, dest)))
+        }),
         Note::ConflictAsked(id) => super::question::conflict::ask(app, id),
         Note::ConflictGone(id) => super::question::conflict::gone(app, id),
     }
@@ -279,6 +282,18 @@ pub(super) fn open_uploads(app: &mut App, fx: &mut Vec<Effect>) {
     open_modal(app, fx, |cx| {
         Modal::Uploads(Box::new(UploadsPanel::open(cx, bucket, prefix)))
     });
+}
+
+/// Hands a message to the sync plan view (under a question, too).
+pub(super) fn sync(app: &mut App, msg: super::sync::Msg, fx: &mut Vec<Effect>) {
+    in_modal(app, fx, sync_of, |p, cx| p.update(cx, msg));
+}
+
+fn sync_of(m: &mut Modal) -> Option<&mut super::sync::Panel> {
+    match m {
+        Modal::Sync(p) => Some(p),
+        _ => None,
+    }
 }
 
 /// Hands a message to the open uploads panel (under a question, too).
@@ -541,6 +556,7 @@ pub(super) fn task_ended(app: &mut App, owner: &super::Owner, id: TaskId) {
         | Owner::Transfer
         | Owner::DeletePlan
         | Owner::ArchivePlan
+        | Owner::SyncPlan
         | Owner::LocalDir
         | Owner::Share
         | Owner::Uploads

@@ -50,6 +50,12 @@ pub enum Job {
         targets: Vec<String>,
         goal: crate::plan::archive::Goal,
     },
+    /// Both sides of a sync listed and compared: its plan.
+    PlanSync {
+        source: crate::plan::sync::Endpoint,
+        dest: crate::plan::sync::Endpoint,
+        compare: crate::plan::sync::Compare,
+    },
     /// One local folder's entries, for the upload prompt and path completion.
     ReadDir {
         path: PathBuf,
@@ -90,6 +96,11 @@ impl Job {
                     clean(bucket)
                 ),
             },
+            Job::PlanSync { source, dest, .. } => format!(
+                "planning a sync of {} into {}",
+                clean(&source.describe()),
+                clean(&dest.describe())
+            ),
             Job::ReadDir { path } => format!("reading {}", clean(&path.display().to_string())),
             Job::ListOpenUploads { bucket, prefix } => format!(
                 "listing open uploads of s3://{}/{}",
@@ -124,7 +135,7 @@ impl Job {
             }
             Job::Transfer(_) => Some(("transfer", "transfers")),
             Job::PlanDelete { .. } => Some(("delete plan", "delete plans")),
-            Job::PlanArchive { .. } => Some(("plan", "plans")),
+            Job::PlanArchive { .. } | Job::PlanSync { .. } => Some(("plan", "plans")),
             Job::Rollback(rollback::Request::Plan { .. }) => {
                 Some(("rollback plan", "rollback plans"))
             }
@@ -177,6 +188,8 @@ pub enum TaskEvent {
     DeletePlan(Box<StoreResult<DeletePlan>>),
     /// What a restore or storage class change would act on.
     ArchivePlan(Box<StoreResult<crate::plan::archive::ArchivePlan>>),
+    /// A sync's plan.
+    SyncPlan(Box<StoreResult<crate::plan::sync::Plan>>),
     Dir(Result<Vec<LocalEntry>, String>),
     /// Signed links, in the order asked.
     Presigned(Vec<StoreResult<Presigned>>),
@@ -256,6 +269,8 @@ pub enum Owner {
     DeletePlan,
     /// The listing behind a restore or storage-class question.
     ArchivePlan,
+    /// The sync plan view's planning.
+    SyncPlan,
     /// The local folder shown under the upload prompt.
     LocalDir,
     /// The share popup's signing.
@@ -295,6 +310,7 @@ impl Owner {
             })),
             Owner::DeletePlan => TaskEvent::DeletePlan(Box::new(Err(err))),
             Owner::ArchivePlan => TaskEvent::ArchivePlan(Box::new(Err(err))),
+            Owner::SyncPlan => TaskEvent::SyncPlan(Box::new(Err(err))),
             Owner::LocalDir => TaskEvent::Dir(Err(err.to_string())),
             Owner::Share => TaskEvent::Presigned(vec![Err(err)]),
             Owner::Uploads => TaskEvent::OpenUploads(Err(err)),

@@ -189,6 +189,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Rename => super::route::ops(app, OpsMsg::Rename, fx),
         Action::Thaw => super::route::ops(app, OpsMsg::Thaw, fx),
         Action::ChangeClass => super::route::ops(app, OpsMsg::ChangeClass, fx),
+        Action::Sync => super::route::ops(app, OpsMsg::Sync, fx),
         Action::NewFolder => super::route::ops(app, OpsMsg::NewFolder, fx),
         Action::Delete if app.view.screen == Screen::Buckets => {
             if let Some(row) = app.buckets.selected() {
@@ -283,6 +284,8 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::KeepBoth
         | Action::CancelJob
         | Action::AbortAll
+        | Action::Reverse
+        | Action::CompareMode
         | Action::ChoiceNext
         | Action::ChoicePrev
         | Action::StorageClass
@@ -415,6 +418,7 @@ fn on_task(app: &mut App, id: TaskId, ev: TaskEvent, fx: &mut Vec<Effect>) {
         TaskEvent::Rollback(RollbackReply::Undelete(exact, r)) => {
             super::route::undelete_plan(app, id, exact, *r, fx)
         }
+        TaskEvent::SyncPlan(r) => super::route::sync(app, super::sync::Msg::Plan(id, r), fx),
         TaskEvent::OpenUploads(r) => {
             super::route::uploads(app, super::uploads::Msg::Rows(id, r), fx)
         }

@@ -378,8 +378,8 @@ async fn versioned_note(ctx: &Ctx, plan: &Plan) {
         let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC");
         ctx.out.note(&format!(
             "s3://{}/{} keeps versions: deletes become delete markers and replaced objects stay \
-             as older versions. To undo this sync, roll the prefix back to {now} (R in pail on \
-             the prefix, or the versions panel, v)",
+             as older versions. To undo this sync, roll the prefix back to {now} (v on the prefix in \
+             pail, then that moment)",
             clean(bucket),
             clean(prefix)
         ));

@@ -104,6 +104,13 @@ impl Action {
             Action::ChangeClass => {
                 "change the storage class: a copy in place keeping metadata and tags (shows the plan first)"
             }
+            Action::Sync => {
+                "sync the prefix with a local folder: every path's action and reason first, then exactly that plan"
+            }
+            Action::Reverse => "plan the other direction (folder ← S3 / S3 ← folder)",
+            Action::CompareMode => {
+                "next compare mode (size-mtime, checksum, size-only), planned again"
+            }
         }
     }
 }

@@ -25,10 +25,12 @@ pub enum Context {
     Picker,
     /// The bucket card's fix menu.
     Fixes,
+    /// The sync plan view.
+    Sync,
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Buckets,
         Context::Tree,
         Context::Inspector,
@@ -44,6 +46,7 @@ impl Context {
         Context::Uploads,
         Context::Picker,
         Context::Fixes,
+        Context::Sync,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Context {
             Context::Uploads => "uploads",
             Context::Picker => "picker",
             Context::Fixes => "fixes",
+            Context::Sync => "sync",
         }
     }
 
@@ -83,6 +87,7 @@ impl Context {
             Context::Uploads => "open uploads panel",
             Context::Picker => "upload folder list",
             Context::Fixes => "fix menu",
+            Context::Sync => "sync plan view",
         }
     }
 
@@ -174,6 +179,12 @@ pub enum Action {
     Thaw,
     /// Change the storage class of the selection.
     ChangeClass,
+    /// Sync the prefix under the cursor with a local folder (the plan view).
+    Sync,
+    /// The plan view: the other direction.
+    Reverse,
+    /// The plan view: the next compare mode.
+    CompareMode,
 }
 
 use Context as C;
@@ -192,6 +203,7 @@ const MOVES: &[Context] = &[
     C::Versions,
     C::Uploads,
     C::Fixes,
+    C::Sync,
     C::Picker,
 ];
 /// Where the top and the bottom are reached: every list but the folder
@@ -208,12 +220,13 @@ const HELPS: &[Context] = &[
     C::Share,
     C::Uploads,
     C::Fixes,
+    C::Sync,
 ];
 /// The answers of a conflict question.
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 74] = [
+    pub const ALL: [Action; 77] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -288,6 +301,9 @@ impl Action {
         Action::Encryption,
         Action::Thaw,
         Action::ChangeClass,
+        Action::Sync,
+        Action::Reverse,
+        Action::CompareMode,
     ];
 
     /// The contexts this action does something in.
@@ -296,15 +312,17 @@ impl Action {
             Action::MoveDown | Action::MoveUp | Action::PageDown | Action::PageUp => MOVES,
             Action::Top | Action::Bottom => SCROLLS,
             Action::Open => &[C::Buckets, C::Tree, C::Inspector, C::Transfers],
-            Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads],
+            Action::Refresh => &[C::Buckets, C::Tree, C::Inspector, C::Uploads, C::Sync],
             Action::Profile => LISTS,
             Action::NewBucket => &[C::Buckets],
             Action::Fix => LISTS,
             Action::Undo => &[C::Fixes],
             Action::Expand => &[C::Buckets, C::Tree, C::Inspector, C::Picker],
-            Action::Collapse | Action::Mark => &[C::Tree, C::Inspector, C::Picker],
+            Action::Collapse => &[C::Tree, C::Inspector, C::Picker],
+            Action::Mark => &[C::Tree, C::Inspector, C::Picker, C::Sync],
+            Action::MarkAll => &[C::Tree, C::Inspector, C::Sync],
+            Action::Filter => &[C::Buckets, C::Tree, C::Inspector, C::Sync],
             Action::SwitchFocus
-            | Action::Filter
             | Action::CopyMenu
             | Action::Messages
             | Action::Clear
@@ -314,7 +332,6 @@ impl Action {
             | Action::SortCycle
             | Action::SortReverse
             | Action::CountPrefix
-            | Action::MarkAll
             | Action::Buckets => BROWSE,
             // Ctrl-z can never type anything, so it works in prompts and
             // questions too.
@@ -334,6 +351,7 @@ impl Action {
                 C::Uploads,
                 C::Picker,
                 C::Fixes,
+                C::Sync,
             ],
             Action::ForceQuit => &Context::ALL,
             Action::Close => &[
@@ -344,12 +362,14 @@ impl Action {
                 C::Share,
                 C::Uploads,
                 C::Fixes,
+                C::Sync,
             ],
-            Action::Submit => &[C::Prompt, C::Share, C::Picker, C::Fixes],
+            Action::Submit => &[C::Prompt, C::Share, C::Picker, C::Fixes, C::Sync],
             Action::Cancel => &[C::Prompt, C::Share, C::Picker],
             Action::Next | Action::Prev => &[C::Prompt, C::Share],
             Action::Complete => &[C::Prompt],
-            Action::Yes | Action::No => &[C::Confirm, C::Question],
+            Action::Yes => &[C::Confirm, C::Question, C::Sync],
+            Action::No => &[C::Confirm, C::Question],
             Action::Confirm => &[C::Question],
             Action::Overwrite
             | Action::Skip
@@ -388,7 +408,8 @@ impl Action {
             Action::AbortAll => &[C::Uploads],
             Action::ChoiceNext | Action::ChoicePrev => &[C::Share],
             Action::StorageClass | Action::Encryption => &[C::Prompt, C::Picker],
-            Action::Thaw | Action::ChangeClass => BROWSE,
+            Action::Thaw | Action::ChangeClass | Action::Sync => BROWSE,
+            Action::Reverse | Action::CompareMode => &[C::Sync],
         }
     }
 
@@ -468,6 +489,9 @@ impl Action {
             Action::Encryption => "encryption",
             Action::Thaw => "restore_archived",
             Action::ChangeClass => "change_class",
+            Action::Sync => "sync",
+            Action::Reverse => "reverse",
+            Action::CompareMode => "compare_mode",
         }
     }
 

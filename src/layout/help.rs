@@ -33,6 +33,7 @@ pub fn lines(km: &Keymap, context: Context) -> Vec<Line<'static>> {
         Context::Versions,
         Context::Share,
         Context::Uploads,
+        Context::Sync,
         Context::Prompt,
         Context::Question,
         Context::Confirm,

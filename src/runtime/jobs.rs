@@ -109,6 +109,19 @@ async fn work(
             };
             send(TaskEvent::ArchivePlan(Box::new(plan))).await;
         }
+        Job::PlanSync {
+            source,
+            dest,
+            compare,
+        } => {
+            let opts = crate::plan::sync::Options {
+                compare,
+                delete: true,
+                ..crate::plan::sync::Options::default()
+            };
+            let plan = crate::plan::sync::plan(&*store, &source, &dest, &opts, cancel).await;
+            send(TaskEvent::SyncPlan(Box::new(plan))).await;
+        }
         Job::ReadDir { path } => {
             let read = tokio::task::spawn_blocking(move || read_dir(&path)).await;
             send(TaskEvent::Dir(read.unwrap_or_else(|e| Err(e.to_string())))).await;

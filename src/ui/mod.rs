@@ -8,6 +8,7 @@ mod ops;
 mod question;
 mod share;
 mod status;
+mod sync;
 mod transfer_panel;
 mod tree;
 mod uploads;

@@ -47,6 +47,7 @@ pub(super) fn render_modal(app: &App, modal: &Modal, frame: &mut Frame, area: Re
         Modal::Share(s) => super::share::render(app, s, frame, area),
         Modal::Versions(p) => super::versions::render_panel(app, p, frame, area),
         Modal::Uploads(p) => super::uploads::render(app, p, frame, area),
+        Modal::Sync(p) => super::sync::render(app, p, frame, area),
         Modal::Fixes(m) => render_fixes(app, m, frame, area),
         Modal::Why(p) => super::why::render(p, frame, area),
         Modal::TransferItems { task, scroll } => {

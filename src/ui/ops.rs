@@ -142,6 +142,7 @@ pub(super) fn render_prompt(app: &App, p: &Prompt, frame: &mut Frame, area: Rect
         PromptKind::FixValue => " Change bucket settings ",
         PromptKind::Thaw => " Restore from archive ",
         PromptKind::Class => " Change storage class ",
+        PromptKind::Sync => " Sync ",
     };
     boxed(frame, rect, title, lines, accent());
     if app.modals.picker().cursor.is_none() || !upload {

@@ -8,6 +8,7 @@ mod common;
 
 mod app_foundation;
 mod app_questions;
+mod app_sync;
 mod app_transfers;
 mod app_update;
 mod app_versions;
@@ -19,6 +20,7 @@ mod demo_versions;
 mod e2e;
 mod e2e_archive;
 mod e2e_files;
+mod e2e_sync;
 mod e2e_versions;
 mod e2e_writes;
 mod faults;

@@ -16,6 +16,7 @@
 mod archive;
 mod download;
 mod edit;
+mod sync;
 mod upload;
 
 pub use archive::complete_class;
@@ -46,6 +47,8 @@ pub struct Browsing {
     pub clip: Option<Clip>,
     pub last_download_dir: Option<std::path::PathBuf>,
     pub last_upload_dir: Option<String>,
+    /// The folder the last sync (`S`) went with.
+    pub last_sync_dir: Option<std::path::PathBuf>,
     /// Storage class and encryption of uploads, for the session.
     pub upload_options: crate::engine::UploadOptions,
 }
@@ -100,6 +103,8 @@ pub enum Msg {
     Thaw,
     /// `C`: the selection to another storage class.
     ChangeClass,
+    /// `S`: the folder a sync of the prefix under the cursor goes with.
+    Sync,
 }
 
 impl Browsing {
@@ -126,6 +131,12 @@ impl Browsing {
                     Msg::Upload { prefill } => self.upload(cx, here, prefill),
                     Msg::Thaw => archive::ask_thaw(cx, here),
                     Msg::ChangeClass => archive::ask_class(cx, here),
+                    Msg::Sync => sync::ask_sync(
+                        cx,
+                        &here.bucket,
+                        &here.prefix,
+                        self.last_sync_dir.as_deref(),
+                    ),
                     _ => {}
                 }
             }
@@ -158,6 +169,11 @@ impl Browsing {
             }
             PromptKind::NewFolder => edit::submit_new_folder(cx, typed, target),
             PromptKind::Thaw => archive::submit_thaw(cx, typed, target),
+            PromptKind::Sync => {
+                if let Some(dir) = sync::submit_sync(cx, typed, target) {
+                    self.last_sync_dir = Some(dir);
+                }
+            }
             PromptKind::Class => {
                 let versioning = here
                     .filter(|h| h.bucket == target.bucket)

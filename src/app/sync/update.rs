@@ -1,0 +1,157 @@
+//! The sync plan view's transitions: the plan arriving, moving through its
+//! rows, leaving rows out, the filter, the compare mode and the direction
+//! (both plan again), and the run of exactly the kept rows.
+
+use super::{Msg, Panel};
+use crate::app::cx::{Cx, Outcome};
+use crate::app::kind::Kind;
+use crate::app::note::Note;
+use crate::app::question::Planned;
+use crate::app::scroll::scrolled;
+use crate::app::{Load, Owner};
+use crate::engine::Spec;
+use crate::format::{count, human_size};
+use crate::keymap::{Action as Key, Context};
+use crate::plan::sync::{Action, Compare, Endpoint};
+
+/// Rows a page key moves.
+const PAGE: usize = 10;
+
+impl Panel {
+    pub fn update(&mut self, cx: &mut Cx, msg: Msg) -> Outcome {
+        match msg {
+            Msg::Key(key) => return self.on_key(cx, key),
+            Msg::Plan(id, r) => {
+                if self.plan == Load::Loading(id) {
+                    self.plan = match *r {
+                        Ok(p) => Load::Ready(p),
+                        Err(e) => Load::Failed(e),
+                    };
+                    self.selected = 0;
+                }
+            }
+        }
+        Outcome::Keep
+    }
+
+    fn on_key(&mut self, cx: &mut Cx, key: Option<Key>) -> Outcome {
+        let n = self.visible().len();
+        if let Some(sel) = scrolled(self.selected, key, PAGE, n.saturating_sub(1)) {
+            self.selected = sel;
+            return Outcome::Keep;
+        }
+        match key {
+            Some(Key::Close) => {
+                cx.cancel_where(|o| *o == Owner::SyncPlan);
+                return Outcome::Close;
+            }
+            Some(Key::Help) => cx.note(Note::Help(Context::Sync)),
+            Some(Key::Refresh) => self.replan(cx),
+            Some(Key::Filter) => {
+                self.filter = self.filter.next();
+                self.selected = 0;
+            }
+            Some(Key::CompareMode) => {
+                self.compare = match self.compare {
+                    Compare::SizeMtime => Compare::Checksum,
+                    Compare::Checksum => Compare::SizeOnly,
+                    Compare::SizeOnly => Compare::SizeMtime,
+                };
+                self.replan(cx);
+            }
+            Some(Key::Reverse) => {
+                if self.source.is_local() || self.dest.is_local() {
+                    std::mem::swap(&mut self.source, &mut self.dest);
+                    self.replan(cx);
+                } else {
+                    cx.status("Two prefixes: reverse by starting from the other one");
+                }
+            }
+            Some(Key::Mark) => self.toggle(cx),
+            Some(Key::MarkAll) => self.toggle_shown(),
+            Some(Key::Submit) => return self.submit(cx, false),
+            Some(Key::Yes) => return self.submit(cx, true),
+            _ => {}
+        }
+        Outcome::Keep
+    }
+
+    /// Leaves the selected row out of the run, or takes it back in.
+    fn toggle(&mut self, cx: &mut Cx) {
+        let at = self.visible().get(self.selected).copied();
+        let Load::Ready(plan) = &mut self.plan else {
+            return;
+        };
+        let Some(row) = at.and_then(|i| plan.rows.get_mut(i)) else {
+            return;
+        };
+        if matches!(row.action, Action::Skip | Action::Conflict) {
+            cx.status("This row does nothing: nothing to leave out");
+            return;
+        }
+        row.excluded = !row.excluded;
+        self.armed = false;
+        let n = self.selected + 1;
+        self.selected = n.min(self.visible().len().saturating_sub(1));
+    }
+
+    /// Every row shown that does something left out, or (when they all
+    /// are) taken back in: `f` to the deletes, then this, keeps them all.
+    fn toggle_shown(&mut self) {
+        let shown = self.visible();
+        let Load::Ready(plan) = &mut self.plan else {
+            return;
+        };
+        let acts = |a: Action| !matches!(a, Action::Skip | Action::Conflict);
+        let rows: Vec<usize> = shown
+            .into_iter()
+            .filter(|&i| acts(plan.rows[i].action))
+            .collect();
+        let out = rows.iter().any(|&i| !plan.rows[i].excluded);
+        for i in rows {
+            plan.rows[i].excluded = out;
+        }
+        self.armed = false;
+    }
+
+    /// `Enter` (or `y` once armed): the kept rows start as one job.
+    fn submit(&mut self, cx: &mut Cx, yes: bool) -> Outcome {
+        let Some(plan) = self.ready() else {
+            return Outcome::Keep;
+        };
+        if plan.is_noop() {
+            cx.status("Nothing to do: the destination already matches");
+            return Outcome::Keep;
+        }
+        let deletes = plan.total(Action::Delete);
+        if deletes.count > 0 && !(yes && self.armed) {
+            if !yes {
+                self.armed = true;
+                cx.status(format!(
+                    "This plan deletes {} ({}): y runs it, Esc keeps it",
+                    count(deletes.count, "file", "files"),
+                    human_size(deletes.bytes)
+                ));
+            }
+            return Outcome::Keep;
+        }
+        if yes && deletes.count == 0 {
+            return Outcome::Keep;
+        }
+        let touches = match &plan.dest {
+            Endpoint::S3 { bucket, prefix } => vec![(bucket.clone(), prefix.clone())],
+            Endpoint::Local(_) => Vec::new(),
+        };
+        let job = Planned {
+            kind: Kind::Sync,
+            spec: Spec::Sync(Box::new(plan.job(false))),
+            from: plan.source.describe(),
+            to: plan.dest.describe(),
+            touches,
+            after: None,
+            clear_marks: false,
+        };
+        cx.note(Note::Start(Box::new(job)));
+        Outcome::Close
+    }
+}
