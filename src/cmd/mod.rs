@@ -2,8 +2,8 @@
 //! then the UI or a batch command. Everything that can fail because of what
 //! the user typed fails here, before the terminal is switched to raw mode,
 //! with exit code 2. The batch commands (`pail cp/mv/rm`) live beside it:
-//! args.rs (their flags and help), batch.rs, copy.rs and rm.rs (what they
-//! do), resolve.rs (what typed paths stand for), output.rs (progress,
+//! args.rs (their flags; help.rs their long help), batch.rs, copy.rs, rm.rs
+//! and sync.rs (what they do), resolve.rs (what typed paths stand for), output.rs (progress,
 //! `--json`, exit codes), signals.rs; target.rs (the one s3:// target
 //! parser the UI start and the batch commands share); demo.rs starts
 //! `--demo`'s server.
@@ -16,6 +16,7 @@ mod copy;
 mod cors;
 mod ctx;
 mod demo;
+mod help;
 mod ls;
 mod output;
 mod posture;

@@ -8,6 +8,7 @@
 //! a plan that would delete more than `--max-delete` or
 //! `--max-delete-percent` (50) of the destination stops unless `--force`.
 
+use super::args::SyncArgs;
 use super::ctx::Ctx;
 use super::output::{self, FAILED, Mode, OK, Tally, View};
 use super::resolve::Place;
@@ -15,103 +16,6 @@ use crate::engine::{self, Spec};
 use crate::plan::sync::{self, Action, Endpoint, Filters, Options, Plan, Rule, words};
 use crate::sanitize::clean;
 use std::io::IsTerminal;
-
-pub const ABOUT: &str =
-    "Sync a folder and a prefix (either way) or two prefixes, from a plan you can read first";
-
-pub const LONG: &str = "\
-Make DST match SRC: a local folder and s3://bucket/prefix/ either way, or \
-two prefixes (across buckets and regions). Both sides are listed in full \
-first and every path gets an action and the reason that decided it: \
-upload/download/copy (new, size differs, newer, content differs), delete \
-(only with --delete), skip (identical, and how that was known), conflict \
-(a case clash on a case-insensitive folder, a key that cannot be a file \
-name). The plan is printed (rows that do something on stdout, the totals \
-on stderr; --json: one object), then run exactly: nothing is listed again, \
-and a path that changed since the plan fails with \"changed since the \
-plan\" instead of being overwritten. On a terminal without --yes it asks \
-once; without a terminal it runs, as aws s3 sync does.
-
---compare size-mtime (default) sends a path whose size differs or whose \
-source is newer; the time of an object is the one rclone, s3cmd or mc \
-recorded in its metadata, else its LastModified. size-only compares sizes. \
-checksum hashes the local file against the strongest checksum the object \
-carries (x-amz-checksum-*, composite per part, an MD5 ETag, a multipart \
-ETag with its part layout, rclone's md5chksum, s3cmd's md5) and says \
-where it had to fall back to size and mtime. Uploads record the file's \
-mtime as rclone does (x-amz-meta-mtime), downloads set it back.
-
---exclude and --include work as the aws CLI's: patterns match the path \
-under SRC and DST (* also matches /), the last filter that matches \
-decides, and an excluded destination path is never deleted.
-
-Deletes run after every transfer succeeded, and never when a listing was \
-incomplete. A plan that deletes more than --max-delete files, or more than \
---max-delete-percent (default 50) of the destination, stops before doing \
-anything unless --force. Local files are deleted only with --delete-local.
-
-Exit status: 0 in sync (or only shown); 1 a listing or a transfer failed, \
-a conflict was left, or the delete limits stopped the plan; 2 a usage \
-error; 130/143 on a signal.";
-
-pub const EXAMPLES: &str = "\
-Examples:
-  pail sync --dry-run ./site s3://bucket/site/          show the plan
-  pail sync ./site s3://bucket/site/ --delete --exclude '*.tmp'
-  pail sync s3://bucket/photos/ ~/photos --compare checksum
-  pail sync s3://src-bucket/data/ s3://dst-bucket/data/ --json --yes";
-
-/// `pail sync`'s flags.
-#[derive(Clone, Debug, Default, clap::Args)]
-pub struct SyncArgs {
-    /// A local folder or s3://bucket/prefix/
-    #[arg(value_name = "SRC")]
-    pub source: String,
-    /// A local folder or s3://bucket/prefix/ (a folder is made if missing)
-    #[arg(value_name = "DST")]
-    pub dest: String,
-    /// Print the plan and change nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Run the plan without asking on a terminal
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Also delete what is only in DST
-    #[arg(long)]
-    pub delete: bool,
-    /// size-mtime (default), size-only or checksum
-    #[arg(long, value_name = "MODE")]
-    pub compare: Option<String>,
-    /// Leave out paths matching PATTERN (repeat; order matters with --include)
-    #[arg(long, value_name = "PATTERN")]
-    pub exclude: Vec<String>,
-    /// Take paths matching PATTERN back in (repeat)
-    #[arg(long, value_name = "PATTERN")]
-    pub include: Vec<String>,
-    /// Stop (before anything runs) if the plan deletes more than N files
-    #[arg(long, value_name = "N")]
-    pub max_delete: Option<u64>,
-    /// Stop if the plan deletes more than P% of the destination (default 50)
-    #[arg(long, value_name = "P")]
-    pub max_delete_percent: Option<u64>,
-    /// Run a plan the delete limits would stop
-    #[arg(long)]
-    pub force: bool,
-    /// Allow deleting local files (a download sync with --delete)
-    #[arg(long)]
-    pub delete_local: bool,
-    /// Follow symlinks in a local source
-    #[arg(long)]
-    pub follow_symlinks: bool,
-    /// Also print the rows that are skipped (identical)
-    #[arg(long)]
-    pub show_skips: bool,
-    /// Requests in flight (default: [transfers] concurrency, 32)
-    #[arg(long, value_name = "N")]
-    pub concurrency: Option<usize>,
-    #[command(flatten)]
-    pub output: super::args::OutputOpts,
-}
 
 fn endpoint(s: &str) -> Result<Endpoint, String> {
     match Place::parse(s)? {
