@@ -286,6 +286,10 @@ pub struct SyncArgs {
     /// Allow deleting local files (a download sync with --delete)
     #[arg(long)]
     pub delete_local: bool,
+    /// Copy every object the sync replaces or deletes to this key prefix
+    /// of the destination bucket first (e.g. .backup/2026-12-07/)
+    #[arg(long, value_name = "PREFIX")]
+    pub backup_prefix: Option<String>,
     /// Follow symlinks in a local source
     #[arg(long)]
     pub follow_symlinks: bool,

@@ -288,7 +288,9 @@ decides, and an excluded destination path is never deleted.
 Deletes run after every transfer succeeded, and never when a listing was \
 incomplete. A plan that deletes more than --max-delete files, or more than \
 --max-delete-percent (default 50) of the destination, stops before doing \
-anything unless --force. Local files are deleted only with --delete-local.
+anything unless --force. --backup-prefix copies every object a row \
+replaces or deletes to that prefix of the destination bucket first. Local \
+files are deleted only with --delete-local.
 
 Exit status: 0 in sync (or only shown); 1 a listing or a transfer failed, \
 a conflict was left, or the delete limits stopped the plan; 2 a usage \

@@ -100,6 +100,10 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
         Some(Some(c)) => c,
         Some(None) => return ctx.usage("--compare: size-mtime, size-only or checksum"),
     };
+    let backup = match backup_prefix(a, &source, &dest) {
+        Ok(b) => b,
+        Err(e) => return ctx.usage(&e),
+    };
     if a.max_delete_percent.is_some_and(|p| p > 100) {
         return ctx.usage("--max-delete-percent: 0 to 100");
     }
@@ -175,7 +179,8 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
         summary: true,
         dest: Box::new(|_| None),
     };
-    let job = plan.job(a.delete_local);
+    let mut job = plan.job(a.delete_local);
+    job.backup = backup;
     let s = output::watch(
         &ctx.out,
         &env,
@@ -198,6 +203,41 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
     } else {
         code
     }
+}
+
+/// `--backup-prefix`: a key prefix of the destination bucket, outside
+/// both synced prefixes (else the next sync would sync or delete the
+/// backups).
+fn backup_prefix(
+    a: &SyncArgs,
+    source: &Endpoint,
+    dest: &Endpoint,
+) -> Result<Option<String>, String> {
+    let Some(typed) = &a.backup_prefix else {
+        return Ok(None);
+    };
+    let Endpoint::S3 { bucket, prefix } = dest else {
+        return Err(
+            "--backup-prefix keeps replaced and deleted objects of an s3:// destination".into(),
+        );
+    };
+    let mut p = typed.trim_start_matches('/').to_owned();
+    if p.is_empty() {
+        return Err("--backup-prefix: give a key prefix, e.g. .backup/2026-12-07/".into());
+    }
+    if !p.ends_with('/') {
+        p.push('/');
+    }
+    let inside = |outer: &str| p.starts_with(outer) || outer.starts_with(p.as_str());
+    let in_source =
+        matches!(source, Endpoint::S3 { bucket: b, prefix: sp } if b == bucket && inside(sp));
+    if inside(prefix) || in_source {
+        return Err(format!(
+            "--backup-prefix {}: inside what is synced; the next sync would sync or delete the backups",
+            clean(&p)
+        ));
+    }
+    Ok(Some(p))
 }
 
 /// The plan: rows that do something on stdout (every row with

@@ -122,6 +122,10 @@ pub struct Job {
     /// Why no delete may run (a listing was not complete): each is
     /// reported held back, with this reason.
     pub hold: Option<String>,
+    /// A key prefix of the destination bucket: every object a row replaces
+    /// or deletes is first copied to it (under its path), and a row whose
+    /// copy fails changes nothing.
+    pub backup: Option<String>,
 }
 
 const CHANGED: &str = "changed since the plan";
@@ -189,11 +193,33 @@ pub async fn run(env: &Env, job: Job) {
     }
     match (&job.dest, dest) {
         (Endpoint::S3 { bucket, prefix }, _) => {
-            let keys = job
-                .deletes
-                .iter()
-                .map(|g| (format!("{prefix}{}", g.rel), g.size))
+            let mut keys = Vec::with_capacity(job.deletes.len());
+            // Owned per item: a borrowing closure here makes the job's
+            // future not Send for the executor.
+            let backups: Vec<_> = (0..job.deletes.len())
+                .map(|i| {
+                    let (env, job) = (env.clone(), job.clone());
+                    let (bucket, key) = (bucket.clone(), format!("{prefix}{}", job.deletes[i].rel));
+                    async move {
+                        let g = &job.deletes[i];
+                        let r = back_up(&env, &job, &bucket, &key, &g.rel, g.size).await;
+                        (g.size, key, r)
+                    }
+                })
                 .collect();
+            let backed: Vec<_> = futures::stream::iter(backups)
+                .buffer_unordered(env.settings.concurrency.max(1))
+                .collect()
+                .await;
+            for (size, key, r) in backed {
+                match r {
+                    Ok(()) => keys.push((key, size)),
+                    Err(o) => {
+                        env.progress.found(size);
+                        env.progress.finish(&key, o, size);
+                    }
+                }
+            }
             super::delete::run(env, bucket, keys).await;
         }
         (Endpoint::Local(_), Some(dest)) if job.delete_local => {
@@ -255,7 +281,7 @@ async fn one(env: &Env, job: &Job, dest: Option<&Dest>, step: &Step) -> Outcome 
     match (&job.source, &job.dest) {
         (Endpoint::Local(root), Endpoint::S3 { bucket, prefix }) => {
             let key = format!("{prefix}{}", step.to);
-            upload(env, root, bucket, &key, step).await
+            upload(env, job, root, bucket, &key, step).await
         }
         (Endpoint::S3 { bucket, prefix }, Endpoint::Local(_)) => match dest {
             Some(dest) => {
@@ -272,7 +298,7 @@ async fn one(env: &Env, job: &Job, dest: Option<&Dest>, step: &Step) -> Outcome 
         ) => {
             let src = ObjectRef::new(bucket, &format!("{prefix}{}", step.from));
             let dst = ObjectRef::new(to_bucket, &format!("{to_prefix}{}", step.to));
-            copy(env, &src, &dst, step).await
+            copy(env, job, &src, &dst, step).await
         }
         (Endpoint::Local(_), Endpoint::Local(_)) => {
             Outcome::Failed("a sync has an s3:// side".into())
@@ -308,6 +334,36 @@ async fn still_there(
     }
 }
 
+/// With a backup prefix: `key` (at `rel` under the destination) copied
+/// to it before a row replaces or deletes it. `Err` ends the row.
+async fn back_up(
+    env: &Env,
+    job: &Job,
+    bucket: &str,
+    key: &str,
+    rel: &str,
+    size: u64,
+) -> Result<(), Outcome> {
+    let Some(prefix) = &job.backup else {
+        return Ok(());
+    };
+    let src = ObjectRef::new(bucket, key);
+    let dst = ObjectRef::new(bucket, &format!("{prefix}{rel}"));
+    let plain = Cond {
+        if_absent: false,
+        check_first: false,
+    };
+    match copy_one(env, &src, &dst, size, None, plain).await {
+        Ok(()) => Ok(()),
+        Err(Stop::Cancelled) => Err(Outcome::Cancelled),
+        Err(Stop::Failed(e)) => Err(env.failed(format!(
+            "not backed up to {}, so left as it is: {}",
+            crate::sanitize::clean(&dst.key),
+            say(&e)
+        ))),
+    }
+}
+
 fn unquote(s: &str) -> &str {
     s.trim_matches('"')
 }
@@ -332,7 +388,14 @@ fn refuses_condition(e: &Stop) -> bool {
     matches!(e, Stop::Failed(e) if e.kind == ErrorKind::NotImplemented)
 }
 
-async fn upload(env: &Env, root: &Path, bucket: &str, key: &str, step: &Step) -> Outcome {
+async fn upload(
+    env: &Env,
+    job: &Job,
+    root: &Path,
+    bucket: &str,
+    key: &str,
+    step: &Step,
+) -> Outcome {
     let path = root.join(&step.from);
     let p = path.clone();
     let now = tokio::task::spawn_blocking(move || std::fs::symlink_metadata(p)).await;
@@ -353,6 +416,9 @@ async fn upload(env: &Env, root: &Path, bucket: &str, key: &str, step: &Step) ->
         Expect::Object { etag, size } => {
             if let Err(why) = still_there(env, bucket, key, etag.as_deref(), *size).await {
                 return env.failed(why);
+            }
+            if let Err(o) = back_up(env, job, bucket, key, &step.to, *size).await {
+                return o;
             }
             etag.clone()
         }
@@ -459,11 +525,14 @@ async fn download(env: &Env, bucket: &str, key: &str, dest: &Dest, step: &Step) 
     }
 }
 
-async fn copy(env: &Env, src: &ObjectRef, dst: &ObjectRef, step: &Step) -> Outcome {
-    if let Expect::Object { etag, size } = &step.expect
-        && let Err(why) = still_there(env, &dst.bucket, &dst.key, etag.as_deref(), *size).await
-    {
-        return env.failed(why);
+async fn copy(env: &Env, job: &Job, src: &ObjectRef, dst: &ObjectRef, step: &Step) -> Outcome {
+    if let Expect::Object { etag, size } = &step.expect {
+        if let Err(why) = still_there(env, &dst.bucket, &dst.key, etag.as_deref(), *size).await {
+            return env.failed(why);
+        }
+        if let Err(o) = back_up(env, job, &dst.bucket, &dst.key, &step.to, *size).await {
+            return o;
+        }
     }
     let absent = step.expect == Expect::Absent;
     let cond = Cond {

@@ -98,8 +98,17 @@ pub fn retry_specs(spec: &Spec, failed: &[String]) -> Vec<Spec> {
             let (source, dest) = (job.source.clone(), job.dest.clone());
             job.steps
                 .retain(|s| failed.iter().any(|f| *f == source.name_of(&s.from)));
-            job.deletes
-                .retain(|g| failed.iter().any(|f| *f == dest.name_of(&g.rel)));
+            // A delete is named by its key (DeleteObjects' items), or by
+            // its full name when it was held back.
+            let key = |rel: &str| match &dest {
+                crate::engine::sync::Endpoint::S3 { prefix, .. } => format!("{prefix}{rel}"),
+                crate::engine::sync::Endpoint::Local(_) => dest.name_of(rel),
+            };
+            job.deletes.retain(|g| {
+                failed
+                    .iter()
+                    .any(|f| *f == dest.name_of(&g.rel) || *f == key(&g.rel))
+            });
             Spec::Sync(Box::new(job))
         }
     };

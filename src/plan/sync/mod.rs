@@ -317,6 +317,7 @@ impl Plan {
             steps,
             deletes,
             delete_local,
+            backup: None,
             hold: self
                 .incomplete
                 .as_ref()

@@ -203,6 +203,20 @@ async fn usage_errors_and_local_deletes() {
             format!("s3://{b}/"),
         ],
         vec!["sync".into(), "-".into(), format!("s3://{b}/")],
+        vec![
+            "sync".into(),
+            "--backup-prefix".into(),
+            "d/old/".into(),
+            s(&here),
+            format!("s3://{b}/d/"),
+        ],
+        vec![
+            "sync".into(),
+            "--backup-prefix".into(),
+            "bak/".into(),
+            format!("s3://{b}/d/"),
+            s(&here),
+        ],
     ] {
         let r = p.run(&args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);

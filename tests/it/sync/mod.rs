@@ -432,3 +432,40 @@ async fn a_listing_failure_plans_nothing() {
     assert!(r.is_err(), "{r:?}");
     assert_eq!(s.keys(&b, "d/").await.len(), 30);
 }
+
+/// `--backup-prefix`: what a row replaces or deletes is copied there
+/// first, under its path; the synced prefix then matches the folder.
+async fn replaced_and_deleted_objects_are_backed_up_first(s: &Server) {
+    let b = s.bucket("sync-bak").await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"new content");
+    write(dir.path(), "d/keep.txt", b"same");
+    set_mtime(dir.path(), "d/keep.txt", 1_600_000_000);
+    s.put(&b, "site/a.txt", b"old").await;
+    s.put(&b, "site/d/keep.txt", b"same").await;
+    s.put(&b, "site/d/gone.txt", b"only there").await;
+    let plan = plan_of(
+        s,
+        &Endpoint::Local(dir.path().to_path_buf()),
+        &Endpoint::s3(&b, "site/"),
+        &with_delete(),
+    )
+    .await;
+    let mut job = plan.job(false);
+    job.backup = Some(".bak/1/".into());
+    let env = s.env(settings());
+    let done = run(&env, Spec::Sync(Box::new(job))).await;
+    assert_eq!(done.snap.failed, 0, "{}: {:#?}", s.name, done.items);
+    let keys: Vec<String> = s.keys(&b, "").await.into_iter().collect();
+    assert_eq!(
+        keys,
+        [".bak/1/a.txt", ".bak/1/d/gone.txt", "site/a.txt", "site/d/keep.txt"],
+        "{}",
+        s.name
+    );
+    assert_eq!(s.get(&b, ".bak/1/a.txt").await, b"old");
+    assert_eq!(s.get(&b, ".bak/1/d/gone.txt").await, b"only there");
+    assert_eq!(s.get(&b, "site/a.txt").await, b"new content");
+}
+
+on_servers!(replaced_and_deleted_objects_are_backed_up_first: moto, radosgw, rustack);
