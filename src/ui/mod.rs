@@ -23,7 +23,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 pub use crate::layout::style::{accent, dim, warn};
@@ -206,4 +206,25 @@ fn render_buckets(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A bordered popup (what was under it cleared) whose title is cut to fit
+/// `inner` columns.
+pub(super) fn boxed(
+    frame: &mut Frame,
+    rect: Rect,
+    title: &str,
+    inner: usize,
+    lines: Vec<Line<'_>>,
+) {
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(accent())
+                .title(crate::width::truncate(title, inner)),
+        ),
+        rect,
+    );
 }

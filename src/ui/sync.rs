@@ -15,7 +15,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 fn warnings(p: &Panel, plan: &Plan) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -152,14 +151,5 @@ pub(super) fn render(app: &App, p: &Panel, frame: &mut Frame, area: Rect) {
     lines.truncate(body);
     lines.push(Line::raw(""));
     lines.push(Line::styled(truncate(&footer, inner), accent()));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(accent())
-                .title(truncate(&title, inner)),
-        ),
-        rect,
-    );
+    super::boxed(frame, rect, &title, inner, lines);
 }

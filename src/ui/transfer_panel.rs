@@ -12,21 +12,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-
-/// A bordered popup whose title is cut to fit.
-fn boxed(frame: &mut Frame, rect: Rect, title: &str, inner: usize, lines: Vec<Line<'_>>) {
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(accent())
-                .title(crate::width::truncate(title, inner)),
-        ),
-        rect,
-    );
-}
 
 fn bar(pct: u8, width: usize) -> String {
     let full = (pct as usize * width) / 100;
@@ -167,7 +152,7 @@ pub(super) fn render_panel(app: &App, frame: &mut Frame, area: Rect) {
         " Transfers ({}) — Enter items · X cancel · r retry failed · C clear finished · Esc close ",
         app.transfers.jobs.len()
     );
-    boxed(frame, rect, &title, inner, lines);
+    super::boxed(frame, rect, &title, inner, lines);
 }
 
 fn outcome_text(o: &Outcome) -> (String, Style) {
@@ -227,5 +212,5 @@ pub(super) fn render_items(app: &App, task: TaskId, scroll: u16, frame: &mut Fra
         j.kind.word(),
         crate::format::count(j.items.len() as u64, "item", "items")
     );
-    boxed(frame, rect, &title, inner, lines);
+    super::boxed(frame, rect, &title, inner, lines);
 }

@@ -14,7 +14,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(120);
@@ -71,14 +70,5 @@ pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect)
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(truncate(&footer, inner), accent()));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(accent())
-                .title(title),
-        ),
-        rect,
-    );
+    super::boxed(frame, rect, &title, inner, lines);
 }

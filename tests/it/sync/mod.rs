@@ -459,7 +459,12 @@ async fn replaced_and_deleted_objects_are_backed_up_first(s: &Server) {
     let keys: Vec<String> = s.keys(&b, "").await.into_iter().collect();
     assert_eq!(
         keys,
-        [".bak/1/a.txt", ".bak/1/d/gone.txt", "site/a.txt", "site/d/keep.txt"],
+        [
+            ".bak/1/a.txt",
+            ".bak/1/d/gone.txt",
+            "site/a.txt",
+            "site/d/keep.txt"
+        ],
         "{}",
         s.name
     );
