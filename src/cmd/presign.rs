@@ -61,6 +61,7 @@ pub async fn run(store: &dyn Store, a: Args<'_>) -> i32 {
                     bucket,
                     key,
                     version_id: None,
+                    etag: None,
                 },
                 method: if method == "get" {
                     LinkMethod::Get

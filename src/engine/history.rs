@@ -112,6 +112,7 @@ async fn step(env: &Env, bucket: &str, s: Step) {
                 bucket: bucket.to_owned(),
                 key: key.clone(),
                 version_id: Some(version_id.clone()),
+                etag: None,
             };
             let dst = ObjectRef::new(bucket, key);
             if *size > env.settings.copy_threshold {

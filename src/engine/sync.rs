@@ -296,7 +296,9 @@ async fn one(env: &Env, job: &Job, dest: Option<&Dest>, step: &Step) -> Outcome 
                 prefix: to_prefix,
             },
         ) => {
-            let src = ObjectRef::new(bucket, &format!("{prefix}{}", step.from));
+            // Pinned: a source replaced since the plan fails the row.
+            let mut src = ObjectRef::new(bucket, &format!("{prefix}{}", step.from));
+            src.etag = step.etag.clone();
             let dst = ObjectRef::new(to_bucket, &format!("{to_prefix}{}", step.to));
             copy(env, job, &src, &dst, step).await
         }
@@ -560,6 +562,9 @@ async fn copy(env: &Env, job: &Job, src: &ObjectRef, dst: &ObjectRef, step: &Ste
                 note: None,
             }
         }
+        Err(Stop::Failed(e)) if exists_now(&e) => env.failed(format!(
+            "{CHANGED}: the source or the destination object changed meanwhile; nothing was written"
+        )),
         Err(e) => write_failed(env, e, &step.expect),
     }
 }

@@ -14,6 +14,9 @@ pub struct ObjectRef {
     pub bucket: String,
     pub key: String,
     pub version_id: Option<String>,
+    /// As the source of a copy: copy only while it still has this ETag
+    /// (`x-amz-copy-source-if-match`), else the copy fails with 412.
+    pub etag: Option<String>,
 }
 
 impl ObjectRef {
@@ -22,6 +25,7 @@ impl ObjectRef {
             bucket: bucket.to_owned(),
             key: key.to_owned(),
             version_id: None,
+            etag: None,
         }
     }
 

@@ -28,6 +28,7 @@ impl ObjectVersion {
             bucket: bucket.to_owned(),
             key: self.key.clone(),
             version_id: Some(self.version_id.clone()),
+            etag: None,
         }
     }
 

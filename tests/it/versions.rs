@@ -708,6 +708,7 @@ async fn an_old_versions_link_returns_that_version(s: &Server) {
         bucket: b.clone(),
         key: "v.txt".into(),
         version_id: Some(v1.clone()),
+        etag: None,
     };
     let p = presign(s, obj.clone(), LinkMethod::Get, 300).await;
     assert!(p.url.contains("versionId="), "{}", p.url);

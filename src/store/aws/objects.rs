@@ -250,6 +250,7 @@ impl AwsStore {
                     .upload_id(upload_id)
                     .part_number(number)
                     .copy_source(src.copy_source())
+                    .set_copy_source_if_match(src.etag.clone())
                     .copy_source_range(range_header(range))
                     .customize()
                     // The SDK sends this bodiless PUT without a
@@ -469,6 +470,7 @@ impl AwsStore {
                     .bucket(&dst.bucket)
                     .key(&dst.key)
                     .copy_source(src.copy_source())
+                    .set_copy_source_if_match(src.etag.clone())
                     .set_if_none_match(if_absent.then(|| "*".to_owned()))
                     .set_storage_class(storage_class.map(StorageClass::from))
                     .send()
