@@ -114,6 +114,14 @@ fn planning() -> (App, Endpoint, Endpoint, pail::app::TaskId) {
     (app, source, dest, id)
 }
 
+/// [`planning`], and the plan arrived.
+fn planned() -> App {
+    let (mut app, source, dest, id) = planning();
+    let plan = Ok(the_plan(source, dest));
+    update(&mut app, Msg::Task(id, TaskEvent::SyncPlan(Box::new(plan))));
+    app
+}
+
 fn started(fx: &[Effect]) -> Option<pail::engine::sync::Job> {
     spawned(fx).into_iter().find_map(|(_, j)| match j {
         Job::Transfer(spec) => match *spec {
@@ -126,14 +134,7 @@ fn started(fx: &[Effect]) -> Option<pail::engine::sync::Job> {
 
 #[test]
 fn the_plan_runs_exactly_the_kept_rows_and_deletes_want_y() {
-    let (mut app, source, dest, id) = planning();
-    update(
-        &mut app,
-        Msg::Task(
-            id,
-            TaskEvent::SyncPlan(Box::new(Ok(the_plan(source, dest)))),
-        ),
-    );
+    let mut app = planned();
     later(&mut app, 1_000);
     // Leave b.txt out (the second row shown).
     send(&mut app, [key('j'), key(' ')]);
@@ -189,14 +190,7 @@ fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 
 #[test]
 fn the_plan_view_shows_marks_reasons_and_escapes_names() {
-    let (mut app, source, dest, id) = planning();
-    update(
-        &mut app,
-        Msg::Task(
-            id,
-            TaskEvent::SyncPlan(Box::new(Ok(the_plan(source, dest)))),
-        ),
-    );
+    let mut app = planned();
     send(&mut app, [key('j'), key(' ')]);
     let t = draw(&app, 110, 20);
     for cell in t.backend().buffer().content() {
