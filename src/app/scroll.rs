@@ -7,6 +7,15 @@
 
 use crate::keymap::Action;
 
+/// The first row a list of `len` rows shows in `room` rows so that row
+/// `selected` is on screen (the list scrolls only once the cursor reaches
+/// its bottom edge).
+pub fn first_shown(selected: usize, room: usize, len: usize) -> usize {
+    selected
+        .saturating_sub(room.saturating_sub(1))
+        .min(len.saturating_sub(room))
+}
+
 /// Where a moving `action` takes `pos` in a list whose last index is
 /// `max`; `None` when the action does not move.
 pub fn scrolled(pos: usize, action: Option<Action>, page: usize, max: usize) -> Option<usize> {

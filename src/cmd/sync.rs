@@ -289,10 +289,7 @@ fn too_many_deletes(plan: &Plan, a: &SyncArgs) -> Option<String> {
         ));
     }
     let pct = a.max_delete_percent.unwrap_or(50);
-    let share = n
-        .saturating_mul(100)
-        .checked_div(plan.dest_files)
-        .unwrap_or(100);
+    let share = plan.delete_share();
     if share > pct {
         return Some(format!(
             "the plan deletes {n} of {} files at the destination ({share}%), more than \

@@ -266,10 +266,10 @@ async fn next_free(
 
 /// A server that does not do conditional writes says so (501, or
 /// NotImplemented); it is not a reason to fail the item.
-fn refuses_condition(e: &StoreError) -> bool {
+pub(super) fn refuses_condition(e: &StoreError) -> bool {
     e.kind == ErrorKind::NotImplemented
 }
 
-fn unquote(s: &str) -> &str {
+pub(super) fn unquote(s: &str) -> &str {
     s.trim_matches('"')
 }

@@ -11,7 +11,7 @@
 
 use super::copy::copy_one;
 use super::download::fetch_retried;
-use super::place::{Cond, exists_now};
+use super::place::{Cond, exists_now, unquote};
 use super::progress::{Refusal, Skip};
 use super::retry::Stop;
 use super::upload::{Seen, multipart, single};
@@ -366,10 +366,6 @@ async fn back_up(
     }
 }
 
-fn unquote(s: &str) -> &str {
-    s.trim_matches('"')
-}
-
 /// How a write's error ends the row.
 fn write_failed(env: &Env, e: Stop, expect: &Expect) -> Outcome {
     match e {
@@ -387,7 +383,7 @@ fn write_failed(env: &Env, e: Stop, expect: &Expect) -> Outcome {
 }
 
 fn refuses_condition(e: &Stop) -> bool {
-    matches!(e, Stop::Failed(e) if e.kind == ErrorKind::NotImplemented)
+    matches!(e, Stop::Failed(e) if super::place::refuses_condition(e))
 }
 
 async fn upload(

@@ -92,7 +92,8 @@ fn b64(d: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(d)
 }
 
-fn hex(d: &[u8]) -> String {
+/// Lower-case hex, as MD5 ETags are written.
+pub fn hex(d: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -144,10 +144,7 @@ fn render_fixes(app: &App, m: &crate::app::card::FixMenu, frame: &mut Frame, are
     let width = area.width.saturating_sub(4).min(100);
     let inner = width.saturating_sub(2) as usize;
     let room = area.height.saturating_sub(6).max(3) as usize;
-    let first = m
-        .selected
-        .saturating_sub(room.saturating_sub(1))
-        .min(m.rows.len().saturating_sub(room));
+    let first = crate::app::scroll::first_shown(m.selected, room, m.rows.len());
     let mut lines = Vec::new();
     for (i, r) in m.rows.iter().enumerate().skip(first).take(room) {
         let text = crate::width::truncate(

@@ -29,11 +29,7 @@ fn warnings(p: &Panel, plan: &Plan) -> Vec<Line<'static>> {
         ));
     }
     if deletes.count > 0 {
-        let share = deletes
-            .count
-            .saturating_mul(100)
-            .checked_div(plan.dest_files)
-            .unwrap_or(100);
+        let share = plan.delete_share();
         let local = if plan.dest.is_local() {
             " — held back: local files are deleted only by pail sync --delete-local"
         } else {
@@ -106,10 +102,7 @@ pub(super) fn render(app: &App, p: &Panel, frame: &mut Frame, area: Rect) {
                     "No rows of this kind (f shows another).".to_owned()
                 }));
             }
-            let first = p
-                .selected
-                .saturating_sub(rows_room.saturating_sub(1))
-                .min(shown.len().saturating_sub(rows_room));
+            let first = crate::app::scroll::first_shown(p.selected, rows_room, shown.len());
             for (i, &at) in shown.iter().enumerate().skip(first).take(rows_room) {
                 let r = &plan.rows[at];
                 let mut text = words::row_line(r);

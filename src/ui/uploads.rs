@@ -41,10 +41,7 @@ pub(super) fn render(app: &App, p: &UploadsPanel, frame: &mut Frame, area: Rect)
         }
         Load::Ready(rows) => {
             title = format!(" Open multipart uploads — {place} ({}) ", totals(rows));
-            let first = p
-                .selected
-                .saturating_sub(rows_room.saturating_sub(1))
-                .min(rows.len().saturating_sub(rows_room));
+            let first = crate::app::scroll::first_shown(p.selected, rows_room, rows.len());
             for (i, r) in rows.iter().enumerate().skip(first).take(rows_room) {
                 let text = truncate(&clean(&row_text(app.session.tz, r)), inner);
                 let style = if i == p.selected {

@@ -14,7 +14,7 @@
 use super::side::Entry;
 use super::{Compare, Direction, Evidence, Reason};
 use crate::engine::sync::Endpoint;
-use crate::engine::verify::{self, Algo, Check, StreamHasher};
+use crate::engine::verify::{self, Algo, Check, StreamHasher, hex};
 use crate::store::mtime;
 use crate::store::{ErrorKind, GetRequest, ObjectHead, Store, StoreError, StoreResult};
 use std::io::Read;
@@ -239,10 +239,6 @@ fn same_etag(a: &Entry, b: &Entry) -> bool {
 
 fn is_md5(e: &str) -> bool {
     e.len() == 32 && e.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn hex(d: &[u8]) -> String {
-    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn evidence_of(c: &Check) -> Evidence {

@@ -265,6 +265,16 @@ impl Plan {
         self.totals().get(&a).copied().unwrap_or_default()
     }
 
+    /// The deletes kept, as a percentage of the destination's files (100
+    /// when it has none): what `--max-delete-percent` is held to.
+    pub fn delete_share(&self) -> u64 {
+        self.total(Action::Delete)
+            .count
+            .saturating_mul(100)
+            .checked_div(self.dest_files)
+            .unwrap_or(100)
+    }
+
     /// Whether running it would change anything.
     pub fn is_noop(&self) -> bool {
         self.rows
