@@ -7,7 +7,7 @@
 pub mod harness;
 mod local;
 mod rm;
-mod signals;
+pub mod signals;
 mod uploads;
 
 use crate::common::engine::{MIB, Server, data};

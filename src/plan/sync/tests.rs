@@ -150,3 +150,28 @@ fn totals_and_the_job_follow_the_kept_rows() {
     assert!(!plan.is_noop());
     assert_eq!(Endpoint::s3("b", "docs"), Endpoint::s3("b", "docs/"));
 }
+
+#[test]
+fn two_keys_whose_local_names_meet_after_escaping_are_both_conflicts() {
+    // A key with a BEL is written with a visible escape; a key spelled
+    // with that escape literally would take the same local name.
+    let bel = "a\u{7}";
+    let literal = local_name(bel).unwrap();
+    assert_ne!(literal, bel);
+    let src = listing(&[(bel, 1), (literal.as_str(), 2), ("b", 1)]);
+    let pairs = pair_up(
+        &src,
+        &Listing::default(),
+        Direction::Download,
+        false,
+        &Filters::default(),
+    );
+    let s = settled(&pairs);
+    assert_eq!(s.len(), 3, "no key dropped: {s:?}");
+    assert!(s.contains(&(bel.into(), Some(Action::Conflict))), "{s:?}");
+    assert!(
+        s.contains(&(literal.clone(), Some(Action::Conflict))),
+        "{s:?}"
+    );
+    assert!(s.contains(&("b".into(), None)));
+}

@@ -74,7 +74,7 @@ impl Reason {
             Reason::NotAFile(why) => format!("not sent: {why}"),
             Reason::SourceNotAFile => "kept: the source has it, but not as a file".into(),
             Reason::CaseClash(other) => format!(
-                "case clash with {} (this folder does not tell them apart)",
+                "would take the same local name as {} (this folder folds case, or its name is written escaped)",
                 crate::sanitize::clean(other)
             ),
             Reason::NotRepresentable(why) => format!("cannot be a local name: {why}"),

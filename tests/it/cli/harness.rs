@@ -105,6 +105,17 @@ impl Pail {
         cmd
     }
 
+    /// pail with `cmd` in a pseudo-terminal, with this harness's
+    /// connection, environment and home.
+    pub fn pty(&self, cmd: &[String]) -> crate::common::pty::Pty {
+        let mut args = self.args();
+        args.extend(cmd.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env = self.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        crate::common::pty::Pty::spawn(&args, &env, self.home())
+    }
+
     pub fn run<S: AsRef<str>>(&self, args: &[S]) -> Run {
         let child = self.command(args).stdin(Stdio::null()).spawn().unwrap();
         finish(child)

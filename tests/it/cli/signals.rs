@@ -11,10 +11,10 @@ use crate::common::pty::Pty;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const SLOW: &str = "[transfers]\nbandwidth_limit = \"4MiB/s\"\n";
+pub const SLOW: &str = "[transfers]\nbandwidth_limit = \"4MiB/s\"\n";
 
 /// Waits (bounded) until `bucket` has an open multipart upload.
-async fn upload_under_way(s: &Server, bucket: &str) {
+pub async fn upload_under_way(s: &Server, bucket: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if !s.store.open_uploads(bucket, "").await.unwrap().is_empty() {
@@ -25,7 +25,7 @@ async fn upload_under_way(s: &Server, bucket: &str) {
     panic!("no multipart upload started");
 }
 
-fn kill(pid: u32, signal: i32) {
+pub fn kill(pid: u32, signal: i32) {
     assert_eq!(unsafe { libc::kill(pid as i32, signal) }, 0);
 }
 
@@ -90,12 +90,7 @@ async fn sigint_mid_stdin_upload_aborts_it() {
 }
 
 fn pty(p: &Pail, cmd: &[String]) -> Pty {
-    let mut args = p.args();
-    args.extend(cmd.iter().cloned());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let env = p.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    Pty::spawn(&args, &env, p.home())
+    p.pty(cmd)
 }
 
 /// On a terminal: the progress line shows the total, %, rate and time

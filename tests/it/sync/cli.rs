@@ -5,7 +5,6 @@
 use super::{set_mtime, write};
 use crate::cli::harness::Pail;
 use crate::common::engine::Server;
-use crate::common::pty::Pty;
 use std::time::Duration;
 
 fn s(p: &std::path::Path) -> String {
@@ -255,13 +254,9 @@ async fn a_terminal_is_asked_once() {
     let b = srv.bucket("cli-sync-tty").await;
     let src = p.dir("src");
     write(&src, "a.txt", b"a");
-    let mut args = p.args();
-    args.extend(["sync".into(), s(&src), format!("s3://{b}/")]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let env = p.env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let cmd = ["sync".to_owned(), s(&src), format!("s3://{b}/")];
     for no in ["q\r", "\r", "n\r"] {
-        let mut t = Pty::spawn(&args, &env, p.home());
+        let mut t = p.pty(&cmd);
         t.wait_for_output("Run this plan (upload 1 (1 B))? [y/N]");
         t.keys(no);
         assert_eq!(
@@ -272,7 +267,7 @@ async fn a_terminal_is_asked_once() {
         );
         assert!(srv.keys(&b, "").await.is_empty(), "{no:?} is no yes");
     }
-    let mut t = Pty::spawn(&args, &env, p.home());
+    let mut t = p.pty(&cmd);
     t.wait_for_output("[y/N]");
     t.keys("y\r");
     assert_eq!(
@@ -282,4 +277,82 @@ async fn a_terminal_is_asked_once() {
         t.raw_text()
     );
     assert_eq!(srv.keys(&b, "").await.len(), 1);
+}
+
+/// SIGTERM mid-sync, uploading: exit 143, the multipart upload aborted,
+/// the delete the plan held never run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_upload_aborts_it_and_deletes_nothing() {
+    use crate::cli::signals::{SLOW, kill, upload_under_way};
+    let Some(srv) = Server::moto().await else {
+        return;
+    };
+    let p = Pail::for_server(&srv);
+    p.config(SLOW);
+    let b = srv.bucket("cli-sync-term").await;
+    srv.put(&b, "p/only-there.txt", b"x").await;
+    srv.put(&b, "p/also-there.txt", b"x").await;
+    let src = p.dir("big");
+    write(
+        &src,
+        "big.bin",
+        &crate::common::engine::data(40 * crate::common::engine::MIB, 9),
+    );
+    write(&src, "also-there.txt", b"x");
+    let child = p
+        .command(&["sync", "--delete", &s(&src), &format!("s3://{b}/p/")])
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    upload_under_way(&srv, &b).await;
+    kill(child.id(), libc::SIGTERM);
+    let r = crate::cli::harness::finish(child);
+    assert_eq!(r.code, 143, "{}", r.stderr);
+    assert!(
+        srv.store.open_uploads(&b, "").await.unwrap().is_empty(),
+        "an open upload was left"
+    );
+    let keys: Vec<String> = srv.keys(&b, "").await.into_iter().collect();
+    assert_eq!(
+        keys,
+        ["p/also-there.txt", "p/only-there.txt"],
+        "no big.bin, no delete"
+    );
+}
+
+/// SIGTERM mid-sync, downloading over a file: exit 143, the file as it
+/// was, no temp file beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_download_leaves_the_folder_as_it_was() {
+    use crate::cli::signals::SLOW;
+    let Some(srv) = Server::moto().await else {
+        return;
+    };
+    let p = Pail::for_server(&srv);
+    p.config(SLOW);
+    let b = srv.bucket("cli-sync-dl-term").await;
+    srv.put(
+        &b,
+        "big.bin",
+        &crate::common::engine::data(40 * crate::common::engine::MIB, 4),
+    )
+    .await;
+    let into = p.dir("into");
+    write(&into, "big.bin", b"mine");
+    let before = crate::common::engine::tree(&into);
+    let mut t = p.pty(&[
+        "sync".into(),
+        "--yes".into(),
+        format!("s3://{b}/"),
+        s(&into),
+    ]);
+    t.wait_for_output("/s · ");
+    t.signal("TERM");
+    assert_eq!(
+        t.wait_exit(Duration::from_secs(60)).exit_code(),
+        143,
+        "{}",
+        t.raw_text()
+    );
+    assert_eq!(crate::common::engine::tree(&into), before);
 }
