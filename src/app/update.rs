@@ -286,6 +286,7 @@ fn on_action(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         | Action::AbortAll
         | Action::Reverse
         | Action::CompareMode
+        | Action::Settle
         | Action::ChoiceNext
         | Action::ChoicePrev
         | Action::StorageClass

@@ -265,8 +265,12 @@ two prefixes (across buckets and regions). Both sides are listed in full \
 first and every path gets an action and the reason that decided it: \
 upload/download/copy (new, size differs, newer, content differs), delete \
 (only with --delete), skip (identical, and how that was known), conflict \
-(a case clash on a case-insensitive folder, a key that cannot be a file \
-name). The plan is printed (rows that do something on stdout, the totals \
+(both sides changed since the last sync, a case clash on a \
+case-insensitive folder, a key that cannot be a file name). pail keeps a \
+record of what each sync left both sides as (in its state dir), so a path \
+edited on both sides, or deleted at the source and edited at the \
+destination, is a conflict and neither version is overwritten; settle one \
+with d in the TUI's plan view. The plan is printed (rows that do something on stdout, the totals \
 on stderr; --json: one object), then run exactly: nothing is listed again, \
 and a path that changed since the plan fails with \"changed since the \
 plan\" instead of being overwritten. On a terminal without --yes it asks \

@@ -114,6 +114,7 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
         follow_symlinks: a.follow_symlinks || ctx.settings.follow_symlinks,
         case_insensitive: ctx.settings.case_insensitive,
         width: (ctx.settings.concurrency / 2).clamp(1, 16),
+        record: sync::record(&*ctx.store, &source, &dest),
     };
     let env = ctx.env();
     let planning = sync::plan(&*ctx.store, &source, &dest, &opts, &env.cancel);

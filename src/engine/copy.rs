@@ -189,7 +189,9 @@ async fn item(
         let class = obj.storage_class.clone();
         async move {
             let dst = ObjectRef::new(&ctx.dest_bucket, &key);
-            copy_one(env, &src, &dst, size, class.as_deref(), cond).await
+            copy_one(env, &src, &dst, size, class.as_deref(), cond)
+                .await
+                .map(|_| ())
         }
     };
     let placed = place(
@@ -242,9 +244,11 @@ pub(super) async fn copy_one(
     size: u64,
     class: Option<&str>,
     cond: Cond,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     if size > env.settings.copy_threshold {
-        return multipart_copy(env, src, dst, size, class, cond).await;
+        return multipart_copy(env, src, dst, size, class, cond)
+            .await
+            .map(|()| None);
     }
     let _slot = env.lane.slot().await;
     if cond.check_first {
@@ -256,7 +260,7 @@ pub(super) async fn copy_one(
         env.store.copy_object(src, dst, class, cond.if_absent)
     })
     .await
-    .map(|_| ())
+    .map(|w| w.etag)
 }
 
 /// A storage class change: `obj` copied onto itself in class `to`, its
@@ -275,7 +279,7 @@ pub async fn change_class(
         check_first: false,
     };
     match copy_one(env, &src, &src, obj.size, Some(to), cond).await {
-        Ok(()) => Ok(()),
+        Ok(_) => Ok(()),
         Err(Stop::Cancelled) => Err("cancelled".into()),
         Err(Stop::Failed(e)) => Err(super::say(&e)),
     }

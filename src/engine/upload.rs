@@ -251,7 +251,7 @@ async fn one(
             if size >= env.settings.multipart_threshold {
                 multipart(env, &req, &path, seen, cond).await
             } else {
-                single(env, &req, &path, seen, cond).await
+                single(env, &req, &path, seen, cond).await.map(|_| ())
             }
         }
     };
@@ -314,7 +314,7 @@ pub(super) async fn single(
     path: &Path,
     seen: Seen,
     cond: Cond,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     let _slot = env.lane.slot().await;
     let p = path.to_owned();
     let body = tokio::task::spawn_blocking(move || -> Result<Bytes, Stop> {
@@ -341,9 +341,9 @@ pub(super) async fn single(
             .map_err(Stop::failed)?;
     }
     env.throttle(seen.size).await;
-    retried_stop(env, || env.store.put_object(&req, body.clone())).await?;
+    let w = retried_stop(env, || env.store.put_object(&req, body.clone())).await?;
     env.progress.moved(seen.size);
-    Ok(())
+    Ok(w.etag)
 }
 
 pub(super) async fn multipart(

@@ -111,6 +111,9 @@ impl Action {
             Action::CompareMode => {
                 "next compare mode (size-mtime, checksum, size-only), planned again"
             }
+            Action::Settle => {
+                "settle a conflict of two changes: the source's version, the destination's (sent back), or neither"
+            }
         }
     }
 }

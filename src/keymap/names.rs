@@ -185,6 +185,9 @@ pub enum Action {
     Reverse,
     /// The plan view: the next compare mode.
     CompareMode,
+    /// The plan view: settle a conflict of two changes (left alone, the
+    /// source's side, the destination's).
+    Settle,
 }
 
 use Context as C;
@@ -226,7 +229,7 @@ const HELPS: &[Context] = &[
 const CHOICES: &[Context] = &[C::Question];
 
 impl Action {
-    pub const ALL: [Action; 77] = [
+    pub const ALL: [Action; 78] = [
         Action::MoveDown,
         Action::MoveUp,
         Action::Top,
@@ -304,6 +307,7 @@ impl Action {
         Action::Sync,
         Action::Reverse,
         Action::CompareMode,
+        Action::Settle,
     ];
 
     /// The contexts this action does something in.
@@ -409,7 +413,7 @@ impl Action {
             Action::ChoiceNext | Action::ChoicePrev => &[C::Share],
             Action::StorageClass | Action::Encryption => &[C::Prompt, C::Picker],
             Action::Thaw | Action::ChangeClass | Action::Sync => BROWSE,
-            Action::Reverse | Action::CompareMode => &[C::Sync],
+            Action::Reverse | Action::CompareMode | Action::Settle => &[C::Sync],
         }
     }
 
@@ -492,6 +496,7 @@ impl Action {
             Action::Sync => "sync",
             Action::Reverse => "reverse",
             Action::CompareMode => "compare_mode",
+            Action::Settle => "settle",
         }
     }
 

@@ -117,6 +117,7 @@ async fn work(
             let opts = crate::plan::sync::Options {
                 compare,
                 delete: true,
+                record: crate::plan::sync::record(&*store, &source, &dest),
                 ..crate::plan::sync::Options::default()
             };
             let plan = crate::plan::sync::plan(&*store, &source, &dest, &opts, cancel).await;

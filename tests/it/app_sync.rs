@@ -33,6 +33,7 @@ fn row(path: &str, action: Action, reason: Reason, src: bool, dst: bool) -> Row 
         source: src.then(|| entry(path, 10)),
         dest: dst.then(|| entry(path, 4)),
         excluded: false,
+        way: None,
     }
 }
 
@@ -79,6 +80,7 @@ fn the_plan(source: Endpoint, dest: Endpoint) -> Plan {
         ],
         dest_files: 3,
         incomplete: None,
+        record: None,
     }
 }
 
@@ -199,4 +201,41 @@ fn the_plan_view_shows_marks_reasons_and_escapes_names() {
         }
     }
     insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn d_settles_a_conflict_of_two_changes_and_the_run_sends_it_back() {
+    let (mut app, source, dest, id) = planning();
+    let mut plan = the_plan(source, dest);
+    plan.delete = false;
+    plan.rows = vec![
+        row("both.txt", Action::Conflict, Reason::BothChanged, true, true),
+        row(
+            "case.txt",
+            Action::Conflict,
+            Reason::CaseClash("CASE.txt".into()),
+            true,
+            false,
+        ),
+    ];
+    update(&mut app, Msg::Task(id, TaskEvent::SyncPlan(Box::new(Ok(plan)))));
+    later(&mut app, 1_000);
+    // Conflicts are not changes: show every row.
+    send(&mut app, [key('f')]);
+    // Left alone, a plan of conflicts runs nothing.
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(started(&fx).is_none());
+    assert!(status(&app).contains("Nothing to do"), "{}", status(&app));
+    send(&mut app, [key('d')]);
+    assert!(status(&app).contains("source's version"), "{}", status(&app));
+    send(&mut app, [key('d')]);
+    assert!(status(&app).contains("sent back"), "{}", status(&app));
+    // A case clash cannot be settled.
+    send(&mut app, [key('j'), key('d')]);
+    assert!(status(&app).contains("Only a conflict"), "{}", status(&app));
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    let job = started(&fx).expect("Enter runs the settled conflict");
+    assert!(job.steps.is_empty() && job.deletes.is_empty());
+    let back: Vec<&str> = job.back.iter().map(|s| s.from.as_str()).collect();
+    assert_eq!(back, ["both.txt"]);
 }

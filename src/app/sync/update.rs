@@ -12,7 +12,7 @@ use crate::app::{Load, Owner};
 use crate::engine::Spec;
 use crate::format::{count, human_size};
 use crate::keymap::{Action as Key, Context};
-use crate::plan::sync::{Action, Compare, Endpoint};
+use crate::plan::sync::{Action, Compare, Endpoint, Way};
 
 /// Rows a page key moves.
 const PAGE: usize = 10;
@@ -68,6 +68,7 @@ impl Panel {
                 }
             }
             Some(Key::Mark) => self.toggle(cx),
+            Some(Key::Settle) => self.settle(cx),
             Some(Key::MarkAll) => self.toggle_shown(),
             Some(Key::Submit) => return self.submit(cx, false),
             Some(Key::Yes) => return self.submit(cx, true),
@@ -93,6 +94,32 @@ impl Panel {
         self.armed = false;
         let n = self.selected + 1;
         self.selected = n.min(self.visible().len().saturating_sub(1));
+    }
+
+    /// `d`: a conflict of two changes settled for the source, then for
+    /// the destination (sent back), then left alone again.
+    fn settle(&mut self, cx: &mut Cx) {
+        let at = self.visible().get(self.selected).copied();
+        let Load::Ready(plan) = &mut self.plan else {
+            return;
+        };
+        let Some(row) = at.and_then(|i| plan.rows.get_mut(i)) else {
+            return;
+        };
+        if !row.can_flip() {
+            cx.status("Only a conflict of two changes (both sides changed) can be settled");
+            return;
+        }
+        row.flip();
+        self.armed = false;
+        cx.status(match row.way {
+            None => "Left alone: neither side is changed",
+            Some(Way::Source) if row.source.is_none() => {
+                "The source's side: deleted at the destination too"
+            }
+            Some(Way::Source) => "The source's version: sent to the destination",
+            Some(Way::Dest) => "The destination's version: sent back to the source",
+        });
     }
 
     /// Every row shown that does something left out, or (when they all
@@ -123,19 +150,22 @@ impl Panel {
             cx.status("Nothing to do: the destination already matches");
             return Outcome::Keep;
         }
-        let deletes = plan.total(Action::Delete);
-        if deletes.count > 0 && !(yes && self.armed) {
+        let job = plan.job(false);
+        // Settled conflicts included.
+        let deletes = job.deletes.len() as u64;
+        if deletes > 0 && !(yes && self.armed) {
             if !yes {
                 self.armed = true;
+                let bytes: u64 = job.deletes.iter().map(|g| g.size).sum();
                 cx.status(format!(
                     "This plan deletes {} ({}): y runs it, Esc keeps it",
-                    count(deletes.count, "file", "files"),
-                    human_size(deletes.bytes)
+                    count(deletes, "file", "files"),
+                    human_size(bytes)
                 ));
             }
             return Outcome::Keep;
         }
-        if yes && deletes.count == 0 {
+        if yes && deletes == 0 {
             return Outcome::Keep;
         }
         let touches = match &plan.dest {
@@ -144,7 +174,7 @@ impl Panel {
         };
         let job = Planned {
             kind: Kind::Sync,
-            spec: Spec::Sync(Box::new(plan.job(false))),
+            spec: Spec::Sync(Box::new(job)),
             from: plan.source.describe(),
             to: plan.dest.describe(),
             touches,

@@ -10,11 +10,12 @@
 
 mod compare;
 pub mod filter;
+mod job;
 pub mod side;
 pub mod words;
 
 pub use crate::engine::sync::Endpoint;
-use crate::engine::sync::{Expect, Gone, Job, Step};
+pub use crate::engine::sync::record::Book;
 use crate::engine::verify::Algo;
 use crate::local::paths::{Mapped, map_key};
 use crate::store::mtime::Convention;
@@ -118,6 +119,21 @@ pub enum Reason {
     NotRepresentable(String),
     /// A key that is both a file and a folder of files (`a` and `a/b`).
     FileAndFolder,
+    /// Both sides changed since the last sync (its record says how they
+    /// were left): neither overwrites the other without the user's word.
+    BothChanged,
+    /// Deleted at the source and changed at the destination since the
+    /// last sync: a delete would lose that change.
+    ChangedSinceDeleted,
+}
+
+/// Which side a conflict of two changes is settled for (the TUI's `d`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    /// The source's version goes to the destination (or its delete does).
+    Source,
+    /// The destination's version goes back to the source.
+    Dest,
 }
 
 /// A row's action.
@@ -174,6 +190,8 @@ pub struct Row {
     pub dest: Option<Entry>,
     /// Left out by the user (the TUI's Space): the run skips it.
     pub excluded: bool,
+    /// A conflict of two changes settled by the user (`None`: left alone).
+    pub way: Option<Way>,
 }
 
 impl Row {
@@ -196,6 +214,26 @@ impl Row {
             _ => '*',
         }
     }
+
+    /// Whether `d` can settle it: a conflict of two changes.
+    pub fn can_flip(&self) -> bool {
+        self.action == Action::Conflict
+            && matches!(
+                self.reason,
+                Reason::BothChanged | Reason::ChangedSinceDeleted
+            )
+    }
+
+    /// Left alone, then the source's side, then the destination's.
+    pub fn flip(&mut self) {
+        if self.can_flip() {
+            self.way = match self.way {
+                None => Some(Way::Source),
+                Some(Way::Source) if self.dest.is_some() => Some(Way::Dest),
+                Some(_) => None,
+            };
+        }
+    }
 }
 
 /// `pail sync`'s choices.
@@ -210,6 +248,9 @@ pub struct Options {
     pub case_insensitive: Option<bool>,
     /// Listing requests in flight per side.
     pub width: usize,
+    /// The last sync's record of these two sides (what both changing
+    /// since is judged against).
+    pub record: Option<Book>,
 }
 
 impl Default for Options {
@@ -221,6 +262,7 @@ impl Default for Options {
             follow_symlinks: false,
             case_insensitive: None,
             width: 16,
+            record: None,
         }
     }
 }
@@ -240,6 +282,8 @@ pub struct Plan {
     pub dest_files: u64,
     /// Why a listing was not complete: then nothing is deleted.
     pub incomplete: Option<String>,
+    /// The last sync's record, which the run brings up to date.
+    pub record: Option<Book>,
 }
 
 /// Count and bytes of one action.
@@ -277,63 +321,20 @@ impl Plan {
 
     /// Whether running it would change anything.
     pub fn is_noop(&self) -> bool {
-        self.rows
-            .iter()
-            .all(|r| r.excluded || matches!(r.action, Action::Skip | Action::Conflict))
+        self.rows.iter().all(|r| {
+            r.excluded
+                || r.action == Action::Skip
+                || (r.action == Action::Conflict && r.way.is_none())
+        })
     }
+}
 
-    /// The job that runs exactly the kept rows: transfers first, deletes
-    /// after them (the engine holds the deletes back if any transfer
-    /// fails).
-    pub fn job(&self, delete_local: bool) -> Job {
-        let expect = |e: &Option<Entry>| match (e, &self.dest) {
-            (None, _) => Expect::Absent,
-            (Some(d), Endpoint::Local(_)) => Expect::File {
-                size: d.size,
-                mtime: d.time.and_then(|m| m.to_system_time()),
-            },
-            (Some(d), Endpoint::S3 { .. }) => Expect::Object {
-                etag: d.etag.clone(),
-                size: d.size,
-            },
-        };
-        let mut steps = Vec::new();
-        let mut deletes = Vec::new();
-        for r in self.rows.iter().filter(|r| !r.excluded) {
-            match r.action {
-                Action::Upload | Action::Download | Action::Copy => {
-                    let Some(s) = &r.source else { continue };
-                    steps.push(Step {
-                        from: r.from.clone(),
-                        to: r.to.clone(),
-                        size: s.size,
-                        etag: s.etag.clone(),
-                        mtime: s.time.and_then(|m| m.to_system_time()),
-                        storage_class: s.storage_class.clone(),
-                        expect: expect(&r.dest),
-                    });
-                }
-                Action::Delete => deletes.push(Gone {
-                    rel: r.to.clone(),
-                    size: r.bytes(),
-                    expect: expect(&r.dest),
-                }),
-                Action::Skip | Action::Conflict => {}
-            }
-        }
-        Job {
-            source: self.source.clone(),
-            dest: self.dest.clone(),
-            steps,
-            deletes,
-            delete_local,
-            backup: None,
-            hold: self
-                .incomplete
-                .as_ref()
-                .map(|why| format!("not deleted: a listing was not complete ({why})")),
-        }
-    }
+/// The last sync's record of these two sides, from pail's state dir
+/// (reads a small file: call it off the async threads' hot path).
+pub fn record(store: &dyn Store, source: &Endpoint, dest: &Endpoint) -> Option<Book> {
+    let dir = crate::engine::sync::record::default_dir()?;
+    let endpoint = store.connection().endpoint_label();
+    Some(Book::open(&dir, &endpoint, source, dest))
 }
 
 fn direction(source: &Endpoint, dest: &Endpoint) -> Direction {
@@ -390,8 +391,10 @@ pub async fn plan(
     };
     let pairs = pair_up(&src, &dst, dir, fold, &opts.filters);
     let mut rows: Vec<Row> = Vec::with_capacity(pairs.len());
+    let book = opts.record.as_ref();
+    let sides = (source.is_local(), dest.is_local());
     let mut decided = futures::stream::iter(pairs)
-        .map(|p| decide(&judge, p, dir, opts.delete))
+        .map(|p| decide(&judge, p, dir, opts.delete, book, sides))
         .buffered(16);
     while let Some(row) = decided.next().await {
         if cancel.is_cancelled() {
@@ -416,6 +419,7 @@ pub async fn plan(
         rows,
         dest_files,
         incomplete: src.incomplete.or(dst.incomplete),
+        record: opts.record.clone(),
     })
 }
 
@@ -536,6 +540,8 @@ async fn decide(
     p: Pair,
     dir: Direction,
     delete: bool,
+    book: Option<&Book>,
+    sides: (bool, bool),
 ) -> StoreResult<Option<Row>> {
     let send = match dir {
         Direction::Upload => Action::Upload,
@@ -551,11 +557,12 @@ async fn decide(
         source: p.source.clone(),
         dest: p.dest.clone(),
         excluded: false,
+        way: None,
     };
     if let Some((a, r)) = p.settled.clone() {
         return Ok(Some(row(a, r, None)));
     }
-    Ok(match (&p.source, &p.dest) {
+    let row = match (&p.source, &p.dest) {
         (Some(_), None) => Some(row(send, Reason::New, None)),
         (None, Some(_)) if delete => Some(row(Action::Delete, Reason::OnlyInDestination, None)),
         (None, _) => None,
@@ -564,7 +571,8 @@ async fn decide(
             let action = if v.send { send } else { Action::Skip };
             Some(row(action, v.reason, v.note))
         }
-    })
+    };
+    Ok(row.map(|r| job::against_record(r, book, sides)))
 }
 
 /// Whether a local folder folds case: a probe file's name in the other

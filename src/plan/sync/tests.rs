@@ -105,6 +105,7 @@ fn totals_and_the_job_follow_the_kept_rows() {
         source: (action != Action::Delete).then(|| e(from, size)),
         dest,
         excluded: false,
+        way: None,
     };
     let mut plan = Plan {
         source: Endpoint::Local("/tmp/x".into()),
@@ -120,6 +121,7 @@ fn totals_and_the_job_follow_the_kept_rows() {
         ],
         dest_files: 3,
         incomplete: None,
+        record: None,
     };
     assert_eq!(
         plan.total(Action::Upload),
@@ -174,4 +176,66 @@ fn two_keys_whose_local_names_meet_after_escaping_are_both_conflicts() {
         "{s:?}"
     );
     assert!(s.contains(&("b".into(), None)));
+}
+
+#[test]
+fn a_conflict_of_two_changes_settles_source_then_destination_then_neither() {
+    let mut r = Row {
+        from: "a".into(),
+        to: "a".into(),
+        action: Action::Conflict,
+        reason: Reason::BothChanged,
+        note: None,
+        source: Some(e("a", 1)),
+        dest: Some(e("a", 2)),
+        excluded: false,
+        way: None,
+    };
+    let mut plan = Plan {
+        source: Endpoint::Local("/tmp/x".into()),
+        dest: Endpoint::s3("b", "p"),
+        direction: Direction::Upload,
+        compare: Compare::SizeMtime,
+        delete: true,
+        rows: vec![r.clone()],
+        dest_files: 1,
+        incomplete: None,
+        record: None,
+    };
+    assert!(plan.is_noop());
+    let ways: Vec<Option<Way>> = (0..3)
+        .map(|_| {
+            r.flip();
+            r.way
+        })
+        .collect();
+    assert_eq!(ways, [Some(Way::Source), Some(Way::Dest), None]);
+    plan.rows[0].way = Some(Way::Dest);
+    let job = plan.job(false);
+    assert!(job.steps.is_empty());
+    // Back from the destination, held to the source file as planned.
+    assert_eq!((job.back[0].size, job.back[0].from.as_str()), (2, "a"));
+    assert!(matches!(
+        job.back[0].expect,
+        crate::engine::sync::Expect::File { size: 1, .. }
+    ));
+    assert!(words::row_line(&plan.rows[0]).contains("sent back"));
+    // Deleted at the source: the source's side is the delete; a case
+    // clash cannot be settled.
+    let mut gone = Row {
+        source: None,
+        reason: Reason::ChangedSinceDeleted,
+        ..plan.rows[0].clone()
+    };
+    gone.way = None;
+    gone.flip();
+    plan.rows = vec![gone];
+    assert_eq!(plan.job(false).deletes.len(), 1);
+    let mut clash = Row {
+        reason: Reason::CaseClash("A".into()),
+        way: None,
+        ..r
+    };
+    clash.flip();
+    assert_eq!(clash.way, None);
 }

@@ -2,7 +2,7 @@
 //! and the JSON `pail sync --json` prints. Raw names here; whoever shows
 //! them escapes them (`sanitize::clean`), the JSON carries them as they are.
 
-use super::{Action, Evidence, Plan, Reason, Row};
+use super::{Action, Evidence, Plan, Reason, Row, Way};
 use crate::format::human_size;
 use serde_json::{Value, json};
 
@@ -81,6 +81,14 @@ impl Reason {
             Reason::FileAndFolder => {
                 "both a file and a folder of files: one local name cannot be both".into()
             }
+            Reason::BothChanged => {
+                "both sides changed since the last sync: neither is overwritten unless you choose"
+                    .into()
+            }
+            Reason::ChangedSinceDeleted => {
+                "deleted at the source, but changed at the destination since the last sync: kept unless you choose"
+                    .into()
+            }
         }
     }
 
@@ -99,6 +107,8 @@ impl Reason {
             Reason::CaseClash(_) => "case-clash",
             Reason::NotRepresentable(_) => "not-representable",
             Reason::FileAndFolder => "file-and-folder",
+            Reason::BothChanged => "both-changed",
+            Reason::ChangedSinceDeleted => "changed-since-deleted",
         }
     }
 
@@ -117,10 +127,19 @@ impl Reason {
 impl Row {
     /// The reason, and the row's fallback note if any.
     pub fn why(&self) -> String {
-        match &self.note {
+        let mut w = match &self.note {
             Some(n) => format!("{}; {n}", self.reason.words()),
             None => self.reason.words(),
+        };
+        match (self.way, &self.source) {
+            (Some(Way::Source), Some(_)) => w.push_str(" → chosen: the source's version is sent"),
+            (Some(Way::Source), None) => w.push_str(" → chosen: deleted at the destination too"),
+            (Some(Way::Dest), _) => {
+                w.push_str(" → chosen: the destination's version is sent back to the source")
+            }
+            (None, _) => {}
         }
+        w
     }
 
     /// The path the row is about (the destination's for a delete).

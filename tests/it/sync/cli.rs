@@ -356,3 +356,35 @@ async fn sigterm_mid_download_leaves_the_folder_as_it_was() {
     );
     assert_eq!(crate::common::engine::tree(&into), before);
 }
+
+/// The record of the last sync lives in the state dir; a path edited on
+/// both sides since is a conflict: neither version is overwritten, the
+/// exit status says a conflict was left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_on_both_sides_since_the_last_sync_is_left_alone() {
+    let Some(srv) = Server::moto().await else {
+        return;
+    };
+    let p = Pail::for_server(&srv);
+    let b = srv.bucket("cli-sync-both").await;
+    let src = p.dir("notes");
+    write(&src, "a.txt", b"one");
+    write(&src, "b.txt", b"two");
+    let dst = format!("s3://{b}/notes");
+    let r = p.run(&["sync", &s(&src), &dst]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    write(&src, "a.txt", b"edited here");
+    write(&src, "b.txt", b"two, edited here only");
+    srv.put(&b, "notes/a.txt", b"edited there!").await;
+    let r = p.run(&["sync", &s(&src), &dst]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let out = String::from_utf8_lossy(&r.stdout).into_owned();
+    assert!(
+        out.contains("! conflict a.txt  (both sides changed since the last sync"),
+        "{out}"
+    );
+    assert!(out.contains("* upload   b.txt"), "{out}");
+    assert_eq!(srv.get(&b, "notes/a.txt").await, b"edited there!");
+    assert_eq!(std::fs::read(src.join("a.txt")).unwrap(), b"edited here");
+    assert_eq!(srv.get(&b, "notes/b.txt").await, b"two, edited here only");
+}

@@ -5,6 +5,7 @@
 
 mod cli;
 mod prop;
+mod record;
 
 use crate::common::engine::{Run, Server, data, run, settings};
 use pail::engine::Spec;
