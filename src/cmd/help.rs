@@ -294,7 +294,9 @@ incomplete. A plan that deletes more than --max-delete files, or more than \
 --max-delete-percent (default 50) of the destination, stops before doing \
 anything unless --force. --backup-prefix copies every object a row \
 replaces or deletes to that prefix of the destination bucket first. Local \
-files are deleted only with --delete-local.
+files go to the platform trash (macOS's Trash; on Linux the FreeDesktop \
+trash, where ~/.local/share/Trash exists); where there is none they are \
+deleted only with --delete-local.
 
 Exit status: 0 in sync (or only shown); 1 a listing or a transfer failed, \
 a conflict was left, or the delete limits stopped the plan; 2 a usage \

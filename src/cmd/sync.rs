@@ -12,6 +12,7 @@ use super::args::SyncArgs;
 use super::ctx::Ctx;
 use super::output::{self, FAILED, Mode, OK, Tally, View};
 use super::resolve::Place;
+use crate::engine::sync::LocalDelete;
 use crate::engine::{self, Spec};
 use crate::plan::sync::{self, Action, Endpoint, Filters, Options, Plan, Rule, words};
 use crate::sanitize::clean;
@@ -163,11 +164,18 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
         }
     }
     let local_deletes = plan.dest.is_local() && plan.total(Action::Delete).count > 0;
-    if local_deletes && !a.delete_local {
-        ctx.out.note(
-            "Local files are deleted only with --delete-local (pail moves nothing to a trash): \
+    let local = match (&plan.trash, a.delete_local) {
+        (Some(_), _) => LocalDelete::Trash,
+        (None, true) => LocalDelete::Remove,
+        (None, false) => LocalDelete::Hold,
+    };
+    match (&plan.trash, local_deletes, local) {
+        (Some(t), true, _) => ctx.out.note(&format!("Local deletes go to {}", clean(t))),
+        (None, true, LocalDelete::Hold) => ctx.out.note(
+            "There is no trash here: local files are deleted only with --delete-local; \
              the deletes will be held back",
-        );
+        ),
+        _ => {}
     }
     let view = View {
         verb: "Synced",
@@ -180,7 +188,7 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
         summary: true,
         dest: Box::new(|_| None),
     };
-    let mut job = plan.job(a.delete_local);
+    let mut job = plan.job(local);
     job.backup = backup;
     let s = output::watch(
         &ctx.out,

@@ -16,6 +16,7 @@
 
 pub mod dest;
 pub mod paths;
+pub mod trash;
 pub mod walk;
 
 pub use dest::{Dest, EntryKind, Existing, Pending};

@@ -30,10 +30,13 @@ fn warnings(p: &Panel, plan: &Plan) -> Vec<Line<'static>> {
     }
     if deletes.count > 0 {
         let share = plan.delete_share();
-        let local = if plan.dest.is_local() {
-            " — held back: local files are deleted only by pail sync --delete-local"
-        } else {
-            ""
+        let local = match (&plan.trash, plan.dest.is_local()) {
+            (Some(t), true) => format!(" — local files go to {}", clean(t)),
+            (None, true) => {
+                " — held back: there is no trash here (pail sync --delete-local deletes them)"
+                    .into()
+            }
+            _ => String::new(),
         };
         out.push(Line::styled(
             format!(

@@ -81,6 +81,7 @@ fn the_plan(source: Endpoint, dest: Endpoint) -> Plan {
         dest_files: 3,
         incomplete: None,
         record: None,
+        trash: None,
     }
 }
 
@@ -151,7 +152,7 @@ fn the_plan_runs_exactly_the_kept_rows_and_deletes_want_y() {
     let steps: Vec<&str> = job.steps.iter().map(|s| s.from.as_str()).collect();
     assert_eq!(steps, ["a.txt", "evil\u{1b}[2J.txt"], "b.txt was left out");
     assert_eq!(job.deletes.len(), 1);
-    assert!(!job.delete_local);
+    assert_eq!(job.local_deletes, pail::engine::sync::LocalDelete::Hold);
 }
 
 #[test]
@@ -209,7 +210,13 @@ fn d_settles_a_conflict_of_two_changes_and_the_run_sends_it_back() {
     let mut plan = the_plan(source, dest);
     plan.delete = false;
     plan.rows = vec![
-        row("both.txt", Action::Conflict, Reason::BothChanged, true, true),
+        row(
+            "both.txt",
+            Action::Conflict,
+            Reason::BothChanged,
+            true,
+            true,
+        ),
         row(
             "case.txt",
             Action::Conflict,
@@ -218,7 +225,10 @@ fn d_settles_a_conflict_of_two_changes_and_the_run_sends_it_back() {
             false,
         ),
     ];
-    update(&mut app, Msg::Task(id, TaskEvent::SyncPlan(Box::new(Ok(plan)))));
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::SyncPlan(Box::new(Ok(plan)))),
+    );
     later(&mut app, 1_000);
     // Conflicts are not changes: show every row.
     send(&mut app, [key('f')]);
@@ -227,7 +237,11 @@ fn d_settles_a_conflict_of_two_changes_and_the_run_sends_it_back() {
     assert!(started(&fx).is_none());
     assert!(status(&app).contains("Nothing to do"), "{}", status(&app));
     send(&mut app, [key('d')]);
-    assert!(status(&app).contains("source's version"), "{}", status(&app));
+    assert!(
+        status(&app).contains("source's version"),
+        "{}",
+        status(&app)
+    );
     send(&mut app, [key('d')]);
     assert!(status(&app).contains("sent back"), "{}", status(&app));
     // A case clash cannot be settled.

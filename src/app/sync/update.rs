@@ -10,6 +10,7 @@ use crate::app::question::Planned;
 use crate::app::scroll::scrolled;
 use crate::app::{Load, Owner};
 use crate::engine::Spec;
+use crate::engine::sync::LocalDelete;
 use crate::format::{count, human_size};
 use crate::keymap::{Action as Key, Context};
 use crate::plan::sync::{Action, Compare, Endpoint, Way};
@@ -150,7 +151,13 @@ impl Panel {
             cx.status("Nothing to do: the destination already matches");
             return Outcome::Keep;
         }
-        let job = plan.job(false);
+        // Local files go to the trash where there is one, else are held.
+        let local = if plan.trash.is_some() {
+            LocalDelete::Trash
+        } else {
+            LocalDelete::Hold
+        };
+        let job = plan.job(local);
         // Settled conflicts included.
         let deletes = job.deletes.len() as u64;
         if deletes > 0 && !(yes && self.armed) {

@@ -112,6 +112,18 @@ pub struct Gone {
     pub expect: Expect,
 }
 
+/// What a sync's delete of a local file does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LocalDelete {
+    /// Nothing: each is reported held back.
+    #[default]
+    Hold,
+    /// Moved to the platform trash (local/trash.rs).
+    Trash,
+    /// Deleted for good (`--delete-local` where there is no trash).
+    Remove,
+}
+
 /// A planned sync, as the engine runs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Job {
@@ -122,8 +134,8 @@ pub struct Job {
     /// (`from` under the destination, `to` under the source).
     pub back: Vec<Step>,
     pub deletes: Vec<Gone>,
-    /// Local deletes remove the file (there is no trash to move it to).
-    pub delete_local: bool,
+    /// What a delete of a local file does.
+    pub local_deletes: LocalDelete,
     /// Why no delete may run (a listing was not complete): each is
     /// reported held back, with this reason.
     pub hold: Option<String>,
@@ -337,11 +349,16 @@ async fn deletes(env: &Env, job: &Arc<Job>) -> bool {
             super::delete::run(env, bucket, keys).await;
             true
         }
-        (Endpoint::Local(_), Some(dest)) if job.delete_local => {
+        (Endpoint::Local(root), Some(dest)) if job.local_deletes != LocalDelete::Hold => {
+            let trash = job.local_deletes == LocalDelete::Trash;
             for g in &job.deletes {
                 env.progress.found(g.size);
                 let name = job.dest.name_of(&g.rel);
-                let outcome = remove_local(&dest, g).await;
+                let outcome = if trash {
+                    trash_local(&dest, root, g).await
+                } else {
+                    remove_local(&dest, g).await
+                };
                 if matches!(outcome, Outcome::Done { .. }) {
                     env.progress.moved(g.size);
                 }
@@ -353,7 +370,7 @@ async fn deletes(env: &Env, job: &Arc<Job>) -> bool {
             hold(
                 env,
                 job,
-                "not deleted: local deletes need --delete-local (pail moves nothing to a trash)",
+                "not deleted: there is no trash here, and local deletes need --delete-local",
             );
             false
         }
@@ -367,6 +384,38 @@ fn hold(env: &Env, job: &Job, why: &str) {
         let name = job.dest.name_of(&g.rel);
         env.progress
             .finish(&name, Outcome::Skipped(Skip::Held(why.to_owned())), g.size);
+    }
+}
+
+/// Into the trash, if the file is still what the plan saw (looked at
+/// without following symlinks).
+async fn trash_local(dest: &Arc<Dest>, root: &std::path::Path, g: &Gone) -> Outcome {
+    let rel = match RelPath::parse(&g.rel) {
+        Ok(r) => r,
+        Err(why) => return Outcome::Refused(Refusal::UnsafeName(why.to_string())),
+    };
+    let (dest, expect, path) = (dest.clone(), g.expect.clone(), root.join(&g.rel));
+    let root = root.to_owned();
+    let moved = tokio::task::spawn_blocking(move || match dest.existing(&rel) {
+        Ok(Some(e)) if e.kind == crate::local::EntryKind::File
+            && matches!(&expect, Expect::File { size, mtime } if e.size == *size && e.mtime == *mtime) =>
+        {
+            crate::local::trash::put(&root, &path).map(|()| true)
+        }
+        Ok(_) => Ok(false),
+        Err(e) => Err(e),
+    })
+    .await;
+    match moved {
+        Ok(Ok(true)) => Outcome::Done {
+            bytes: g.size,
+            note: Some("moved to the trash".into()),
+        },
+        Ok(Ok(false)) => {
+            Outcome::Failed(format!("{CHANGED}: the file is not what was planned; kept"))
+        }
+        Ok(Err(e)) => Outcome::Failed(format!("cannot move it to the trash: {e}")),
+        Err(e) => Outcome::Failed(format!("cannot move it to the trash: {e}")),
     }
 }
 

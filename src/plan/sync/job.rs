@@ -6,13 +6,13 @@
 use super::side::Entry;
 use super::{Action, Book, Plan, Reason, Row, Way};
 use crate::engine::sync::record::{Print, Synced};
-use crate::engine::sync::{Expect, Gone, Job, Step};
+use crate::engine::sync::{Expect, Gone, Job, LocalDelete, Step};
 
 impl Plan {
     /// The job that runs exactly the kept rows: transfers first, deletes
     /// after them (the engine holds the deletes back if any transfer
     /// fails).
-    pub fn job(&self, delete_local: bool) -> Job {
+    pub fn job(&self, local_deletes: LocalDelete) -> Job {
         let (src_local, dst_local) = (self.source.is_local(), self.dest.is_local());
         let step = |from: &String, to: &String, s: &Entry, at: &Option<Entry>, local, there| Step {
             from: from.clone(),
@@ -55,7 +55,7 @@ impl Plan {
             steps,
             back,
             deletes,
-            delete_local,
+            local_deletes,
             backup: None,
             hold: self
                 .incomplete

@@ -284,6 +284,9 @@ pub struct Plan {
     pub incomplete: Option<String>,
     /// The last sync's record, which the run brings up to date.
     pub record: Option<Book>,
+    /// The trash a local delete goes to (`None`: none here, the deletes
+    /// need `--delete-local`).
+    pub trash: Option<String>,
 }
 
 /// Count and bytes of one action.
@@ -420,6 +423,10 @@ pub async fn plan(
         dest_files,
         incomplete: src.incomplete.or(dst.incomplete),
         record: opts.record.clone(),
+        trash: dest
+            .is_local()
+            .then(crate::local::trash::available)
+            .flatten(),
     })
 }
 

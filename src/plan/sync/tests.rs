@@ -3,6 +3,7 @@
 
 use super::side::{Entry, Listing};
 use super::*;
+use crate::engine::sync::LocalDelete;
 use crate::local::walk::Unfit;
 use crate::store::mtime::Moment;
 
@@ -122,6 +123,7 @@ fn totals_and_the_job_follow_the_kept_rows() {
         dest_files: 3,
         incomplete: None,
         record: None,
+        trash: None,
     };
     assert_eq!(
         plan.total(Action::Upload),
@@ -136,7 +138,7 @@ fn totals_and_the_job_follow_the_kept_rows() {
         "upload 2 (15 B) · delete 1 (7 B) · skip 1"
     );
     plan.rows[1].excluded = true;
-    let job = plan.job(false);
+    let job = plan.job(LocalDelete::Hold);
     assert_eq!(job.steps.len(), 1);
     assert_eq!(job.steps[0].expect, crate::engine::sync::Expect::Absent);
     assert_eq!(job.deletes.len(), 1);
@@ -201,6 +203,7 @@ fn a_conflict_of_two_changes_settles_source_then_destination_then_neither() {
         dest_files: 1,
         incomplete: None,
         record: None,
+        trash: None,
     };
     assert!(plan.is_noop());
     let ways: Vec<Option<Way>> = (0..3)
@@ -211,7 +214,7 @@ fn a_conflict_of_two_changes_settles_source_then_destination_then_neither() {
         .collect();
     assert_eq!(ways, [Some(Way::Source), Some(Way::Dest), None]);
     plan.rows[0].way = Some(Way::Dest);
-    let job = plan.job(false);
+    let job = plan.job(LocalDelete::Hold);
     assert!(job.steps.is_empty());
     // Back from the destination, held to the source file as planned.
     assert_eq!((job.back[0].size, job.back[0].from.as_str()), (2, "a"));
@@ -230,7 +233,7 @@ fn a_conflict_of_two_changes_settles_source_then_destination_then_neither() {
     gone.way = None;
     gone.flip();
     plan.rows = vec![gone];
-    assert_eq!(plan.job(false).deletes.len(), 1);
+    assert_eq!(plan.job(LocalDelete::Hold).deletes.len(), 1);
     let mut clash = Row {
         reason: Reason::CaseClash("A".into()),
         way: None,

@@ -388,3 +388,40 @@ async fn an_edit_on_both_sides_since_the_last_sync_is_left_alone() {
     assert_eq!(std::fs::read(src.join("a.txt")).unwrap(), b"edited here");
     assert_eq!(srv.get(&b, "notes/b.txt").await, b"two, edited here only");
 }
+
+/// Where the home trash exists, a local delete goes there (with the
+/// .trashinfo a file manager restores from), without --delete-local.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_deletes_go_to_the_trash_where_there_is_one() {
+    let Some(srv) = Server::moto().await else {
+        return;
+    };
+    let p = Pail::for_server(&srv);
+    let b = srv.bucket("cli-sync-trash").await;
+    srv.put(&b, "d/a.txt", b"a").await;
+    let trash = p.home().join(".local/share/Trash");
+    std::fs::create_dir_all(&trash).unwrap();
+    let here = p.dir("here");
+    write(&here, "extra.txt", b"mine");
+    write(&here, "sub/old.txt", b"old");
+    let from = format!("s3://{b}/d/");
+    let r = p.run(&["sync", "--delete", "--force", &from, &s(&here)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Local deletes go to the trash"),
+        "{}",
+        r.stderr
+    );
+    assert!(!here.join("extra.txt").exists() && !here.join("sub/old.txt").exists());
+    assert_eq!(
+        std::fs::read(trash.join("files/extra.txt")).unwrap(),
+        b"mine"
+    );
+    assert_eq!(std::fs::read(trash.join("files/old.txt")).unwrap(), b"old");
+    let info = std::fs::read_to_string(trash.join("info/old.txt.trashinfo")).unwrap();
+    assert!(
+        info.contains("[Trash Info]") && info.contains("/here/sub/old.txt"),
+        "{info}"
+    );
+    assert_eq!(std::fs::read(here.join("a.txt")).unwrap(), b"a");
+}

@@ -9,6 +9,7 @@ mod record;
 
 use crate::common::engine::{Run, Server, data, run, settings};
 use pail::engine::Spec;
+use pail::engine::sync::LocalDelete;
 use pail::plan::sync::{self, Action, Compare, Endpoint, Options, Plan};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -46,7 +47,12 @@ pub fn rows(plan: &Plan) -> BTreeMap<String, (Action, &'static str, String)> {
 
 pub async fn run_plan(s: &Server, plan: &Plan, delete_local: bool) -> Run {
     let env = s.env(settings());
-    run(&env, Spec::Sync(Box::new(plan.job(delete_local)))).await
+    let local = if delete_local {
+        LocalDelete::Remove
+    } else {
+        LocalDelete::Hold
+    };
+    run(&env, Spec::Sync(Box::new(plan.job(local)))).await
 }
 
 fn with_delete() -> Options {
@@ -452,7 +458,7 @@ async fn replaced_and_deleted_objects_are_backed_up_first(s: &Server) {
         &with_delete(),
     )
     .await;
-    let mut job = plan.job(false);
+    let mut job = plan.job(LocalDelete::Hold);
     job.backup = Some(".bak/1/".into());
     let env = s.env(settings());
     let done = run(&env, Spec::Sync(Box::new(job))).await;

@@ -4,6 +4,7 @@
 //! that way; afterwards both directions plan nothing.
 
 use super::{Server, plan_of, rows, run_plan, write};
+use pail::engine::sync::LocalDelete;
 use pail::plan::sync::{Action, Book, Endpoint, Options, Plan, Way};
 use std::path::Path;
 
@@ -64,7 +65,7 @@ async fn both_changed_is_a_conflict_settled_either_way(s: &Server) {
     assert_eq!(r["c.txt"].1, "changed-since-deleted");
     assert_eq!(r["d.txt"].0, Action::Delete, "{r:#?}");
     // Left alone, neither side of a conflict changes.
-    let alone = plan.job(false);
+    let alone = plan.job(LocalDelete::Hold);
     assert!(alone.back.is_empty() && alone.steps.len() == 1 && alone.deletes.len() == 1);
     // Settled for the destination: both go back to the folder.
     settle(&mut plan, "a.txt", Way::Dest);
