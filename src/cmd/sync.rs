@@ -68,15 +68,7 @@ fn check(source: &Endpoint, dest: &Endpoint) -> Result<(), String> {
         (Endpoint::Local(_), Endpoint::Local(_)) => {
             Err("both sides are local: pail syncs to, from or within S3".into())
         }
-        (
-            Endpoint::S3 { bucket, prefix },
-            Endpoint::S3 {
-                bucket: b2,
-                prefix: p2,
-            },
-        ) if bucket == b2
-            && (prefix.starts_with(p2.as_str()) || p2.starts_with(prefix.as_str())) =>
-        {
+        _ if source.overlaps(dest) => {
             Err("the two prefixes overlap: one would sync into itself".into())
         }
         (Endpoint::Local(p), _) if !p.is_dir() => Err(format!(

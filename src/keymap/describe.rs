@@ -107,7 +107,7 @@ impl Action {
             Action::Sync => {
                 "sync the prefix with a local folder: every path's action and reason first, then exactly that plan"
             }
-            Action::Reverse => "plan the other direction (folder ← S3 / S3 ← folder)",
+            Action::Reverse => "plan the other direction (source and destination swapped)",
             Action::CompareMode => {
                 "next compare mode (size-mtime, checksum, size-only), planned again"
             }

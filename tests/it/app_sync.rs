@@ -253,3 +253,57 @@ fn d_settles_a_conflict_of_two_changes_and_the_run_sends_it_back() {
     let back: Vec<&str> = job.back.iter().map(|s| s.from.as_str()).collect();
     assert_eq!(back, ["both.txt"]);
 }
+
+/// A prefix copied to pail's clipboard (`y`), then `S` on another: the
+/// prompt offers the clipboard's prefix, and Enter plans it into this
+/// one; a prefix around the clipboard's is not offered, and typed it is
+/// refused.
+#[test]
+fn s_after_y_on_a_prefix_plans_that_prefix_into_this_one() {
+    let (mut app, fx) = new_app(Some(("b", "")));
+    deliver(
+        &mut app,
+        list_task(&fx, ""),
+        page(&["logs/", "site/"], &[], false),
+    );
+    later(&mut app, 1_000_000);
+    send(&mut app, [key('y')]);
+    assert!(status(&app).contains("clipboard"), "{}", status(&app));
+    send(&mut app, [key('j'), key('S')]);
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    let (_, job) = spawned(&fx)
+        .into_iter()
+        .find(|(_, j)| matches!(j, Job::PlanSync { .. }))
+        .expect("a planning task");
+    assert_eq!(
+        job,
+        Job::PlanSync {
+            source: Endpoint::s3("b", "logs/"),
+            dest: Endpoint::s3("b", "site/"),
+            compare: Compare::SizeMtime
+        }
+    );
+    // r swaps two prefixes too.
+    let fx = send(&mut app, [key('r')]);
+    let (_, job) = spawned(&fx).into_iter().next().expect("planned again");
+    assert!(
+        matches!(job, Job::PlanSync { ref source, .. } if *source == Endpoint::s3("b", "site/")),
+        "{job:?}"
+    );
+    send(&mut app, [key('q')]);
+    // Typed by hand into itself: refused.
+    send(&mut app, [key('S')]);
+    for _ in 0..40 {
+        send(&mut app, [code(KeyCode::Backspace)]);
+    }
+    for c in "s3://b/site/sub".chars() {
+        send(&mut app, [key(c)]);
+    }
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(
+        !spawned(&fx)
+            .iter()
+            .any(|(_, j)| matches!(j, Job::PlanSync { .. }))
+    );
+    assert!(status(&app).contains("overlap"), "{}", status(&app));
+}

@@ -136,6 +136,7 @@ impl Browsing {
                         &here.bucket,
                         &here.prefix,
                         self.last_sync_dir.as_deref(),
+                        self.clip.as_ref(),
                     ),
                     _ => {}
                 }

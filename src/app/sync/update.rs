@@ -61,12 +61,8 @@ impl Panel {
                 self.replan(cx);
             }
             Some(Key::Reverse) => {
-                if self.source.is_local() || self.dest.is_local() {
-                    std::mem::swap(&mut self.source, &mut self.dest);
-                    self.replan(cx);
-                } else {
-                    cx.status("Two prefixes: reverse by starting from the other one");
-                }
+                std::mem::swap(&mut self.source, &mut self.dest);
+                self.replan(cx);
             }
             Some(Key::Mark) => self.toggle(cx),
             Some(Key::Settle) => self.settle(cx),

@@ -53,6 +53,23 @@ impl Endpoint {
         matches!(self, Endpoint::Local(_))
     }
 
+    /// Two prefixes of one bucket, one inside the other: a sync between
+    /// them would sync into itself.
+    pub fn overlaps(&self, other: &Endpoint) -> bool {
+        match (self, other) {
+            (
+                Endpoint::S3 { bucket, prefix },
+                Endpoint::S3 {
+                    bucket: b2,
+                    prefix: p2,
+                },
+            ) => {
+                bucket == b2 && (prefix.starts_with(p2.as_str()) || p2.starts_with(prefix.as_str()))
+            }
+            _ => false,
+        }
+    }
+
     /// The raw name of the root (escape it to show it).
     pub fn describe(&self) -> String {
         match self {
