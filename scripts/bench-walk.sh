@@ -11,25 +11,31 @@
 #
 # Installs what it needs on first use: the aws CLI (scripts/install-moto.sh),
 # rclone (Debian), radosgw (scripts/radosgw.sh). --url uses a running server
-# instead (keys bench/benchsecret), seeding only what is missing.
+# instead (keys bench/benchsecret), seeding only what is missing. --demo
+# uses the in-memory demo server instead (rustack, examples/demo-server.rs,
+# built with the test-hooks feature), seeded straight into its store with
+# --keys keys (default there 1,000,000) under 100 prefixes: the WIDE tree
+# only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'EOF'
-usage: scripts/bench-walk.sh [--runs N] [--keys N] [--url URL] [--no-build]
+usage: scripts/bench-walk.sh [--runs N] [--keys N] [--url URL | --demo] [--no-build]
   --runs N    runs per tool and tree (default 3); the median is reported
   --keys N    keys per tree (default 100000; WIDE spreads them over 100 prefixes)
   --url URL   an S3 server already running (access key bench, secret benchsecret)
+  --demo      the in-memory demo server, WIDE tree only (default --keys 1000000)
   --no-build  use target/release/pail as it is
 EOF
 }
-runs=3 keys=100000 url= build=1
+runs=3 keys= url= build=1 demo=0
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=${2:?}; shift ;;
         --keys) keys=${2:?}; shift ;;
         --url) url=${2:?}; shift ;;
+        --demo) demo=1 ;;
         --no-build) build=0 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
@@ -41,10 +47,35 @@ mkdir -p "$bench"
 # shellcheck source=scripts/bench-lib.sh
 . scripts/bench-lib.sh
 bench_tools
+if [ -z "$keys" ]; then
+    if [ "$demo" = 1 ]; then keys=1000000; else keys=100000; fi
+fi
 [ "$build" = 1 ] && cargo build --release --quiet
 pail_bin=$PWD/target/release/pail
 bench_env "$bench"
-bench_server "$bench/radosgw-walk" "$url"
+trees="wide flat" server="radosgw on 127.0.0.1"
+if [ "$demo" = 1 ]; then
+    cargo build --release --quiet --features test-hooks --example demo-server
+    target/release/examples/demo-server walkbench "$keys" >"$bench/demo-server.out" 2>"$bench/demo-server.err" &
+    demo_pid=$!
+    trap 'kill "$demo_pid" 2>/dev/null || true' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    for _ in $(seq 600); do
+        grep -q '^ready' "$bench/demo-server.out" 2>/dev/null && break
+        kill -0 "$demo_pid" 2>/dev/null || { cat "$bench/demo-server.err" >&2; exit 1; }
+        sleep 0.2
+    done
+    url=$(awk '/^ready/ { print $2 }' "$bench/demo-server.out")
+    say "$(cat "$bench/demo-server.err") at $url"
+    # The demo's credentials (src/demo/mod.rs).
+    export AWS_ACCESS_KEY_ID=pail-demo AWS_SECRET_ACCESS_KEY=pail-demo-secret-key
+    export RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=pail-demo RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=pail-demo-secret-key
+    export RCLONE_CONFIG_BENCH_ENDPOINT=$url RCLONE_CONFIG_BENCH_PROVIDER=Other
+    trees=wide server="the in-memory demo server (rustack) on 127.0.0.1"
+else
+    bench_server "$bench/radosgw-walk" "$url"
+fi
 pail=("$pail_bin" --config "$bench/pail-config.toml" --endpoint-url "$url" --region us-east-1)
 bucket=walkbench
 
@@ -54,6 +85,7 @@ count_of() { # PREFIX -> number of keys (pail, untimed)
 }
 seed() { # PREFIX LAYOUT(wide|flat): empty objects, uploaded by pail from a local tree
     local prefix=$1 layout=$2 have
+    [ "$demo" = 1 ] && return 0
     have=$(count_of "$prefix/" || true)
     [ "${have:-0}" = "$keys" ] && return 0
     say "seeding $keys keys ($layout) under s3://$bucket/$prefix/"
@@ -75,7 +107,7 @@ PY
 }
 "$aws_bin" --endpoint-url "$url" s3 mb "s3://$bucket" >/dev/null 2>&1 || true
 seed wide wide
-seed flat flat
+[ "$demo" = 1 ] || seed flat flat
 
 # ---------------------------------------------------------------- timing
 # One run: prints "SECONDS RSS_KB COUNT".
@@ -99,12 +131,12 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 report=$bench/walk.md
 {
-    echo "# Listing every key (medians of $runs runs, radosgw on 127.0.0.1)"
+    echo "# Listing every key (medians of $runs runs, $server)"
     echo
     echo "| tree | tool | seconds | peak RSS MiB | keys counted | time vs pail |"
     echo "|---|---|---|---|---|---|"
 } >"$report"
-for tree in wide flat; do
+for tree in $trees; do
     declare -A secs=()
     for t in pail aws rclone; do
         : >"$bench/walk-runs.txt"

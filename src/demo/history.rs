@@ -275,6 +275,33 @@ pub async fn seed_versioned(server: &VersionedServer, scratch: &Path) -> Result<
     Ok(n)
 }
 
+/// Benchmarks only (never in the release binary): `bucket` made and
+/// filled with an empty object per key, put straight into the server's
+/// store (no HTTP: a million keys seed in seconds). Returns how many.
+#[cfg(feature = "test-hooks")]
+pub async fn seed_empty(
+    server: &VersionedServer,
+    bucket: &str,
+    keys: impl IntoIterator<Item = String>,
+) -> Result<usize, String> {
+    let s3 = &server.s3;
+    create_bucket(s3, bucket).await?;
+    let mut n = 0;
+    for key in keys {
+        let input = PutObjectInput {
+            bucket: bucket.into(),
+            key: key.clone(),
+            body: Some(StreamingBlob::new(Vec::new())),
+            ..Default::default()
+        };
+        s3.handle_put_object(input)
+            .await
+            .map_err(err("put", &key))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,8 @@ mod fixes;
 mod history;
 mod rustack;
 
+#[cfg(feature = "test-hooks")]
+pub use history::seed_empty;
 pub use history::{HISTORY_BUCKET, seed_versioned};
 pub use rustack::{VersionedServer, serve_versioned};
 

@@ -12,8 +12,10 @@
 //! Results come out in key order as they arrive (a merge of parts whose
 //! order is known in advance, not collect-then-sort): the part at the
 //! front streams page by page, parts behind it keep at most
-//! [`AHEAD_PAGES`] pages each, so memory stays bounded whatever the
-//! bucket holds. It stops at the first error (a listing error means the
+//! [`AHEAD_PAGES`] pages each and [`BEHIND_PAGES`] in all, so memory
+//! stays bounded whatever the bucket holds (a slow front part with a
+//! hundred parts behind it once held 400 pages: 126 MiB at a million
+//! keys). It stops at the first error (a listing error means the
 //! caller acts on nothing) and at once on cancel. No UI types: the TUI's
 //! counts, plans and transfers, the command line, tests and benchmarks
 //! drive it the same way.
@@ -26,6 +28,9 @@ use tokio_util::sync::CancellationToken;
 
 /// Pages a part behind the front keeps before it waits.
 pub const AHEAD_PAGES: usize = 4;
+/// Pages all parts behind the front keep (and ask for) before they wait:
+/// 64 pages of 1,000 keys, about 16 MiB.
+pub const BEHIND_PAGES: usize = 64;
 /// Levels listed with the delimiter before parts are read flat.
 const MAX_DEPTH: u8 = 4;
 /// Keys per request.
@@ -146,6 +151,19 @@ impl<'a> Walk<'a> {
         self.requests
     }
 
+    /// Pages the parts behind the front hold or have asked for (what
+    /// [`BEHIND_PAGES`] bounds).
+    pub fn held(&self) -> usize {
+        self.parts
+            .iter()
+            .skip(1)
+            .map(|p| match p {
+                Part::Flat { pages, busy, .. } => pages.len() + usize::from(*busy),
+                _ => 0,
+            })
+            .sum()
+    }
+
     fn id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
@@ -253,6 +271,8 @@ impl<'a> Walk<'a> {
         let bucket = self.bucket.clone();
         let mut started = Vec::new();
         let mut inflight = self.inflight.len();
+        // Pages behind the front, held or on their way.
+        let mut behind = self.held();
         for (i, part) in self.parts.iter_mut().enumerate() {
             if inflight >= self.width {
                 break;
@@ -265,13 +285,16 @@ impl<'a> Walk<'a> {
                     pages,
                     busy,
                 } => {
-                    let room = i == 0 || pages.len() < AHEAD_PAGES;
+                    let room = i == 0 || (pages.len() < AHEAD_PAGES && behind < BEHIND_PAGES);
                     if !*busy
                         && room
                         && let Some(req) = next.clone()
                     {
                         *busy = true;
                         inflight += 1;
+                        if i > 0 {
+                            behind += 1;
+                        }
                         started.push((*id, req));
                     }
                 }

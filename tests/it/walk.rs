@@ -343,3 +343,26 @@ async fn a_listing_that_breaks_mid_way_is_an_error() {
         assert!(plan.is_err(), "a broken listing plans no delete");
     }
 }
+
+/// A hundred prefixes of many pages each: the parts behind the front
+/// keep at most BEHIND_PAGES pages between them, whatever the width.
+#[test]
+fn parts_behind_the_front_hold_a_bounded_number_of_pages() {
+    // Pages of 100 keys: the top level is one page, each prefix five.
+    let store = MemStore::new(&[B], 100);
+    let k: Vec<String> = (0..100)
+        .flat_map(|p| (0..500).map(move |i| format!("p{p:03}/{i:03}")))
+        .collect();
+    store.seed(B, &k);
+    rt().block_on(async {
+        let mut w = Walk::new(&store, B, "", WalkOptions { width: 64 });
+        let (mut n, mut most) = (0, 0);
+        while let Some(b) = w.next().await {
+            n += b.unwrap().len();
+            most = most.max(w.held());
+        }
+        assert_eq!(n, 50_000);
+        assert!(most <= pail::walk::BEHIND_PAGES, "{most} pages held");
+        assert!(most > 0, "the width was used");
+    });
+}
