@@ -307,3 +307,52 @@ fn s_after_y_on_a_prefix_plans_that_prefix_into_this_one() {
     );
     assert!(status(&app).contains("overlap"), "{}", status(&app));
 }
+
+/// A plan that deletes more than half of the destination (what `pail
+/// sync` stops without --force) wants its count typed, every key shown;
+/// `y` is no answer to it.
+#[test]
+fn deleting_most_of_the_destination_wants_the_count_typed() {
+    let (mut app, source, dest, id) = planning();
+    let mut plan = the_plan(source, dest);
+    plan.rows = vec![
+        row("a.txt", Action::Upload, Reason::New, true, false),
+        row(
+            "old1.txt",
+            Action::Delete,
+            Reason::OnlyInDestination,
+            false,
+            true,
+        ),
+        row(
+            "old2.txt",
+            Action::Delete,
+            Reason::OnlyInDestination,
+            false,
+            true,
+        ),
+    ];
+    plan.dest_files = 3;
+    update(
+        &mut app,
+        Msg::Task(id, TaskEvent::SyncPlan(Box::new(Ok(plan)))),
+    );
+    later(&mut app, 1_000);
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(started(&fx).is_none());
+    let Some(pail::app::Modal::Question(q)) = app.modals.last() else {
+        panic!("a question expected: {:?}", app.modals.last())
+    };
+    assert_eq!(q.typed_needed(), Some("2"));
+    assert_eq!(q.list.len(), 2, "{:?}", q.list);
+    assert!(q.list[0].ends_with("site/old1.txt"), "{:?}", q.list);
+    later(&mut app, 1_000);
+    let fx = send(&mut app, [key('y')]);
+    assert!(started(&fx).is_none(), "y is no count");
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(started(&fx).is_none(), "nothing typed is no count");
+    send(&mut app, [key('2')]);
+    let fx = send(&mut app, [code(KeyCode::Enter)]);
+    let job = started(&fx).expect("the typed count runs it");
+    assert_eq!((job.steps.len(), job.deletes.len()), (1, 2));
+}

@@ -6,14 +6,14 @@ use super::{Msg, Panel};
 use crate::app::cx::{Cx, Outcome};
 use crate::app::kind::Kind;
 use crate::app::note::Note;
-use crate::app::question::Planned;
+use crate::app::question::{Planned, Question, Said, Tone};
 use crate::app::scroll::scrolled;
 use crate::app::{Load, Owner};
 use crate::engine::Spec;
-use crate::engine::sync::LocalDelete;
+use crate::engine::sync::{Job as SyncJob, LocalDelete};
 use crate::format::{count, human_size};
 use crate::keymap::{Action as Key, Context};
-use crate::plan::sync::{Action, Compare, Endpoint, Way};
+use crate::plan::sync::{Action, Compare, Endpoint, Plan, Way};
 
 /// Rows a page key moves.
 const PAGE: usize = 10;
@@ -156,6 +156,16 @@ impl Panel {
         let job = plan.job(local);
         // Settled conflicts included.
         let deletes = job.deletes.len() as u64;
+        let share = deletes
+            .saturating_mul(100)
+            .checked_div(plan.dest_files)
+            .unwrap_or(100);
+        if deletes > 0 && share > BIG_SHARE {
+            // What `pail sync` stops without --force: the count typed.
+            let q = big_delete(plan, &job, share).start(started(plan, job));
+            cx.note(Note::Ask(Box::new(q)));
+            return Outcome::Close;
+        }
         if deletes > 0 && !(yes && self.armed) {
             if !yes {
                 self.armed = true;
@@ -171,20 +181,66 @@ impl Panel {
         if yes && deletes == 0 {
             return Outcome::Keep;
         }
-        let touches = match &plan.dest {
-            Endpoint::S3 { bucket, prefix } => vec![(bucket.clone(), prefix.clone())],
-            Endpoint::Local(_) => Vec::new(),
-        };
-        let job = Planned {
-            kind: Kind::Sync,
-            spec: Spec::Sync(Box::new(job)),
-            from: plan.source.describe(),
-            to: plan.dest.describe(),
-            touches,
-            after: None,
-            clear_marks: false,
-        };
-        cx.note(Note::Start(Box::new(job)));
+        cx.note(Note::Start(Box::new(started(plan, job))));
         Outcome::Close
     }
+}
+
+/// A share of the destination (percent) past which a plan's deletes want
+/// their count typed: `pail sync`'s --max-delete-percent default.
+const BIG_SHARE: u64 = 50;
+
+/// The job for the transfers panel.
+fn started(plan: &Plan, job: SyncJob) -> Planned {
+    let touches = match &plan.dest {
+        Endpoint::S3 { bucket, prefix } => vec![(bucket.clone(), prefix.clone())],
+        Endpoint::Local(_) => Vec::new(),
+    };
+    Planned {
+        kind: Kind::Sync,
+        spec: Spec::Sync(Box::new(job)),
+        from: plan.source.describe(),
+        to: plan.dest.describe(),
+        touches,
+        after: None,
+        clear_marks: false,
+    }
+}
+
+/// The question for a plan that deletes most of its destination: every
+/// key it deletes listed, the count typed to go on.
+fn big_delete(plan: &Plan, job: &SyncJob, share: u64) -> Question {
+    let n = job.deletes.len() as u64;
+    let bytes: u64 = job.deletes.iter().map(|g| g.size).sum();
+    let mut lines = vec![
+        Said::tone(
+            Tone::Strong,
+            format!(
+                "This sync deletes {} ({}) at {}: {share}% of what is there.",
+                count(n, "file", "files"),
+                human_size(bytes),
+                plan.dest.describe()
+            ),
+        ),
+        Said::plain(format!(
+            "It also sends {}; the deletes run last, only if every transfer succeeds.",
+            count(job.steps.len() as u64, "file", "files")
+        )),
+    ];
+    if let Some(t) = &plan.trash {
+        lines.push(Said::tone(Tone::Dim, format!("Local files go to {t}.")));
+    }
+    Question::new(
+        " Sync: delete most of the destination? ",
+        lines,
+        "sync",
+        true,
+    )
+    .typed(n.to_string(), "the number of files it deletes")
+    .with_list(
+        job.deletes
+            .iter()
+            .map(|g| plan.dest.name_of(&g.rel))
+            .collect(),
+    )
 }
