@@ -1,7 +1,8 @@
 //! `S` end to end: the release binary in a pseudo-terminal against moto.
 //! On a prefix, a local folder typed: the plan view lists every row with
 //! its reason, a row left out with Space stays out, a plan that deletes
-//! wants y after Enter, and the run leaves exactly the kept rows in the
+//! all that is there wants the count typed (y is no answer), and the run
+//! leaves exactly the kept rows in the
 //! bucket (the sibling prefix never touched).
 
 use crate::common::pty::{Pty, wait_until};
@@ -65,9 +66,15 @@ fn s_plans_a_folder_into_a_prefix_and_runs_exactly_the_kept_rows() {
     // Rows in path order: css/a.css, draft.html, gone.html, index.html.
     t.press(&["j", " "]);
     t.wait_for("left out");
+    // The plan deletes all that is there (1 of 1): its count is typed,
+    // as pail sync wants --force; y is no answer.
     t.press(&[ENTER]);
-    t.wait_for("y runs it");
+    t.wait_for("Type 1 (the number of files it deletes)");
+    std::thread::sleep(Duration::from_millis(400));
     t.press(&["y"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(keys().contains(&"site/gone.html".to_owned()), "y ran it");
+    t.press(&["1", ENTER]);
     wait_until("the sync ran", || keys().len() == 3);
     std::thread::sleep(Duration::from_millis(500));
     let mut k = keys();
