@@ -95,6 +95,22 @@ fn what_sits_under_a_source_that_is_no_file_is_kept() {
     );
 }
 
+/// A plan of `rows` from a folder to `s3://b/p/`.
+fn upload_plan(rows: Vec<Row>, dest_files: u64) -> Plan {
+    Plan {
+        source: Endpoint::Local("/tmp/x".into()),
+        dest: Endpoint::s3("b", "p"),
+        direction: Direction::Upload,
+        compare: Compare::SizeMtime,
+        delete: true,
+        rows,
+        dest_files,
+        incomplete: None,
+        record: None,
+        trash: None,
+    }
+}
+
 #[test]
 fn totals_and_the_job_follow_the_kept_rows() {
     let row = |from: &str, action, size, dest: Option<Entry>| Row {
@@ -108,23 +124,15 @@ fn totals_and_the_job_follow_the_kept_rows() {
         excluded: false,
         way: None,
     };
-    let mut plan = Plan {
-        source: Endpoint::Local("/tmp/x".into()),
-        dest: Endpoint::s3("b", "p"),
-        direction: Direction::Upload,
-        compare: Compare::SizeMtime,
-        delete: true,
-        rows: vec![
+    let mut plan = upload_plan(
+        vec![
             row("a", Action::Upload, 10, None),
             row("b", Action::Upload, 5, Some(e("b", 4))),
             row("c", Action::Delete, 0, Some(e("c", 7))),
             row("d", Action::Skip, 3, Some(e("d", 3))),
         ],
-        dest_files: 3,
-        incomplete: None,
-        record: None,
-        trash: None,
-    };
+        3,
+    );
     assert_eq!(
         plan.total(Action::Upload),
         Total {
@@ -193,18 +201,7 @@ fn a_conflict_of_two_changes_settles_source_then_destination_then_neither() {
         excluded: false,
         way: None,
     };
-    let mut plan = Plan {
-        source: Endpoint::Local("/tmp/x".into()),
-        dest: Endpoint::s3("b", "p"),
-        direction: Direction::Upload,
-        compare: Compare::SizeMtime,
-        delete: true,
-        rows: vec![r.clone()],
-        dest_files: 1,
-        incomplete: None,
-        record: None,
-        trash: None,
-    };
+    let mut plan = upload_plan(vec![r.clone()], 1);
     assert!(plan.is_noop());
     let ways: Vec<Option<Way>> = (0..3)
         .map(|_| {
