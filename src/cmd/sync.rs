@@ -133,13 +133,17 @@ pub async fn run(ctx: &Ctx, a: &SyncArgs) -> i32 {
     }
     versioned_note(ctx, &plan).await;
     if plan.is_noop() {
-        ctx.out
-            .note("Nothing to do: the destination already matches");
-        return if plan.total(Action::Conflict).count > 0 {
-            FAILED
-        } else {
-            OK
-        };
+        let conflicts = plan.total(Action::Conflict).count;
+        if conflicts == 0 {
+            ctx.out
+                .note("Nothing to do: the destination already matches");
+            return OK;
+        }
+        ctx.out.note(&format!(
+            "Nothing to do but {} left alone (the ! rows): change one side, or settle them with d in the TUI's plan view",
+            crate::format::count(conflicts, "conflict", "conflicts")
+        ));
+        return FAILED;
     }
     if a.dry_run {
         ctx.out.note("Dry run: nothing was changed");

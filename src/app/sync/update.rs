@@ -144,7 +144,15 @@ impl Panel {
             return Outcome::Keep;
         };
         if plan.is_noop() {
-            cx.status("Nothing to do: the destination already matches");
+            let conflicts = plan.total(Action::Conflict).count;
+            cx.status(if conflicts == 0 {
+                "Nothing to do: the destination already matches".to_owned()
+            } else {
+                format!(
+                    "Nothing to do but {} left alone: d settles one of two changes",
+                    count(conflicts, "conflict", "conflicts")
+                )
+            });
             return Outcome::Keep;
         }
         // Local files go to the trash where there is one, else are held.
