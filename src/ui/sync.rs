@@ -128,15 +128,20 @@ pub(super) fn render(app: &App, p: &Panel, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    let keys = |a: Key| app.session.keymap.keys_for(Context::Sync, a).join("/");
+    // The first key of each (the help lists them all): the line fits.
+    let keys = |a: Key| {
+        let all = app.session.keymap.keys_for(Context::Sync, a);
+        all.first().cloned().unwrap_or_default()
+    };
     let footer = format!(
-        "{} run · {} leave out ({} all shown) · {} filter · {} reverse · {} compare · {} plan again · {} close",
+        "{} run · {} leave out ({} all) · {} filter · {} reverse · {} compare · {} settle · {} re-plan · {} close",
         keys(Key::Submit),
         keys(Key::Mark),
         keys(Key::MarkAll),
         keys(Key::Filter),
         keys(Key::Reverse),
         keys(Key::CompareMode),
+        keys(Key::Settle),
         keys(Key::Refresh),
         keys(Key::Close)
     );

@@ -127,19 +127,18 @@ impl Reason {
 impl Row {
     /// The reason, and the row's fallback note if any.
     pub fn why(&self) -> String {
-        let mut w = match &self.note {
+        let w = match &self.note {
             Some(n) => format!("{}; {n}", self.reason.words()),
             None => self.reason.words(),
         };
-        match (self.way, &self.source) {
-            (Some(Way::Source), Some(_)) => w.push_str(" → chosen: the source's version is sent"),
-            (Some(Way::Source), None) => w.push_str(" → chosen: deleted at the destination too"),
-            (Some(Way::Dest), _) => {
-                w.push_str(" → chosen: the destination's version is sent back to the source")
-            }
-            (None, _) => {}
-        }
-        w
+        // The choice first: a narrow screen still shows it.
+        let chosen = match (self.way, &self.source) {
+            (Some(Way::Source), Some(_)) => "chosen: the source's version is sent · ",
+            (Some(Way::Source), None) => "chosen: deleted at the destination too · ",
+            (Some(Way::Dest), _) => "chosen: the destination's version is sent back · ",
+            (None, _) => "",
+        };
+        format!("{chosen}{w}")
     }
 
     /// The path the row is about (the destination's for a delete).
