@@ -164,10 +164,7 @@ impl Panel {
         let job = plan.job(local);
         // Settled conflicts included.
         let deletes = job.deletes.len() as u64;
-        let share = deletes
-            .saturating_mul(100)
-            .checked_div(plan.dest_files)
-            .unwrap_or(100);
+        let share = plan.share_of(deletes);
         if deletes > 0 && share > BIG_SHARE {
             // What `pail sync` stops without --force: the count typed.
             let q = big_delete(plan, &job, share).start(started(plan, job));

@@ -315,9 +315,13 @@ impl Plan {
     /// The deletes kept, as a percentage of the destination's files (100
     /// when it has none): what `--max-delete-percent` is held to.
     pub fn delete_share(&self) -> u64 {
-        self.total(Action::Delete)
-            .count
-            .saturating_mul(100)
+        self.share_of(self.total(Action::Delete).count)
+    }
+
+    /// `n` files as a percentage of the destination's (100 when it has
+    /// none).
+    pub fn share_of(&self, n: u64) -> u64 {
+        n.saturating_mul(100)
             .checked_div(self.dest_files)
             .unwrap_or(100)
     }
