@@ -387,6 +387,11 @@ async fn an_edit_on_both_sides_since_the_last_sync_is_left_alone() {
     assert_eq!(srv.get(&b, "notes/a.txt").await, b"edited there!");
     assert_eq!(std::fs::read(src.join("a.txt")).unwrap(), b"edited here");
     assert_eq!(srv.get(&b, "notes/b.txt").await, b"two, edited here only");
+    // Only the conflict left: said, not "already matches".
+    let r = p.run(&["sync", &s(&src), &dst]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("1 conflict left alone"), "{}", r.stderr);
+    assert!(!r.stderr.contains("already matches"), "{}", r.stderr);
 }
 
 /// Where the home trash exists, a local delete goes there (with the
